@@ -19,7 +19,7 @@ report: $(STAMP)
 	$(BIN)/analysis report $(CORPUS) --out $(OUT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider tests notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider tests notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
