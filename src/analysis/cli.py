@@ -38,12 +38,6 @@ def _themes_value(value: str) -> int | str:
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="folder that receives the reports")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help=f"settings file (default: ./{DEFAULT_CONFIG_FILE} when it exists, else built-in)",
-    )
     parser.add_argument("--themes", type=_themes_value, help="number of themes, or 'auto'")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
@@ -72,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         ".json, .jsonl) or an IRaMuTeQ corpus file",
     )
     _add_common(report)
+    report.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help=f"settings file (default: ./{DEFAULT_CONFIG_FILE} when it exists, else built-in)",
+    )
     report.add_argument(
         "--unit", choices=["segment", "paragraph", "document"], help="analysis unit"
     )
@@ -128,12 +128,11 @@ def _format_warning(message, category, filename, lineno, line=None) -> str:  # n
 def _run(args: argparse.Namespace) -> int:
     from analysis import pipeline  # imported late: --help stays fast
 
-    config = config_from_args(args)
     progress = not args.no_progress
     if args.command == "report":
-        results = pipeline.run(config, progress=progress, previous=args.out)
+        results = pipeline.run(config_from_args(args), progress=progress, previous=args.out)
     else:
-        results = pipeline.rerun_from_output(args.out, config, progress=progress)
+        results = pipeline.rerun_from_output(args.out, n_themes=args.themes, progress=progress)
     written = pipeline.write(results, args.out)
     print(f"{len(written)} fichiers écrits dans {args.out}", file=sys.stdout)
     for label, path in sorted(written.items()):

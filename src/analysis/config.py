@@ -52,7 +52,7 @@ class SegmentationConfig:
 
     unit: Unit = "segment"
     segment_size: int = 40  # target words per segment (IRaMuTeQ's default)
-    min_words: int = 3  # shorter units are merged with a neighbour or dropped with a warning
+    min_words: int = 3  # shorter pieces of a paragraph join a neighbour (short paragraphs are kept)
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class NlpConfig:
     min_length: int = 3
     stopwords_file: str | None = None  # domain stop list; None: the packaged data/stopwords.txt
     min_french_ratio: float = 0.15  # share of French stop words below which a text is flagged
+    language_min_words: int = 8  # texts with fewer words are not judged (taken as French)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class ExpressionsConfig:
     min_pmi: float = 3.0
     max_expressions: int = 300
     domain_file: str | None = None  # curated expressions; None: the packaged data/expressions.txt
+    # part-of-speech patterns of corpus candidates (ADP: de, à, au, aux, du; DET: le, la, l')
+    patterns: tuple[str, ...] = ("NOUN ADJ", "ADJ NOUN", "NOUN ADP NOUN", "NOUN ADP DET NOUN")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,13 @@ class ThemesConfig:
     reinert_min_segment_size: int = 40  # words of the 2nd segment size for double classification
     reinert_min_class_size: int = 10
     reinert_min_members: int = 3  # minimum segments in a terminal class
+    reinert_double: bool = True  # double classification (segments and longer units)
+    reinert_complete: bool = True  # left-out segments join their nearest class when close enough
+    min_terms: int = 3  # shorter segments do not shape themes; they join the nearest one after
+    context_weight: float = 0.5  # share of its paragraph's other segments added to a segment
+    auto_sample_size: int = 4000  # auto k is measured on a seeded subsample of this size
+    n_resamples: int = 4  # subsamples measuring stability for auto k
+    match_threshold: float = 0.3  # similarity for a theme to keep last run's id
     curation_file: str = "curation.yml"  # relative to the config file
 
 
@@ -108,7 +118,11 @@ class FunctionsConfig:
 
     method: FunctionMethod = "combined"
     labelled_file: str | None = None  # a user's labelled file to retrain on (CSV)
-    cue_weight: float = 0.6
+    cue_weight: float = 0.4
+    heading_weight: float = 1.5  # cue score given to the class a heading announces
+    regularisation: float = 4.0  # C of the logistic regression
+    min_words: int = 4  # cues only, no evidence: shorter texts are "autre", longer "constat"
+    random_state: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,11 +130,19 @@ class TracingConfig:
     """Recurrence, canonical obstacles, links and specificities."""
 
     period: Literal["year", "semester", "quarter"] = "year"
-    similarity_threshold: float = 0.3
-    link_threshold: float = 0.2
-    fading_after: str | None = None  # ISO date; None means the last third of the time span
-    alpha: float = 0.05
-    min_expected: float = 5.0
+    similarity_threshold: float = 0.15  # mean cosine (lemmas + n-grams) within a canonical group
+    link_threshold: float = 0.12  # cosine between an obstacle group and a proposal group
+    fading_after: str | None = None  # ISO date; None: start of the last recent_share of the span
+    new_after: str | None = None  # ISO date; None: new_share of the way through the span
+    recent_share: float = 0.25  # last seen before the final quarter of the span: fading
+    new_share: float = 0.5  # first seen in the second half of the span: new
+    min_concertations: int = 2  # canonical groups kept when found in this many concertations
+    group_within_theme: bool = False  # group only statements of the same theme
+    link_within_theme: bool = True  # link only groups whose segments share a theme
+    char_ngrams: bool = True  # compare 4-5 character n-grams of lemmas too (word families)
+    by_paragraph: bool = True  # compare a paragraph's segments of one function as one statement
+    alpha: float = 0.05  # specificities: level of the Benjamini-Hochberg-adjusted test
+    min_frequency: int = 10  # specificities: forms rarer than this in all are not tested
 
 
 @dataclass(frozen=True)
@@ -131,6 +153,10 @@ class SummariesConfig:
     n_summary_sentences: int = 3
     n_groups: int = 5
     compare_since: str | None = None  # ISO date splitting "before" and "recent"; None: median
+    min_concertations: int = 2  # a frein/proposal group is "recurrent" from this many concertations
+    quote_min_words: int = 12  # quotes and summary sentences shorter than this are skipped
+    quote_max_words: int = 90  # ... and longer than this
+    n_changes: int = 5  # new / faded items listed per kind (groups, terms)
 
 
 @dataclass(frozen=True)
@@ -140,6 +166,9 @@ class ExportConfig:
     formats: tuple[str, ...] = ("md", "docx", "xlsx", "csv", "html")
     protect_names: bool = True
     figure_dpi: int = 110
+    name_mark: str = "[personne]"  # what replaces a person's name
+    keep_names: tuple[str, ...] = ()  # capitalised words never taken for a name (besides cities)
+    html_max_rows: int = 200  # rows of each table shown in report.html (all rows in the xlsx)
 
 
 @dataclass(frozen=True)
@@ -226,7 +255,9 @@ def _describe(annotation: Any) -> str:
     return str(annotation).replace("typing.", "")
 
 
-def config_from_dict(data: dict[str, Any], *, source: str = "<dict>", base_dir: str = ".") -> AnalysisConfig:
+def config_from_dict(
+    data: dict[str, Any], *, source: str = "<dict>", base_dir: str = "."
+) -> AnalysisConfig:
     """Build an :class:`AnalysisConfig` from nested dicts shaped like ``analysis.toml``.
 
     Raises
@@ -273,7 +304,9 @@ def load_config(path: str | Path | None = None) -> AnalysisConfig:
         return AnalysisConfig()
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"Configuration file not found: {path}. Copy the project's analysis.toml.")
+        raise ConfigError(
+            f"Configuration file not found: {path}. Copy the project's analysis.toml."
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

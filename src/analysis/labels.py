@@ -33,6 +33,17 @@ COLUMN_LABELS: dict[str, str] = {
     schema.N_SEGMENTS: "Segments",
     schema.N_DOCUMENTS: "Documents",
     schema.N_CONCERTATIONS: "Concertations",
+    schema.DOC_TYPES: "Types de documents",
+}
+
+# corpus plots and tables (corpus.py, notebook 01)
+CORPUS_TITLES: dict[str, str] = {
+    "per_concertation": "Documents par concertation et par type",
+    "timeline": "Calendrier des concertations",
+    "words": "Longueur des documents, par type",
+    "n_documents": "Nombre de documents",
+    "n_words": "Nombre de mots",
+    "date": "Date de la concertation",
 }
 
 DOC_TYPE_LABELS: dict[str, str] = {
@@ -52,6 +63,79 @@ FUNCTION_LABELS: dict[str, str] = {
 }
 
 UNCLASSIFIED_LABEL = "non classé"
+
+# themes and curation (themes.py, curation.py, notebook 03) ------------------------------------
+THEME_TITLES: dict[str, str] = {
+    "sizes": "Taille des thèmes",
+    "top_terms": "Mots les plus spécifiques du thème {theme_id}",
+    "map": "Carte des segments (couleur : thème)",
+    "dendrogram": "Proximité des thèmes",
+    "k_choice": "Choix du nombre de thèmes",
+    "n_segments": "Nombre de segments",
+    "chi2": "Spécificité (khi²)",
+    "k": "Nombre de thèmes (k)",
+    "criterion": "Critère (ramené entre 0 et 1)",
+    "distance": "Distance (1 − similarité cosinus)",
+    "axis_1": "Axe 1",
+    "axis_2": "Axe 2",
+    "chosen": "k retenu",
+}
+K_CRITERIA_LABELS: dict[str, str] = {
+    "stability": "Stabilité (ARI entre sous-échantillons)",
+    "coherence": "Cohérence (NPMI des mots-clés)",
+    "separation": "Séparation (silhouette)",
+    "score": "Score combiné",
+}
+CURATION_ACTION_LABELS: dict[str, str] = {
+    "kept": "identifiant conservé",
+    "new": "nouveau thème",
+    "retired": "thème disparu",
+    "merge": "fusion",
+    "split": "scission",
+    "move": "déplacement de segment",
+    "rename": "renommage",
+    "skipped": "ligne ignorée",
+}
+
+# functions and tracing (functions.py, tracing.py) -------------------------------------------
+FUNCTION_REASON_CUES = "indices"
+FUNCTION_REASON_HEADING = "intertitre"
+FUNCTION_REASON_WORDS = "mots du classifieur"
+FUNCTION_REASON_NEGATED = "nié"
+FUNCTION_REASON_NONE = "aucun indice"
+FUNCTION_REASON_DEFAULT = "par défaut"
+
+STATUS_LABELS: dict[str, str] = {
+    "persistent": "persistant",
+    "new": "nouveau",
+    "fading": "en recul",
+    "one-off": "ponctuel",
+    "undated": "non daté",
+}
+
+TRACING_LABELS: dict[str, str] = {
+    "group_id": "Groupe",
+    "n_cities": "Villes",
+    "cities": "Villes citées",
+    "first_date": "Première mention",
+    "last_date": "Dernière mention",
+    "status": "Statut",
+    "share": "Part",
+    "period": "Période",
+    "specificity": "Spécificité",
+    "observed": "Observé",
+    "expected": "Attendu",
+    "q_value": "p corrigée (BH)",
+    "similarity": "Similarité",
+    "no_date": "sans date",
+    "heatmap_title": "Thèmes par concertation (part des segments)",
+    "trajectory_title": "Trajectoires des thèmes",
+    "recurrence_title": "Freins récurrents : villes et dates",
+    "specificity_title": "Spécificités",
+    "specificity_axis": "Spécificité (± log10 p ; > 0 : sur-représenté)",
+    "over": "sur-représenté",
+    "under": "sous-représenté",
+}
 
 MONTHS_FR = (
     "janvier",
@@ -83,3 +167,163 @@ def french_plural(count: int, singular: str, plural: str | None = None) -> str:
     """Return "1 ville" / "3 villes" (French puts 0 and 1 in the singular)."""
     word = singular if count <= 1 else (plural or singular + "s")
     return f"{count} {word}"
+
+
+# --- fiches and exports (summaries.py, export.py, names.py) -----------------------------------
+NBSP = "\u00a0"  # French typography: before % : ; ? ! and inside « »
+
+FICHE_LABELS: dict[str, str] = {
+    "theme": "Thème",
+    "keywords": "Mots-clés",
+    "volume": "Poids et présence",
+    "obstacles": "Freins récurrents",
+    "proposals": "Propositions récurrentes",
+    "good_practices": "Bonnes pratiques",
+    "quotes": "Citations",
+    "summary": "Résumé extractif",
+    "changes": "Ce qui change",
+    "sources": "Sources",
+    "no_obstacle": "aucun frein récurrent identifié",
+    "no_proposal": "aucune proposition récurrente identifiée",
+    "no_good_practice": "aucune bonne pratique relevée",
+    "no_quote": "aucune citation retenue",
+    "no_summary": "aucune phrase retenue",
+    "no_segment": "aucun segment n'est classé dans ce thème",
+    "no_change": "rien de nouveau ni d'estompé entre les deux périodes",
+    "single_period": "une seule période couverte : pas de comparaison dans le temps",
+    "new": "Nouveau",
+    "faded": "Estompé",
+    "unanswered": "aucune proposition n'y répond dans le corpus",
+    "paragraph": "paragraphe",
+    "undated": "date inconnue",
+    "unknown_city": "ville inconnue",
+    "untitled": "document sans titre",
+    "sources_note": "Chaque nombre de cette fiche renvoie aux segments qu'il compte : "
+    "voir la feuille « sources des fiches » du classeur Excel (fiches.xlsx).",
+    "summary_note": "Phrases du corpus retenues pour leur centralité (aucun texte généré).",
+}
+
+CHANGE_KIND_LABELS: dict[str, str] = {
+    schema.FREIN: "frein",
+    schema.PROPOSITION: "proposition",
+    schema.BONNE_PRATIQUE: "bonne pratique",
+    schema.DEMANDE: "demande",
+    schema.CONSTAT: "constat",
+    "term": "terme",
+}
+
+EXPORT_LABELS: dict[str, str] = {
+    "report_title": "Synthèse des concertations territoriales",
+    "contents": "Sommaire",
+    "themes": "Thèmes",
+    "fiches": "Fiches thématiques",
+    "figures": "Figures",
+    "tables": "Tableaux",
+    "truncated": "{shown} premières lignes sur {total} : toutes sont dans fiches.xlsx.",
+    "names_on": "Les noms de personnes ont été remplacés par « {mark} » ({count} remplacements ; "
+    "rôles et lieux conservés). Option export.protect_names.",
+    "names_off": "Protection des noms désactivée : ce rapport peut contenir des noms de personnes.",
+    "generated": "Corpus : {n_documents} documents, {n_concertations} concertations, "
+    "{n_segments} segments.",
+}
+
+# headers of the fiche overview, sources and name-protection sheets
+EXPORT_HEADERS: dict[str, str] = {
+    "volume": "Volume",
+    "share": "Part des segments classés",
+    "n_obstacles": "Freins récurrents",
+    "n_proposals": "Propositions récurrentes",
+    "n_cities": "Villes",
+    "cities": "Villes citées",
+    "first_date": "Première mention",
+    "last_date": "Dernière mention",
+    "label": "Libellé",  # outside the themes table, "label" names a group, not a theme
+    "auto_label": "Libellé automatique",
+    "curated": "Retouché par l'analyste",
+    "parent_theme_id": "Thème d'origine",
+    "concertations": "Concertations citées",
+    "dates": "Dates",
+    "quotes": "Citations",
+    "obstacle_group_id": "Frein (groupe)",
+    "proposal_group_id": "Proposition (groupe)",
+    "obstacle_label": "Frein",
+    "proposal_label": "Proposition",
+    "shared_terms": "Termes communs",
+    "part": "Partie",
+    "form": "Forme",
+    "part_size": "Taille de la partie",
+    "form_total": "Total de la forme",
+    "p_value": "p",
+    "direction": "Sens",
+    "testable": "Testable",
+    "significant": "Significatif",
+    "theme_share": "Part du thème",
+    "second_theme_id": "Second thème",
+    "function_score": "Score de la fonction",
+    "function_reason": "Raison de la fonction",
+    "is_french": "En français",
+    "segment_ids": "Segments sources",
+    "start": "Début (caractère)",
+    "end": "Fin (caractère)",
+}
+COLUMN_LABELS.update(
+    {
+        schema.FICHE_SECTION: "Rubrique de la fiche",
+        schema.FICHE_ITEM: "Élément",
+        schema.NAME_FIELD: "Champ",
+        schema.NAME_RULE: "Règle",
+        schema.NAME_CONTEXT: "Contexte (protégé)",
+    }
+)
+
+# --- text processing (segmentation.py, nlp.py, notebook 02) ----------------------------------
+COLUMN_LABELS.update(
+    {
+        schema.TERM: "Terme",
+        schema.COUNT: "Occurrences",
+        schema.EXPRESSION: "Expression",
+        schema.EXPRESSION_TOKENS: "Lemmes de l’expression",
+        schema.EXPRESSION_PATTERN: "Motif",
+        schema.LLR: "Log-vraisemblance",
+        schema.PMI: "Information mutuelle",
+        schema.KWIC_LEFT: "Contexte gauche",
+        schema.KWIC_KEYWORD: "Mot-clé",
+        schema.KWIC_RIGHT: "Contexte droit",
+    }
+)
+EXPRESSION_SOURCE_LABELS: dict[str, str] = {
+    "corpus": "trouvée dans le corpus",
+    "domain": "liste du domaine",
+}
+
+
+def french_date(value: object) -> str:
+    """Return "14 juin 2024" (and "1er juin 2024") for a date; "" when missing."""
+    import pandas as pd  # imported here: nothing else in labels needs pandas
+
+    stamp = pd.to_datetime(value, errors="coerce")
+    if pd.isna(stamp):
+        return ""
+    day = "1er" if stamp.day == 1 else str(stamp.day)
+    return f"{day} {MONTHS_FR[stamp.month - 1]} {stamp.year}"
+
+
+def french_period(first: object, last: object) -> str:
+    """Return "de janvier 2022 à avril 2024", or "en juin 2021" when both fall in one month."""
+    import pandas as pd
+
+    start, end = pd.to_datetime(first, errors="coerce"), pd.to_datetime(last, errors="coerce")
+    if pd.isna(start) or pd.isna(end):
+        return FICHE_LABELS["undated"]
+    if (start.year, start.month) == (end.year, end.month):
+        return f"en {french_month(start.month, start.year)}"
+    first_month = french_month(start.month, start.year)
+    de = "d’" if first_month[0] in "aeiouyàâéèêîôû" else "de "  # "d’avril", "d’octobre"
+    return f"{de}{first_month} à {french_month(end.month, end.year)}"
+
+
+def french_percent(share: float) -> str:
+    """Return "12 %" for 0.12 (no-break space; "< 1 %" for small non-zero shares)."""
+    if 0 < share < 0.005:
+        return f"<{NBSP}1{NBSP}%"
+    return f"{round(share * 100)}{NBSP}%"

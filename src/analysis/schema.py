@@ -22,6 +22,7 @@ TEXT = "text"
 SOURCE = "source"
 FILE = "file"  # path of the input file, relative to the corpus root
 ATELIER = "atelier"
+DOC_TYPES = "doc_types"  # corpus overview: the document types of one concertation, with counts
 
 DOCUMENT_COLUMNS = (DOC_ID, CONCERTATION_ID, CITY, DATE, DOC_TYPE, TITLE, TEXT, SOURCE)
 
@@ -64,6 +65,14 @@ N_SEGMENTS = "n_segments"
 N_DOCUMENTS = "n_documents"
 N_CONCERTATIONS = "n_concertations"
 THEME_COLUMNS = (THEME_ID, LABEL, KEYWORDS, N_SEGMENTS, N_DOCUMENTS, N_CONCERTATIONS)
+SHARE = "share"  # share of all segments in the theme
+AUTO_LABEL = "auto_label"  # the label built from keywords, before the analyst's renaming
+CURATED = "curated"  # True when the analyst's curation file changed the theme
+PARENT_THEME_ID = "parent_theme_id"  # the theme a split part came from
+# curation decision log
+ACTION = "action"
+DETAIL = "detail"
+SIMILARITY = "similarity"
 
 UNCLASSIFIED = -1  # theme_id of segments that fit no theme
 
@@ -82,6 +91,76 @@ GOLD_FUNCTION = "function"
 GOLD_CANONICAL = "canonical"
 TEXT_START = "text_start"
 ANNOTATION_COLUMNS = (DOC_ID, PARAGRAPH, GOLD_THEME, GOLD_FUNCTION, GOLD_CANONICAL, TEXT_START)
+
+# text processing (segmentation.py, nlp.py) -------------------------------------------------
+EXPRESSION = "expression"  # multiword expression as one token: "police_municipale"
+EXPRESSION_TOKENS = "tokens"  # its lemma sequence, space-separated: "police municipal"
+EXPRESSION_PATTERN = "pattern"  # part-of-speech pattern: "NOUN ADJ"
+EXPRESSION_SOURCE = "source"  # "corpus" (found by collocation statistics) or "domain" (curated)
+COUNT = "count"
+LLR = "llr"  # log-likelihood ratio (Dunning's G2)
+PMI = "pmi"  # pointwise mutual information, log2
+EXPRESSION_COLUMNS = (
+    EXPRESSION,
+    EXPRESSION_TOKENS,
+    EXPRESSION_PATTERN,
+    COUNT,
+    LLR,
+    PMI,
+    EXPRESSION_SOURCE,
+)
+TERM = "term"  # vocabulary: one token of the lemmas column
+KWIC_LEFT = "left"  # concordance: words before the keyword
+KWIC_KEYWORD = "keyword"  # concordance: the matched words, as written
+KWIC_RIGHT = "right"  # concordance: words after the keyword
+
+# functions and tracing (functions.py, tracing.py) -------------------------------------------
+SENTENCE = "sentence"  # rank of a sentence inside its segment, from 0
+SEGMENT_IDS = "segment_ids"  # list of the segment ids a number was computed from
+SHARE = "share"  # n_segments / segments of the column group (concertation, city, period)
+THEME_SHARE = "theme_share"  # n_segments / segments of the theme
+PERIOD = "period"  # "2023", "2023-S2", "2023-T4"; "sans date" when the date is missing
+GROUP_ID = "group_id"  # canonical obstacle or proposal group: "frein-03"
+N_CITIES = "n_cities"
+CITIES = "cities"  # list of distinct cities, sorted
+CONCERTATIONS = "concertations"  # list of distinct concertation ids, sorted
+DATES = "dates"  # list of distinct dates (ISO strings), sorted
+QUOTES = "quotes"  # list of "« text » (city, date)" strings, one per concertation
+FIRST_DATE = "first_date"
+LAST_DATE = "last_date"
+STATUS = "status"  # persistent | new | fading | one-off | undated
+STATUS_PERSISTENT = "persistent"
+STATUS_NEW = "new"
+STATUS_FADING = "fading"
+STATUS_ONE_OFF = "one-off"
+STATUS_UNDATED = "undated"
+OBSTACLE_GROUP_ID = "obstacle_group_id"
+PROPOSAL_GROUP_ID = "proposal_group_id"
+OBSTACLE_LABEL = "obstacle_label"
+PROPOSAL_LABEL = "proposal_label"
+SIMILARITY = "similarity"
+SHARED_TERMS = "shared_terms"  # lemmas that weigh most in a similarity, for the explanation
+PART = "part"  # specificities: the value of the `by` column (a city, a concertation, a period)
+FORM = "form"  # specificities: a theme id or a lemma
+OBSERVED = "observed"
+EXPECTED = "expected"
+PART_SIZE = "part_size"
+FORM_TOTAL = "form_total"
+P_VALUE = "p_value"
+Q_VALUE = "q_value"  # Benjamini-Hochberg adjusted p-value
+SPECIFICITY = "specificity"  # signed -log10 of the tail probability (+ over, - under)
+DIRECTION = "direction"  # over | under | "" (not significant)
+TESTABLE = "testable"
+SIGNIFICANT = "significant"
+
+# fiches, exports and name protection (summaries.py, export.py, names.py) ---------------------
+FICHE_SECTION = "section"  # part of a fiche a counted segment supports (volume, frein, citation)
+FICHE_ITEM = "item"  # label of the fiche item (group label, quote rank...)
+NAME_ITEM = "item"  # name report: position of the text, or its segment_id
+NAME_FIELD = "field"  # name report: column the text came from (text, heading, title)
+NAME_ORIGINAL = "original"  # name report: the replaced string (holds names: never exported)
+NAME_RULE = "rule"  # name report: ner | civilité | fonction | prénom | initiale | rappel
+NAME_CONTEXT = "context"  # name report: the protected text around the replacement
 
 
 class SchemaError(ValueError):

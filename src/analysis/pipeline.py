@@ -1,0 +1,350 @@
+"""The whole analysis in one call: corpus → segments → themes → functions → tracing → fiches.
+
+Notebooks, the command line and the tests all run the same chain through :func:`run`, and
+write it through :func:`write`. Each stage lives in its own module; this one only wires them,
+times them and keeps what the next stage needs.
+
+Example
+-------
+>>> from analysis.config import load_config
+>>> from analysis import pipeline
+>>> results = pipeline.run(load_config("analysis.toml"), progress=False)  # doctest: +SKIP
+>>> results.themes[["theme_id", "label"]].head()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import resource
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from tqdm.auto import tqdm
+
+from analysis import curation, export, functions, plots, schema, summaries, themes, tracing
+from analysis.config import AnalysisConfig, config_from_dict
+from analysis.corpus import load_corpus_from_config
+from analysis.nlp import ParsedSegments, prepare_segments
+
+RUN_FILE = "run.json"  # the settings of the run that wrote an output folder
+STAGES = ("corpus", "nlp", "themes", "functions", "tracing", "fiches")
+
+
+class PipelineError(ValueError):
+    """An output folder cannot be re-used (no previous run, or a damaged ``run.json``)."""
+
+
+@dataclasses.dataclass
+class StageFigures:
+    """Time (seconds) and peak resident memory (MiB, so far) after each stage."""
+
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)
+    peak_mib: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def table(self) -> pd.DataFrame:
+        """One row per stage: ``stage``, ``seconds``, ``peak_mib``."""
+        return pd.DataFrame(
+            {
+                "stage": list(self.seconds),
+                "seconds": list(self.seconds.values()),
+                "peak_mib": [self.peak_mib[s] for s in self.seconds],
+            }
+        )
+
+
+@dataclasses.dataclass
+class Results:
+    """Everything one run produces; :func:`write` turns it into files.
+
+    Attributes
+    ----------
+    config
+        The settings of the run.
+    documents, segments, themes
+        The three tables of ARCHITECTURE.md (segments carry lemmas, theme and function).
+    expressions
+        Multiword expressions found or listed (for the analyst to check).
+    parsed
+        The parsed segments (spaCy Docs, lazily rebuilt from the cache).
+    theme_run
+        The theme step's full output (keywords, centroids, memory, decision log, model).
+    tables
+        Tracing tables by name: recurrence, obstacles, proposals, links, unanswered,
+        themes by concertation/city/period, specificities.
+    fiches
+        One :class:`analysis.summaries.Fiche` per theme.
+    figures
+        Time and memory of each stage.
+    """
+
+    config: AnalysisConfig
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    themes: pd.DataFrame
+    expressions: pd.DataFrame
+    parsed: ParsedSegments
+    theme_run: themes.ThemeRun
+    tables: dict[str, pd.DataFrame]
+    fiches: list[summaries.Fiche]
+    figures: StageFigures
+
+
+def _peak_mib() -> float:
+    # ru_maxrss is in KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def _stage(name: str, figures: StageFigures, bar: Any) -> Iterator[None]:
+    if bar is not None:
+        bar.set_description(f"étape : {name}")
+    started = time.perf_counter()
+    yield
+    figures.seconds[name] = round(time.perf_counter() - started, 3)
+    figures.peak_mib[name] = round(_peak_mib(), 1)
+    if bar is not None:
+        bar.update(1)
+
+
+def run(
+    config: AnalysisConfig,
+    *,
+    documents: pd.DataFrame | None = None,
+    previous: str | Path | None = None,
+    progress: bool = True,
+) -> Results:
+    """Run the whole analysis.
+
+    Parameters
+    ----------
+    config
+        All settings (``config.corpus.path`` is read unless ``documents`` is given).
+    documents
+        An already loaded documents table (notebooks that filtered the corpus).
+    previous
+        An output folder of an earlier run: its theme memory keeps theme ids and curated
+        names stable. A folder without one is a first run.
+    progress
+        Show progress bars on the long steps.
+
+    Returns
+    -------
+    Results
+
+    Raises
+    ------
+    ValueError
+        Any user error of a stage (corpus, configuration, curation file...), with a message
+        naming the file, column or theme at fault.
+    """
+    figures = StageFigures()
+    bar = tqdm(total=len(STAGES), disable=not progress, unit="étape", leave=False)
+    with bar:
+        with _stage("corpus", figures, bar):
+            if documents is None:
+                documents = load_corpus_from_config(config)
+            documents = tracing.normalise_cities(documents)
+        with _stage("nlp", figures, bar):
+            segments, parsed, expressions = prepare_segments(documents, config, progress=progress)
+        with _stage("themes", figures, bar):
+            theme_run = _fit_themes(segments, config, previous)
+        with _stage("functions", figures, bar):
+            segments = functions.classify_functions(
+                theme_run.segments, parsed.docs(), config=config.functions
+            )
+        with _stage("tracing", figures, bar):
+            tables = trace(segments, config)
+            tables["theme_diagnostics"] = theme_run.model.diagnostics_
+            tables["theme_log"] = theme_run.log
+            tables["keywords"] = theme_run.keywords
+            tables["expressions"] = expressions
+        with _stage("fiches", figures, bar):
+            fiches = summaries.build_fiches(
+                segments,
+                theme_run.themes,
+                documents=documents,
+                groups=[tables["obstacles"], tables["proposals"], tables["good_practices"]],
+                links=tables["links"],
+                config=config.summaries,
+            )
+    return Results(
+        config=config,
+        documents=documents,
+        segments=segments,
+        themes=theme_run.themes,
+        expressions=expressions,
+        parsed=parsed,
+        theme_run=theme_run,
+        tables=tables,
+        fiches=fiches,
+        figures=figures,
+    )
+
+
+def _fit_themes(
+    segments: pd.DataFrame, config: AnalysisConfig, previous: str | Path | None
+) -> themes.ThemeRun:
+    model = themes.ThemeModel.from_config(config.themes)
+    curation_path = config.resolve(config.themes.curation_file)
+    memory = Path(previous) / curation.MEMORY_FILE if previous is not None else None
+    return themes.run_themes(segments, model, curation=curation_path, previous=memory)
+
+
+def trace(segments: pd.DataFrame, config: AnalysisConfig) -> dict[str, pd.DataFrame]:
+    """Every tracing table of :mod:`analysis.tracing`, by the name it is exported under.
+
+    Parameters
+    ----------
+    segments
+        Segments with ``theme_id``, ``theme_label``, ``function``, ``lemmas`` and metadata.
+    config
+        The ``[tracing]`` section is used.
+    """
+    settings = config.tracing
+    obstacles = tracing.canonical_groups(segments, schema.FREIN, config=settings)
+    proposals = tracing.canonical_groups(segments, schema.PROPOSITION, config=settings)
+    practices = tracing.canonical_groups(segments, schema.BONNE_PRATIQUE, config=settings)
+    links = tracing.link_proposals(obstacles, proposals, segments, config=settings)
+    return {
+        "recurrence": tracing.recurrence(segments, config=settings),
+        "obstacles": obstacles,
+        "proposals": proposals,
+        "good_practices": practices,
+        "links": links,
+        "unanswered": tracing.unanswered_obstacles(obstacles, links),
+        "themes_by_concertation": tracing.theme_by(segments, schema.CONCERTATION_ID),
+        "themes_by_city": tracing.theme_by(segments, schema.CITY),
+        "themes_by_period": tracing.theme_by_period(segments, settings.period),
+        "specificities": tracing.specificities(segments, schema.CITY, config=settings),
+        "word_specificities": tracing.specificities(
+            segments, schema.CITY, unit="lemma", config=settings
+        ),
+    }
+
+
+def make_figures(results: Results) -> dict[str, Figure]:
+    """The report's figures, by file name (without extension).
+
+    A figure whose data is missing (one theme, no date...) is left out with a warning rather
+    than failing the whole report.
+    """
+    makers: dict[str, Callable[[], Any]] = {
+        "theme-sizes": lambda: plots.plot_theme_sizes(results.themes),
+        "theme-terms": lambda: plots.plot_themes_top_terms(results.theme_run),
+        "theme-map": lambda: plots.plot_theme_map(results.theme_run),
+        "theme-dendrogram": lambda: plots.plot_theme_dendrogram(results.theme_run),
+        "themes-by-concertation": lambda: plots.plot_theme_heatmap(
+            results.tables["themes_by_concertation"]
+        ),
+        "theme-trajectories": lambda: plots.plot_theme_trajectories(
+            results.tables["themes_by_period"]
+        ),
+        "obstacle-recurrence": lambda: plots.plot_obstacle_recurrence(results.tables["obstacles"]),
+        "city-specificities": lambda: plots.plot_specificities(results.tables["specificities"]),
+    }
+    figures: dict[str, Figure] = {}
+    for name, make in makers.items():
+        try:
+            ax = make()
+        except (ValueError, KeyError) as error:
+            warnings.warn(f"figure '{name}' left out: {error}", UserWarning, stacklevel=2)
+            continue
+        figures[name] = ax.figure if hasattr(ax, "figure") else ax
+    return figures
+
+
+def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
+    """Write every report of ``results`` into ``out_dir`` (through :mod:`analysis.export`).
+
+    Besides the reports, the folder keeps what the next run needs: the theme memory (stable
+    ids and curated names) and ``run.json`` (the settings, for ``analysis fiches``).
+
+    Returns
+    -------
+    dict of str to Path
+        Every file written, by its path relative to ``out_dir``.
+    """
+    out = Path(out_dir)
+    figures = make_figures(results)
+    try:
+        written = export.write_report(
+            out,
+            documents=results.documents,
+            segments=results.segments,
+            themes=results.themes,
+            fiches=results.fiches,
+            tables=results.tables,
+            figures=figures,
+            config=results.config.export,
+        )
+    finally:
+        for figure in figures.values():
+            plt.close(figure)
+    memory = json.dumps(results.theme_run.memory.to_dict(), ensure_ascii=False, indent=2)
+    settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2)
+    for name, text in ((curation.MEMORY_FILE, memory), (RUN_FILE, settings)):
+        written[name] = export.atomic_write(out / name, (text + "\n").encode("utf-8"))
+    return written
+
+
+def _config_dict(config: AnalysisConfig) -> dict[str, Any]:
+    data = dataclasses.asdict(config)
+    base_dir = data.pop("base_dir")
+    data["corpus"]["path"] = str(config.resolve(config.corpus.path))
+    data["cache"]["dir"] = str(config.resolve(config.cache.dir))
+    if config.themes.curation_file:
+        data["themes"]["curation_file"] = str(Path(base_dir) / config.themes.curation_file)
+    return {k: {n: v for n, v in section.items() if v is not None} for k, section in data.items()}
+
+
+def rerun_from_output(
+    out_dir: str | Path,
+    *,
+    n_themes: int | str | None = None,
+    protect_names: bool | None = None,
+    progress: bool = True,
+) -> Results:
+    """Run again with the settings saved in ``out_dir`` (for ``analysis fiches``).
+
+    Parsing comes from the cache, the themes keep their ids through the saved memory, and the
+    curation file is applied again: a secretary who renamed or merged themes gets new fiches
+    without giving the corpus settings again.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder of an earlier ``analysis report``.
+    n_themes, protect_names
+        Settings to change from the saved ones (None keeps them).
+    progress
+        Show progress bars.
+
+    Raises
+    ------
+    PipelineError
+        When ``out_dir`` holds no earlier run or its ``run.json`` is damaged.
+    """
+    path = Path(out_dir) / RUN_FILE
+    if not path.is_file():
+        raise PipelineError(
+            f"{out_dir} holds no earlier run ({RUN_FILE} is missing): run "
+            f"'analysis report CORPUS --out {out_dir}' first."
+        )
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise PipelineError(f"{path} is damaged ({error}); run 'analysis report' again.") from None
+    config = config_from_dict(saved, source=str(path), base_dir=str(Path(out_dir).resolve()))
+    if n_themes is not None:
+        config = config.replace("themes", n_themes=n_themes)
+    if protect_names is not None:
+        config = config.replace("export", protect_names=protect_names)
+    return run(config, previous=out_dir, progress=progress)
