@@ -166,8 +166,10 @@ def plot_words_per_document(words: pd.DataFrame, *, ax: Axes | None = None) -> A
 # --- theme plots (themes.py) ------------------------------------------------------------------
 
 
-def _theme_names(themes: pd.DataFrame) -> dict[int, str]:
-    """``{theme_id: "3 · label"}`` from a themes table."""
+def _theme_names(themes: pd.DataFrame | None) -> dict[int, str]:
+    """``{theme_id: "3 · label"}`` from a themes table (empty without one)."""
+    if themes is None:
+        return {}
     return {
         int(t): f"{int(t)} · {label}"
         for t, label in zip(themes[schema.THEME_ID], themes[schema.LABEL], strict=True)
@@ -194,7 +196,9 @@ def plot_top_terms(
     schema.require_columns(keywords, schema.THEME_ID, "term", "chi2", "rank", table="keywords")
     ax = _axes(ax, (5, 0.3 * n_terms + 1.2))
     rows = keywords[keywords[schema.THEME_ID] == theme_id].sort_values("rank").head(n_terms)
-    terms = [str(t).replace("_", " ") for t in rows["term"]][::-1]
+    from analysis.vectorise import display_term
+
+    terms = [display_term(str(t)) for t in rows["term"]][::-1]
     ax.barh(terms, rows["chi2"].to_numpy()[::-1], color="tab:blue")
     ax.set_xlabel(labels.THEME_TITLES["chi2"])
     ax.set_title(labels.THEME_TITLES["top_terms"].format(theme_id=theme_id), fontsize=10)
@@ -202,13 +206,18 @@ def plot_top_terms(
 
 
 def plot_themes_top_terms(
-    keywords: pd.DataFrame,
+    keywords: pd.DataFrame | object,
     *,
     n_terms: int = 6,
     n_columns: int = 3,
     theme_ids: list[int] | None = None,
-) -> list[Axes]:
-    """A grid of :func:`plot_top_terms`, one panel per theme; returns the panels' Axes."""
+) -> Axes:
+    """A grid of :func:`plot_top_terms`, one panel per theme, in a new figure.
+
+    ``keywords`` is the keywords table of a theme run, or the :class:`~analysis.themes.ThemeRun`.
+    Returns the first panel's Axes; ``ax.figure.axes`` holds every panel.
+    """
+    keywords = getattr(keywords, "keywords", keywords)
     theme_ids = theme_ids or sorted(int(t) for t in keywords[schema.THEME_ID].unique())
     n_rows = max(1, -(-len(theme_ids) // n_columns))
     figure, axes = plt.subplots(
@@ -223,14 +232,25 @@ def plot_themes_top_terms(
     for ax in axes.ravel()[len(theme_ids) :]:
         ax.set_visible(False)
     figure.tight_layout()
-    return list(axes.ravel()[: len(theme_ids)])
+    return axes.ravel()[0]
 
 
 def plot_theme_map(
-    coordinates: pd.DataFrame, themes: pd.DataFrame, *, ax: Axes | None = None
+    coordinates: pd.DataFrame | object,
+    themes: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
 ) -> Axes:
     """Scatter of the segments (``x``, ``y`` from :func:`analysis.themes.segment_map`),
-    coloured by theme, each theme's number written at its median point."""
+    coloured by theme, each theme's number written at its median point.
+
+    ``coordinates`` may also be a :class:`~analysis.themes.ThemeRun` (then ``themes`` is
+    taken from it).
+    """
+    if hasattr(coordinates, "segments"):
+        from analysis.themes import segment_map
+
+        coordinates, themes = segment_map(coordinates), coordinates.themes
     schema.require_columns(coordinates, schema.THEME_ID, "x", "y", table="segment map")
     ax = _axes(ax, (8, 6))
     colours = plt.get_cmap("tab20")
@@ -270,12 +290,18 @@ def plot_theme_map(
 
 
 def plot_theme_dendrogram(
-    similarity: pd.DataFrame, themes: pd.DataFrame, *, ax: Axes | None = None
+    similarity: pd.DataFrame | object, themes: pd.DataFrame | None = None, *, ax: Axes | None = None
 ) -> Axes:
-    """Dendrogram of the themes from :func:`analysis.themes.theme_similarity`."""
+    """Dendrogram of the themes from :func:`analysis.themes.theme_similarity`.
+
+    ``similarity`` may also be a :class:`~analysis.themes.ThemeRun`.
+    """
     from scipy.cluster.hierarchy import dendrogram
 
-    from analysis.themes import theme_linkage
+    from analysis.themes import theme_linkage, theme_similarity
+
+    if hasattr(similarity, "segments"):
+        similarity, themes = theme_similarity(similarity), similarity.themes
 
     ax = _axes(ax, (8, 0.35 * len(similarity) + 1.5))
     names = _theme_names(themes)
@@ -323,3 +349,217 @@ def plot_k_diagnostics(diagnostics: pd.DataFrame, *, ax: Axes | None = None) -> 
 
 
 # --- tracing plots (functions.py, tracing.py) -------------------------------------------------
+
+
+def _short(text: object, width: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _theme_row_labels(table: pd.DataFrame) -> dict[object, str]:
+    names = table.drop_duplicates(schema.THEME_ID).set_index(schema.THEME_ID)[schema.THEME_LABEL]
+    return {theme: (str(name) or str(theme)) for theme, name in names.items()}
+
+
+def plot_theme_heatmap(
+    table: pd.DataFrame,
+    *,
+    by: str = schema.CONCERTATION_ID,
+    value: str = schema.SHARE,
+    ax: Axes | None = None,
+) -> Axes:
+    """Heatmap of themes (rows) by concertation, city or period (columns).
+
+    Parameters
+    ----------
+    table
+        Output of :func:`analysis.tracing.theme_by` (or ``theme_by_period`` with
+        ``by="period"``): ``theme_id``, ``theme_label``, ``by`` and ``value``.
+    by
+        The column crossed with themes.
+    value
+        ``"share"`` (of the column's segments, shown in %), ``"theme_share"`` or ``"n_segments"``.
+    """
+    schema.require_columns(
+        table, schema.THEME_ID, schema.THEME_LABEL, by, value, table="theme table"
+    )
+    grid = table.pivot(index=schema.THEME_ID, columns=by, values=value).fillna(0)
+    names = _theme_row_labels(table)
+    ax = _axes(ax, figsize=(1.0 + 0.7 * grid.shape[1], 1.0 + 0.45 * grid.shape[0]))
+    image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="Blues")
+    percent = value in (schema.SHARE, schema.THEME_SHARE)
+    for (row, column), cell in pd.DataFrame(grid.to_numpy()).stack().items():
+        if cell:
+            text = f"{round(cell * 100)}" if percent else f"{int(cell)}"
+            ax.text(column, row, text, ha="center", va="center", fontsize=7)
+    ax.set_xticks(
+        range(grid.shape[1]), [str(c) for c in grid.columns], rotation=60, ha="right", fontsize=8
+    )
+    ax.set_yticks(range(grid.shape[0]), [_short(names[t], 45) for t in grid.index], fontsize=8)
+    ax.set_xlabel(labels.column_label(by))
+    ax.set_title(labels.TRACING_LABELS["heatmap_title"])
+    ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    return ax
+
+
+def plot_theme_trajectories(
+    table: pd.DataFrame,
+    *,
+    value: str = schema.SHARE,
+    n_themes: int = 6,
+    ax: Axes | None = None,
+) -> Axes:
+    """Lines: the weight of the main themes from one period to the next.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`analysis.tracing.theme_by_period`.
+    value
+        ``"share"`` (of the period's segments) or ``"n_segments"``.
+    n_themes
+        The themes with most segments are drawn (unclassified segments are left out).
+    """
+    schema.require_columns(table, schema.THEME_ID, schema.PERIOD, value, table="theme table")
+    classified = table[table[schema.THEME_ID] != schema.UNCLASSIFIED]
+    classified = classified[classified[schema.PERIOD] != labels.TRACING_LABELS["no_date"]]
+    totals = classified.groupby(schema.THEME_ID)[schema.N_SEGMENTS].sum()
+    top = totals.sort_values(ascending=False, kind="stable").index[:n_themes]
+    periods = list(dict.fromkeys(classified[schema.PERIOD]))
+    names = _theme_row_labels(table)
+    ax = _axes(ax, figsize=(8, 4.5))
+    for theme in top:
+        rows = classified[classified[schema.THEME_ID] == theme].set_index(schema.PERIOD)
+        values = rows.reindex(periods)[value].fillna(0)
+        ax.plot(range(len(periods)), values.to_numpy(), marker="o", label=_short(names[theme], 40))
+    ax.set_xticks(range(len(periods)), periods)
+    ax.set_xlabel(labels.TRACING_LABELS["period"])
+    y_label = (
+        labels.TRACING_LABELS["share"] if value == schema.SHARE else labels.column_label(value)
+    )
+    ax.set_ylabel(y_label)
+    ax.set_title(labels.TRACING_LABELS["trajectory_title"])
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def _mentions(group: pd.Series, where: pd.DataFrame | None) -> pd.DataFrame:
+    """(date, city) of each concertation where a group came up, in date order."""
+    if where is None:  # without segments: the dates only, cities unknown
+        dates = pd.to_datetime(pd.Series(group[schema.DATES], dtype=object))
+        return pd.DataFrame({schema.DATE: dates, schema.CITY: ""})
+    mentions = where.loc[[str(i) for i in group[schema.SEGMENT_IDS]]].drop_duplicates()
+    return mentions.dropna(subset=[schema.DATE]).sort_values(schema.DATE)
+
+
+def plot_obstacle_recurrence(
+    groups: pd.DataFrame,
+    segments: pd.DataFrame | None = None,
+    *,
+    n_groups: int = 10,
+    ax: Axes | None = None,
+) -> Axes:
+    """Recurring obstacles (or proposals): one row each, a dot per concertation, in time.
+
+    Parameters
+    ----------
+    groups
+        Output of :func:`analysis.tracing.canonical_groups` (``group_id``, ``label``,
+        ``n_cities``, ``dates``, ``segment_ids``).
+    segments
+        The segments (``segment_id``, ``city``, ``date``): each dot is then named after its
+        city. Without them, the dots are the group's ``dates``.
+    n_groups
+        The groups mentioned in most cities are drawn, the most widespread on top.
+    """
+    schema.require_columns(
+        groups, schema.GROUP_ID, schema.LABEL, schema.N_CITIES, schema.DATES, table="groups"
+    )
+    where = None
+    if segments is not None:
+        schema.require_columns(groups, schema.SEGMENT_IDS, table="groups")
+        schema.require_columns(
+            segments, schema.SEGMENT_ID, schema.CITY, schema.DATE, table="segments"
+        )
+        where = segments.set_index(segments[schema.SEGMENT_ID].astype(str))
+        where = where[[schema.CITY, schema.DATE]]
+    shown = groups.head(n_groups).iloc[::-1].reset_index(drop=True)
+    ax = _axes(ax, figsize=(9, 1.0 + 0.5 * max(len(shown), 1)))
+    for row, group in shown.iterrows():
+        mentions = _mentions(group, where)
+        ax.plot(mentions[schema.DATE], [row] * len(mentions), color="0.75", zorder=1)
+        ax.scatter(mentions[schema.DATE], [row] * len(mentions), s=40, zorder=2)
+        for date, city in zip(mentions[schema.DATE], mentions[schema.CITY], strict=True):
+            ax.annotate(
+                str(city),
+                (date, row),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize=6,
+            )
+    ticks = [
+        f"{_short(label, 55)} ({labels.french_plural(int(n), 'ville')})"
+        for label, n in zip(shown[schema.LABEL], shown[schema.N_CITIES], strict=True)
+    ]
+    ax.set_yticks(range(len(shown)), ticks, fontsize=7)
+    ax.set_ylim(-0.6, len(shown) - 0.2)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.set_title(labels.TRACING_LABELS["recurrence_title"])
+    return ax
+
+
+def plot_specificities(
+    table: pd.DataFrame,
+    part: str | None = None,
+    *,
+    n_forms: int = 8,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars: the most over- and under-represented themes (or words) of one part, or of all.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`analysis.tracing.specificities`.
+    part
+        The city, concertation or period to show; ``None`` shows the strongest cells of all
+        parts, each named "part : theme".
+    n_forms
+        Bars shown on each side (over, under). Significant ones (q <= alpha) are coloured,
+        the others grey.
+    """
+    schema.require_columns(
+        table,
+        schema.PART,
+        schema.FORM,
+        schema.SPECIFICITY,
+        schema.SIGNIFICANT,
+        table="specificities",
+    )
+    rows = table if part is None else table[table[schema.PART].astype(str) == str(part)]
+    over = rows[rows[schema.SPECIFICITY] > 0].nlargest(n_forms, schema.SPECIFICITY)
+    under = rows[rows[schema.SPECIFICITY] < 0].nsmallest(n_forms, schema.SPECIFICITY)
+    shown = pd.concat([over, under.iloc[::-1]]).iloc[::-1]
+    theme_labels = shown.get(schema.THEME_LABEL, shown[schema.FORM])
+    names = [
+        _short(label if isinstance(label, str) and label else form, 40)
+        for form, label in zip(shown[schema.FORM], theme_labels, strict=True)
+    ]
+    if part is None:
+        names = [f"{p} : {n}" for p, n in zip(shown[schema.PART], names, strict=True)]
+    colours = [
+        ("tab:blue" if value > 0 else "tab:red") if significant else "0.75"
+        for value, significant in zip(
+            shown[schema.SPECIFICITY], shown[schema.SIGNIFICANT], strict=True
+        )
+    ]
+    ax = _axes(ax, figsize=(7, 1.0 + 0.3 * max(len(shown), 1)))
+    ax.barh(range(len(shown)), shown[schema.SPECIFICITY].to_numpy(), color=colours)
+    ax.set_yticks(range(len(shown)), names, fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(labels.TRACING_LABELS["specificity_axis"])
+    title = labels.TRACING_LABELS["specificity_title"]
+    ax.set_title(title if part is None else f"{title} : {part}")
+    return ax

@@ -1,0 +1,1225 @@
+"""Function of a segment and of each of its sentences: constat, frein, proposition...
+
+Two sources of evidence are combined:
+
+* **cue patterns**: French markers matched on lemmas with spaCy's :class:`~spacy.matcher.Matcher`
+  ("il faut", "préconiser", "manque de", "faute de", "a permis de", "on observe une hausse"...),
+  aware of negation ("ne manque pas de" is no obstacle; "n'a pas permis de" turns a good
+  practice into an obstacle) and of the heading the segment sits under ("Freins identifiés",
+  "Propositions", "Demandes à l'État"...);
+* **a classifier**: TF-IDF over the segment's lemmas and heading words, then a logistic
+  regression, trained on labelled paragraphs (the sample ``corpus/annotations.csv`` by default,
+  or the user's own labelled file).
+
+With ``method="combined"`` the class probabilities are mixed,
+``cue_weight * p_cues + (1 - cue_weight) * p_classifier``, when at least one cue or a known
+heading is present, and the classifier alone decides otherwise. Every decision is explained in
+the ``function_reason`` column: the cues that fired, the heading, the classifier's strongest words.
+
+Example
+-------
+>>> from analysis.config import FunctionsConfig
+>>> classifier = FunctionClassifier(method="cues")
+>>> segments = classify_functions(segments, nlp, config=FunctionsConfig(method="cues"))
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from analysis import labels, schema
+from analysis.config import FunctionsConfig
+
+Method = Literal["cues", "classifier", "combined"]
+DocsOrNlp = Language | Iterable[Doc] | Mapping[str, Doc] | Any  # Any: nlp.ParsedSegments
+
+CLASSES: tuple[str, ...] = schema.FUNCTIONS
+_CLASS_INDEX = {name: i for i, name in enumerate(CLASSES)}
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
+
+
+class FunctionLabelError(ValueError):
+    """A labelled file cannot be used for training (missing columns, too few classes...)."""
+
+
+class DocsAlignmentError(ValueError):
+    """The spaCy Docs given do not match the segments' texts."""
+
+
+class UnknownFunctionWarning(UserWarning):
+    """A labelled file holds function labels outside the six known classes; rows set aside."""
+
+
+class UnlabelledSegmentsWarning(UserWarning):
+    """Labels could not be joined to segments (unknown document or paragraph)."""
+
+
+# --- cue patterns ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A French marker of one function: its display name, class, weight and Matcher pattern."""
+
+    name: str
+    function: str
+    weight: float
+    pattern: tuple[dict[str, Any], ...]
+
+
+def _lem(*lemmas: str) -> dict[str, Any]:
+    return {"LEMMA": {"IN": list(lemmas)}}
+
+
+def _low(*forms: str) -> dict[str, Any]:
+    return {"LOWER": {"IN": list(forms)}}
+
+
+def _stem(regex: str) -> dict[str, Any]:
+    # stems catch verbs the small model lemmatises wrongly ("demande" tagged as a noun)
+    return {"LOWER": {"REGEX": regex}}
+
+
+# fmt: off
+_DE = _low("de", "d'", "d’", "du", "des")
+_CND = {"MORPH": {"IS_SUPERSET": ["Mood=Cnd"]}}
+_INF = {"POS": "VERB", "MORPH": {"IS_SUPERSET": ["VerbForm=Inf"]}}
+_DIGIT = {"TEXT": {"REGEX": r"^(?!(19|20)\d\d$)\d"}}  # a figure, not a year
+_ANY = {"OP": "?"}
+_VERB_NOT_PARTICIPLE = {"MORPH": {"INTERSECTS": ["VerbForm=Fin", "VerbForm=Inf"]}}
+_ADV = {"OP": "?", "POS": "ADV"}
+_ADDRESSEE_LEMMAS = frozenset(
+    "état gouvernement ministère ministre préfet préfète préfecture législateur parlement "
+    "chancellerie dgcl intérieur".split()
+)
+_ADDRESSEE = _lem(*sorted(_ADDRESSEE_LEMMAS))
+_REQUEST_VERB = {"LOWER": {"REGEX": r"^(demand|sollicit|réclam|exig|interpell|attend)"},
+                 "POS": {"NOT_IN": ["NOUN", "ADJ"]}}
+_NEGATION = (_low("ne", "n'", "n’"), _ANY, _ANY, _low("pas", "plus", "jamais", "guère"))
+_LOCAL_ACTOR = _lem(*"commune ville intercommunalité métropole association agglomération "
+                     "département bailleur".split())
+_PAST_ACTION = {
+    "LEMMA": {"IN": "mettre créer instaurer développer lancer déployer installer signer ouvrir "
+                    "conclure structurer organiser nouer constituer mutualiser associer "
+                    "concevoir présenter former recruter équiper confier élaborer".split()},
+    "MORPH": {"IS_SUPERSET": ["Tense=Past"]},
+}
+_P, _F, _B = schema.PROPOSITION, schema.FREIN, schema.BONNE_PRATIQUE
+_C, _D, _A = schema.CONSTAT, schema.DEMANDE, schema.AUTRE
+
+# One cue per line: function, weight, display name, Matcher pattern. Weights: 2 = unambiguous
+# marker, 1.5 = strong, 1 = suggestive, 0.5 = weak hint. Patterns match lemmas (LEMMA), word
+# forms (LOWER) or stems (REGEX) for verbs the small model often lemmatises wrongly.
+_CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
+    (_P, 2.0, "il faut", (_lem("falloir"),)),
+    (_P, 2.0, "proposer de", (_stem(r"^propos(e|ent|ons|ez|er|ait|aient|erait|eraient|é|ée|és|ées)$"), _low("de", "d'", "d’", "que", "qu'", "qu’"))),  # noqa: E501
+    (_P, 1.0, "proposer", (_stem(r"^propos(e|ent|ons|ez|er|ait|aient|erait|eraient|é|ée|és|ées)$"),)),  # noqa: E501
+    (_P, 1.5, "proposition", (_lem("proposition"),)),
+    (_P, 2.0, "préconiser", (_stem(r"^préconis"),)),
+    (_P, 2.0, "recommander", (_stem(r"^recommand"),)),
+    (_P, 2.0, "suggérer", (_stem(r"^sugg[eéè]r"),)),
+    (_P, 1.5, "nécessité de", (_lem("nécessité"), _DE)),
+    (_P, 1.5, "il est nécessaire", (_lem("être"), _lem("nécessaire", "indispensable", "essentiel", "urgent"), _DE)),  # noqa: E501
+    (_P, 2.0, "il serait utile", (_lem("être") | _CND, _lem("utile", "souhaitable", "opportun", "pertinent", "judicieux", "nécessaire", "bon"))),  # noqa: E501
+    (_P, 1.5, "devrait", (_lem("devoir") | _CND,)),
+    (_P, 1.0, "devoir", (_lem("devoir"), _INF)),
+    (_P, 1.0, "pourrait", (_lem("pouvoir") | _CND,)),
+    (_P, 1.5, "gagnerait à", (_lem("gagner") | _CND, _low("à"))),
+    (_P, 1.5, "plaider pour", (_lem("plaider"),)),
+    (_P, 1.0, "piste", (_lem("piste"),)),
+    (_P, 1.0, "envisager", (_lem("envisager"),)),
+    (_P, 1.0, "généraliser", (_lem("généraliser", "systématiser", "pérenniser"),)),
+    (_D, 1.0, "demander", (_REQUEST_VERB,)),
+    (_D, 1.5, "l'État doit", (_ADDRESSEE, _lem("devoir"))),
+    (_D, 1.0, "souhaiter que", (_lem("souhaiter"), _low("que", "qu'", "qu’"))),
+    (_D, 1.5, "appeler l'État à", (_lem("appeler"), _ANY, _ADDRESSEE)),
+    (_D, 0.5, "demande", (_lem("demande", "revendication"),)),
+    (_F, 2.0, "manque de", (_lem("manque", "manquer"),)),
+    (_F, 2.0, "faute de", (_low("faute"), _DE)),
+    (_F, 1.5, "difficulté", (_stem(r"^difficult|^difficile"),)),
+    (_F, 2.0, "frein", (_stem(r"^frein"),)),
+    (_F, 2.0, "obstacle", (_stem(r"^obstacle"),)),
+    (_F, 2.0, "insuffisant", (_stem(r"^insuffisan"),)),
+    (_F, 1.5, "lenteur", (_lem("lenteur", "lent", "lourdeur", "lourd"),)),
+    (_F, 2.0, "pénurie", (_stem(r"^(pénurie|carence)"),)),
+    (_F, 1.5, "absence de", (_lem("absence"), _DE)),
+    (_F, 2.0, "peiner à", (_stem(r"^pein(e|ent|ait|aient|é|er)$"), _low("à"))),
+    (_F, 2.0, "se heurter à", (_stem(r"^heurt"),)),
+    (_F, 1.5, "souffrir de", (_lem("souffrir", "pâtir"),)),
+    (_F, 1.5, "déficit", (_lem("déficit", "saturation", "saturé", "obsolète", "démuni", "surenchère"),)),  # noqa: E501
+    (_F, 2.0, "point aveugle", (_lem("point"), _lem("aveugle", "noir", "faible"))),
+    (_F, 1.5, "compliqué", (_lem("compliqué", "compliquer", "préoccupation", "préoccupant", "préoccuper"),)),  # noqa: E501
+    (_F, 1.0, "en deçà", (_low("en"), _low("deçà"))),
+    (_F, 1.0, "rarement", (_low("rarement", "peu"),)),
+    (_F, 1.0, "ne ... pas", _NEGATION),
+    (_F, 1.5, "regretter", (_lem("regretter", "déplorer", "dénoncer"),)),
+    (_F, 1.5, "précarité", (_lem("précarité", "précaire", "fragilité", "fragile", "instabilité"),)),  # noqa: E501
+    (_F, 1.0, "flou", (_lem("flou", "incertitude", "incertain", "ambigu", "ambiguïté"),)),
+    (_F, 1.0, "complexité", (_lem("complexité", "complexe"),)),
+    (_F, 1.5, "blocage", (_lem("blocage", "bloquer", "impasse"),)),
+    (_F, 1.5, "inquiétude", (_lem("inquiétude", "inquiet", "inquiéter", "crainte", "craindre", "redouter"),)),  # noqa: E501
+    (_F, 1.0, "risque", (_lem("risque", "risquer"),)),
+    (_F, 1.0, "problème", (_lem("problème", "problématique"),)),
+    (_F, 1.0, "contrainte", (_lem("contrainte", "limite", "limiter"),)),
+    (_F, 1.5, "impossible", (_lem("impossible", "impossibilité"),)),
+    (_F, 1.0, "trop peu", (_low("trop"), _low("peu", "faible", "rare", "rares", "lent", "lents", "tard"))),  # noqa: E501
+    (_F, 1.0, "aucun", (_low("aucun", "aucune", "jamais"),)),
+    (_F, 1.0, "épuisement", (_lem("épuisement", "épuiser", "usure", "démobilisation", "découragement"),)),  # noqa: E501
+    (_F, 1.0, "vacant", (_lem("vacant", "vacance", "sous-effectif", "turn-over"),)),
+    (_F, 1.0, "faible", (_lem("faible", "faiblesse"),)),
+    (_B, 2.0, "a permis de", (_lem("avoir"), _ADV, _lem("permettre"))),
+    (_B, 1.0, "permettre", (_lem("permettre"),)),
+    (_B, 1.5, "expérimentation", (_lem("expérimentation", "expérimenter", "expérimental", "pilote"),)),  # noqa: E501
+    (_B, 1.5, "retour d'expérience positif", (_lem("retour"), _DE, _lem("expérience"), _lem("positif", "encourageant", "concluant"))),  # noqa: E501
+    (_B, 2.0, "fonctionne bien", (_lem("fonctionner", "marcher"), _low("bien", "très", "efficacement"))),  # noqa: E501
+    (_B, 2.0, "porter ses fruits", (_lem("porter"), _ANY, _lem("fruit"))),
+    (_B, 1.5, "réussite", (_lem("succès", "réussite", "réussir", "concluant", "encourageant", "satisfaisant"),)),  # noqa: E501
+    (_B, 1.0, "efficace", (_lem("efficace", "efficacité", "positif", "exemplaire", "apprécié"),)),  # noqa: E501
+    (_B, 1.5, "a mis en place", (_lem("avoir", "être"), _ADV, _PAST_ACTION)),
+    (_B, 0.5, "depuis", (_low("depuis"), _ANY, _lem("an", "année", "mois", "printemps", "automne", "été", "hiver", "rentrée", "création"))),  # noqa: E501
+    (_B, 1.5, "exemple", (_lem("exemple", "exemplaire", "modèle"),)),
+    (_B, 1.0, "une commune", ({"IS_SENT_START": True, "LOWER": {"IN": ["une", "dans", "à"]}}, _ANY, _LOCAL_ACTOR)),  # noqa: E501
+    (_B, 1.0, "saluer", (_lem("saluer", "valoriser", "inspirer"),)),
+    (_C, 1.5, "observer", (_lem("observer", "constater") | _VERB_NOT_PARTICIPLE,)),
+    (_C, 1.0, "relever", (_lem("relever", "noter", "mesurer", "recenser") | _VERB_NOT_PARTICIPLE,)),  # noqa: E501
+    (_C, 1.5, "constat", (_lem("constat"),)),
+    (_C, 1.5, "hausse", (_lem("hausse", "baisse", "augmentation", "diminution", "progression", "recul", "doublement", "explosion"),)),  # noqa: E501
+    (_C, 1.0, "augmenter", (_lem("augmenter", "diminuer", "progresser", "doubler", "tripler", "reculer", "baisser", "croître", "exploser"),)),  # noqa: E501
+    (_C, 1.0, "%", (_low("%", "pourcent"),)),
+    (_C, 0.5, "chiffre", (_DIGIT,)),
+    (_C, 1.0, "tendance", (_lem("tendance", "évolution", "évoluer", "chiffre", "statistique"),)),  # noqa: E501
+    (_C, 1.0, "de plus en plus", (_low("de"), _low("plus", "moins"), _low("en"), _low("plus", "moins"))),  # noqa: E501
+    (_C, 0.5, "désormais", (_low("désormais", "aujourd'hui", "aujourd’hui", "actuellement"),)),
+    (_A, 2.0, "remercier", (_lem("remercier", "remerciement", "merci"),)),
+    (_A, 2.0, "partager", (_low("partager", "imprimer", "share", "cookies", "tweet", "facebook"),)),  # noqa: E501
+    (_A, 2.0, "retour aux actualités", (_lem("retour"), _low("aux", "à"), _lem("actualité", "accueil", "liste"))),  # noqa: E501
+    (_A, 1.5, "bienvenue", (_lem("bienvenue", "accueillir", "ouverture", "clôture", "clôturer"),)),  # noqa: E501
+    (_A, 1.5, "ordre du jour", (_low("ordre"), _low("du"), _low("jour"))),
+    (_A, 1.0, "programme", (_lem("programme", "intervenant", "rendez-vous", "secrétariat", "rapporteur"),)),  # noqa: E501
+    (_A, 1.5, "prochaine concertation", (_lem("prochain"), _lem("concertation", "étape", "rendez-vous", "séance", "réunion"))),  # noqa: E501
+    (_A, 1.0, "réunir", (_lem("réunir", "rassembler", "animer", "accueillir", "tenir", "ouvrir") | {"MORPH": {"IS_SUPERSET": ["Tense=Past"]}},)),  # noqa: E501
+)
+# fmt: on
+
+CUES: tuple[Cue, ...] = tuple(
+    Cue(name=name, function=function, weight=weight, pattern=pattern)
+    for function, weight, name, pattern in _CUE_SPECS
+)
+
+# Negating a cue: an obstacle that is denied is no obstacle; a practice that "did not work"
+# is an obstacle; a proposal or request stays one ("il ne faut pas...").
+_ON_NEGATION = {
+    schema.FREIN: None,
+    schema.BONNE_PRATIQUE: schema.FREIN,
+    schema.PROPOSITION: schema.PROPOSITION,
+    schema.DEMANDE: schema.DEMANDE,
+    schema.CONSTAT: schema.CONSTAT,
+    schema.AUTRE: schema.AUTRE,
+}
+_NE = frozenset({"ne", "n'", "n’"})
+_NEG_PARTICLES = frozenset({"pas", "plus", "jamais", "guère", "point", "aucun", "aucune", "rien"})
+_NOMINAL_NEG = frozenset({"sans", "aucun", "aucune", "nul", "nulle", "ni", "peu"})
+_NEGATION_CUE = "ne ... pas"
+_NEGATION_EXEMPT = frozenset({"aucun", _NEGATION_CUE})  # these cues are negations themselves
+
+# Heading words (accents stripped, lower case) telling the function of what follows.
+_HEADING_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        schema.BONNE_PRATIQUE,
+        (
+            "bonne pratique",
+            "bonnes pratiques",
+            "retour d'experience",
+            "retours d'experience",
+            "initiative",
+            "ce qui marche",
+            "reussite",
+            "experiences",
+        ),
+    ),
+    (schema.DEMANDE, ("demande", "attentes", "a l'etat", "interpellation", "sollicitation")),
+    (
+        schema.FREIN,
+        (
+            "frein",
+            "obstacle",
+            "difficult",
+            "blocage",
+            "point de vigilance",
+            "points de vigilance",
+            "fragilit",
+            "faiblesse",
+            "probleme",
+            "irritant",
+            "limites",
+        ),
+    ),
+    (
+        schema.PROPOSITION,
+        (
+            "proposition",
+            "recommandation",
+            "piste",
+            "preconisation",
+            "perspective",
+            "axes de travail",
+            "pour aller plus loin",
+            "leviers",
+        ),
+    ),
+    (
+        schema.CONSTAT,
+        (
+            "constat",
+            "etat des lieux",
+            "diagnostic",
+            "contexte",
+            "chiffres",
+            "tendance",
+            "situation",
+        ),
+    ),
+)
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents stripped, typographic apostrophes made straight."""
+    text = unicodedata.normalize("NFKD", str(text).replace("’", "'").lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def heading_function(heading: str | None) -> str | None:
+    """Return the function a heading announces ("Freins identifiés" -> "frein"), or None.
+
+    Examples
+    --------
+    >>> heading_function("Demandes à l’État")
+    'demande'
+    >>> heading_function("Polices municipales") is None
+    True
+    """
+    if heading is None or (isinstance(heading, float) and np.isnan(heading)):
+        return None
+    folded = _fold(heading)
+    for function, keywords in _HEADING_KEYWORDS:
+        if any(keyword in folded for keyword in keywords):
+            return function
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def cue_matcher(vocab: Vocab) -> Matcher:
+    """Return the Matcher of :data:`CUES` for a vocabulary (built once per vocabulary)."""
+    matcher = Matcher(vocab)
+    for index, cue in enumerate(CUES):
+        matcher.add(f"cue{index}", [list(cue.pattern)])
+    return matcher
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """One cue found in a text: which cue, the class it votes for, where, and if negated."""
+
+    cue: Cue
+    function: str | None  # the class it votes for after negation (None: vote cancelled)
+    start: int  # token offsets in the Doc
+    end: int
+    negated: bool
+
+    def describe(self) -> str:
+        """French description for the reason column: « manque de » (frein, nié)."""
+        cls = self.function or self.cue.function
+        suffix = f", {labels.FUNCTION_REASON_NEGATED}" if self.negated else ""
+        return f"« {self.cue.name} » ({cls}{suffix})"
+
+
+def _is_negated(doc: Doc | Span, start: int, end: int) -> bool:
+    """True when tokens ``start:end`` sit inside a negation ("ne ... pas", "sans", "aucune")."""
+    sentence = doc[start].sent
+    lower_bound = max(sentence.start, start - 4)
+    upper_bound = min(sentence.end, end + 3)
+    before = [t.lower_ for t in doc[lower_bound:start]]
+    if before and (before[-1] in _NOMINAL_NEG or before[-2:] == ["pas", "de"]):
+        return True
+    if len(before) >= 2 and before[-2] in _NOMINAL_NEG and doc[start - 1].pos_ in {"ADJ", "DET"}:
+        return True
+    ne_positions = [i for i, word in enumerate(before) if word in _NE]
+    if not ne_positions:
+        return False
+    after_ne = [t.lower_ for t in doc[lower_bound + ne_positions[-1] + 1 : upper_bound]]
+    return any(word in _NEG_PARTICLES for word in after_ne)
+
+
+def _ensure_sentences(doc: Doc) -> Doc:
+    """Give a Doc sentence boundaries when its pipeline set none (no senter or parser)."""
+    if not doc.has_annotation("SENT_START"):
+        doc = Sentencizer()(doc)
+    return doc
+
+
+def find_cues(doc: Doc) -> list[CueHit]:
+    """Return the cues found in ``doc``, longest first where two overlap, negation applied.
+
+    Parameters
+    ----------
+    doc
+        A Doc parsed by a French pipeline with lemmas and morphology (``fr_core_news_sm``).
+
+    Returns
+    -------
+    list of CueHit
+        Sorted by position; a hit whose negation cancels it keeps ``function=None`` so that the
+        explanation can still show it ("ne manque pas de" is no obstacle).
+    """
+    doc = _ensure_sentences(doc)
+    matches = cue_matcher(doc.vocab)(doc)
+    # keep, for each start token, the longest match; drop matches nested in a longer one
+    matches = sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]), m[0]))
+    hits: list[CueHit] = []
+    negations: list[CueHit] = []
+    covered_until = -1
+    for match_id, start, end in matches:
+        cue = CUES[int(doc.vocab.strings[match_id][3:])]
+        if cue.name == _NEGATION_CUE:
+            # a negation is an obstacle cue only when it holds no other cue ("ne manque pas
+            # de" is handled by the negated cue itself); it never hides the cues inside it
+            negations.append(CueHit(cue, cue.function, start, end, False))
+            continue
+        if end <= covered_until:
+            continue
+        covered_until = max(covered_until, end)
+        negated = cue.name not in _NEGATION_EXEMPT and _is_negated(doc, start, end)
+        function = _ON_NEGATION[cue.function] if negated else cue.function
+        hits.append(CueHit(cue=cue, function=function, start=start, end=end, negated=negated))
+    hits += [n for n in negations if not any(n.start <= h.start < n.end for h in hits)]
+    # "aucune difficulté": the negation word is not an obstacle of its own
+    denied_starts = {h.start for h in hits if h.negated and h.cue.function == schema.FREIN}
+    hits = [h for h in hits if not (h.cue.name == "aucun" and h.end in denied_starts)]
+    hits.extend(_sentence_cues(doc, hits))
+    return _once_per_sentence(doc, hits)
+
+
+def _once_per_sentence(doc: Doc, hits: list[CueHit]) -> list[CueHit]:
+    """Keep one hit per cue and sentence: three figures in a sentence are one "chiffre" cue."""
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for hit in sorted(hits, key=lambda h: (h.start, h.end, h.cue.name)):
+        key = (doc[hit.start].sent.start, hit.cue.name)
+        if key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept
+
+
+_REQUEST_CUE = Cue("demander à l'État", schema.DEMANDE, 2.5, ())
+_INFINITIVE_CUE = Cue("infinitif en tête", schema.PROPOSITION, 1.5, ())
+
+
+def _starts_with_infinitive(sentence: Span) -> Token | None:
+    """The infinitive opening a bullet-style proposal ("Mutualiser la formation, en..."), if any.
+
+    "Constituer des équipes de nuit reste compliqué" is not one: a finite verb comes before
+    the first comma, so the infinitive is the subject.
+    """
+    words = [t for t in sentence if not (t.is_punct or t.is_space)]
+    if not words or words[0].pos_ != "VERB" or "Inf" not in words[0].morph.get("VerbForm"):
+        return None
+    for token in words[1:]:
+        if token.text in {",", ":", ";"} or token.is_punct:
+            break
+        if "Fin" in token.morph.get("VerbForm"):
+            return None
+    return words[0]
+
+
+def _sentence_cues(doc: Doc, hits: list[CueHit]) -> list[CueHit]:
+    """Sentence-level cues the Matcher cannot express (co-occurrence, sentence position)."""
+    extra: list[CueHit] = []
+    for sentence in doc.sents:
+        infinitive = _starts_with_infinitive(sentence)
+        if infinitive is not None:
+            extra.append(
+                CueHit(_INFINITIVE_CUE, schema.PROPOSITION, infinitive.i, infinitive.i + 1, False)
+            )
+        has_request = any(
+            h.cue.name == "demander" and sentence.start <= h.start < sentence.end for h in hits
+        )
+        addressee = [t for t in sentence if t.lemma_.lower() in _ADDRESSEE_LEMMAS]
+        if has_request and addressee:
+            extra.append(
+                CueHit(_REQUEST_CUE, schema.DEMANDE, addressee[0].i, addressee[0].i + 1, False)
+            )
+    return extra
+
+
+def cue_scores(
+    hits: Iterable[CueHit], *, heading: str | None = None, heading_weight: float = 1.5
+) -> np.ndarray:
+    """Sum the weights of ``hits`` and of the heading's class, per class in CLASSES order."""
+    scores = np.zeros(len(CLASSES))
+    for hit in hits:
+        if hit.function is not None:
+            scores[_CLASS_INDEX[hit.function]] += hit.cue.weight
+    announced = heading_function(heading)
+    if announced is not None:
+        scores[_CLASS_INDEX[announced]] += heading_weight
+    return scores
+
+
+# --- the classifier ---------------------------------------------------------------------------
+
+
+def doc_lemmas(doc: Doc | Span) -> str:
+    """Content lemmas of a Doc or sentence, lower-cased and space-separated.
+
+    Used for sentences and when the segments table has no ``lemmas`` column; the nlp module's
+    lemmas (stop list, expressions joined by "_") are preferred when present.
+    """
+    return " ".join(
+        t.lemma_.lower()
+        for t in doc
+        if t.pos_ in _CONTENT_POS and t.is_alpha and not t.is_stop and len(t) > 2
+    )
+
+
+def _heading_tokens(heading: Any) -> str:
+    if not isinstance(heading, str) or not heading.strip():
+        return ""
+    words = ["h_" + w for w in _fold(heading).replace("'", " ").split() if len(w) > 2]
+    announced = heading_function(heading)
+    if announced is not None:
+        words.append("hclass_" + announced.replace(" ", "_"))
+    return " ".join(words)
+
+
+def _feature_texts(segments: pd.DataFrame, lemmas: Sequence[str]) -> list[str]:
+    headings = segments[schema.HEADING] if schema.HEADING in segments else [""] * len(segments)
+    return [f"{lem} {_heading_tokens(h)}".strip() for lem, h in zip(lemmas, headings, strict=True)]
+
+
+def resolve_docs(segments: pd.DataFrame, docs_or_nlp: DocsOrNlp | None) -> list[Doc]:
+    """Return one Doc per segment row, in row order.
+
+    Parameters
+    ----------
+    segments
+        Needs ``segment_id`` and ``text``.
+    docs_or_nlp
+        A spaCy ``Language`` (the texts are parsed, sentence boundaries guaranteed), the
+        :class:`analysis.nlp.ParsedSegments` of the corpus (matched by ``segment_id``), a
+        sequence or iterator of Docs in row order, or a mapping ``segment_id -> Doc``.
+
+    Raises
+    ------
+    DocsAlignmentError
+        When the Docs are not as many as the rows, a segment id has no Doc, or a Doc's text is
+        not the segment's text.
+    """
+    schema.require_columns(segments, schema.SEGMENT_ID, schema.TEXT, table="segments")
+    texts = segments[schema.TEXT].fillna("").astype(str).tolist()
+    if isinstance(docs_or_nlp, Language):
+        return [_ensure_sentences(doc) for doc in docs_or_nlp.pipe(texts)]
+    if docs_or_nlp is None:
+        raise DocsAlignmentError(
+            "The cue patterns need spaCy Docs of the segment texts: pass the Docs returned by "
+            "analysis.nlp, or a loaded French pipeline (spacy.load('fr_core_news_sm'))."
+        )
+    if _is_parsed_segments(docs_or_nlp):
+        docs_or_nlp = _docs_by_id(docs_or_nlp, set(segments[schema.SEGMENT_ID].astype(str)))
+    if isinstance(docs_or_nlp, Mapping):
+        ids = segments[schema.SEGMENT_ID].astype(str).tolist()
+        missing = [i for i in ids if i not in docs_or_nlp]
+        if missing:
+            raise DocsAlignmentError(
+                f"No Doc for {len(missing)} segment(s), e.g. '{missing[0]}'; pass one per segment."
+            )
+        docs = [docs_or_nlp[i] for i in ids]
+    else:
+        docs = list(docs_or_nlp)
+        if len(docs) != len(texts):
+            raise DocsAlignmentError(
+                f"{len(docs)} Docs for {len(texts)} segments: pass one Doc per segment row."
+            )
+    for doc, text, sid in zip(docs, texts, segments[schema.SEGMENT_ID], strict=True):
+        if not _same_text(doc.text, text):
+            raise DocsAlignmentError(
+                f"The Doc given for segment '{sid}' does not hold its text "
+                f"({doc.text[:40]!r} vs {text[:40]!r}); are the Docs in the segments' order?"
+            )
+    return [_ensure_sentences(doc) for doc in docs]
+
+
+def _is_parsed_segments(value: object) -> bool:
+    # duck typing: analysis.nlp.ParsedSegments, without importing the nlp module here
+    return hasattr(value, "segment_ids") and callable(getattr(value, "docs", None))
+
+
+def _docs_by_id(parsed: Any, wanted: set[str]) -> dict[str, Doc]:
+    """The Docs of the wanted segments from a ParsedSegments (rebuilt shard by shard)."""
+    return {
+        str(segment_id): doc
+        for segment_id, doc in zip(parsed.segment_ids, parsed.docs(), strict=True)
+        if str(segment_id) in wanted
+    }
+
+
+def _same_text(parsed: str, source: str) -> bool:
+    """True when ``parsed`` is ``source``, possibly after the segmentation's normalisation."""
+    from analysis.segmentation import normalise  # noqa: PLC0415 - light, but optional here
+
+    collapsed = " ".join(parsed.split())
+    return collapsed == " ".join(source.split()) or collapsed == " ".join(normalise(source).split())
+
+
+def _source_offsets(source: str, parsed: str) -> np.ndarray:
+    """Map each character position of ``parsed`` (normalised text) to a position in ``source``.
+
+    The normalisation changes a few characters (apostrophes, spaces, "…" -> "..."), so the
+    two strings are aligned with difflib; positions inside a replaced run map to its start.
+    """
+    mapping = np.zeros(len(parsed) + 1, dtype=int)
+    matcher = difflib.SequenceMatcher(None, parsed, source, autojunk=False)
+    for tag, p_start, p_end, s_start, _s_end in matcher.get_opcodes():
+        for k in range(p_start, p_end):
+            mapping[k] = s_start + (k - p_start if tag == "equal" else 0)
+    mapping[len(parsed)] = len(source)
+    for tag, p_start, p_end, s_start, s_end in matcher.get_opcodes():
+        if tag != "equal" and p_end > p_start:
+            mapping[p_end - 1] = max(s_end - 1, s_start)
+    return mapping
+
+
+def _sentence_spans(doc: Doc, source: str) -> list[tuple[int, int]]:
+    """Character spans of ``doc``'s sentences in the source text, whitespace trimmed."""
+    mapping = _source_offsets(source, doc.text)
+    spans = []
+    for sentence in doc.sents:
+        start = int(mapping[sentence.start_char])
+        end = int(mapping[sentence.end_char - 1]) + 1 if sentence.end_char > 0 else start
+        while start < end and source[start].isspace():
+            start += 1
+        while end > start and source[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return spans
+
+
+@dataclass
+class _Decision:
+    function: str
+    score: float
+    probabilities: np.ndarray
+    cues: list[str]
+    heading_class: str | None
+    words: list[str]
+    reason: str
+
+
+class FunctionClassifier:
+    """Function of segments (constat, frein, proposition...): cue patterns, a classifier, or both.
+
+    Parameters
+    ----------
+    method
+        ``"cues"`` (patterns and heading only, no training needed), ``"classifier"`` (TF-IDF +
+        logistic regression over lemmas and heading words) or ``"combined"``.
+    cue_weight
+        Weight of the cue distribution in the combined probabilities (0 to 1).
+    heading_weight
+        Cue score added to the class a heading announces ("Freins identifiés": frein).
+    regularisation
+        Inverse regularisation strength ``C`` of the logistic regression.
+    min_words
+        With cues only and no evidence, texts of fewer words are "autre", longer ones "constat".
+    random_state
+        Seed of the logistic regression's solver.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The six classes, in :data:`analysis.schema.FUNCTIONS` order.
+    vectorizer_, model_
+        The fitted TF-IDF vectoriser and logistic regression (after :meth:`fit`).
+    """
+
+    def __init__(
+        self,
+        *,
+        method: Method = "combined",
+        cue_weight: float = 0.4,
+        heading_weight: float = 1.5,
+        regularisation: float = 4.0,
+        min_words: int = 4,
+        random_state: int = 0,
+    ) -> None:
+        self.method = method
+        self.cue_weight = cue_weight
+        self.heading_weight = heading_weight
+        self.regularisation = regularisation
+        self.min_words = min_words
+        self.random_state = random_state
+
+    def fit(
+        self, segments: pd.DataFrame, labels: Sequence[str], *, docs: DocsOrNlp | None = None
+    ) -> FunctionClassifier:
+        """Train the classifier on labelled segments.
+
+        Parameters
+        ----------
+        segments
+            Needs ``lemmas`` (or ``docs`` to lemmatise ``text``); ``heading`` is used when present.
+        labels
+            One function per row, each one of :data:`analysis.schema.FUNCTIONS`.
+        docs
+            Only needed when ``segments`` has no ``lemmas`` column.
+
+        Raises
+        ------
+        FunctionLabelError
+            On a label outside the six classes, a length mismatch, or fewer than two classes.
+        """
+        self._check_params()
+        labels = [str(label) for label in labels]
+        if len(labels) != len(segments):
+            raise FunctionLabelError(f"{len(labels)} labels for {len(segments)} segments.")
+        unknown = sorted(set(labels) - set(CLASSES))
+        if unknown:
+            raise FunctionLabelError(
+                f"Unknown function label(s) {unknown}; expected one of {list(CLASSES)}. "
+                "Use load_labelled_file() to normalise spellings and set unknown labels aside."
+            )
+        if len(set(labels)) < 2:
+            raise FunctionLabelError("At least two different function labels are needed to train.")
+        texts = _feature_texts(segments, self._lemmas(segments, docs))
+        self.vectorizer_ = TfidfVectorizer(
+            token_pattern=r"\S+", sublinear_tf=True, lowercase=False, ngram_range=(1, 1)
+        )
+        features = self.vectorizer_.fit_transform(texts)
+        self.model_ = LogisticRegression(
+            C=self.regularisation,
+            class_weight="balanced",
+            max_iter=5000,
+            random_state=self.random_state,
+        ).fit(features, labels)
+        self.classes_ = np.array(CLASSES)
+        self.n_training_rows_ = len(labels)
+        return self
+
+    def _check_params(self) -> None:
+        if self.method not in ("cues", "classifier", "combined"):
+            raise ValueError(f"method={self.method!r}: use 'cues', 'classifier' or 'combined'.")
+        if not 0.0 <= self.cue_weight <= 1.0:
+            raise ValueError(f"cue_weight={self.cue_weight} must be between 0 and 1.")
+
+    @staticmethod
+    def _lemmas(segments: pd.DataFrame, docs: DocsOrNlp | None) -> list[str]:
+        if schema.LEMMAS in segments:
+            return segments[schema.LEMMAS].fillna("").astype(str).tolist()
+        return [doc_lemmas(doc) for doc in resolve_docs(segments, docs)]
+
+    def predict(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> np.ndarray:
+        """Return the function of each row (array of str)."""
+        return np.array([d.function for d in self._decide(segments, docs)], dtype=object)
+
+    def predict_proba(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> np.ndarray:
+        """Return an (n_rows, 6) array of class probabilities in :attr:`classes_` order."""
+        decisions = self._decide(segments, docs)
+        return np.vstack([d.probabilities for d in decisions]) if decisions else np.zeros((0, 6))
+
+    def explain(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> pd.DataFrame:
+        """Return, per row, the function, its score, the cues, the heading and the key words.
+
+        Returns
+        -------
+        DataFrame
+            ``segment_id`` (when present), ``function``, ``function_score``, ``cues`` (list),
+            ``heading_function``, ``words`` (list), ``function_reason`` (French sentence).
+        """
+        decisions = self._decide(segments, docs)
+        table = pd.DataFrame(
+            {
+                schema.FUNCTION: [d.function for d in decisions],
+                schema.FUNCTION_SCORE: [round(d.score, 4) for d in decisions],
+                "cues": [d.cues for d in decisions],
+                "heading_function": [d.heading_class for d in decisions],
+                "words": [d.words for d in decisions],
+                schema.FUNCTION_REASON: [d.reason for d in decisions],
+            },
+            index=segments.index,
+        )
+        if schema.SEGMENT_ID in segments:
+            table.insert(0, schema.SEGMENT_ID, segments[schema.SEGMENT_ID])
+        return table
+
+    def _decide(
+        self,
+        segments: pd.DataFrame,
+        docs: DocsOrNlp | None,
+        hits: Sequence[Sequence[CueHit]] | None = None,
+        lemmas: Sequence[str] | None = None,
+    ) -> list[_Decision]:
+        self._check_params()
+        uses_cues = self.method != "classifier"
+        uses_model = self.method != "cues"
+        if uses_model and not hasattr(self, "model_"):
+            raise FunctionLabelError(
+                f"This FunctionClassifier (method={self.method!r}) is not trained: call fit(), "
+                "use default_classifier(), or method='cues'."
+            )
+        resolved = None
+        if uses_cues and hits is None:
+            resolved = resolve_docs(segments, docs)
+            hits = [find_cues(doc) for doc in resolved]
+        model_proba, words = None, None
+        if uses_model:
+            if lemmas is None:
+                lemmas = self._lemmas(segments, resolved if resolved is not None else docs)
+            model_proba, words = self._model_outputs(segments, lemmas)
+        headings = (
+            segments[schema.HEADING].tolist()
+            if schema.HEADING in segments
+            else [None] * len(segments)
+        )
+        n_words = segments[schema.TEXT].fillna("").astype(str).str.split().str.len().tolist()
+        return [
+            self._combine(
+                hits[i] if uses_cues else [],
+                headings[i],
+                model_proba[i] if uses_model else None,
+                words[i] if uses_model else [],
+                n_words[i],
+            )
+            for i in range(len(segments))
+        ]
+
+    def _model_outputs(
+        self, segments: pd.DataFrame, lemmas: Sequence[str]
+    ) -> tuple[np.ndarray, list[list[str]]]:
+        features = self.vectorizer_.transform(_feature_texts(segments, lemmas))
+        raw = self.model_.predict_proba(features)
+        proba = np.zeros((features.shape[0], len(CLASSES)))
+        for column, name in enumerate(self.model_.classes_):
+            proba[:, _CLASS_INDEX[name]] = raw[:, column]
+        vocabulary = self.vectorizer_.get_feature_names_out()
+        words = []
+        for row in range(features.shape[0]):
+            best = CLASSES[int(np.argmax(proba[row]))]
+            words.append(self._top_words(features[row], best, vocabulary))
+        return proba, words
+
+    def _top_words(self, row: Any, function: str, vocabulary: np.ndarray, n: int = 4) -> list[str]:
+        if function not in self.model_.classes_:
+            return []
+        coefficients = self.model_.coef_[list(self.model_.classes_).index(function)]
+        if len(self.model_.classes_) == 2:  # binary case: one row of coefficients
+            sign = 1 if function == self.model_.classes_[1] else -1
+            coefficients = sign * self.model_.coef_[0]
+        contributions = {
+            vocabulary[j]: value * coefficients[j]
+            for j, value in zip(row.indices, row.data, strict=True)
+            if value * coefficients[j] > 0
+        }
+        ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
+        return [word for word, _ in ranked[:n] if not word.startswith("hclass_")]
+
+    def _combine(
+        self,
+        hits: Sequence[CueHit],
+        heading: Any,
+        model_proba: np.ndarray | None,
+        words: list[str],
+        n_words: int,
+    ) -> _Decision:
+        scores = cue_scores(
+            hits,
+            heading=heading if isinstance(heading, str) else None,
+            heading_weight=self.heading_weight,
+        )
+        announced = heading_function(heading if isinstance(heading, str) else None)
+        has_evidence = scores.sum() > 0 and self.method != "classifier"
+        if has_evidence:
+            cue_proba = scores / scores.sum()
+            proba = (
+                cue_proba
+                if model_proba is None
+                else (self.cue_weight * cue_proba + (1 - self.cue_weight) * model_proba)
+            )
+        elif model_proba is not None:
+            proba = model_proba
+        else:
+            default = schema.CONSTAT if n_words >= self.min_words else schema.AUTRE
+            proba = np.full(len(CLASSES), 1 / len(CLASSES))
+            cues = [h.describe() for h in hits]  # only cancelled cues can be left here
+            reason = f"{labels.FUNCTION_REASON_NONE} : {default} {labels.FUNCTION_REASON_DEFAULT}"
+            if cues:
+                reason = f"{labels.FUNCTION_REASON_CUES} : {', '.join(cues)} ; {reason}"
+            return _Decision(default, 0.0, proba, cues, None, [], reason)
+        best = int(np.argmax(proba))
+        cues = [h.describe() for h in hits]
+        reason = _reason(cues, announced if self.method != "classifier" else None, words)
+        return _Decision(CLASSES[best], float(proba[best]), proba, cues, announced, words, reason)
+
+
+def _reason(cues: list[str], heading_class: str | None, words: list[str]) -> str:
+    """French explanation: "indices : « il faut » (proposition) ; intertitre : frein ; ..."."""
+    parts = []
+    if cues:
+        parts.append(f"{labels.FUNCTION_REASON_CUES} : " + ", ".join(cues))
+    if heading_class is not None:
+        parts.append(f"{labels.FUNCTION_REASON_HEADING} : {heading_class}")
+    shown = [w.removeprefix("h_") + (" (intertitre)" if w.startswith("h_") else "") for w in words]
+    if shown:
+        parts.append(f"{labels.FUNCTION_REASON_WORDS} : " + ", ".join(shown))
+    return " ; ".join(parts) if parts else labels.FUNCTION_REASON_NONE
+
+
+# --- labelled files and the default model ------------------------------------------------------
+
+_LABEL_SYNONYMS: dict[str, str] = {
+    **{name: name for name in CLASSES},
+    "constats": schema.CONSTAT,
+    "observation": schema.CONSTAT,
+    "finding": schema.CONSTAT,
+    "freins": schema.FREIN,
+    "obstacle": schema.FREIN,
+    "obstacles": schema.FREIN,
+    "difficulte": schema.FREIN,
+    "difficultes": schema.FREIN,
+    "barrier": schema.FREIN,
+    "propositions": schema.PROPOSITION,
+    "recommandation": schema.PROPOSITION,
+    "recommandations": schema.PROPOSITION,
+    "proposal": schema.PROPOSITION,
+    "bonnes pratiques": schema.BONNE_PRATIQUE,
+    "bp": schema.BONNE_PRATIQUE,
+    "good practice": schema.BONNE_PRATIQUE,
+    "pratique": schema.BONNE_PRATIQUE,
+    "demandes": schema.DEMANDE,
+    "request": schema.DEMANDE,
+    "autres": schema.AUTRE,
+    "other": schema.AUTRE,
+    "hors sujet": schema.AUTRE,
+}
+
+
+def normalise_function_label(label: Any) -> str | None:
+    """Map a spelling of a class to its canonical name ("Bonnes_pratiques" -> "bonne pratique").
+
+    Returns None for an empty or unknown label.
+    """
+    if label is None or (isinstance(label, float) and np.isnan(label)):
+        return None
+    key = " ".join(_fold(label).replace("_", " ").replace("-", " ").split())
+    return _LABEL_SYNONYMS.get(key)
+
+
+def load_labelled_file(path: str | Path) -> pd.DataFrame:
+    """Read a labelled CSV and normalise its function labels.
+
+    The file has a ``function`` column and either ``doc_id`` + ``paragraph`` (the format of
+    ``corpus/annotations.csv``) or ``segment_id``. Spellings of the six classes are normalised
+    (case, accents, plurals, "_" or "-": "Bonnes_pratiques" is "bonne pratique"; a few English
+    names too). Rows with an empty or unknown label are **set aside with a warning** naming the
+    labels and their counts, so that a typo or a class of your own never trains the model
+    silently.
+
+    Returns
+    -------
+    DataFrame
+        The usable rows, with the key column(s) and ``function``.
+
+    Raises
+    ------
+    FunctionLabelError
+        When the file is missing, unreadable, lacks the needed columns, or has no usable row.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FunctionLabelError(f"Labelled file not found: {path}.")
+    try:
+        table = pd.read_csv(path, dtype={schema.DOC_ID: str, schema.SEGMENT_ID: str})
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        raise FunctionLabelError(f"{path}: not a readable CSV file ({error}).") from error
+    if schema.GOLD_FUNCTION not in table:
+        raise FunctionLabelError(f"{path}: no '{schema.GOLD_FUNCTION}' column.")
+    keys = [schema.SEGMENT_ID] if schema.SEGMENT_ID in table else [schema.DOC_ID, schema.PARAGRAPH]
+    try:
+        schema.require_columns(table, *keys, table=f"labelled file {path}")
+    except schema.SchemaError as error:
+        raise FunctionLabelError(
+            f"{error} A labelled file needs 'doc_id' and 'paragraph', or 'segment_id'."
+        ) from error
+    normalised = table[schema.GOLD_FUNCTION].map(normalise_function_label)
+    rejected = table.loc[normalised.isna(), schema.GOLD_FUNCTION].fillna("(vide)").astype(str)
+    if len(rejected):
+        counts = ", ".join(f"'{k}' x{v}" for k, v in sorted(rejected.value_counts().items()))
+        warnings.warn(
+            f"{path}: {len(rejected)} row(s) with an empty or unknown function label set aside "
+            f"({counts}). Known labels: {', '.join(CLASSES)}; relabel these rows to use them.",
+            UnknownFunctionWarning,
+            stacklevel=2,
+        )
+    table = table.assign(**{schema.GOLD_FUNCTION: normalised}).dropna(subset=[schema.GOLD_FUNCTION])
+    if table.empty:
+        raise FunctionLabelError(f"{path}: no row with a known function label.")
+    if schema.PARAGRAPH in keys:
+        table[schema.PARAGRAPH] = table[schema.PARAGRAPH].astype(int)
+    return table[[*keys, schema.GOLD_FUNCTION]].reset_index(drop=True)
+
+
+def join_labels(segments: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+    """Attach labels to segments on ``segment_id`` or on (``doc_id``, ``paragraph``).
+
+    Every segment cut from a labelled paragraph takes its label. Labels that match no segment
+    are reported with :class:`UnlabelledSegmentsWarning` (e.g. a document missing from the
+    corpus).
+
+    Returns
+    -------
+    DataFrame
+        The labelled segments, with a ``gold_function`` column, sorted by ``segment_id``.
+    """
+    keys = (
+        [schema.SEGMENT_ID] if schema.SEGMENT_ID in labelled else [schema.DOC_ID, schema.PARAGRAPH]
+    )
+    schema.require_columns(segments, *keys, table="segments")
+    right = labelled[[*keys, schema.GOLD_FUNCTION]].rename(
+        columns={schema.GOLD_FUNCTION: GOLD_FUNCTION_COLUMN}
+    )
+    left = segments.drop(columns=[GOLD_FUNCTION_COLUMN], errors="ignore")
+    merged = left.merge(right.drop_duplicates(keys), on=keys, how="left", indicator=False)
+    matched = right.merge(segments[keys].drop_duplicates(), on=keys, how="left", indicator=True)
+    orphans = matched[matched["_merge"] == "left_only"]
+    if len(orphans):
+        example = ", ".join(map(str, orphans[keys[0]].drop_duplicates().head(3)))
+        warnings.warn(
+            f"{len(orphans)} labelled row(s) match no segment (e.g. {example}): check the "
+            "document ids and paragraph numbers of the labelled file.",
+            UnlabelledSegmentsWarning,
+            stacklevel=2,
+        )
+    merged = merged.dropna(subset=[GOLD_FUNCTION_COLUMN])
+    return merged.sort_values(schema.SEGMENT_ID, kind="stable").reset_index(drop=True)
+
+
+GOLD_FUNCTION_COLUMN = "gold_function"
+
+
+def classifier_from_config(config: FunctionsConfig) -> FunctionClassifier:
+    """Return an unfitted :class:`FunctionClassifier` with the settings of ``config``."""
+    return FunctionClassifier(
+        method=config.method,
+        cue_weight=config.cue_weight,
+        heading_weight=config.heading_weight,
+        regularisation=config.regularisation,
+        min_words=config.min_words,
+        random_state=config.random_state,
+    )
+
+
+def train_classifier(
+    segments: pd.DataFrame, labelled: pd.DataFrame, *, config: FunctionsConfig
+) -> FunctionClassifier:
+    """Fit a classifier with ``config``'s settings on the segments that ``labelled`` labels.
+
+    Parameters
+    ----------
+    segments
+        Segments with ``segment_id``, ``lemmas``, ``heading`` and the key columns of ``labelled``.
+    labelled
+        Output of :func:`load_labelled_file` (or ``corpus/annotations.csv`` read by it).
+    """
+    training = join_labels(segments, labelled)
+    if training.empty:
+        raise FunctionLabelError(
+            "No segment carries a label: the labelled file's document ids and paragraphs do "
+            "not match the corpus."
+        )
+    return classifier_from_config(config).fit(training, training[GOLD_FUNCTION_COLUMN])
+
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@functools.lru_cache(maxsize=4)
+def _sample_training_segments(corpus_path: str) -> pd.DataFrame:
+    """Paragraph segments of the sample corpus with lemmas (parsed once per process)."""
+    from analysis.config import AnalysisConfig  # noqa: PLC0415 - avoids an import cycle
+    from analysis.corpus import CorpusWarning, load_corpus  # noqa: PLC0415
+    from analysis.nlp import NlpWarning, prepare_segments  # noqa: PLC0415
+
+    # the parse is cached in the project's ignored cache folder, next to the corpus
+    config = AnalysisConfig(base_dir=str(Path(corpus_path).parent))
+    config = config.replace("segmentation", unit="paragraph")
+    with warnings.catch_warnings():
+        # remarks on the training corpus (a paragraph with no content word...) are not about
+        # the corpus the user analyses
+        warnings.simplefilter("ignore", NlpWarning)
+        warnings.simplefilter("ignore", CorpusWarning)
+        documents = load_corpus(corpus_path)
+        segments, _parsed, _expressions = prepare_segments(documents, config, progress=False)
+    return segments
+
+
+def default_classifier(
+    *, config: FunctionsConfig | None = None, corpus_path: str | Path | None = None
+) -> FunctionClassifier:
+    """Classifier trained at run time on the sample corpus and its ``annotations.csv``.
+
+    Training takes a few seconds (the parse of the 48 sample documents) and is deterministic;
+    the parsed paragraphs are kept for the rest of the process.
+
+    Parameters
+    ----------
+    config
+        Settings of the classifier (method, weights...); defaults to :class:`FunctionsConfig`.
+    corpus_path
+        A labelled corpus folder holding ``annotations.csv``; defaults to the project's sample.
+
+    Raises
+    ------
+    FunctionLabelError
+        When the corpus or its ``annotations.csv`` cannot be found (use ``method="cues"`` or
+        set ``[functions] labelled_file``).
+    """
+    config = config or FunctionsConfig()
+    corpus_path = Path(corpus_path) if corpus_path is not None else SAMPLE_CORPUS
+    annotations = corpus_path / "annotations.csv"
+    if not annotations.is_file():
+        raise FunctionLabelError(
+            f"No labelled data to train the function classifier: {annotations} is missing. "
+            "Set [functions] method = 'cues', or labelled_file to your own labelled CSV."
+        )
+    segments = _sample_training_segments(str(corpus_path.resolve()))
+    return train_classifier(segments, load_labelled_file(annotations), config=config)
+
+
+# --- segments and sentences -------------------------------------------------------------------
+
+
+def _classifier_for(
+    segments: pd.DataFrame, config: FunctionsConfig, classifier: FunctionClassifier | None
+) -> FunctionClassifier:
+    if classifier is not None:
+        return classifier
+    if config.method == "cues":
+        return classifier_from_config(config)
+    if config.labelled_file:
+        return train_classifier(segments, load_labelled_file(config.labelled_file), config=config)
+    return default_classifier(config=config)
+
+
+def classify_functions(
+    segments: pd.DataFrame,
+    docs_or_nlp: DocsOrNlp,
+    *,
+    config: FunctionsConfig,
+    classifier: FunctionClassifier | None = None,
+) -> pd.DataFrame:
+    """Add the function of each segment, its score and the reason for it.
+
+    Parameters
+    ----------
+    segments
+        Needs ``segment_id``, ``text`` and ``heading``; ``lemmas`` for the classifier.
+    docs_or_nlp
+        The spaCy Docs of the segment texts (row order, or a mapping by ``segment_id``), or a
+        French pipeline to parse them.
+    config
+        ``[functions]`` settings. Without ``classifier``: ``method="cues"`` needs no training;
+        otherwise the classifier is trained on ``labelled_file`` (joined to these segments on
+        ``doc_id`` + ``paragraph`` or ``segment_id``) when set, else on the sample corpus.
+    classifier
+        An already fitted :class:`FunctionClassifier`, used as it is.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``segments`` with ``function``, ``function_score`` (0 to 1; 0 when nothing
+        supported the default class) and ``function_reason`` (French).
+    """
+    classifier = _classifier_for(segments, config, classifier)
+    explained = classifier.explain(segments, docs=resolve_docs(segments, docs_or_nlp))
+    return segments.assign(
+        **{
+            schema.FUNCTION: explained[schema.FUNCTION],
+            schema.FUNCTION_SCORE: explained[schema.FUNCTION_SCORE],
+            schema.FUNCTION_REASON: explained[schema.FUNCTION_REASON],
+        }
+    )
+
+
+def sentence_functions(
+    segments: pd.DataFrame,
+    docs_or_nlp: DocsOrNlp,
+    *,
+    config: FunctionsConfig,
+    classifier: FunctionClassifier | None = None,
+) -> pd.DataFrame:
+    """Class every sentence of every segment.
+
+    Each sentence is judged on its own cues and lemmas, under its segment's heading.
+
+    Returns
+    -------
+    DataFrame
+        One row per sentence, sorted by ``segment_id`` then ``sentence``: ``segment_id``,
+        ``doc_id`` (when present), ``sentence`` (rank in the segment, from 0), ``start`` and
+        ``end`` (character offsets in the document when the segments have ``start``, else in
+        the segment), ``text``, ``function``, ``function_score``, ``function_reason``.
+    """
+    classifier = _classifier_for(segments, config, classifier)
+    docs = resolve_docs(segments, docs_or_nlp)
+    rows, hits, lemmas = [], [], []
+    for (_, segment), doc in zip(segments.iterrows(), docs, strict=True):
+        offset = int(segment[schema.START]) if schema.START in segments else 0
+        source = str(segment[schema.TEXT])
+        segment_hits = find_cues(doc)
+        spans = _sentence_spans(doc, source)
+        for rank, (sentence, (start, end)) in enumerate(zip(doc.sents, spans, strict=True)):
+            rows.append(
+                {
+                    schema.SEGMENT_ID: segment[schema.SEGMENT_ID],
+                    **(
+                        {schema.DOC_ID: segment[schema.DOC_ID]} if schema.DOC_ID in segments else {}
+                    ),
+                    SENTENCE: rank,
+                    schema.START: offset + start,
+                    schema.END: offset + end,
+                    schema.TEXT: source[start:end],
+                    schema.HEADING: segment.get(schema.HEADING, ""),
+                }
+            )
+            hits.append([h for h in segment_hits if sentence.start <= h.start < sentence.end])
+            lemmas.append(doc_lemmas(sentence))
+    sentences = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+    if sentences.empty:
+        return sentences
+    decisions = classifier._decide(sentences, None, hits=hits, lemmas=lemmas)
+    sentences[schema.FUNCTION] = [d.function for d in decisions]
+    sentences[schema.FUNCTION_SCORE] = [round(d.score, 4) for d in decisions]
+    sentences[schema.FUNCTION_REASON] = [d.reason for d in decisions]
+    sentences = sentences.drop(columns=[schema.HEADING])
+    return sentences.sort_values([schema.SEGMENT_ID, SENTENCE], kind="stable").reset_index(
+        drop=True
+    )
+
+
+SENTENCE = schema.SENTENCE

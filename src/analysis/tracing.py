@@ -1,0 +1,1104 @@
+"""Themes, obstacles and proposals traced across concertations, cities and time.
+
+Pure functions: each takes DataFrames and returns a new DataFrame, sorted deterministically, in
+which every number can be traced back to the ``segment_ids`` it was computed from.
+
+* :func:`theme_by`, :func:`theme_by_period`: theme x concertation / city / period tables;
+* :func:`recurrence`: for each theme and function (the freins of "polices municipales"...), in
+  how many concertations and cities it appears, when first and last, and a status
+  (persistent, new, fading, one-off);
+* :func:`canonical_groups`: freins (or proposals) from different concertations that say the
+  same thing, grouped by the similarity of their lemmas and expressions;
+* :func:`link_proposals`, :func:`unanswered_obstacles`: which proposals answer which obstacles;
+* :func:`specificities`: over- and under-represented themes or words in a city, a concertation
+  or a period (Lafon's hypergeometric specificities, as in Lexico and TXM, with a
+  Benjamini-Hochberg correction).
+
+Bad input is handled out loud: city spellings are unified with :class:`CitySpellingWarning`,
+undated concertations are set apart with :class:`MissingDateWarning`, a corpus of a single
+concertation gives :class:`SingleConcertationWarning` (there is nothing to compare).
+
+Example
+-------
+>>> from analysis.config import TracingConfig
+>>> table = recurrence(segments, config=TracingConfig())
+>>> obstacles = canonical_groups(segments, "frein", config=TracingConfig())
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+from scipy.stats import false_discovery_control, hypergeom
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from analysis import labels, schema
+from analysis.config import TracingConfig
+
+Period = Literal["year", "semester", "quarter"]
+SpecificityUnit = Literal["theme", "lemma"]
+
+NO_DATE = labels.TRACING_LABELS["no_date"]
+STATUS_ABSENT = "absent"  # recurrence rows of a theme with no segment of that function
+
+
+class TracingError(ValueError):
+    """A table cannot be traced (bad ``by`` column, unknown period or unit...)."""
+
+
+class CitySpellingWarning(UserWarning):
+    """One city is spelt several ways; the variants were unified (the message lists them)."""
+
+
+class MissingDateWarning(UserWarning):
+    """Some concertations have no date; they are left out of dates, periods and statuses."""
+
+
+class SingleConcertationWarning(UserWarning):
+    """Only one concertation (or part): nothing to compare across concertations."""
+
+
+class EmptySelectionWarning(UserWarning):
+    """No segment has the requested function: no group can be formed."""
+
+
+class SmallCellsWarning(UserWarning):
+    """Specificity cells too small to test (they could never be significant)."""
+
+
+# --- cities, dates, periods -------------------------------------------------------------------
+
+
+def _city_key(city: str) -> str:
+    """Spelling-insensitive key: "Clermont Ferrand", "clermont-ferrand" -> "clermont ferrand"."""
+    text = unicodedata.normalize("NFKD", city.replace("’", "'").casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[-_'.\s]+", " ", text).strip()
+    return re.sub(r"\bst\b", "saint", re.sub(r"\bste\b", "sainte", text))
+
+
+def _preferred_spelling(variants: Counter) -> str:
+    # most frequent first; on a tie, the spelling with hyphens and accents (the official one)
+    def rank(name: str) -> tuple[int, int, str]:
+        marked = sum(1 for c in name if not (c.isascii() and (c.isalpha() or c == " ")))
+        return (-variants[name], -marked, name)
+
+    return sorted(variants, key=rank)[0]
+
+
+def normalise_cities(table: pd.DataFrame) -> pd.DataFrame:
+    """Unify the spellings of each city ("Clermont Ferrand" and "Clermont-Ferrand").
+
+    Spellings that differ only by case, accents, hyphens, apostrophes, dots or spaces (and
+    "St"/"Saint") are one city; the most frequent spelling wins, and on a tie the one with
+    hyphens and accents. Leading and trailing spaces are removed. Missing cities stay missing.
+
+    Parameters
+    ----------
+    table
+        Documents or segments; needs ``city``.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``city`` unified (the same object's values when nothing changed).
+
+    Warns
+    -----
+    CitySpellingWarning
+        Once, listing each unified city with its variants and the spelling kept.
+    """
+    schema.require_columns(table, schema.CITY, table="segments")
+    present = table[schema.CITY].dropna().astype(str).str.strip()
+    present = present[present != ""]
+    by_key: dict[str, Counter] = {}
+    for name, count in present.value_counts().items():
+        by_key.setdefault(_city_key(name), Counter())[name] += int(count)
+    mapping = {name: _preferred_spelling(v) for v in by_key.values() for name in v}
+    merged = {k: v for k, v in by_key.items() if len(v) > 1}
+    if merged:
+        details = "; ".join(
+            f"{' / '.join(sorted(v))} -> {_preferred_spelling(v)}"
+            for _, v in sorted(merged.items())
+        )
+        warnings.warn(
+            f"City spelt in several ways, unified: {details}. Fix the 'city' field of the "
+            "source documents to silence this warning.",
+            CitySpellingWarning,
+            stacklevel=2,
+        )
+    result = table.copy()
+    stripped = result[schema.CITY].where(
+        result[schema.CITY].isna(), result[schema.CITY].astype(str).str.strip()
+    )
+    result[schema.CITY] = stripped.map(lambda name: mapping.get(name, name))
+    return result
+
+
+def _check_dates(segments: pd.DataFrame) -> pd.Series:
+    """Return ``date`` as datetime64, warning once about the concertations that have none."""
+    schema.require_columns(segments, schema.DATE, table="segments")
+    dates = pd.to_datetime(segments[schema.DATE], errors="coerce")
+    if dates.isna().any():
+        column = schema.CONCERTATION_ID if schema.CONCERTATION_ID in segments else schema.DOC_ID
+        undated = sorted(segments.loc[dates.isna(), column].astype(str).unique())
+        warnings.warn(
+            f"No date for {len(undated)} {column} value(s): {', '.join(undated[:8])}. Their "
+            f"segments are counted, but left out of dates, periods ('{NO_DATE}') and "
+            "statuses; add a date to the source documents.",
+            MissingDateWarning,
+            stacklevel=3,
+        )
+    return dates
+
+
+def period_labels(dates: pd.Series, period: Period = "year") -> pd.Series:
+    """Label dates by period: "2023" (year), "2023-S2" (semester), "2023-T4" (quarter).
+
+    Missing dates get ``"sans date"``.
+    """
+    if period not in ("year", "semester", "quarter"):
+        raise TracingError(f"period={period!r}: use 'year', 'semester' or 'quarter'.")
+    dates = pd.to_datetime(dates, errors="coerce")
+    years = dates.dt.year.astype("Int64").astype(str)
+    if period == "semester":
+        years = years + "-S" + ((dates.dt.month - 1) // 6 + 1).astype("Int64").astype(str)
+    elif period == "quarter":
+        years = years + "-T" + dates.dt.quarter.astype("Int64").astype(str)
+    return years.where(dates.notna(), NO_DATE)
+
+
+def _iso(value: object) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _warn_if_single(segments: pd.DataFrame, what: str) -> bool:
+    """Warn and return True when the segments come from a single concertation."""
+    column = schema.CONCERTATION_ID if schema.CONCERTATION_ID in segments else schema.DOC_ID
+    values = segments[column].dropna().unique()
+    if len(values) <= 1:
+        name = values[0] if len(values) else "(none)"
+        warnings.warn(
+            f"Only one concertation ({name}): {what} cannot compare concertations; every "
+            "item is reported as one-off. Add other concertations to trace recurrence.",
+            SingleConcertationWarning,
+            stacklevel=3,
+        )
+        return True
+    return False
+
+
+# --- theme tables -----------------------------------------------------------------------------
+
+
+def _theme_labels(segments: pd.DataFrame) -> dict[object, str]:
+    if schema.THEME_LABEL not in segments:
+        return {}
+    pairs = segments[[schema.THEME_ID, schema.THEME_LABEL]].dropna().drop_duplicates()
+    return dict(sorted(zip(pairs[schema.THEME_ID], pairs[schema.THEME_LABEL], strict=True)))
+
+
+def _cross_table(segments: pd.DataFrame, column: str, order: Sequence[object]) -> pd.DataFrame:
+    """Complete theme x column grid with counts, both shares and the segment ids of each cell."""
+    themes = sorted(segments[schema.THEME_ID].dropna().unique())
+    grid = pd.MultiIndex.from_product([themes, list(order)], names=[schema.THEME_ID, column])
+    ordered = segments.sort_values(schema.SEGMENT_ID, kind="stable")
+    cells = ordered.groupby([schema.THEME_ID, column], sort=True)[schema.SEGMENT_ID].agg(list)
+    table = cells.reindex(grid).to_frame(schema.SEGMENT_IDS).reset_index()
+    table[schema.SEGMENT_IDS] = [
+        v if isinstance(v, list) else [] for v in table[schema.SEGMENT_IDS]
+    ]
+    table[schema.N_SEGMENTS] = table[schema.SEGMENT_IDS].str.len().astype(int)
+    column_totals = table.groupby(column, sort=False)[schema.N_SEGMENTS].transform("sum")
+    theme_totals = table.groupby(schema.THEME_ID, sort=False)[schema.N_SEGMENTS].transform("sum")
+    table[schema.SHARE] = (
+        (table[schema.N_SEGMENTS] / column_totals.where(column_totals > 0)).fillna(0.0).round(4)
+    )
+    table[schema.THEME_SHARE] = (
+        (table[schema.N_SEGMENTS] / theme_totals.where(theme_totals > 0)).fillna(0.0).round(4)
+    )
+    names = _theme_labels(segments)
+    table.insert(1, schema.THEME_LABEL, table[schema.THEME_ID].map(names).fillna("").astype(str))
+    columns = [
+        schema.THEME_ID,
+        schema.THEME_LABEL,
+        column,
+        schema.N_SEGMENTS,
+        schema.SHARE,
+        schema.THEME_SHARE,
+        schema.SEGMENT_IDS,
+    ]
+    return table[columns]
+
+
+def theme_by(segments: pd.DataFrame, by: str = schema.CONCERTATION_ID) -> pd.DataFrame:
+    """Theme x concertation (or city, document type...) table, counts and shares.
+
+    Parameters
+    ----------
+    segments
+        Needs ``segment_id``, ``theme_id`` and the ``by`` column; ``theme_label`` is used
+        when present. With ``by="city"`` the spellings are unified (:func:`normalise_cities`).
+    by
+        The column to cross with themes.
+
+    Returns
+    -------
+    DataFrame
+        One row per theme and ``by`` value (every combination, zeros included), sorted by
+        ``theme_id`` then ``by``: ``theme_id``, ``theme_label``, ``by``, ``n_segments``,
+        ``share`` (of the ``by`` group's segments), ``theme_share`` (of the theme's
+        segments), ``segment_ids``.
+    """
+    schema.require_columns(segments, schema.SEGMENT_ID, schema.THEME_ID, by, table="segments")
+    if by == schema.CITY:
+        segments = normalise_cities(segments)
+    if by == schema.CONCERTATION_ID:
+        _warn_if_single(segments, "the theme x concertation table")
+    values = segments[by].fillna("").astype(str)
+    segments = segments.assign(**{by: values})
+    return _cross_table(segments, by, sorted(values.unique()))
+
+
+def theme_by_period(segments: pd.DataFrame, period: Period = "year") -> pd.DataFrame:
+    """Theme x period table (year, semester or quarter), counts and shares.
+
+    Segments without a date go to the period ``"sans date"`` (last), with a
+    :class:`MissingDateWarning`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`theme_by`, with a ``period`` column in chronological order.
+    """
+    schema.require_columns(segments, schema.SEGMENT_ID, schema.THEME_ID, table="segments")
+    dates = _check_dates(segments)
+    periods = period_labels(dates, period)
+    order = sorted(p for p in periods.unique() if p != NO_DATE)
+    order += [NO_DATE] if (periods == NO_DATE).any() else []
+    return _cross_table(segments.assign(**{schema.PERIOD: periods}), schema.PERIOD, order)
+
+
+# --- recurrence and status ----------------------------------------------------------------------
+
+
+class _Timeline:
+    """The corpus's time span and the cut-off dates of the statuses."""
+
+    def __init__(self, dates: pd.Series, config: TracingConfig) -> None:
+        dated = dates.dropna()
+        self.start = dated.min() if len(dated) else None
+        self.end = dated.max() if len(dated) else None
+        span = (self.end - self.start) if len(dated) else pd.Timedelta(0)
+        self.fading_after = (
+            pd.Timestamp(config.fading_after)
+            if config.fading_after
+            else (self.start + span * (1 - config.recent_share) if len(dated) else None)
+        )
+        self.new_after = (
+            pd.Timestamp(config.new_after)
+            if config.new_after
+            else (self.start + span * config.new_share if len(dated) else None)
+        )
+
+    def status(self, n_concertations: int, first: object, last: object) -> str:
+        """persistent | new | fading | one-off | undated | absent."""
+        if n_concertations == 0:
+            return STATUS_ABSENT
+        if n_concertations == 1:
+            return schema.STATUS_ONE_OFF
+        if pd.isna(first) or self.start is None:
+            return schema.STATUS_UNDATED
+        if pd.Timestamp(last) < self.fading_after:
+            return schema.STATUS_FADING
+        if pd.Timestamp(first) > self.new_after:
+            return schema.STATUS_NEW
+        return schema.STATUS_PERSISTENT
+
+
+def _spread(members: pd.DataFrame, timeline: _Timeline) -> dict[str, object]:
+    """Where and when a set of segments appears: concertations, cities, dates, status."""
+    concertations = sorted(members[schema.CONCERTATION_ID].dropna().astype(str).unique())
+    cities = sorted(members[schema.CITY].dropna().astype(str).unique())
+    dates = members[schema.DATE].dropna()
+    first = dates.min() if len(dates) else pd.NaT
+    last = dates.max() if len(dates) else pd.NaT
+    if _MEMBERS in members:  # statements: each row stands for one or more segments
+        segment_ids = sorted(i for ids in members[_MEMBERS] for i in ids)
+    else:
+        segment_ids = sorted(members[schema.SEGMENT_ID].astype(str))
+    return {
+        schema.N_SEGMENTS: len(segment_ids),
+        schema.N_CONCERTATIONS: len(concertations),
+        schema.N_CITIES: len(cities),
+        schema.CONCERTATIONS: concertations,
+        schema.CITIES: cities,
+        schema.DATES: sorted({_iso(d) for d in dates}),
+        schema.FIRST_DATE: first,
+        schema.LAST_DATE: last,
+        schema.STATUS: timeline.status(len(concertations), first, last),
+        schema.SEGMENT_IDS: segment_ids,
+    }
+
+
+_MEMBERS = "_members"
+
+
+def _sorted_ids(ids: pd.Series) -> list[str]:
+    return sorted(map(str, ids))
+
+
+def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
+    """One row per statement: the segments of one paragraph that share a function and theme.
+
+    A paragraph cut into 40-word segments says one thing; comparing its pieces separately
+    would miss what one piece says and the other completes. Without ``doc_id`` and
+    ``paragraph`` (or with ``by_paragraph=False``), each segment is its own statement.
+    """
+    if not by_paragraph or not {schema.DOC_ID, schema.PARAGRAPH} <= set(selected.columns):
+        return selected.assign(**{_MEMBERS: [[str(i)] for i in selected[schema.SEGMENT_ID]]})
+    keys = [schema.THEME_ID, schema.DOC_ID, schema.PARAGRAPH]
+    ordered = selected.sort_values([*keys, schema.SEGMENT_ID], kind="stable")
+    statements = ordered.groupby(keys, sort=True, dropna=False).agg(
+        **{
+            schema.SEGMENT_ID: (schema.SEGMENT_ID, "first"),
+            schema.CONCERTATION_ID: (schema.CONCERTATION_ID, "first"),
+            schema.CITY: (schema.CITY, "first"),
+            schema.DATE: (schema.DATE, "first"),
+            schema.TEXT: (schema.TEXT, " ".join),
+            schema.LEMMAS: (schema.LEMMAS, " ".join),
+            _MEMBERS: (schema.SEGMENT_ID, _sorted_ids),
+        }
+    )
+    return statements.reset_index().sort_values(schema.SEGMENT_ID, kind="stable")
+
+
+def _prepared(segments: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Check columns, unify cities, coerce dates (warning once), sort by segment id."""
+    schema.require_columns(
+        segments,
+        schema.SEGMENT_ID,
+        schema.CONCERTATION_ID,
+        schema.CITY,
+        schema.DATE,
+        *columns,
+        table="segments",
+    )
+    segments = normalise_cities(segments)
+    segments = segments.assign(**{schema.DATE: _check_dates(segments)})
+    return segments.sort_values(schema.SEGMENT_ID, kind="stable").reset_index(drop=True)
+
+
+def recurrence(
+    segments: pd.DataFrame, *, config: TracingConfig, functions: Sequence[str] = schema.FUNCTIONS
+) -> pd.DataFrame:
+    """For each theme and function, where and when it appears, and its status.
+
+    Status (dates of the concertations; see ``[tracing]`` in ``analysis.toml``):
+
+    * ``one-off``: a single concertation;
+    * ``fading``: last seen before ``fading_after`` (default: the last ``recent_share`` of the
+      corpus's time span);
+    * ``new``: first seen after ``new_after`` (default: ``new_share`` of the span);
+    * ``persistent``: seen before and after those dates;
+    * ``undated``: seen only in undated concertations; ``absent``: the theme has no segment of
+      that function (the row is kept so that "no frein on this theme" is said, not hidden).
+
+    Parameters
+    ----------
+    segments
+        Needs ``segment_id``, ``concertation_id``, ``city``, ``date``, ``theme_id`` and
+        ``function``; ``theme_label`` when present.
+    config
+        ``[tracing]`` settings.
+    functions
+        The functions to report (all six by default).
+
+    Returns
+    -------
+    DataFrame
+        One row per theme and function, sorted by ``theme_id`` then function order:
+        ``theme_id``, ``theme_label``, ``function``, ``n_segments``, ``n_concertations``,
+        ``n_cities``, ``concertations``, ``cities``, ``dates``, ``first_date``, ``last_date``,
+        ``status``, ``segment_ids``.
+    """
+    segments = _prepared(segments, schema.THEME_ID, schema.FUNCTION)
+    _warn_if_single(segments, "recurrence")
+    timeline = _Timeline(segments[schema.DATE], config)
+    names = _theme_labels(segments)
+    rows = []
+    for theme in sorted(segments[schema.THEME_ID].dropna().unique()):
+        of_theme = segments[segments[schema.THEME_ID] == theme]
+        for function in functions:
+            members = of_theme[of_theme[schema.FUNCTION] == function]
+            rows.append(
+                {
+                    schema.THEME_ID: theme,
+                    schema.THEME_LABEL: names.get(theme, ""),
+                    schema.FUNCTION: function,
+                    **_spread(members, timeline),
+                }
+            )
+    return pd.DataFrame(rows, columns=_RECURRENCE_COLUMNS)
+
+
+_RECURRENCE_COLUMNS = [
+    schema.THEME_ID,
+    schema.THEME_LABEL,
+    schema.FUNCTION,
+    schema.N_SEGMENTS,
+    schema.N_CONCERTATIONS,
+    schema.N_CITIES,
+    schema.CONCERTATIONS,
+    schema.CITIES,
+    schema.DATES,
+    schema.FIRST_DATE,
+    schema.LAST_DATE,
+    schema.STATUS,
+    schema.SEGMENT_IDS,
+]
+
+
+# --- similarity of segments ---------------------------------------------------------------------
+
+
+# the small words inside expressions ("groupe_de_travail") are not terms of their own
+_FUNCTION_WORDS = frozenset("les des aux une pour par sur dans avec sans entre".split())
+
+
+def lemma_terms(lemmas: str) -> list[str]:
+    """Terms compared between segments: each lemma, and the words of each expression.
+
+    ``"police_municipale recruter"`` gives ``["police_municipale", "recruter", "police",
+    "municipale"]``, so that an expression found in one concertation still meets its words
+    written apart in another.
+    """
+    tokens = str(lemmas).split()
+    parts = [part for token in tokens if "_" in token for part in token.split("_")]
+    return tokens + [part for part in parts if len(part) > 2 and part not in _FUNCTION_WORDS]
+
+
+def _spaced(lemmas: str) -> str:
+    return str(lemmas).replace("_", " ")
+
+
+class _LemmaSpace:
+    """Vectors of segments compared by cosine: lemma terms, and optionally character n-grams.
+
+    Word rarity (IDF) is measured on all segments of the corpus. With ``char_ngrams``, each
+    segment's vector joins its lemma-term TF-IDF and the TF-IDF of the 4- and 5-character
+    n-grams of its lemmas, each half-weighted, so that the dot product of two vectors is the
+    mean of the two cosines: n-grams meet words of one family written apart ("recruter" and
+    "recrutement", "signaler" and "signalement").
+    """
+
+    def __init__(self, all_lemmas: Sequence[str], *, char_ngrams: bool = True) -> None:
+        texts = list(all_lemmas)
+        self.words = TfidfVectorizer(analyzer=lemma_terms, sublinear_tf=True).fit(texts)
+        self.chars = None
+        if char_ngrams:
+            self.chars = TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True
+            ).fit([_spaced(t) for t in texts])
+        self.terms = self.words.get_feature_names_out()
+
+    def transform(self, lemmas: Sequence[str]) -> sp.csr_matrix:
+        """Rows whose dot products are the similarities of the segments."""
+        words = self.words.transform(list(lemmas)).tocsr()
+        if self.chars is None:
+            return words
+        chars = self.chars.transform([_spaced(t) for t in lemmas])
+        return sp.hstack([words * np.sqrt(0.5), chars * np.sqrt(0.5)], format="csr")
+
+    def term_weights(self, vectors: sp.csr_matrix) -> sp.csr_matrix:
+        """The lemma-term part of ``vectors`` (for keywords and shared terms)."""
+        return vectors[:, : len(self.terms)]
+
+
+def _lemma_column(segments: pd.DataFrame) -> pd.Series:
+    return segments[schema.LEMMAS].fillna("").astype(str)
+
+
+def _cluster(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
+    """Average-linkage clusters whose mean cosine similarity is at least ``threshold``."""
+    n_rows = vectors.shape[0]
+    if n_rows == 1:
+        return np.zeros(1, dtype=int)
+    similarity = (vectors @ vectors.T).toarray()
+    distance = np.clip(1.0 - similarity, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return fcluster(tree, t=1.0 - threshold, criterion="distance") - 1
+
+
+def _representative(
+    members: pd.DataFrame, vectors: sp.csr_matrix, space: _LemmaSpace
+) -> tuple[str, list[str], np.ndarray]:
+    """The group's label sentence, its keywords and each member's similarity to the centroid."""
+    from analysis.segmentation import split_sentences  # noqa: PLC0415 - avoids an import cycle
+
+    closeness = np.asarray(vectors @ np.asarray(vectors.mean(axis=0)).ravel()).ravel()
+    centroid = np.asarray(space.term_weights(vectors).mean(axis=0)).ravel()
+    terms = space.terms
+    top = np.argsort(-centroid, kind="stable")[:8]
+    keywords = [str(terms[j]) for j in top if centroid[j] > 0][:5]
+    medoid = members.iloc[int(np.argmax(closeness))]
+    text = str(medoid[schema.TEXT])
+    stems = {str(terms[j]).replace("_", " ")[:6]: centroid[j] for j in top if centroid[j] > 0}
+    best, best_score = text, -1.0
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        folded = sentence.lower()
+        score = sum(weight for stem, weight in stems.items() if stem in folded)
+        if score > best_score:
+            best, best_score = sentence, score
+    return best, keywords, closeness
+
+
+def _quotes(members: pd.DataFrame, closeness: np.ndarray) -> list[str]:
+    """One quote per concertation (its member closest to the group), in date order."""
+    ranked = members.assign(_closeness=closeness).sort_values(
+        [schema.DATE, schema.CONCERTATION_ID, "_closeness", schema.SEGMENT_ID],
+        ascending=[True, True, False, True],
+        kind="stable",
+        na_position="last",
+    )
+    quotes = []
+    for _, best in ranked.groupby(schema.CONCERTATION_ID, sort=False, dropna=False):
+        row = best.iloc[0]
+        where = ", ".join(
+            x for x in (str(row[schema.CITY]), labels.french_date(row[schema.DATE])) if x
+        )
+        quotes.append(f"« {' '.join(str(row[schema.TEXT]).split())} » ({where})")
+    return quotes
+
+
+# --- canonical groups ---------------------------------------------------------------------------
+
+_GROUP_COLUMNS = [
+    schema.GROUP_ID,
+    schema.THEME_ID,
+    schema.THEME_LABEL,
+    schema.FUNCTION,
+    schema.LABEL,
+    schema.KEYWORDS,
+    schema.N_CITIES,
+    schema.CITIES,
+    schema.N_CONCERTATIONS,
+    schema.CONCERTATIONS,
+    schema.DATES,
+    schema.FIRST_DATE,
+    schema.LAST_DATE,
+    schema.N_SEGMENTS,
+    schema.SEGMENT_IDS,
+    schema.QUOTES,
+    schema.STATUS,
+]
+
+
+def canonical_groups(
+    segments: pd.DataFrame,
+    function: str = schema.FREIN,
+    *,
+    config: TracingConfig,
+    min_concertations: int | None = None,
+) -> pd.DataFrame:
+    """Group the segments of one function (freins, proposals...) that say the same thing.
+
+    The segments of ``function`` are first gathered into *statements* (the segments of one
+    paragraph, when ``config.by_paragraph``), then compared by cosine: half lemma terms
+    (TF-IDF; an expression counts as itself and as its words; word rarity measured on the
+    whole corpus), half 4-5 letter n-grams of the lemmas (``config.char_ngrams``), and
+    grouped by average-linkage clustering: a group holds statements whose mean similarity is
+    at least ``config.similarity_threshold``. Statements of different themes may be grouped
+    (the theme model can split one subject), unless ``config.group_within_theme``.
+
+    Parameters
+    ----------
+    segments
+        Needs ``segment_id``, ``concertation_id``, ``city``, ``date``, ``text``, ``lemmas``,
+        ``theme_id`` and ``function``; ``theme_label`` when present.
+    function
+        The function whose segments are grouped: ``"frein"`` or ``"proposition"`` mostly.
+    config
+        ``[tracing]`` settings.
+    min_concertations
+        Keep groups found in at least this many concertations (default
+        ``config.min_concertations``; 1 keeps one-off items too).
+
+    Returns
+    -------
+    DataFrame
+        One row per group, sorted by decreasing number of cities, then of segments, then
+        ``group_id``: ``group_id`` ("frein-01"...), ``theme_id``, ``theme_label``, ``function``,
+        ``label`` (a representative sentence), ``keywords``, ``n_cities``, ``cities``,
+        ``n_concertations``, ``concertations``, ``dates``, ``first_date``, ``last_date``,
+        ``n_segments``, ``segment_ids``, ``quotes`` (one per concertation), ``status``.
+        Empty (same columns) when no segment has the function, with
+        :class:`EmptySelectionWarning`. A theme with no such segment simply has no group
+        (:func:`recurrence` reports it as ``absent``).
+    """
+    if function not in schema.FUNCTIONS:
+        raise TracingError(f"function={function!r}: use one of {', '.join(schema.FUNCTIONS)}.")
+    segments = _prepared(segments, schema.THEME_ID, schema.FUNCTION, schema.LEMMAS, schema.TEXT)
+    minimum = config.min_concertations if min_concertations is None else min_concertations
+    selected = segments[segments[schema.FUNCTION] == function]
+    if selected.empty:
+        warnings.warn(
+            f"No segment has the function '{function}': no group to form. Check the function "
+            "classification (classify_functions) before tracing.",
+            EmptySelectionWarning,
+            stacklevel=2,
+        )
+        return pd.DataFrame(columns=_GROUP_COLUMNS)
+    _warn_if_single(segments, f"grouping the '{function}' segments")
+    space = _LemmaSpace(_lemma_column(segments), char_ngrams=config.char_ngrams)
+    timeline = _Timeline(segments[schema.DATE], config)
+    names = _theme_labels(segments)
+    rows = []
+    selected = _statements(
+        selected.assign(
+            **{
+                schema.LEMMAS: _lemma_column(selected),
+                schema.TEXT: selected[schema.TEXT].fillna("").astype(str),
+            }
+        ),
+        by_paragraph=config.by_paragraph,
+    )
+    partitions = (
+        selected.groupby(schema.THEME_ID, sort=True)
+        if config.group_within_theme
+        else [(None, selected)]
+    )
+    for _, part in partitions:
+        vectors = space.transform(_lemma_column(part))
+        clusters = _cluster(vectors, config.similarity_threshold)
+        for cluster in np.unique(clusters):
+            inside = np.flatnonzero(clusters == cluster)
+            rows.append(
+                _group_row(part.iloc[inside], vectors[inside], space, timeline, names, function)
+            )
+    table = pd.DataFrame(rows, columns=[c for c in _GROUP_COLUMNS if c != schema.GROUP_ID])
+    table = table[table[schema.N_CONCERTATIONS] >= minimum]
+    return _number_groups(table, function)
+
+
+def _group_row(
+    members: pd.DataFrame,
+    vectors: sp.csr_matrix,
+    space: _LemmaSpace,
+    timeline: _Timeline,
+    names: dict[object, str],
+    function: str,
+) -> dict[str, object]:
+    label, keywords, closeness = _representative(members, vectors, space)
+    theme = Counter(members[schema.THEME_ID]).most_common()
+    theme_id = sorted(theme, key=lambda item: (-item[1], str(item[0])))[0][0]
+    return {
+        schema.THEME_ID: theme_id,
+        schema.THEME_LABEL: names.get(theme_id, ""),
+        schema.FUNCTION: function,
+        schema.LABEL: label,
+        schema.KEYWORDS: keywords,
+        schema.QUOTES: _quotes(members, closeness),
+        **_spread(members, timeline),
+    }
+
+
+def _number_groups(table: pd.DataFrame, function: str) -> pd.DataFrame:
+    first_ids = table[schema.SEGMENT_IDS].str[0]
+    order = table.assign(_first=first_ids).sort_values(
+        [schema.N_CITIES, schema.N_SEGMENTS, "_first"],
+        ascending=[False, False, True],
+        kind="stable",
+    )
+    prefix = function.replace(" ", "_")
+    width = max(2, len(str(len(order))))
+    order.insert(0, schema.GROUP_ID, [f"{prefix}-{i + 1:0{width}d}" for i in range(len(order))])
+    return order[_GROUP_COLUMNS].reset_index(drop=True)
+
+
+# --- links between proposals and obstacles -----------------------------------------------------
+
+_LINK_COLUMNS = [
+    schema.OBSTACLE_GROUP_ID,
+    schema.PROPOSAL_GROUP_ID,
+    schema.THEME_ID,
+    schema.SIMILARITY,
+    schema.OBSTACLE_LABEL,
+    schema.PROPOSAL_LABEL,
+    schema.SHARED_TERMS,
+]
+
+
+def _centroids(
+    groups: pd.DataFrame, vectors_by_id: dict[str, int], vectors: sp.csr_matrix
+) -> np.ndarray:
+    """L2-normalised mean vector of each group's segments."""
+    rows = []
+    for ids in groups[schema.SEGMENT_IDS]:
+        positions = [vectors_by_id[str(i)] for i in ids if str(i) in vectors_by_id]
+        mean = (
+            np.asarray(vectors[positions].mean(axis=0)).ravel()
+            if positions
+            else np.zeros(vectors.shape[1])
+        )
+        norm = np.linalg.norm(mean)
+        rows.append(mean / norm if norm > 0 else mean)
+    return np.vstack(rows) if rows else np.zeros((0, vectors.shape[1]))
+
+
+def link_proposals(
+    obstacle_groups: pd.DataFrame,
+    proposal_groups: pd.DataFrame,
+    segments: pd.DataFrame,
+    *,
+    config: TracingConfig,
+    per_proposal: int = 1,
+) -> pd.DataFrame:
+    """Link each proposal group to the obstacle group(s) it answers.
+
+    A proposal answers an obstacle when the cosine between the mean vectors of the two groups
+    (lemma terms and character n-grams, as in :func:`canonical_groups`) reaches
+    ``config.link_threshold``. With ``config.link_within_theme``, only groups that share a
+    theme (the theme of any of their segments) can be linked.
+    Each proposal keeps its ``per_proposal`` best obstacles; an obstacle may be answered by
+    several proposals.
+
+    Parameters
+    ----------
+    obstacle_groups, proposal_groups
+        Outputs of :func:`canonical_groups` for "frein" and "proposition".
+    segments
+        The segments the groups were built from (``segment_id``, ``lemmas``).
+
+    Returns
+    -------
+    DataFrame
+        One row per link, sorted by ``obstacle_group_id`` then decreasing similarity:
+        ``obstacle_group_id``, ``proposal_group_id``, ``theme_id``, ``similarity`` (rounded to
+        3 decimals), ``obstacle_label``, ``proposal_label``, ``shared_terms`` (the lemmas that
+        weigh most in the similarity: why the two were linked).
+    """
+    needed = [schema.SEGMENT_ID, schema.LEMMAS] + (
+        [schema.THEME_ID] if config.link_within_theme else []
+    )
+    schema.require_columns(segments, *needed, table="segments")
+    if obstacle_groups.empty or proposal_groups.empty:
+        return pd.DataFrame(columns=_LINK_COLUMNS)
+    ordered = segments.sort_values(schema.SEGMENT_ID, kind="stable")
+    space = _LemmaSpace(_lemma_column(ordered), char_ngrams=config.char_ngrams)
+    vectors = space.transform(_lemma_column(ordered))
+    position = {str(s): i for i, s in enumerate(ordered[schema.SEGMENT_ID])}
+    obstacles = obstacle_groups.sort_values(schema.GROUP_ID).reset_index(drop=True)
+    proposals = proposal_groups.sort_values(schema.GROUP_ID).reset_index(drop=True)
+    obstacle_centroids = _centroids(obstacles, position, vectors)
+    proposal_centroids = _centroids(proposals, position, vectors)
+    similarity = proposal_centroids @ obstacle_centroids.T
+    if config.link_within_theme:
+        similarity = np.where(_share_a_theme(proposals, obstacles, ordered), similarity, -1.0)
+    rows = []
+    for p in range(len(proposals)):
+        for o in np.argsort(-similarity[p], kind="stable")[:per_proposal]:
+            if similarity[p, o] >= config.link_threshold:
+                shared = _shared_terms(proposal_centroids[p], obstacle_centroids[o], space)
+                rows.append(_link_row(obstacles.loc[o], proposals.loc[p], similarity[p, o], shared))
+    links = pd.DataFrame(rows, columns=_LINK_COLUMNS)
+    return links.sort_values(
+        [schema.OBSTACLE_GROUP_ID, schema.SIMILARITY, schema.PROPOSAL_GROUP_ID],
+        ascending=[True, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def _share_a_theme(
+    proposals: pd.DataFrame, obstacles: pd.DataFrame, segments: pd.DataFrame
+) -> np.ndarray:
+    """(n_proposals, n_obstacles) mask: True when the two groups have a theme in common.
+
+    A group's themes are those of its segments (not only its main theme), so that a theme
+    model that splits a subject in two does not forbid the link.
+    """
+    theme_of = dict(
+        zip(
+            segments[schema.SEGMENT_ID].astype(str),
+            segments[schema.THEME_ID].astype(str),
+            strict=True,
+        )
+    )
+
+    def themes(groups: pd.DataFrame) -> list[set[str]]:
+        return [
+            {theme_of[str(i)] for i in ids if str(i) in theme_of}
+            for ids in groups[schema.SEGMENT_IDS]
+        ]
+
+    obstacle_themes = themes(obstacles)
+    return np.array(
+        [[bool(p & o) for o in obstacle_themes] for p in themes(proposals)], dtype=bool
+    ).reshape(len(proposals), len(obstacles))
+
+
+def _shared_terms(first: np.ndarray, second: np.ndarray, space: _LemmaSpace) -> list[str]:
+    """The lemma terms that weigh most in the similarity of two centroids."""
+    weights = (first * second)[: len(space.terms)]
+    top = np.argsort(-weights, kind="stable")[:5]
+    return [str(space.terms[j]) for j in top if weights[j] > 0]
+
+
+def _link_row(
+    obstacle: pd.Series, proposal: pd.Series, similarity: float, shared: list[str]
+) -> dict[str, object]:
+    return {
+        schema.OBSTACLE_GROUP_ID: obstacle[schema.GROUP_ID],
+        schema.PROPOSAL_GROUP_ID: proposal[schema.GROUP_ID],
+        schema.THEME_ID: obstacle[schema.THEME_ID],
+        schema.SIMILARITY: round(float(similarity), 3),
+        schema.OBSTACLE_LABEL: obstacle[schema.LABEL],
+        schema.PROPOSAL_LABEL: proposal[schema.LABEL],
+        schema.SHARED_TERMS: shared,
+    }
+
+
+def unanswered_obstacles(obstacle_groups: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """Obstacle groups that no proposal answers, most widespread first.
+
+    Parameters
+    ----------
+    obstacle_groups
+        Output of :func:`canonical_groups` for "frein".
+    links
+        Output of :func:`link_proposals`.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``obstacle_groups`` with no link, sorted by decreasing ``n_cities`` then
+        ``group_id``.
+    """
+    answered = set(links[schema.OBSTACLE_GROUP_ID]) if len(links) else set()
+    alone = obstacle_groups[~obstacle_groups[schema.GROUP_ID].isin(answered)]
+    return alone.sort_values(
+        [schema.N_CITIES, schema.GROUP_ID], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+# --- specificities ----------------------------------------------------------------------------
+
+_SPECIFICITY_COLUMNS = [
+    schema.PART,
+    schema.FORM,
+    schema.THEME_LABEL,
+    schema.OBSERVED,
+    schema.EXPECTED,
+    schema.PART_SIZE,
+    schema.FORM_TOTAL,
+    schema.SPECIFICITY,
+    schema.P_VALUE,
+    schema.Q_VALUE,
+    schema.TESTABLE,
+    schema.SIGNIFICANT,
+    schema.DIRECTION,
+    schema.SEGMENT_IDS,
+]
+_LOG10 = np.log(10.0)
+
+
+def _part_column(segments: pd.DataFrame, by: str, config: TracingConfig) -> pd.Series:
+    if by == schema.PERIOD and schema.PERIOD not in segments:
+        return period_labels(_check_dates(segments), config.period)
+    schema.require_columns(segments, by, table="segments")
+    return segments[by].fillna("").astype(str)
+
+
+def _occurrences(segments: pd.DataFrame, unit: SpecificityUnit) -> pd.DataFrame:
+    """Long table (segment_id, part, form): one row per occurrence of a theme or a lemma."""
+    if unit == "theme":
+        schema.require_columns(segments, schema.THEME_ID, table="segments")
+        return (
+            segments[[schema.SEGMENT_ID, schema.PART, schema.THEME_ID]]
+            .rename(columns={schema.THEME_ID: schema.FORM})
+            .dropna(subset=[schema.FORM])
+        )
+    schema.require_columns(segments, schema.LEMMAS, table="segments")
+    tokens = _lemma_column(segments).str.split()
+    long = (
+        segments[[schema.SEGMENT_ID, schema.PART]]
+        .assign(**{schema.FORM: tokens})
+        .explode(schema.FORM)
+    )
+    return long.dropna(subset=[schema.FORM])
+
+
+def _hypergeometric(
+    observed: np.ndarray, total: int, form_total: np.ndarray, part_size: np.ndarray, alpha: float
+) -> dict[str, np.ndarray]:
+    """Lafon's specificity: tails of the hypergeometric law, signed score, testability."""
+    log_over = hypergeom.logsf(observed - 1, total, form_total, part_size)
+    log_under = hypergeom.logcdf(observed, total, form_total, part_size)
+    expected = form_total * part_size / total
+    above = observed >= expected
+    score = np.where(above, -log_over / _LOG10, log_under / _LOG10)
+    p_value = np.minimum(1.0, 2.0 * np.exp(np.minimum(log_over, log_under)))
+    # Tarone: the smallest p-value this cell could ever give, whatever its count
+    highest = np.minimum(form_total, part_size)
+    lowest = np.maximum(0, form_total + part_size - total)
+    best_possible = np.minimum(
+        hypergeom.pmf(highest, total, form_total, part_size),
+        hypergeom.pmf(lowest, total, form_total, part_size),
+    )
+    testable = np.minimum(1.0, 2.0 * best_possible) <= alpha
+    return {
+        schema.EXPECTED: expected,
+        schema.SPECIFICITY: score,
+        schema.P_VALUE: p_value,
+        schema.TESTABLE: testable,
+    }
+
+
+def specificities(
+    segments: pd.DataFrame,
+    by: str = schema.CITY,
+    *,
+    unit: SpecificityUnit = "theme",
+    config: TracingConfig,
+) -> pd.DataFrame:
+    """Themes or words over- or under-represented in a city, a concertation or a period.
+
+    For each part P (a value of ``by``) and form F (a theme, or a lemma), with N the total
+    count (segments for themes, lemma occurrences for words), n the count of P, K the count of
+    F and k the count of F in P, the count k is compared with the hypergeometric law
+    H(N, K, n), as Lafon's specificities in Lexico and TXM: ``specificity`` is
+    ``-log10 P(X >= k)`` when k is above its expectation and ``+log10 P(X <= k)`` (negative)
+    below. ``p_value`` is two-sided (twice the smaller tail); ``q_value`` is its
+    Benjamini-Hochberg adjustment over all *testable* cells of the table.
+
+    A cell is **too small to test** when its form occurs fewer than ``config.min_frequency``
+    times in all (the frequency threshold of Lexico and TXM), or when even the most extreme
+    count it could take would not reach significance at ``config.alpha`` (Tarone's criterion:
+    a theme or word too rare, or a part too small). Such cells have ``testable=False``, no
+    ``q_value``, and are counted in a :class:`SmallCellsWarning`; they are kept in the theme
+    table and left out of the lemma table. Leaving them out of the correction gives the
+    other cells more power.
+
+    Parameters
+    ----------
+    segments
+        Needs ``segment_id``, the ``by`` column (``"period"`` is computed from ``date`` with
+        ``config.period``), and ``theme_id`` (unit "theme") or ``lemmas`` (unit "lemma").
+    by
+        ``"city"``, ``"concertation_id"``, ``"period"`` or any other column.
+    unit
+        ``"theme"`` or ``"lemma"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per part and form, sorted by part then decreasing specificity: ``part``,
+        ``form``, ``theme_label`` (themes), ``observed``, ``expected``, ``part_size``,
+        ``form_total``, ``specificity``, ``p_value``, ``q_value``, ``testable``,
+        ``significant`` (q_value <= alpha), ``direction`` ("over", "under" or ""),
+        ``segment_ids`` (segments of the part holding the form).
+
+    Raises
+    ------
+    TracingError
+        On an unknown ``unit``.
+    """
+    if unit not in ("theme", "lemma"):
+        raise TracingError(f"unit={unit!r}: use 'theme' or 'lemma'.")
+    schema.require_columns(segments, schema.SEGMENT_ID, table="segments")
+    if by == schema.CITY:
+        segments = normalise_cities(segments)
+    segments = segments.sort_values(schema.SEGMENT_ID, kind="stable")
+    segments = segments.assign(**{schema.PART: _part_column(segments, by, config)})
+    if segments[schema.PART].nunique() < 2:
+        warnings.warn(
+            f"Only one value of '{by}' ({segments[schema.PART].iloc[0] if len(segments) else ''}): "
+            "specificities compare parts with one another, so there is nothing to compare.",
+            SingleConcertationWarning,
+            stacklevel=2,
+        )
+        return pd.DataFrame(columns=_SPECIFICITY_COLUMNS)
+    table = _specificity_table(_occurrences(segments, unit), config)
+    if unit == "theme":
+        names = _theme_labels(segments)
+        table[schema.THEME_LABEL] = table[schema.FORM].map(names).fillna("").astype(str)
+    else:
+        table = table[table[schema.TESTABLE]].reset_index(drop=True)
+        table[schema.THEME_LABEL] = ""
+    return table[_SPECIFICITY_COLUMNS]
+
+
+def _specificity_table(occurrences: pd.DataFrame, config: TracingConfig) -> pd.DataFrame:
+    counts = occurrences.groupby([schema.PART, schema.FORM], sort=True).size()
+    grid = counts.unstack(fill_value=0)
+    observed = grid.to_numpy(dtype=np.int64)
+    part_size = observed.sum(axis=1, keepdims=True)
+    form_total = observed.sum(axis=0, keepdims=True)
+    total = int(observed.sum())
+    stats = _hypergeometric(observed, total, form_total, part_size, config.alpha)
+    # rare forms are not examined (Lexico's and TXM's frequency threshold): fewer tests, more power
+    stats[schema.TESTABLE] &= np.broadcast_to(form_total >= config.min_frequency, observed.shape)
+    table = pd.DataFrame(
+        {
+            schema.PART: np.repeat(grid.index.to_numpy(), grid.shape[1]),
+            schema.FORM: np.tile(grid.columns.to_numpy(), grid.shape[0]),
+            schema.OBSERVED: observed.ravel(),
+            schema.EXPECTED: np.round(stats[schema.EXPECTED].ravel(), 3),
+            schema.PART_SIZE: np.broadcast_to(part_size, observed.shape).ravel(),
+            schema.FORM_TOTAL: np.broadcast_to(form_total, observed.shape).ravel(),
+            schema.SPECIFICITY: np.round(stats[schema.SPECIFICITY].ravel(), 3),
+            schema.P_VALUE: stats[schema.P_VALUE].ravel(),
+            schema.TESTABLE: stats[schema.TESTABLE].ravel(),
+        }
+    )
+    table[schema.Q_VALUE] = np.nan
+    testable = table[schema.TESTABLE].to_numpy()
+    if testable.any():
+        table.loc[testable, schema.Q_VALUE] = false_discovery_control(
+            table.loc[testable, schema.P_VALUE].to_numpy(), method="bh"
+        )
+    _warn_small_cells(table)
+    table[schema.SIGNIFICANT] = table[schema.Q_VALUE].le(config.alpha)
+    over = table[schema.OBSERVED] > table[schema.EXPECTED]
+    table[schema.DIRECTION] = np.where(
+        table[schema.SIGNIFICANT], np.where(over, "over", "under"), ""
+    )
+    ids = (
+        occurrences.drop_duplicates()
+        .groupby([schema.PART, schema.FORM], sort=True)[schema.SEGMENT_ID]
+        .agg(list)
+    )
+    keyed = pd.MultiIndex.from_frame(table[[schema.PART, schema.FORM]])
+    table[schema.SEGMENT_IDS] = [v if isinstance(v, list) else [] for v in ids.reindex(keyed)]
+    return table.sort_values(
+        [schema.PART, schema.SPECIFICITY, schema.FORM], ascending=[True, False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _warn_small_cells(table: pd.DataFrame) -> None:
+    small = table[~table[schema.TESTABLE]]
+    if small.empty:
+        return
+    examples = ", ".join(
+        f"{f} in {p}" for p, f in small[[schema.PART, schema.FORM]].head(3).itertuples(index=False)
+    )
+    warnings.warn(
+        f"{len(small)} of {len(table)} cells are too small to test (a form seen fewer than "
+        "min_frequency times in all, or a cell whose most extreme count could not be "
+        f"significant), e.g. {examples}. They get no q-value; merge small parts (a period "
+        "instead of a concertation) or lower [tracing] min_frequency to test more of them.",
+        SmallCellsWarning,
+        stacklevel=3,
+    )

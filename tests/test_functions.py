@@ -1,0 +1,373 @@
+"""Tests of analysis.functions: cue patterns, heading, classifier, labelled files, sentences."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from spacy.language import Language
+
+from analysis import schema
+from analysis.config import FunctionsConfig
+from analysis.functions import (
+    DocsAlignmentError,
+    FunctionClassifier,
+    FunctionLabelError,
+    UnknownFunctionWarning,
+    UnlabelledSegmentsWarning,
+    classify_functions,
+    default_classifier,
+    doc_lemmas,
+    find_cues,
+    heading_function,
+    join_labels,
+    load_labelled_file,
+    normalise_function_label,
+    sentence_functions,
+)
+from analysis.segmentation import normalise
+
+CUES_ONLY = FunctionsConfig(method="cues")
+
+
+def frame(texts: list[str], headings: list[str] | None = None) -> pd.DataFrame:
+    """Segments table with ids, texts and headings."""
+    return pd.DataFrame(
+        {
+            schema.SEGMENT_ID: [f"doc#p{i:03d}s00" for i in range(len(texts))],
+            schema.DOC_ID: "doc",
+            schema.PARAGRAPH: list(range(len(texts))),
+            schema.TEXT: texts,
+            schema.HEADING: headings if headings is not None else [""] * len(texts),
+        }
+    )
+
+
+# --- cue patterns -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il faudrait mutualiser la formation initiale des agents entre communes voisines.",
+         "proposition"),
+        ("Nous recommandons de créer un référent radicalisation dans chaque préfecture.",
+         "proposition"),
+        ("Actualiser chaque convention de coordination avec la police nationale, en y "
+         "intégrant le travail de nuit.", "proposition"),
+        ("Le manque de tuteurs formés limite le nombre de postes de travail d'intérêt général.",
+         "frein"),
+        ("Faute de places d'hébergement, le conjoint violent reste le plus souvent au domicile.",
+         "frein"),
+        ("L'expérimentation n'a pas permis de réduire les délais de réponse pénale.", "frein"),
+        ("Constituer des équipes de nuit en nombre suffisant reste compliqué pour les petites "
+         "communes.", "frein"),
+        ("Ce protocole a permis de réduire de moitié les délais de traitement des signalements.",
+         "bonne pratique"),
+        ("On observe une hausse de 15 % des escroqueries en ligne visant les seniors.",
+         "constat"),
+        ("Les élus demandent à l'État de pérenniser le financement des postes d'adultes-relais.",
+         "demande"),
+        ("Nous remercions chaleureusement la ville et ses agents pour leur accueil.", "autre"),
+        ("Partager", "autre"),
+    ],
+)  # fmt: skip
+def test_cue_patterns_class_typical_sentences(
+    french_nlp: Language, text: str, expected: str
+) -> None:
+    result = classify_functions(frame([text]), french_nlp, config=CUES_ONLY)
+    assert result[schema.FUNCTION].item() == expected, result[schema.FUNCTION_REASON].item()
+    assert result[schema.FUNCTION_SCORE].item() > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les communes ne manquent pas de volontaires pour accueillir des tigistes.",
+        "Il n'y a eu aucune difficulté avec les organisateurs du festival.",
+        "Le dispositif a été déployé sans difficulté dans les trois quartiers.",
+    ],
+)
+def test_a_denied_obstacle_is_no_obstacle(french_nlp: Language, text: str) -> None:
+    result = classify_functions(frame([text]), french_nlp, config=CUES_ONLY)
+    assert result[schema.FUNCTION].item() != "frein"
+    assert "nié" in result[schema.FUNCTION_REASON].item()
+
+
+def test_find_cues_reports_position_and_negation(french_nlp: Language) -> None:
+    doc = french_nlp("Les communes ne manquent pas de volontaires. Le manque de tuteurs pèse.")
+    hits = {(doc[h.start].text, h.negated, h.function) for h in find_cues(doc)}
+    assert ("manquent", True, None) in hits
+    assert ("manque", False, "frein") in hits
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("Freins identifiés", "frein"),
+        ("## Points de vigilance", "frein"),
+        ("Propositions", "proposition"),
+        ("Nos recommandations", "proposition"),
+        ("Bonnes pratiques", "bonne pratique"),
+        ("Demandes à l’État", "demande"),
+        ("Constats", "constat"),
+        ("Polices municipales", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_heading_function(heading: str | None, expected: str | None) -> None:
+    assert heading_function(heading) == expected
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [("Freins identifiés", "frein"), ("Propositions", "proposition"), ("", "constat")],
+)
+def test_the_heading_decides_when_the_text_has_no_cue(
+    french_nlp: Language, heading: str, expected: str
+) -> None:
+    text = "Les échanges ont porté sur les horaires des équipes de soirée."
+    result = classify_functions(frame([text], [heading]), french_nlp, config=CUES_ONLY)
+    assert result[schema.FUNCTION].item() == expected
+
+
+# --- the classifier -----------------------------------------------------------------------------
+
+TRAINING_BY_CLASS = {
+    "proposition": ("Propositions", [
+        "Il faut créer une plateforme départementale des postes de TIG.",
+        "Mutualiser la formation des policiers municipaux au niveau régional.",
+        "Signer une convention avec le parquet pour un retour systématique.",
+        "Partager un responsable de la sécurité informatique entre communes.",
+    ]),
+    "frein": ("Freins", [
+        "Les tuteurs manquent de temps et de formation pour encadrer les tigistes.",
+        "Les maires ne reçoivent aucun retour du parquet sur leurs signalements.",
+        "Le financement annuel des adultes-relais fragilise les équipes de médiation.",
+        "Les communes manquent de places d'hébergement pour les auteurs de violences.",
+    ]),
+    "constat": ("Constats", [
+        "Les plaintes pour violences conjugales ont augmenté de 20 % en deux ans.",
+        "Le nombre de caméras raccordées au centre de supervision a doublé.",
+        "Les escroqueries en ligne touchent surtout les personnes âgées.",
+        "La médiation de nuit couvre désormais quatre quartiers prioritaires.",
+    ]),
+    "bonne pratique": ("Bonnes pratiques", [
+        "La ville a signé une convention avec les bailleurs qui fonctionne bien.",
+        "Le briefing commun entre police municipale et commissariat a porté ses fruits.",
+        "Une commune a organisé un exercice de crise cyber très réussi.",
+        "Le groupe local de traitement de la délinquance a permis de réduire les nuisances.",
+    ]),
+}  # fmt: skip
+TRAINING = [
+    (text, heading, label)
+    for label, (heading, texts) in TRAINING_BY_CLASS.items()
+    for text in texts
+]
+
+
+@pytest.fixture(scope="module")
+def labelled(french_nlp: Language) -> pd.DataFrame:
+    """Labelled segments with lemmas computed from the trained pipeline."""
+    table = frame([t for t, _, _ in TRAINING], [h for _, h, _ in TRAINING])
+    table[schema.LEMMAS] = [doc_lemmas(french_nlp(t)) for t, _, _ in TRAINING]
+    table["label"] = [label for _, _, label in TRAINING]
+    return table
+
+
+def test_classifier_learns_and_explains(labelled: pd.DataFrame) -> None:
+    model = FunctionClassifier(method="classifier").fit(labelled, labelled["label"])
+    assert model.n_training_rows_ == len(labelled)
+    assert list(model.classes_) == list(schema.FUNCTIONS)
+    probabilities = model.predict_proba(labelled)
+    assert probabilities.shape == (len(labelled), 6)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert (model.predict(labelled) == labelled["label"].to_numpy()).mean() >= 0.9
+    explained = model.explain(labelled)
+    assert explained[schema.SEGMENT_ID].tolist() == labelled[schema.SEGMENT_ID].tolist()
+    assert all(explained["words"].str.len() > 0)
+    assert explained[schema.FUNCTION_REASON].str.contains("mots du classifieur").all()
+
+
+def test_classifier_is_deterministic_and_order_free(labelled: pd.DataFrame) -> None:
+    first = FunctionClassifier(method="classifier").fit(labelled, labelled["label"])
+    shuffled = labelled.sample(frac=1.0, random_state=1)
+    second = FunctionClassifier(method="classifier").fit(shuffled, shuffled["label"])
+    a = pd.Series(first.predict(labelled), index=labelled[schema.SEGMENT_ID])
+    b = pd.Series(second.predict(shuffled), index=shuffled[schema.SEGMENT_ID])
+    pd.testing.assert_series_equal(a.sort_index(), b.sort_index())
+
+
+def test_combined_method_mixes_cues_and_classifier(
+    labelled: pd.DataFrame, french_nlp: Language
+) -> None:
+    model = FunctionClassifier(method="combined", cue_weight=0.5)
+    model.fit(labelled, labelled["label"])
+    new = frame(
+        [
+            "Il faudrait recruter davantage de médiateurs de nuit.",
+            "Le recrutement des médiateurs reste difficile faute de financement.",
+        ]
+    )
+    new[schema.LEMMAS] = [doc_lemmas(french_nlp(t)) for t in new[schema.TEXT]]
+    explained = model.explain(new, docs=french_nlp)
+    assert explained[schema.FUNCTION].tolist() == ["proposition", "frein"]
+    assert explained[schema.FUNCTION_REASON].str.contains("indices").all()
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (["frein", "obstacle"] * 8, "Unknown function label"),
+        (["frein"] * 16, "two different"),
+        (["frein", "constat"], "labels for 16 segments"),
+    ],
+)
+def test_fit_rejects_bad_labels(labelled: pd.DataFrame, labels: list[str], message: str) -> None:
+    with pytest.raises(FunctionLabelError, match=message):
+        FunctionClassifier(method="classifier").fit(labelled, labels)
+
+
+def test_an_untrained_classifier_says_so(labelled: pd.DataFrame) -> None:
+    with pytest.raises(FunctionLabelError, match="not trained"):
+        FunctionClassifier(method="classifier").predict(labelled)
+
+
+# --- labelled files -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Frein", "frein"),
+        ("Bonnes_pratiques", "bonne pratique"),
+        ("bonne-pratique", "bonne pratique"),
+        ("PROPOSITIONS", "proposition"),
+        ("Demandes", "demande"),
+        ("question", None),
+        ("", None),
+        (float("nan"), None),
+    ],
+)
+def test_normalise_function_label(label: object, expected: str | None) -> None:
+    assert normalise_function_label(label) == expected
+
+
+def test_load_labelled_file_sets_unknown_labels_aside(tmp_path: Path) -> None:
+    path = tmp_path / "mes_labels.csv"
+    path.write_text(
+        "doc_id,paragraph,function\n"
+        "doc,0,Proposition\ndoc,1,Freins\ndoc,2,question\ndoc,3,\ndoc,4,bonnes pratiques\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(UnknownFunctionWarning, match=r"2 row\(s\).*'question' x1") as caught:
+        table = load_labelled_file(path)
+    assert "mes_labels.csv" in str(caught[0].message)
+    assert table[schema.GOLD_FUNCTION].tolist() == ["proposition", "frein", "bonne pratique"]
+    assert table[schema.PARAGRAPH].tolist() == [0, 1, 4]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("doc_id,paragraph,label\ndoc,0,frein\n", "no 'function' column"),
+        ("doc_id,function\ndoc,frein\n", "paragraph"),
+        ("doc_id,paragraph,function\ndoc,0,question\n", "no row with a known"),
+    ],
+)
+def test_load_labelled_file_errors(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(FunctionLabelError, match=message), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        load_labelled_file(path)
+
+
+def test_load_labelled_file_missing(tmp_path: Path) -> None:
+    with pytest.raises(FunctionLabelError, match="not found"):
+        load_labelled_file(tmp_path / "absent.csv")
+
+
+def test_join_labels_warns_about_labels_matching_no_segment(labelled: pd.DataFrame) -> None:
+    labels = pd.DataFrame({schema.DOC_ID: ["doc", "autre-doc"], schema.PARAGRAPH: [0, 3],
+                           schema.GOLD_FUNCTION: ["proposition", "frein"]})  # fmt: skip
+    with pytest.warns(UnlabelledSegmentsWarning, match="autre-doc"):
+        joined = join_labels(labelled, labels)
+    assert joined[schema.SEGMENT_ID].tolist() == ["doc#p000s00"]
+
+
+def test_classify_functions_retrains_on_a_users_labelled_file(
+    labelled: pd.DataFrame, french_nlp: Language, tmp_path: Path
+) -> None:
+    path = tmp_path / "labels.csv"
+    labelled.assign(function=labelled["label"])[["doc_id", "paragraph", "function"]].to_csv(
+        path, index=False
+    )
+    config = FunctionsConfig(method="classifier", labelled_file=str(path))
+    result = classify_functions(labelled.drop(columns="label"), french_nlp, config=config)
+    assert (result[schema.FUNCTION] == labelled["label"]).mean() >= 0.9
+    assert set(result.columns) >= {schema.FUNCTION, schema.FUNCTION_SCORE, schema.FUNCTION_REASON}
+
+
+# --- docs and sentences -------------------------------------------------------------------------
+
+
+def test_docs_of_the_normalised_text_are_accepted(french_nlp: Language) -> None:
+    text = "Il faut que l’État s’engage : « pérenniser les postes » dès 2025…"
+    docs = [french_nlp(normalise(text))]
+    result = classify_functions(frame([text]), docs, config=CUES_ONLY)
+    assert result[schema.TEXT].item() == text  # the source text is kept as it is
+
+
+@pytest.mark.parametrize(
+    "docs_for",
+    [
+        lambda nlp: [nlp("Un autre texte."), nlp("Et encore un.")],
+        lambda nlp: [nlp("Un texte qui n'est pas celui du segment.")],
+        lambda nlp: {"autre#p000s00": nlp("Il faut agir.")},
+    ],
+)
+def test_docs_that_do_not_match_the_segments_are_refused(french_nlp: Language, docs_for) -> None:
+    with pytest.raises(DocsAlignmentError):
+        classify_functions(frame(["Il faut agir."]), docs_for(french_nlp), config=CUES_ONLY)
+
+
+def test_sentence_functions_keep_document_offsets(french_nlp: Language) -> None:
+    document = (
+        "## Freins identifiés\n\nLe manque de tuteurs pèse sur l’offre. Il faudrait "
+        "former davantage d’agents. On observe une hausse de 12 % des mesures."
+    )
+    start = document.index("Le manque")
+    segments = frame([document[start:]], ["Freins identifiés"]).assign(
+        **{schema.START: start, schema.END: len(document)}
+    )
+    docs = [french_nlp(normalise(document[start:]))]
+    sentences = sentence_functions(segments, docs, config=CUES_ONLY)
+    assert sentences[schema.SENTENCE].tolist() == [0, 1, 2]
+    for row in sentences.itertuples():
+        assert document[row.start : row.end] == row.text
+    assert sentences[schema.FUNCTION].tolist() == ["frein", "proposition", "constat"]
+
+
+# --- the default model --------------------------------------------------------------------------
+
+
+def test_default_classifier_is_trained_on_the_sample_annotations(corpus_dir: Path) -> None:
+    if not (corpus_dir / "annotations.csv").is_file():
+        pytest.skip("the sample corpus has no annotations.csv yet")
+    model = default_classifier(config=FunctionsConfig(method="classifier"))
+    annotations = pd.read_csv(corpus_dir / "annotations.csv")
+    assert model.n_training_rows_ == len(annotations)
+    test = frame(["Les participants proposent de mutualiser un RSSI entre communes."],
+                 ["Propositions"])  # fmt: skip
+    test[schema.LEMMAS] = "participant proposer mutualiser rssi commune"
+    assert model.predict(test).tolist() == ["proposition"]
+
+
+def test_default_classifier_needs_annotations(tmp_path: Path) -> None:
+    with pytest.raises(FunctionLabelError, match="annotations.csv is missing"):
+        default_classifier(corpus_path=tmp_path)

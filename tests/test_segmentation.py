@@ -1,0 +1,404 @@
+"""Tests of analysis.segmentation: normalisation, paragraphs and headings, segments."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pandas as pd
+import pytest
+
+from analysis import schema
+from analysis.nlp import load_pipeline
+from analysis.segmentation import (
+    SegmentationError,
+    SegmentationWarning,
+    count_words,
+    is_web_artefact,
+    normalise,
+    segment_documents,
+    split_paragraphs,
+    split_sentences,
+)
+
+NOTE = """## Constats
+
+Les communes de l’agglomération peinent à recruter des policiers municipaux. Les candidats \
+formés partent vers les villes voisines, qui offrent un régime indemnitaire plus favorable.
+
+Une commune a perdu sept agents en dix-huit mois, dont cinq formés à ses frais.
+
+## Freins identifiés
+
+Le coût de la formation initiale pèse sur les petites communes, qui hésitent à recruter des \
+agents sans expérience. Les délais d’inscription au centre de formation dépassent souvent six \
+mois. Les élus regrettent de ne disposer d’aucun recours lorsque l’agent part dès la fin de sa \
+formation. Plusieurs directeurs demandent une règle de remboursement claire entre communes.
+
+## Propositions
+
+- Mutualiser la formation à l’échelle intercommunale.
+
+- Imposer le remboursement des frais de formation par la commune qui recrute.
+"""
+
+WORD_NOTE = """Freins identifiés
+
+Le tribunal manque de postes de travail d'intérêt général dans les services municipaux, et les \
+tuteurs disponibles sont trop peu nombreux.
+
+Propositions :
+
+Créer une plateforme départementale qui recense les postes offerts et forme les tuteurs.
+
+Partager
+
+Imprimer"""
+
+
+def _documents(**texts: str) -> pd.DataFrame:
+    ids = list(texts)
+    return pd.DataFrame(
+        {
+            schema.DOC_ID: ids,
+            schema.CONCERTATION_ID: ["C01-nimes-2021"] * len(ids),
+            schema.CITY: ["Nîmes"] * len(ids),
+            schema.DATE: pd.to_datetime(["2021-06-17"] * len(ids)),
+            schema.DOC_TYPE: ["note_restitution"] * len(ids),
+            schema.TITLE: [f"Note {i}" for i in ids],
+            schema.TEXT: list(texts.values()),
+            schema.ATELIER: ["polices_municipales"] * len(ids),
+        }
+    )
+
+
+# --- normalisation ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("l’espace public", "l'espace public"),
+        ("les élus d‘une commune", "les élus d'une commune"),
+        (
+            "la commission «\u00a0Sécurité et prévention\u00a0»",
+            'la commission " Sécurité et prévention "',
+        ),
+        ("Constat\u202f: une hausse de 12\u00a0%", "Constat : une hausse de 12 %"),
+        ("la poli\u00adce muni\u200bcipale", "la police municipale"),
+        (
+            "Des élus &amp; des magistrats&nbsp;: l&rsquo;accord",
+            "Des élus & des magistrats : l'accord",
+        ),
+        (
+            "<p>Les <strong>médiateurs</strong> de nuit.</p><br/>Suite",
+            "Les médiateurs de nuit. Suite",
+        ),
+        ("Avant<script>var x = 1;</script> après", "Avant après"),
+        ("Voir https://www.example.org/actualites/2021/nimes. Fin", "Voir . Fin"),
+        ("Écrire à secretariat@example.org pour s'inscrire", "Écrire à pour s'inscrire"),
+        ("## Freins identifiés\n\nLe texte", "Freins identifiés\n\nLe texte"),
+        ("Un **point clé** et un [lien](https://example.org)", "Un point clé et un lien"),
+        ("trop   d'espaces \t ici\n\n\n\nfin", "trop d'espaces ici\n\nfin"),
+        ("Le texte.\n\nPartager\n\nImprimer\n\nRetour aux actualités", "Le texte."),
+        ("Le texte.\n\nCe site utilise des cookies. Accepter les cookies", "Le texte."),
+        (
+            "Partager l'information avec le maire reste difficile.",
+            "Partager l'information avec le maire reste difficile.",
+        ),
+        ("Les attentes sont fortes…", "Les attentes sont fortes..."),
+        ("", ""),
+    ],
+)
+def test_normalise_cleans_web_and_office_text(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le 17 juin 2021, la Ville de Nîmes a accueilli « la concertation » d’été.\n\nPartager",
+        "<div>Les bailleurs&nbsp;sociaux</div> https://example.org",
+    ],
+)
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+def test_web_leftovers_can_be_kept_for_word_lists() -> None:
+    assert normalise("partager", strip_web_artefacts=False) == "partager"
+    assert normalise("partager") == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Partager", True),
+        ("Imprimer", True),
+        ("Retour aux actualités", True),
+        ("Partager : Facebook | LinkedIn", True),
+        ("Share", True),
+        ("Ce site utilise des cookies pour mesurer l'audience.", True),
+        ("© Association des grandes villes", True),
+        ("Partager l'information entre la préfecture et le maire.", False),
+        ("Propositions", False),
+        ("Le retour d'expérience des Jeux a été partagé.", False),
+    ],
+)
+def test_web_artefacts_are_recognised(line: str, expected: bool) -> None:
+    assert is_web_artefact(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("typographic", "straight", "word"),
+    [
+        ("Le nombre d’élus présents a doublé.", "Le nombre d'élus présents a doublé.", "d'"),
+        ("Ils occupent l’espace public la nuit.", "Ils occupent l'espace public la nuit.", "l'"),
+    ],
+)
+def test_normalised_apostrophes_lemmatise_like_straight_ones(
+    typographic: str, straight: str, word: str
+) -> None:
+    nlp = load_pipeline()
+    normalised = nlp(normalise(typographic))
+    reference = nlp(straight)
+    assert [t.lemma_ for t in normalised] == [t.lemma_ for t in reference]
+    elided = next(t for t in normalised if t.text == word)
+    assert elided.lemma_ in {"de", "le"}
+
+
+# --- sentences and words ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "M. le préfet a répondu. Les élus attendent.",
+            ["M. le préfet a répondu.", "Les élus attendent."],
+        ),
+        (
+            "L'art. 40 impose un signalement. Le parquet répond peu !",
+            ["L'art. 40 impose un signalement.", "Le parquet répond peu !"],
+        ),
+        (
+            "Une hausse de 12.5 points ? Oui. « Trop tard. » Les maires insistent.",
+            ["Une hausse de 12.5 points ?", "Oui.", "« Trop tard. »", "Les maires insistent."],
+        ),
+        (
+            "Les propositions :\n- former les tuteurs\n- créer des postes",
+            ["Les propositions :", "- former les tuteurs", "- créer des postes"],
+        ),
+        ("pas de point final", ["pas de point final"]),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("d'élus", 2), ("Le CLSPD a 12 membres.", 5), ("", 0), ("— ; !", 0)]
+)
+def test_count_words(text: str, expected: int) -> None:
+    assert count_words(text) == expected
+
+
+# --- paragraphs and headings --------------------------------------------------------------------
+
+
+def test_paragraphs_skip_markdown_headings_and_carry_them() -> None:
+    paragraphs = split_paragraphs(NOTE)
+    assert [p.index for p in paragraphs] == [0, 1, 2, 3, 4]
+    assert [p.heading for p in paragraphs] == [
+        "Constats",
+        "Constats",
+        "Freins identifiés",
+        "Propositions",
+        "Propositions",
+    ]
+    for paragraph in paragraphs:
+        assert NOTE[paragraph.start : paragraph.end] == paragraph.text
+    assert paragraphs[3].text == "- Mutualiser la formation à l’échelle intercommunale."
+
+
+def test_unmarked_headings_are_detected_in_plain_documents() -> None:
+    paragraphs = split_paragraphs(WORD_NOTE)
+    assert [p.text.split()[0] for p in paragraphs] == ["Le", "Créer", "Partager", "Imprimer"]
+    assert [p.heading for p in paragraphs] == ["Freins identifiés"] + ["Propositions"] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a list of short lines is not a series of headings
+        "Participants\n\nÉlus\n\nMagistrats\n\nCoordonnateurs",
+        # short lines ending with a full stop are sentences
+        "Les élus ont parlé.\n\nLe texte suit ici avec une phrase complète.",
+        # in a Markdown document only '#' lines are headings
+        "## Constats\n\nEn bref\n\nLa hausse des rixes inquiète les élus du quartier.",
+    ],
+)
+def test_short_lines_that_are_not_headings_stay_paragraphs(text: str) -> None:
+    blocks = [b for b in text.split("\n\n") if not b.startswith("#")]
+    assert [p.text for p in split_paragraphs(text)] == blocks
+
+
+def test_heading_glued_to_its_paragraph_and_hashtags() -> None:
+    text = "## Demandes à l’État\nLes maires demandent un référent.\n\n#JO2024 a mobilisé les CRS."
+    paragraphs = split_paragraphs(text)
+    assert [p.text for p in paragraphs] == [
+        "Les maires demandent un référent.",
+        "#JO2024 a mobilisé les CRS.",
+    ]
+    assert paragraphs[0].heading == "Demandes à l’État"
+    assert paragraphs[1].index == 1
+
+
+def test_paragraph_numbers_match_the_gold_annotations(corpus_dir) -> None:
+    annotations_file = corpus_dir / "annotations.csv"
+    if not annotations_file.is_file():
+        pytest.skip("the sample corpus has no annotations yet")
+    from analysis.corpus import load_corpus
+
+    texts = load_corpus(corpus_dir).set_index(schema.DOC_ID)[schema.TEXT]
+    annotations = pd.read_csv(annotations_file)
+    paragraphs = {doc_id: split_paragraphs(text) for doc_id, text in texts.items()}
+    for row in annotations.itertuples():
+        found = paragraphs[row.doc_id]
+        assert found[row.paragraph].text.startswith(str(row.text_start)), row
+    per_document = annotations.groupby(schema.DOC_ID).size().to_dict()
+    assert per_document == {doc_id: len(p) for doc_id, p in paragraphs.items()}
+
+
+# --- segments -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["document", "paragraph", "segment"])
+def test_segments_keep_the_exact_source_text(unit: str) -> None:
+    documents = _documents(note=NOTE, word=WORD_NOTE)
+    segments = segment_documents(documents, unit=unit)
+    texts = documents.set_index(schema.DOC_ID)[schema.TEXT]
+    for row in segments.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+    assert list(segments.columns) == [
+        *schema.SEGMENT_COLUMNS,
+        schema.N_WORDS,
+        schema.DOC_TYPE,
+        schema.TITLE,
+        schema.ATELIER,
+    ]
+    assert segments[schema.DATE].dtype == documents[schema.DATE].dtype
+    assert segments[schema.SEGMENT_ID].is_unique
+
+
+@pytest.mark.parametrize(
+    ("unit", "first_id"),
+    [("document", "note#doc"), ("paragraph", "note#p000"), ("segment", "note#p000s00")],
+)
+def test_segment_ids_are_stable_and_sorted(unit: str, first_id: str) -> None:
+    documents = _documents(word=WORD_NOTE, note=NOTE)
+    segments = segment_documents(documents, unit=unit)
+    assert segments[schema.SEGMENT_ID].iloc[0] == first_id
+    assert segments[schema.SEGMENT_ID].tolist() == sorted(segments[schema.SEGMENT_ID])
+    for _, group in segments.groupby(schema.DOC_ID):
+        assert group[schema.POSITION].tolist() == list(range(len(group)))
+    shuffled = segment_documents(documents.iloc[::-1], unit=unit)
+    pd.testing.assert_frame_equal(segments, shuffled)
+
+
+def test_segments_follow_headings_and_paragraphs() -> None:
+    segments = segment_documents(_documents(note=NOTE), unit="segment", segment_size=40)
+    under_freins = segments[segments[schema.HEADING] == "Freins identifiés"]
+    assert set(under_freins[schema.PARAGRAPH]) == {2}
+    assert under_freins[schema.TEXT].str.contains("formation initiale").any()
+    paragraphs = {p.index: p for p in split_paragraphs(NOTE)}
+    for row in segments.itertuples():
+        paragraph = paragraphs[row.paragraph]
+        assert paragraph.start <= row.start < row.end <= paragraph.end
+
+
+def test_segments_are_about_forty_words_cut_at_sentence_ends() -> None:
+    sentence = (
+        "Les médiateurs de nuit sillonnent les quartiers prioritaires et vont au-devant des "
+        "groupes de jeunes réunis au pied des immeubles."
+    )
+    paragraph = " ".join([sentence] * 8)  # 8 sentences of 19 words
+    segments = segment_documents(_documents(note=paragraph), segment_size=40)
+    assert len(segments) == 4
+    assert segments[schema.N_WORDS].between(20, 60).all()
+    assert segments[schema.TEXT].str.endswith("immeubles.").all()
+    assert " ".join(segments[schema.TEXT]) == paragraph
+
+
+def test_a_sentence_is_cut_only_beyond_twice_the_size() -> None:
+    long_sentence = ", ".join(["les agents de la police municipale patrouillent le soir"] * 7) + "."
+    assert 60 < count_words(long_sentence) < 80
+    assert len(segment_documents(_documents(note=long_sentence), segment_size=40)) == 1
+    longer = ", ".join(["les agents de la police municipale patrouillent le soir"] * 12) + "."
+    pieces = segment_documents(_documents(note=longer), segment_size=40)
+    assert len(pieces) > 1
+    assert pieces[schema.TEXT].iloc[:-1].str.endswith(",").all()  # cut at commas
+
+
+def test_a_paragraph_without_punctuation_is_cut_with_a_warning() -> None:
+    words = "les élus demandent des moyens pour la médiation sociale dans les quartiers "
+    flood = (words * 500).strip()  # 6,000 words, no punctuation
+    with pytest.warns(SegmentationWarning, match="'flood'.*cut every 40 words"):
+        segments = segment_documents(_documents(flood=flood), segment_size=40)
+    assert count_words(flood) == 6000
+    assert len(segments) == 150
+    assert segments[schema.N_WORDS].max() <= 40
+    assert segments[schema.SEGMENT_ID].iloc[-1] == "flood#p000s149"
+    assert segments[schema.SEGMENT_ID].is_monotonic_increasing
+    assert re.sub(r"\s+", " ", " ".join(segments[schema.TEXT])) == flood
+
+
+def test_a_short_last_sentence_joins_the_previous_segment() -> None:
+    text = " ".join(["Les bailleurs sociaux signalent des occupations de halls chaque soir."] * 4)
+    segments = segment_documents(_documents(note=text + " Merci."), segment_size=20, min_words=3)
+    assert segments[schema.TEXT].iloc[-1].endswith("chaque soir. Merci.")
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "## Constats\n\n## Propositions", None])
+def test_a_document_without_segment_is_reported(text: str | None) -> None:
+    documents = _documents(empty="x", full=NOTE)
+    documents.loc[0, schema.TEXT] = text
+    with pytest.warns(SegmentationWarning, match="Document 'empty' yields no segment"):
+        segments = segment_documents(documents)
+    assert set(segments[schema.DOC_ID]) == {"full"}
+
+
+def test_a_paragraph_without_words_is_skipped_but_keeps_its_number() -> None:
+    text = "Premier paragraphe sur la vidéoprotection.\n\n* * *\n\nTroisième paragraphe sur le CSU."
+    with pytest.warns(SegmentationWarning, match=r"'note'.*\[1\]"):
+        segments = segment_documents(_documents(note=text), unit="paragraph")
+    assert segments[schema.PARAGRAPH].tolist() == [0, 2]
+
+
+def test_web_leftovers_are_kept_as_their_own_units() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        segments = segment_documents(_documents(word=WORD_NOTE))
+    assert segments[schema.TEXT].tolist()[-2:] == ["Partager", "Imprimer"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"unit": "sentence"}, "Unknown unit 'sentence'"),
+        ({"segment_size": 2}, "segment_size must be"),
+        ({"min_words": -1}, "min_words must be"),
+    ],
+)
+def test_bad_settings_raise(options: dict, message: str) -> None:
+    with pytest.raises(SegmentationError, match=message):
+        segment_documents(_documents(note=NOTE), **options)
+
+
+def test_bad_tables_raise() -> None:
+    documents = pd.concat([_documents(note=NOTE), _documents(note=WORD_NOTE)])
+    with pytest.raises(SegmentationError, match="duplicated doc_id.*note"):
+        segment_documents(documents)
+    with pytest.raises(schema.SchemaError, match="'text'"):
+        segment_documents(_documents(note=NOTE).drop(columns=schema.TEXT))
