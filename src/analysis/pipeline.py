@@ -158,7 +158,7 @@ def run(
             theme_run = _fit_themes(segments, config, previous)
         with _stage("functions", figures, bar):
             segments = functions.classify_functions(
-                theme_run.segments, parsed.docs(), config=config.functions
+                theme_run.segments, parsed, config=_functions_config(config)
             )
         with _stage("tracing", figures, bar):
             tables = trace(segments, config)
@@ -195,7 +195,20 @@ def _fit_themes(
     model = themes.ThemeModel.from_config(config.themes)
     curation_path = config.resolve(config.themes.curation_file)
     memory = Path(previous) / curation.MEMORY_FILE if previous is not None else None
-    return themes.run_themes(segments, model, curation=curation_path, previous=memory)
+    return themes.run_themes(
+        segments,
+        model,
+        curation=curation_path,
+        previous=memory,
+        match_threshold=config.themes.match_threshold,
+    )
+
+
+def _functions_config(config: AnalysisConfig) -> Any:
+    labelled = config.functions.labelled_file
+    if labelled is None:
+        return config.functions
+    return dataclasses.replace(config.functions, labelled_file=str(config.resolve(labelled)))
 
 
 def trace(segments: pd.DataFrame, config: AnalysisConfig) -> dict[str, pd.DataFrame]:
@@ -257,6 +270,8 @@ def make_figures(results: Results) -> dict[str, Figure]:
         except (ValueError, KeyError) as error:
             warnings.warn(f"figure '{name}' left out: {error}", UserWarning, stacklevel=2)
             continue
+        if isinstance(ax, list | tuple):
+            ax = ax[0]
         figures[name] = ax.figure if hasattr(ax, "figure") else ax
     return figures
 
