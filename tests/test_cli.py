@@ -1,0 +1,59 @@
+"""The ``analysis`` command, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+
+def _analysis(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "analysis.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+@pytest.mark.parametrize("command", [["--help"], ["report", "--help"], ["fiches", "--help"]])
+def test_help_of_each_command(command: list[str], tmp_path: Path) -> None:
+    result = _analysis(*command, cwd=tmp_path)
+    assert result.returncode == 0
+    assert "usage: analysis" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["report", "absent-folder", "--out", "out"], "absent-folder"),
+        (["report", "corpus.csv", "--out", "out", "--text-column", "corps"], "corps"),
+        (["fiches", "--out", "nothing-here"], "analysis report CORPUS --out"),
+    ],
+)
+def test_user_errors_are_one_line_on_stderr(tmp_path: Path, args: list[str], expected: str) -> None:
+    table = "id;texte;ville\n1;La police municipale manque d'agents formés.;Nîmes\n"
+    (tmp_path / "corpus.csv").write_text(table, encoding="utf-8")
+    result = _analysis(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "erreur : " in result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_report_on_the_sample_corpus_writes_every_output(corpus_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = _analysis("report", str(corpus_dir), "--out", str(out), "--no-progress", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in ("segments.csv", "themes.csv", "fiches.docx", "fiches.xlsx", "report.html"):
+        assert (out / name).is_file(), name
+    segments = pd.read_csv(out / "segments.csv")
+    for column in ("doc_id", "segment_id", "theme_id", "theme_label", "function", "text", "lemmas"):
+        assert column in segments.columns
+    assert segments["doc_id"].nunique() == 48
+    themes = pd.read_csv(out / "themes.csv")
+    assert len(list((out / "fiches").glob("*.md"))) == len(themes)
+    # a second run (the cache warm, the theme memory read) writes the same bytes
+    first = (out / "segments.csv").read_bytes(), (out / "themes.csv").read_bytes()
+    again = _analysis("fiches", "--out", str(out), "--no-progress", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert ((out / "segments.csv").read_bytes(), (out / "themes.csv").read_bytes()) == first
