@@ -117,7 +117,7 @@ KWIC_RIGHT = "right"  # concordance: words after the keyword
 # functions and tracing (functions.py, tracing.py) -------------------------------------------
 SENTENCE = "sentence"  # rank of a sentence inside its segment, from 0
 SEGMENT_IDS = "segment_ids"  # list of the segment ids a number was computed from
-SHARE = "share"  # n_segments / segments of the column group (concertation, city, period)
+# SHARE (above) is also n_segments / segments of the column group (concertation, city, period)
 THEME_SHARE = "theme_share"  # n_segments / segments of the theme
 PERIOD = "period"  # "2023", "2023-S2", "2023-T4"; "sans date" when the date is missing
 GROUP_ID = "group_id"  # canonical obstacle or proposal group: "frein-03"
@@ -138,7 +138,6 @@ OBSTACLE_GROUP_ID = "obstacle_group_id"
 PROPOSAL_GROUP_ID = "proposal_group_id"
 OBSTACLE_LABEL = "obstacle_label"
 PROPOSAL_LABEL = "proposal_label"
-SIMILARITY = "similarity"
 SHARED_TERMS = "shared_terms"  # lemmas that weigh most in a similarity, for the explanation
 PART = "part"  # specificities: the value of the `by` column (a city, a concertation, a period)
 FORM = "form"  # specificities: a theme id or a lemma
