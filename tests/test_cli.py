@@ -57,3 +57,43 @@ def test_report_on_the_sample_corpus_writes_every_output(corpus_dir: Path, tmp_p
     again = _analysis("fiches", "--out", str(out), "--no-progress", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert ((out / "segments.csv").read_bytes(), (out / "themes.csv").read_bytes()) == first
+
+
+def test_report_on_a_platform_csv_export(corpus_dir: Path, tmp_path: Path) -> None:
+    """A consultation platform's CSV (French column names, one contribution per row) run as a
+    secretary runs it from a script: no terminal, so no progress bar in the captured stderr."""
+    from analysis.corpus import load_corpus
+
+    documents = load_corpus(corpus_dir)
+    export = pd.DataFrame(
+        {
+            "identifiant": [f"contrib-{i:03d}" for i in range(len(documents))],
+            "contribution": documents["text"],
+            "commune": documents["city"],
+            "jour": documents["date"].dt.strftime("%d/%m/%Y"),
+            "journee": documents["concertation_id"],
+        }
+    )
+    export.to_csv(tmp_path / "export.csv", sep=";", index=False)
+    out = tmp_path / "out"
+    result = _analysis(
+        "report",
+        "export.csv",
+        "--out",
+        str(out),
+        "--text-column",
+        "contribution",
+        "--id-column",
+        "identifiant",
+        "--meta-columns",
+        "city=commune,date=jour,concertation_id=journee",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stderr and "%|" not in result.stderr
+    segments = pd.read_csv(out / "segments.csv")
+    assert set(segments["doc_id"]) == set(export["identifiant"])
+    assert set(segments["city"]) == set(documents["city"])
+    assert segments["theme_id"].nunique() >= 4
+    themes = pd.read_csv(out / "themes.csv")
+    assert len(list((out / "fiches").glob("*.md"))) == len(themes)

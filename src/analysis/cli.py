@@ -17,6 +17,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from tqdm import tqdm
+
 from analysis import __version__
 from analysis.config import DEFAULT_CONFIG_FILE, AnalysisConfig, load_config
 
@@ -39,7 +41,11 @@ def _themes_value(value: str) -> int | str:
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="folder that receives the reports")
     parser.add_argument("--themes", type=_themes_value, help="number of themes, or 'auto'")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="hide the progress bars (shown only when stderr is a terminal)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
 
@@ -121,14 +127,16 @@ def config_from_args(args: argparse.Namespace) -> AnalysisConfig:
     return config
 
 
-def _format_warning(message, category, filename, lineno, line=None) -> str:  # noqa: ANN001
-    return f"attention : {message}\n"
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    # through tqdm: a warning printed while a progress bar runs does not break the bar's line
+    tqdm.write(f"attention : {message}", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
     from analysis import pipeline  # imported late: --help stays fast
 
-    progress = not args.no_progress
+    # bars only for a person watching a terminal: logs and pipes get plain lines
+    progress = not args.no_progress and sys.stderr.isatty()
     if args.command == "report":
         results = pipeline.run(config_from_args(args), progress=progress, previous=args.out)
     else:
@@ -143,7 +151,7 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit code (0 success, 2 user error, 130 interrupted)."""
     args = build_parser().parse_args(argv)
-    warnings.formatwarning = _format_warning
+    warnings.showwarning = _show_warning
     try:
         return _run(args)
     except KeyboardInterrupt:
