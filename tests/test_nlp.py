@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import warnings
 from pathlib import Path
@@ -216,6 +217,30 @@ def test_a_corrupt_cache_is_detected_and_rebuilt(segments, nlp, tmp_path, victim
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         parse_segments(segments, nlp, cache_dir=tmp_path, progress=False)
+
+
+def test_the_cache_keeps_only_the_most_recently_used_entries(segments, nlp, tmp_path) -> None:
+    versions = []
+    for k in range(3):  # three versions of the corpus: one sentence edited each time
+        changed = segments.head(6).copy()
+        changed.loc[0, schema.TEXT] = f"Les médiateurs de nuit sont {k + 2} par quartier."
+        versions.append(changed)
+    first = parse_segments(versions[0], nlp, cache_dir=tmp_path, progress=False, keep_entries=2)
+    second = parse_segments(versions[1], nlp, cache_dir=tmp_path, progress=False, keep_entries=2)
+    os.utime(tmp_path / "parsed" / first.key / "meta.json", (1, 1))  # long unused
+    os.utime(tmp_path / "parsed" / second.key / "meta.json", (2, 2))
+    parse_segments(versions[0], nlp, cache_dir=tmp_path, progress=False, keep_entries=2)  # a hit
+    third = parse_segments(versions[2], nlp, cache_dir=tmp_path, progress=False, keep_entries=2)
+    # the hit made the first version recently used again: the second one goes
+    assert sorted(p.name for p in (tmp_path / "parsed").iterdir()) == sorted([first.key, third.key])
+    assert next(third.docs()).text == "Les médiateurs de nuit sont 4 par quartier."
+    stale = tmp_path / "parsed" / ".tmp-interrupted"
+    stale.mkdir()
+    os.utime(stale, (1, 1))
+    parse_segments(versions[2], nlp, cache_dir=tmp_path, progress=False, keep_entries=1)
+    assert [p.name for p in (tmp_path / "parsed").iterdir()] == [third.key]
+    with pytest.raises(NlpError, match="keep_entries"):
+        parse_segments(versions[2], nlp, cache_dir=tmp_path, progress=False, keep_entries=0)
 
 
 def test_without_cache_the_docs_stay_in_memory(segments, nlp) -> None:

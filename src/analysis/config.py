@@ -177,6 +177,7 @@ class CacheConfig:
 
     enabled: bool = True
     dir: str = ".cache"
+    keep_entries: int = 8
 
 
 @dataclass(frozen=True)

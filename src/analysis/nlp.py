@@ -41,6 +41,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import warnings
 import zipfile
 from collections import Counter
@@ -88,6 +89,7 @@ __all__ = [
 ]
 
 PARSE_FORMAT_VERSION = 1  # bump when the cached files change shape
+_STAGING_MAX_AGE = 24 * 3600  # seconds: an older staging folder is left over from a crash
 NEEDED_COMPONENTS = ("tok2vec", "morphologizer", "senter", "attribute_ruler", "lemmatizer")
 DOCBIN_ATTRS = ["ORTH", "NORM", "LEMMA", "POS", "MORPH", "SENT_START"]
 SHARD_SIZE = 5_000  # Docs per DocBin shard: bounds the memory of a parse
@@ -587,6 +589,25 @@ def _read_cache(entry: Path, key: str) -> tuple[TokenTable, list[Path]] | None:
     return table, shards
 
 
+def _prune_cache(parsed_dir: Path, current: Path, keep_entries: int) -> None:
+    """Keep the ``keep_entries`` most recently used entries of ``parsed_dir`` (``current``
+    always), and staging folders of interrupted writes only while they may still be in use."""
+    entries = []
+    for child in parsed_dir.iterdir():
+        if not child.is_dir() or child == current:
+            continue
+        if child.name.startswith(".tmp-"):
+            if time.time() - child.stat().st_mtime > _STAGING_MAX_AGE:
+                shutil.rmtree(child, ignore_errors=True)
+            continue
+        meta = child / "meta.json"
+        used = meta.stat().st_mtime if meta.is_file() else 0.0
+        entries.append((used, child.name, child))
+    entries.sort(reverse=True)
+    for _used, _name, child in entries[keep_entries - 1 :]:
+        shutil.rmtree(child, ignore_errors=True)
+
+
 def _check_segments(segments: pd.DataFrame) -> None:
     schema.require_columns(segments, schema.SEGMENT_ID, schema.TEXT, table="segments")
     duplicated = segments[schema.SEGMENT_ID].duplicated()
@@ -603,6 +624,7 @@ def parse_segments(
     batch_size: int = 256,
     n_process: int = 1,
     progress: bool = True,
+    keep_entries: int = 8,
 ) -> ParsedSegments:
     """Parse the normalised text of each segment with spaCy, or read the result from the cache.
 
@@ -620,6 +642,9 @@ def parse_segments(
         Passed to ``nlp.pipe``.
     progress
         Show a progress bar while parsing.
+    keep_entries
+        Entries kept in the cache (one per corpus version): after this call, the least
+        recently used beyond this number are deleted, never the current one.
 
     Returns
     -------
@@ -629,7 +654,7 @@ def parse_segments(
     Raises
     ------
     SchemaError, NlpError
-        On a missing column or duplicated segment ids.
+        On a missing column, duplicated segment ids or ``keep_entries`` below 1.
 
     Warns
     -----
@@ -637,6 +662,8 @@ def parse_segments(
         When a corrupt cache entry is found (it is deleted and rebuilt).
     """
     _check_segments(segments)
+    if keep_entries < 1:
+        raise NlpError(f"[cache] keep_entries = {keep_entries}: keep at least 1 cache entry.")
     texts = [t if isinstance(t, str) else "" for t in segments[schema.TEXT].tolist()]
     key = _cache_key(texts, nlp)
     entry = Path(cache_dir) / "parsed" / key if cache_dir is not None else None
@@ -660,6 +687,10 @@ def parse_segments(
             stored = _write_cache(entry, key, table, shards)
     else:
         table, stored = cached
+    if entry is not None:
+        if cached is not None:
+            os.utime(entry / "meta.json")  # marks it most recently used, for the pruning
+        _prune_cache(entry.parent, entry, keep_entries)
     return ParsedSegments(
         segment_ids=tuple(str(s) for s in segments[schema.SEGMENT_ID]),
         digests=np.array([_digest(t) for t in texts], dtype=np.uint64),
@@ -1495,6 +1526,7 @@ def prepare_segments(
         batch_size=nlp_config.batch_size,
         n_process=n_process,
         progress=progress,
+        keep_entries=config.cache.keep_entries,
     )
     stopwords = load_stopwords(nlp_config.stopwords_file)
     expressions = find_expressions(parsed, config=expressions_config, stopwords=stopwords)
