@@ -36,7 +36,8 @@ def test_no_file_gives_the_defaults() -> None:
         ("[theme]\nn_themes = 8\n", r"unknown section \[theme\]\. Did you mean \[themes\]"),
         (
             "[segmentation]\nunit = 'sentence'\n",
-            r"\[segmentation\] unit = 'sentence' has the wrong type; expected one of 'document', 'paragraph', 'segment'",
+            r"\[segmentation\] unit = 'sentence' has the wrong type; "
+            r"expected one of 'document', 'paragraph', 'segment'",
         ),
         ("[nlp]\nbatch_size = 'big'\n", r"\[nlp\] batch_size = 'big' has the wrong type"),
         ("[nlp]\nkeep_pos = ['NOUN', 3]\n", r"\[nlp\] keep_pos"),
