@@ -57,6 +57,11 @@ def test_report_on_the_sample_corpus_writes_every_output(corpus_dir: Path, tmp_p
     again = _analysis("fiches", "--out", str(out), "--no-progress", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert ((out / "segments.csv").read_bytes(), (out / "themes.csv").read_bytes()) == first
+    assert "remplacés par « [personne] »" in (out / "report.html").read_text(encoding="utf-8")
+    kept = _analysis("fiches", "--out", str(out), "--keep-names", "--no-progress", cwd=tmp_path)
+    assert kept.returncode == 0, kept.stderr
+    assert "Protection des noms désactivée" in (out / "report.html").read_text(encoding="utf-8")
+    assert not (out / "protection-noms.csv").exists()
 
 
 def test_report_on_a_platform_csv_export(corpus_dir: Path, tmp_path: Path) -> None:

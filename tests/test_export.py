@@ -363,6 +363,8 @@ def test_names_are_protected_in_every_export(tmp_path, french_nlp, protect) -> N
         assert list(report.columns) == ["item", "doc_id", "field", "rule", "context"]
         assert "[personne]" in report["context"].iloc[0]
         assert "remplacés par « [personne] »" in page
+        n_names = len(report)
+        assert f"({n_names} remplacement{'s' if n_names > 1 else ''} ;" in page
     else:
         assert "M. Jean Dupuis" in texts and "protection-noms.csv" not in written
         assert "Protection des noms désactivée" in page
@@ -394,6 +396,12 @@ def test_readable_tables_have_unique_french_headers(columns, label, headers) -> 
     assert list(shown.columns) == headers
     if "status" in columns:
         assert shown["Statut"].iloc[0] == "nouveau"
+
+
+def test_fiche_share_header_says_of_what(written) -> None:
+    workbook = openpyxl.load_workbook(written["fiches.xlsx"])
+    headers = [c.value for c in next(workbook["fiches"].iter_rows())]
+    assert "Part des segments classés" in headers
 
 
 def test_sources_sheet_lists_the_counted_segments(inputs, written) -> None:

@@ -11,10 +11,12 @@ import pytest
 from analysis import schema
 from analysis.config import SummariesConfig
 from analysis.summaries import (
+    ChangeItem,
     Fiche,
     SummariesError,
     SummariesWarning,
     build_fiches,
+    change_line,
     fiche_sources,
     fiche_to_markdown,
     fiches_table,
@@ -357,6 +359,18 @@ def test_new_and_faded_items_between_two_periods(fiches) -> None:
     for change in (*police.new_items, *police.faded_items):
         assert (change.n_before == 0) != (change.n_recent == 0)
         assert set(change.segment_ids) <= set(police.segment_ids)
+
+
+def test_sentence_labels_do_not_double_their_punctuation() -> None:
+    change = ChangeItem(
+        "frein", "Les agents formés partent vers les communes voisines.", "faded", 3, 0, ("a",)
+    )
+    assert change_line(change) == (
+        "Estompé (frein)\u00a0: Les agents formés partent vers les communes voisines "
+        "(3 concertations avant, 0 depuis)"
+    )
+    unfinished = ChangeItem("term", "vidéoprotection...", "new", 0, 2, ("b",))
+    assert "vidéoprotection... (0 concertation avant, 2 depuis)" in change_line(unfinished)
 
 
 def test_compare_since_moves_the_split(corpus) -> None:

@@ -42,6 +42,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="folder that receives the reports")
     parser.add_argument("--themes", type=_themes_value, help="number of themes, or 'auto'")
     parser.add_argument(
+        "--keep-names",
+        action="store_true",
+        help="do not replace people's names in the exports (they are replaced by default)",
+    )
+    parser.add_argument(
         "--no-progress",
         action="store_true",
         help="hide the progress bars (shown only when stderr is a terminal)",
@@ -85,11 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--id-column", help="tables: the column holding a unique id")
     report.add_argument(
         "--meta-columns", help="tables: comma-separated columns kept as metadata (a,b,c)"
-    )
-    report.add_argument(
-        "--keep-names",
-        action="store_true",
-        help="do not replace people's names in the exports (they are replaced by default)",
     )
 
     fiches = commands.add_parser(
@@ -140,7 +140,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "report":
         results = pipeline.run(config_from_args(args), progress=progress, previous=args.out)
     else:
-        results = pipeline.rerun_from_output(args.out, n_themes=args.themes, progress=progress)
+        results = pipeline.rerun_from_output(
+            args.out,
+            n_themes=args.themes,
+            protect_names=False if args.keep_names else None,
+            progress=progress,
+        )
     written = pipeline.write(results, args.out)
     print(f"{len(written)} fichiers écrits dans {args.out}", file=sys.stdout)
     for label, path in sorted(written.items()):

@@ -147,6 +147,9 @@ color:#57606a;margin-top:.3rem}figure{margin:1rem 0}img{max-width:100%;height:au
 """
 
 
+NAMES_REPORT_FILE = "protection-noms.csv"
+
+
 class ExportError(ValueError):
     """The reports cannot be written (unknown format, output path is a file, bad figure...)."""
 
@@ -442,7 +445,9 @@ def _csv_bytes(table: pd.DataFrame) -> bytes:
     return flatten(table).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def readable(table: pd.DataFrame, *, label: str = "Libellé") -> pd.DataFrame:
+def readable(
+    table: pd.DataFrame, *, label: str = "Libellé", headers: dict[str, str] | None = None
+) -> pd.DataFrame:
     """``table`` with French, unique column headers, for the tables people read.
 
     Parameters
@@ -452,6 +457,9 @@ def readable(table: pd.DataFrame, *, label: str = "Libellé") -> pd.DataFrame:
     label
         Header of the ``label`` column: "Thème" in the themes table, "Libellé" elsewhere
         (the label of a group of freins is not a theme).
+    headers
+        Headers that take precedence over the shared ones (``share`` of a fiche is a share of
+        the classified segments, not of a group).
     """
     values = {  # coded values people read in French
         schema.STATUS: labels.STATUS_LABELS,
@@ -462,7 +470,8 @@ def readable(table: pd.DataFrame, *, label: str = "Libellé") -> pd.DataFrame:
         table = table.assign(**{c: table[c].map(lambda v, c=c: values[c].get(v, v)) for c in coded})
     names: list[str] = []
     for column in map(str, table.columns):
-        name = label if column == schema.LABEL else labels.COLUMN_LABELS.get(column)
+        name = label if column == schema.LABEL else (headers or {}).get(column)
+        name = name or labels.COLUMN_LABELS.get(column)
         name = name or labels.TRACING_LABELS.get(column) or labels.EXPORT_HEADERS.get(column)
         name, number = name or column, 2
         while name in names:
@@ -868,7 +877,8 @@ def _intro(
     )
     if mark is None:
         return [counts, labels.EXPORT_LABELS["names_off"]]
-    return [counts, labels.EXPORT_LABELS["names_on"].format(mark=mark, count=n_names)]
+    count = labels.french_plural(n_names, "remplacement")
+    return [counts, labels.EXPORT_LABELS["names_on"].format(mark=mark, count=count)]
 
 
 def _sheets(
@@ -881,7 +891,7 @@ def _sheets(
 ) -> list[tuple[str, pd.DataFrame]]:
     """The workbook's sheets in reading order; recurrences and specificities always present."""
     sheets = [
-        ("fiches", readable(fiches_table(fiches), label="Thème")),
+        ("fiches", readable(fiches_table(fiches), label="Thème", headers=labels.EXPORT_HEADERS)),
         ("themes", readable(themes, label="Thème")),
         ("segments", readable(segments)),
     ]
@@ -897,7 +907,8 @@ def _sheets(
 
 
 def _remove_stale(out: Path, written: Mapping[str, Path]) -> None:
-    """Remove fiches and figures of an earlier run that this run replaced, and temp files.
+    """Remove fiches, figures and the names report of an earlier run that this run replaced,
+    and temp files.
 
     A folder is cleaned only when this run wrote into it (no ``md`` format: ``fiches/`` is
     left alone); only names this module makes are removed.
@@ -909,6 +920,9 @@ def _remove_stale(out: Path, written: Mapping[str, Path]) -> None:
         for path in folder.iterdir():
             if pattern.match(path.name) and path.resolve() not in keep:
                 path.unlink()
+    names_report = out / NAMES_REPORT_FILE
+    if names_report.resolve() not in keep and names_report.is_file():
+        names_report.unlink()  # names kept this time: an earlier report would mislead
     for folder in (out, out / "fiches", out / "figures"):
         if folder.is_dir():
             for path in folder.iterdir():
@@ -1035,7 +1049,7 @@ def _tabular_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
     for name, stem in _unique_stems(report.tables, _RESERVED_STEMS).items():
         files[f"{stem}.csv"] = _csv_bytes(report.tables[name])
     if report.names_report is not None:
-        files["protection-noms.csv"] = _csv_bytes(report.names_report)
+        files[NAMES_REPORT_FILE] = _csv_bytes(report.names_report)
     return files
 
 

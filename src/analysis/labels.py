@@ -220,7 +220,7 @@ EXPORT_LABELS: dict[str, str] = {
     "figures": "Figures",
     "tables": "Tableaux",
     "truncated": "{shown} premières lignes sur {total} : toutes sont dans fiches.xlsx.",
-    "names_on": "Les noms de personnes ont été remplacés par « {mark} » ({count} remplacements ; "
+    "names_on": "Les noms de personnes ont été remplacés par « {mark} » ({count} ; "
     "rôles et lieux conservés). Option export.protect_names.",
     "names_off": "Protection des noms désactivée : ce rapport peut contenir des noms de personnes.",
     "generated": "Corpus : {n_documents} documents, {n_concertations} concertations, "

@@ -27,7 +27,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from analysis import curation, export, functions, plots, schema, summaries, themes, tracing
 from analysis.config import AnalysisConfig, config_from_dict

@@ -938,6 +938,11 @@ def markdown_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _without_final_period(label: str) -> str:
+    """A sentence used as a label, without its final period (the line adds its own)."""
+    return label[:-1].rstrip() if label.endswith(".") and not label.endswith("..") else label
+
+
 def _where_when(item: GroupItem) -> str:
     parts = [labels.french_plural(item.n_concertations, "concertation")]
     cities = ", ".join(item.cities)
@@ -953,7 +958,8 @@ def _group_lines(items: Sequence[GroupItem], empty: str) -> list[str]:
         return [f"*{empty.capitalize()}.*"]
     lines = []
     for item in items:
-        line = f"- **{markdown_escape(item.label)}**{labels.NBSP}: {_where_when(item)}."
+        label = markdown_escape(_without_final_period(item.label))
+        line = f"- **{label}**{labels.NBSP}: {_where_when(item)}."
         if item.function == schema.FREIN and item.answered is False:
             line += f" *{labels.FICHE_LABELS['unanswered'].capitalize()}.*"
         lines.append(line)
@@ -990,11 +996,12 @@ def sentence_source(sentence: SummarySentence) -> str:
 
 
 def change_line(item: ChangeItem) -> str:
-    """Return "Nouveau (frein) : label, 0 concertation avant, 4 depuis"."""
+    """Return "Nouveau (frein) : label (0 concertation avant, 4 depuis)"."""
     status = labels.FICHE_LABELS["new" if item.status == "new" else "faded"]
     kind = labels.CHANGE_KIND_LABELS.get(item.kind, item.kind)
     before = labels.french_plural(item.n_before, "concertation")
-    return f"{status} ({kind}){labels.NBSP}: {item.label}, {before} avant, {item.n_recent} depuis"
+    label = _without_final_period(item.label)
+    return f"{status} ({kind}){labels.NBSP}: {label} ({before} avant, {item.n_recent} depuis)"
 
 
 def fiche_to_markdown(fiche: Fiche) -> str:
