@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -58,6 +60,18 @@ REPLACED = [
         "Selon Dr Fabre, les enfants co-victimes doivent être suivis.",
         "Selon Dr [personne], les enfants co-victimes doivent être suivis.",
     ),
+    (  # a grade between the role and the name
+        "Le commissaire divisionnaire Mazet juge le dispositif efficace.",
+        "Le commissaire divisionnaire [personne] juge le dispositif efficace.",
+    ),
+    (  # a first name missing from the list, before a surname in capitals
+        "Rapporteurs : Gwenaëlle LE BIHAN et Yannig KERBRAT.",
+        "Rapporteurs : [personne] et [personne].",
+    ),
+    (  # the civility stays even when spaCy's span includes it
+        "Un adjoint au maire, M. Yannick Obrecht, a raconté la soirée.",
+        "Un adjoint au maire, M. [personne], a raconté la soirée.",
+    ),
 ]
 
 KEPT = [
@@ -75,6 +89,7 @@ KEPT = [
     "Constats",
     "Le directeur Enfance-Jeunesse présente le bilan des postes de TIG.",
     "La cheffe de service Prévention et le délégué Cohésion sociale ont été entendus.",
+    "Les CCAS et le Forum FFSU ont présenté leurs bilans.",
 ]
 
 
@@ -206,3 +221,107 @@ def test_an_empty_mark_is_refused() -> None:
 def test_protect_before_fit_is_an_error() -> None:
     with pytest.raises(NameProtectionError, match="not fitted"):
         NameProtector(None).protect("Mme Leroux")
+
+
+# --- the sample corpus: the invented people planted in it (corpus/README.md) --------------------
+
+# Every surname planted in corpus/*/*.md, in any case ("Le Bihan", "LE BIHAN"); 31 mentions.
+PLANTED_SURNAMES = [
+    "Ferhat",
+    "Castagné",
+    "Issartel",
+    "Schaeffer",
+    "Obrecht",
+    "Cazals",
+    "Benhamou",
+    "Darnaud",
+    "Vuillemin",
+    "Ravier",
+    "Debruyne",
+    "Aït-Saïd",
+    "Copin",
+    "Verhaeghe",
+    "Labarthe",
+    "Harambure",
+    "Ouali",
+    "Rostaing",
+    "Mazet",
+    "Le Bihan",
+    "Ouazzani",
+    "Le Goff",
+    "Kieffer",
+    "Humbert",
+]
+PLANTED_MENTIONS = 31
+# Places named after people, and the roles written next to the planted names: they stay.
+SAMPLE_KEPT = [
+    "gymnase Léo-Lagrange",
+    "stade Georges-Brassens",
+    "gymnase Pierre-de-Coubertin",
+    "place Charles-de-Gaulle",
+    "collège Jean-Moulin",
+    "rue Victor-Hugo",
+    "adjoint au maire",
+    "adjointe au maire",
+    "procureure",
+    "procureur de la République",
+    "commissaire divisionnaire",
+    "coordonnatrice du CISPD",
+    "directrice adjointe",
+    "le major",
+    "co-présidente de la commission",
+    "référente TIG",
+    "médecin légiste",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_protection(corpus_dir, french_nlp) -> tuple[list[str], list[str], pd.DataFrame]:
+    """The sample corpus's texts, protected by a protector fitted as export fits it."""
+    from analysis.config import AnalysisConfig
+    from analysis.corpus import load_corpus
+    from analysis.segmentation import segment_documents
+
+    config = AnalysisConfig()
+    documents = load_corpus(corpus_dir)
+    unit = config.segmentation
+    segments = segment_documents(
+        documents, unit=unit.unit, segment_size=unit.segment_size, min_words=unit.min_words
+    )
+    protector = fit_protector(
+        segments,
+        documents,
+        french_nlp,
+        mark=config.export.name_mark,
+        keep=config.export.keep_names,
+    )
+    texts = documents[schema.TEXT].tolist()
+    report = protector.report(texts, documents[schema.DOC_ID].tolist())
+    return texts, [protector.protect(t) for t in texts], report
+
+
+def _mentions(phrase: str, texts: list[str]) -> int:
+    pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.IGNORECASE)
+    return sum(len(pattern.findall(text)) for text in texts)
+
+
+@pytest.mark.parametrize("surname", PLANTED_SURNAMES)
+def test_planted_surnames_are_masked_in_the_sample_corpus(sample_protection, surname) -> None:
+    texts, protected, _ = sample_protection
+    planted, left = _mentions(surname, texts), _mentions(surname, protected)
+    assert planted > 0, f"{surname} is no longer in the sample corpus"
+    assert left == 0, f"{surname}: {left} of {planted} mention(s) left unprotected"
+
+
+@pytest.mark.parametrize("phrase", SAMPLE_KEPT)
+def test_places_and_roles_stay_in_the_sample_corpus(sample_protection, phrase) -> None:
+    texts, protected, _ = sample_protection
+    planted, kept = _mentions(phrase, texts), _mentions(phrase, protected)
+    assert kept == planted > 0, f"{phrase}: {kept} of {planted} mention(s) kept"
+
+
+def test_every_planted_mention_in_the_sample_corpus_is_replaced(sample_protection) -> None:
+    _, protected, report = sample_protection
+    replaced = len(report)
+    assert replaced >= PLANTED_MENTIONS, f"{replaced} replacements for {PLANTED_MENTIONS} names"
+    assert sum(text.count("[personne]") for text in protected) == replaced

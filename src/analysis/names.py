@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Literal, overload
 
 import pandas as pd
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -88,7 +89,14 @@ _ROLES = (
     "|gendarme|intervenante|intervenant|animatrice|animateur|rapporteure|rapporteur"
 )
 _CIVILITY_RE = re.compile(rf"(?<![\w.])(?:{_TITLES}){_SPACE}(?P<name>{_NAME})")
-_ROLE_RE = re.compile(rf"(?<![\w-])(?i:{_ROLES})s?{_SPACE}(?P<name>{_NAME})")
+# a grade or qualifier between the role and the name ("le commissaire divisionnaire Mazet")
+_ROLE_QUALIFIERS = (
+    r"divisionnaire|principale?|générale?|adjointe?|en chef|départementale?|municipale?"
+    r"|régionale?|territoriale?|déléguée?"
+)
+_ROLE_RE = re.compile(
+    rf"(?<![\w-])(?i:{_ROLES})s?(?:{_SPACE}(?i:{_ROLE_QUALIFIERS}))?{_SPACE}(?P<name>{_NAME})"
+)
 _INITIAL_RE = re.compile(
     rf"(?<![\w.-])(?P<name>[{_UP}]\.(?:-[{_UP}]\.)?[ \u00a0]?{_CAP_WORD}(?![\w-]))"
 )
@@ -155,6 +163,7 @@ _TITLE_WORDS = frozenset(
         "professeure",
     }
 )
+_TITLE_WORDS = _TITLE_WORDS | {w.rstrip(".") for w in _TITLE_WORDS}  # "M." is normed to "m"
 _ROLE_WORDS = frozenset(_ROLES.split("|"))
 
 # Common first names (fictional people in French notes); "France" is left out on purpose.
@@ -179,6 +188,10 @@ FIRST_NAMES = frozenset(
     sophie stéphane stéphanie suzanne sylvain sylvie thierry thomas valérie vanessa véronique
     victor vincent virginie xavier yannick yasmine yves yvette yvonne zoé
     """.split()
+)
+# "Gwenaëlle LE BIHAN" in an attendance list: any capitalised word before a surname in capitals
+_NAME_CAPITALS_RE = re.compile(
+    rf"(?<![\w-])(?P<name>{_CAP_WORD}{_SPACE}{_UPPER_WORD}(?:{_SPACE}{_UPPER_WORD})?)(?![\w-])"
 )
 _FIRST_NAME_RE = re.compile(
     r"(?<![\w-])(?P<name>(?:"
@@ -359,7 +372,8 @@ def _pattern_spans(text: str, keep: frozenset[str], places: list[tuple]) -> list
         ("civilité", _CIVILITY_RE, False),
         ("fonction", _ROLE_RE, False),
         ("prénom", _FIRST_NAME_RE, True),
-        ("initiale", _INITIAL_RE, True),
+        ("prénom", _NAME_CAPITALS_RE, False),
+        ("initiale", _INITIAL_RE, False),
     )
     for rule, pattern, weak in rules:
         for match in pattern.finditer(text):
@@ -369,12 +383,24 @@ def _pattern_spans(text: str, keep: frozenset[str], places: list[tuple]) -> list
             # weak rules give way to places spaCy recognised ("Marie Curie" hospital...)
             if weak and any(s < bounds[1] and bounds[0] < e for s, e in places):
                 continue
+            if pattern is _NAME_CAPITALS_RE and not _first_and_surname(text[slice(*bounds)]):
+                continue  # trimmed to a lone acronym ("Forum FFSU"): not a person
             if rule == "initiale" and (
                 text.startswith("M.", bounds[0]) or _after_word(text, bounds[0], _ENUM_WORDS)
             ):
                 continue  # "M. Dupuis" is a civility; "axe B. Formation" an enumeration
             spans.append(NameSpan(*bounds, text[bounds[0] : bounds[1]], rule))
     return spans
+
+
+def _first_and_surname(name: str) -> bool:
+    """True for "Gwenaëlle LE BIHAN": a capitalised first word, then a surname in capitals
+    with a vowel (an acronym such as "CLSPD" has none or is known)."""
+    words = name.split()
+    if len(words) < 2 or words[0].isupper() or words[0].lower() in FRENCH_STOP_WORDS:
+        return False  # "Les CCAS", "Pour INFO": a word that opens a phrase, then an acronym
+    surname = "".join(words[1:])
+    return len(surname) >= 3 and any(c in "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸ" for c in surname)
 
 
 def _merge(spans: list[NameSpan], text: str) -> list[NameSpan]:
