@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.stats import hypergeom
 
-from analysis import schema
+from analysis import schema, tracing
 from analysis.config import TracingConfig
 from analysis.plots import (
     plot_obstacle_recurrence,
@@ -463,3 +463,22 @@ def test_tracing_plots_work_from_the_tables_alone(segments: pd.DataFrame) -> Non
     bars = plot_specificities(table, n_forms=3)  # all parts: "city : theme"
     assert any(t.get_text().startswith("Metz : ") for t in bars.get_yticklabels())
     plt.close("all")
+
+
+def test_hypergeometric_tails_match_scipy_even_where_they_underflow() -> None:
+    from scipy.stats import hypergeom
+
+    # a large corpus: words far more (and far less) frequent in one city than expected
+    k = np.array([0, 3, 40, 900, 2500, 10])
+    form_total = np.array([50, 50, 60, 3000, 3000, 3000])
+    part_size = np.array([1000, 1000, 900, 40000, 40000, 40000])
+    total = 400_000
+    over = tracing._log_tail(k, total, form_total, part_size, upper=True)
+    under = tracing._log_tail(k, total, form_total, part_size, upper=False)
+    assert over[3] < np.log(1e-200) and under[5] < np.log(1e-100)  # summed in log space
+    np.testing.assert_allclose(
+        over, hypergeom.logsf(k - 1, total, form_total, part_size), rtol=1e-7, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        under, hypergeom.logcdf(k, total, form_total, part_size), rtol=1e-7, atol=1e-12
+    )
