@@ -336,6 +336,32 @@ def test_docs_that_do_not_match_the_segments_are_refused(french_nlp: Language, d
         classify_functions(frame(["Il faut agir."]), docs_for(french_nlp), config=CUES_ONLY)
 
 
+def test_cues_of_a_cached_parse_are_stored_and_read_back(
+    labelled: pd.DataFrame, french_nlp: Language, tmp_path: Path, monkeypatch
+) -> None:
+    from analysis import functions
+    from analysis.nlp import parse_segments
+
+    segments = labelled.drop(columns="label")
+    expected = classify_functions(segments, french_nlp, config=CUES_ONLY)
+    parsed = parse_segments(segments, french_nlp, cache_dir=tmp_path, progress=False)
+    first = classify_functions(segments, parsed, config=CUES_ONLY)  # finds and stores the cues
+    assert list((tmp_path / "parsed" / parsed.key).glob("cues-*.json"))
+
+    def no_matching(doc):
+        raise AssertionError("the cues were matched again although the cache holds them")
+
+    monkeypatch.setattr(functions, "find_cues", no_matching)
+    again = parse_segments(segments, french_nlp, cache_dir=tmp_path, progress=False)
+    second = classify_functions(segments.iloc[::-1], again, config=CUES_ONLY)  # any row order
+    for result in (first, second.sort_index()):
+        pd.testing.assert_frame_equal(result, expected)
+    # a table whose text differs from the parse is never read from the store: refused
+    changed = segments.assign(text=segments[schema.TEXT].str.replace("manque", "absence"))
+    with pytest.raises(DocsAlignmentError):
+        classify_functions(changed, again, config=CUES_ONLY)
+
+
 def test_sentence_functions_keep_document_offsets(french_nlp: Language) -> None:
     document = (
         "## Freins identifiés\n\nLe manque de tuteurs pèse sur l’offre. Il faudrait "

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +37,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import spacy
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
@@ -566,6 +568,40 @@ def resolve_docs(segments: pd.DataFrame, docs_or_nlp: DocsOrNlp | None) -> list[
     return [_ensure_sentences(doc) for doc in docs]
 
 
+# The cues of a parse are kept beside it in the cache under a name that changes with this
+# module's code and spaCy's version: a stored match is never read by other cue rules.
+_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes() + spacy.__version__.encode())
+_CUE_STORE = f"cues-{_CODE_DIGEST.hexdigest()[:16]}.json"
+_SPECIAL_CUES = {-1: _REQUEST_CUE, -2: _INFINITIVE_CUE}
+_CUE_INDEX = {id(cue): i for i, cue in enumerate(CUES)} | {
+    id(c): i for i, c in _SPECIAL_CUES.items()
+}
+
+
+def _stored_cue_hits(segments: pd.DataFrame, parsed: Any) -> list[list[CueHit]] | None:
+    """The cues of each row, from (or, the first time, into) the parse cache; None when
+    ``parsed`` is not a cached :class:`analysis.nlp.ParsedSegments` of these segments."""
+    if not _is_parsed_segments(parsed) or not hasattr(parsed, "read_artefact"):
+        return None
+    if not parsed.matches(segments):
+        return None
+    stored = parsed.read_artefact(_CUE_STORE)
+    if not isinstance(stored, list) or len(stored) != len(parsed):
+        stored = [
+            [[_CUE_INDEX[id(h.cue)], h.function, h.start, h.end, h.negated] for h in find_cues(d)]
+            for d in parsed.docs()
+        ]
+        parsed.write_artefact(_CUE_STORE, stored)
+    positions = parsed.index_of(segments[schema.SEGMENT_ID].astype(str))
+    return [[_hit_from_row(row) for row in stored[p]] for p in positions]
+
+
+def _hit_from_row(row: list[Any]) -> CueHit:
+    index, function, start, end, negated = row
+    cue = _SPECIAL_CUES[index] if index < 0 else CUES[index]
+    return CueHit(cue=cue, function=function, start=start, end=end, negated=bool(negated))
+
+
 def _is_parsed_segments(value: object) -> bool:
     # duck typing: analysis.nlp.ParsedSegments, without importing the nlp module here
     return hasattr(value, "segment_ids") and callable(getattr(value, "docs", None))
@@ -743,8 +779,17 @@ class FunctionClassifier:
         decisions = self._decide(segments, docs)
         return np.vstack([d.probabilities for d in decisions]) if decisions else np.zeros((0, 6))
 
-    def explain(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> pd.DataFrame:
+    def explain(
+        self,
+        segments: pd.DataFrame,
+        *,
+        docs: DocsOrNlp | None = None,
+        hits: Sequence[Sequence[CueHit]] | None = None,
+    ) -> pd.DataFrame:
         """Return, per row, the function, its score, the cues, the heading and the key words.
+
+        ``hits`` (the cues of each row, from :func:`find_cues`) replaces ``docs`` when the
+        cues were found before.
 
         Returns
         -------
@@ -752,7 +797,7 @@ class FunctionClassifier:
             ``segment_id`` (when present), ``function``, ``function_score``, ``cues`` (list),
             ``heading_function``, ``words`` (list), ``function_reason`` (French sentence).
         """
-        decisions = self._decide(segments, docs)
+        decisions = self._decide(segments, docs, hits=hits)
         table = pd.DataFrame(
             {
                 schema.FUNCTION: [d.function for d in decisions],
@@ -1156,7 +1201,11 @@ def classify_functions(
         supported the default class) and ``function_reason`` (French).
     """
     classifier = _classifier_for(segments, config, classifier)
-    explained = classifier.explain(segments, docs=resolve_docs(segments, docs_or_nlp))
+    hits = _stored_cue_hits(segments, docs_or_nlp)
+    if hits is None:
+        explained = classifier.explain(segments, docs=resolve_docs(segments, docs_or_nlp))
+    else:
+        explained = classifier.explain(segments, hits=hits)
     return segments.assign(
         **{
             schema.FUNCTION: explained[schema.FUNCTION],

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -469,6 +470,47 @@ class ParsedSegments:
         for shard in self.shards:
             content = shard.read_bytes() if isinstance(shard, Path) else shard
             yield from DocBin().from_bytes(content).get_docs(self.nlp.vocab)
+
+    def matches(self, segments: pd.DataFrame) -> bool:
+        """True when ``segments`` (``segment_id``, ``text``) are segments of this parse, with
+        the same source text."""
+        try:
+            positions = self.index_of(segments[schema.SEGMENT_ID].astype(str))
+        except ParsedMismatchError:
+            return False
+        texts = segments[schema.TEXT].tolist()
+        digests = [_digest(t if isinstance(t, str) else "") for t in texts]
+        return bool(np.array_equal(self.digests[positions], np.array(digests, dtype=np.uint64)))
+
+    def read_artefact(self, name: str) -> Any | None:
+        """A result derived from this parse and kept beside it in the cache (JSON), or None.
+
+        Later stages (cue matches, named entities) store here what only depends on the parsed
+        texts, so that a second run reads it instead of computing it again. None when the
+        parse is not cached on disk, the file is absent, or it is unreadable (then recomputed).
+        """
+        path = self._artefact_path(name)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None
+
+    def write_artefact(self, name: str, data: Any) -> None:
+        """Keep ``data`` (JSON-serialisable) beside the parse, atomically; nothing when the
+        parse is not cached on disk."""
+        path = self._artefact_path(name)
+        if path is None or not path.parent.is_dir():
+            return
+        temporary = path.with_name(f".tmp-{os.getpid()}-{name}")
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+
+    def _artefact_path(self, name: str) -> Path | None:
+        if not self.shards or not isinstance(self.shards[0], Path):
+            return None
+        return self.shards[0].parent / name
 
     def index_of(self, segment_ids: Iterable[str]) -> np.ndarray:
         """Return the positions of ``segment_ids`` in this parse.
@@ -1164,11 +1206,14 @@ def _french(
     A text is French unless it has at least ``language_min_words`` words and either less than
     ``min_french_ratio`` of them are French stop words, or it holds more foreign function
     words than half its French stop words (Spanish or Italian share "de", "la", "que"...).
+    Proper nouns are not counted as words: a list of people or places says nothing of the
+    language ("Rapporteurs : Julie DEBRUYNE, Vincent COPIN et Mourad AÏT-SAÏD").
     """
     is_word = _flags(lexicon.lower, _WORD_OR_ELISION.fullmatch)
     french_words = _flags(lexicon.lower, _FRENCH_STOP_WORDS.__contains__)
     foreign_words = _flags(lexicon.lower, FOREIGN_MARKERS.__contains__)
-    words = _per_segment(is_word[table.orth].astype(float), table)
+    counted = is_word[table.orth] & (table.pos != POS_NAMES.index("PROPN"))
+    words = _per_segment(counted.astype(float), table)
     french = _per_segment(french_words[table.orth].astype(float), table)
     foreign = _per_segment(foreign_words[table.orth].astype(float), table)
     share = np.divide(french, words, out=np.ones_like(words), where=words > 0)
