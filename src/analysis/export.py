@@ -54,7 +54,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +263,7 @@ def _protection(
     config: ExportConfig,
     nlp: Language | None,
     protector: NameProtector | None,
+    entity_cache: MutableMapping[str, Any] | None = None,
 ) -> _Protection:
     if not config.protect_names:
         return _no_protection()
@@ -275,6 +276,7 @@ def _protection(
             nlp if has_ner else load_ner(),
             mark=config.name_mark,
             keep=config.keep_names,
+            entity_cache=entity_cache,
         )
     return _Protection(
         text=protector.protect,
@@ -942,6 +944,7 @@ def write_report(
     config: ExportConfig | None = None,
     nlp: Language | None = None,
     protector: NameProtector | None = None,
+    entity_cache: MutableMapping[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Write every report of an analysis into ``out_dir`` (see the module docstring).
 
@@ -973,6 +976,9 @@ def write_report(
     protector
         A :class:`~analysis.names.NameProtector` already fitted on the corpus
         (:func:`~analysis.names.fit_protector`), to share it with a notebook.
+    entity_cache
+        spaCy's entities of texts already seen (see :class:`~analysis.names.NameProtector`),
+        read and filled here, so that a second run skips the NER pass.
 
     Returns
     -------
@@ -995,7 +1001,7 @@ def write_report(
         stem: (str(name), figure_png(figures[name], dpi=config.figure_dpi))
         for name, stem in _unique_stems(figures).items()
     }
-    protection = _protection(segments, documents, config, nlp, protector)
+    protection = _protection(segments, documents, config, nlp, protector, entity_cache)
     protected_segments, names_report = protection.frame(segments)
     done = (schema.TEXT, schema.HEADING, schema.TITLE, schema.LEMMAS)  # protect_frame did them
     protected_segments = _protect_table(protected_segments, protection, skip=done)

@@ -36,9 +36,10 @@ Example
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, overload
 
@@ -346,23 +347,37 @@ def _plausible_context(text: str, start: int, end: int) -> bool:
     return not _SENTENCE_START.search(text[max(0, start - 4) : start])
 
 
-def _ner_spans(doc: Doc | None, keep: frozenset[str]) -> tuple[list[NameSpan], list[tuple]]:
-    """Return the plausible PER spans of ``doc`` and the places (LOC/ORG) it found."""
-    if doc is None:
+Entity = tuple[int, int, str]  # start and end characters, spaCy label (PER, LOC, ORG...)
+
+
+def _entities(doc: Doc) -> list[Entity]:
+    return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def _ner_spans(
+    text: str, entities: Sequence[Entity] | None, keep: frozenset[str]
+) -> tuple[list[NameSpan], list[tuple]]:
+    """Return the plausible PER spans among ``entities`` and the places (LOC/ORG) found."""
+    if entities is None:
         return [], []
     spans, places = [], []
-    for ent in doc.ents:
-        if ent.label_ in ("LOC", "ORG", "GPE"):
-            places.append((ent.start_char, ent.end_char))
-        if ent.label_ != "PER":
+    for start, end, label in entities:
+        if label in ("LOC", "ORG", "GPE"):
+            places.append((start, end))
+        if label != "PER":
             continue
-        bounds = _refine(doc.text, ent.start_char, ent.end_char, keep)
-        if bounds is None or not _is_plausible_ner(doc.text[bounds[0] : bounds[1]].split()):
+        bounds = _refine(text, start, end, keep)
+        if bounds is None or not _is_plausible_ner(text[bounds[0] : bounds[1]].split()):
             continue
-        if not _plausible_context(doc.text, *bounds):
+        if not _plausible_context(text, *bounds):
             continue
-        spans.append(NameSpan(*bounds, doc.text[bounds[0] : bounds[1]], "ner"))
+        spans.append(NameSpan(*bounds, text[bounds[0] : bounds[1]], "ner"))
     return spans, places
+
+
+def text_key(text: str) -> str:
+    """The key of a text in an entity cache (a digest: the cache holds no text)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def _pattern_spans(text: str, keep: frozenset[str], places: list[tuple]) -> list[NameSpan]:
@@ -458,6 +473,10 @@ class NameProtector:
         Replace names learned in one text wherever else they appear ("rappel").
     batch_size
         Texts per spaCy batch.
+    entity_cache
+        spaCy's entities by :func:`text_key`, read and filled here: give the same mapping
+        (saved between runs) to skip the NER pass over texts already seen. It must come from
+        the same model; it holds offsets and labels, no text.
 
     Attributes
     ----------
@@ -475,22 +494,35 @@ class NameProtector:
         keep: Iterable[str] = (),
         propagate: bool = True,
         batch_size: int = 64,
+        entity_cache: MutableMapping[str, list[Entity]] | None = None,
     ) -> None:
         self.nlp = nlp
         self.mark = mark
         self.keep = keep
         self.propagate = propagate
         self.batch_size = batch_size
+        self.entity_cache = entity_cache
 
     def _keep_set(self) -> frozenset[str]:
         return frozenset(_norm(k) for k in self.keep if str(k).strip())
 
+    def _entities(self, texts: Sequence[str]) -> list[list[Entity] | None]:
+        """spaCy's entities of each text, from the entity cache when it has them."""
+        if not _has_ner(self.nlp):
+            return [None] * len(texts)
+        cache = self.entity_cache if self.entity_cache is not None else {}
+        keys = [text_key(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
+        docs = _parse([t for _, t in missing], self.nlp, self.batch_size) if missing else []
+        for (key, _), doc in zip(missing, docs, strict=True):
+            cache[key] = _entities(doc) if doc is not None else []
+        return [[tuple(e) for e in cache[k]] for k in keys]  # type: ignore[misc]
+
     def _first_pass(self, texts: Sequence[str]) -> list[list[NameSpan]]:
         keep = self._keep_set()
-        docs = _parse(texts, self.nlp, self.batch_size)
         found = []
-        for text, doc in zip(texts, docs, strict=True):
-            ner, places = _ner_spans(doc, keep)
+        for text, entities in zip(texts, self._entities(texts), strict=True):
+            ner, places = _ner_spans(text, entities, keep)
             patterns = _pattern_spans(text, keep, places)
             spans = [s for s in ner + patterns if not _after_place_word(text, s.start)]
             found.append(_merge(spans, text))
@@ -541,6 +573,7 @@ class NameProtector:
         keep = self._keep_set()
         forms = {f for spans in first for s in spans for f in _name_forms(s.text, keep)}
         self.names_ = tuple(sorted(forms))
+        self._learned_words = {_norm(w) for n in self.names_ for w in n.split()} - _ARTICLES
         self._recall_re = _recall_pattern(self.names_)
         self._spans = {t: self._with_recall(t, s) for t, s in zip(unique, first, strict=True)}
         self.report_ = self._report(texts, list(range(len(texts))), None, "text")
@@ -587,7 +620,7 @@ class NameProtector:
     def protect_keyword(self, keyword: str) -> str:
         """Replace a theme keyword that is one of the learned names (lower-cased lemmas)."""
         self._check_fitted()
-        learned = {_norm(w) for n in self.names_ for w in n.split()} - _ARTICLES
+        learned = self._learned_words
         parts = str(keyword).split("_")
         return "_".join(self.mark if _norm(p) in learned else p for p in parts)
 
@@ -781,6 +814,7 @@ def fit_protector(
     *,
     mark: str = DEFAULT_MARK,
     keep: Iterable[str] = (),
+    entity_cache: MutableMapping[str, list[Entity]] | None = None,
 ) -> NameProtector:
     """Fit a :class:`NameProtector` on a corpus: segment texts and headings, document titles.
 
@@ -795,7 +829,7 @@ def fit_protector(
         ``title``, ``source`` and ``city`` are used when present; None to skip.
     nlp
         A spaCy French pipeline with ``ner``, or None (patterns only, with a warning).
-    mark, keep
+    mark, keep, entity_cache
         As in :class:`NameProtector`.
 
     Returns
@@ -812,5 +846,7 @@ def fit_protector(
         for column in (schema.TEXT, schema.HEADING, schema.TITLE, schema.SOURCE):
             if column in table.columns and (table is segments or column != schema.TEXT):
                 texts += [v for v in table[column].dropna().unique() if isinstance(v, str) and v]
-    protector = NameProtector(nlp, mark=mark, keep=sorted(cities | set(keep)))
+    protector = NameProtector(
+        nlp, mark=mark, keep=sorted(cities | set(keep)), entity_cache=entity_cache
+    )
     return protector.fit(sorted(set(texts)))

@@ -29,7 +29,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
-from analysis import curation, export, functions, plots, schema, summaries, themes, tracing
+from analysis import (
+    curation,
+    export,
+    functions,
+    names,
+    plots,
+    schema,
+    summaries,
+    themes,
+    tracing,
+)
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
 from analysis.nlp import ParsedSegments, prepare_segments
@@ -162,7 +172,8 @@ def run(
             )
         with _stage("tracing", figures, bar):
             tables = trace(segments, config)
-            tables["theme_diagnostics"] = theme_run.model.diagnostics_
+            if theme_run.model.diagnostics_ is not None:  # only when k was chosen ("auto")
+                tables["theme_diagnostics"] = theme_run.model.diagnostics_
             tables["theme_log"] = theme_run.log
             tables["keywords"] = theme_run.keywords
             tables["expressions"] = expressions
@@ -289,6 +300,12 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
     """
     out = Path(out_dir)
     figures = make_figures(results)
+    # spaCy's entities (for name protection) are kept beside the cached parse, by model
+    ner = names.load_ner(results.config.nlp.model) if results.config.export.protect_names else None
+    store = f"entities-{ner.meta['name']}-{ner.meta['version']}.json" if ner is not None else ""
+    stored = results.parsed.read_artefact(store) if ner is not None else None
+    entity_cache = dict(stored) if isinstance(stored, dict) else {}
+    n_known = len(entity_cache)
     try:
         written = export.write_report(
             out,
@@ -299,10 +316,14 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             tables=results.tables,
             figures=figures,
             config=results.config.export,
+            nlp=ner,
+            entity_cache=entity_cache,
         )
     finally:
         for figure in figures.values():
             plt.close(figure)
+    if ner is not None and len(entity_cache) != n_known:
+        results.parsed.write_artefact(store, dict(sorted(entity_cache.items())))
     memory = json.dumps(results.theme_run.memory.to_dict(), ensure_ascii=False, indent=2)
     settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2)
     for name, text in ((curation.MEMORY_FILE, memory), (RUN_FILE, settings)):
