@@ -44,6 +44,7 @@ Example
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import datetime as dt
 import html
@@ -383,6 +384,8 @@ def _names_report(report: pd.DataFrame) -> pd.DataFrame:
 
 def _plain(value: Any) -> Any:
     """A cell as CSV/HTML/Word show it: lists joined, dates ISO, missing values empty."""
+    if type(value) is str or type(value) is int:  # most cells: nothing to do
+        return value
     if isinstance(value, list | tuple | set | frozenset | np.ndarray):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
         return LIST_SEPARATOR.join(str(_plain(v)) for v in items)
@@ -634,46 +637,58 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
-def _excel_value(value: Any, where: str) -> Any:
-    """A cell value openpyxl writes safely: plain, no control characters, not too long."""
-    value = _plain(value)
-    if isinstance(value, str):
-        value = _EXCEL_ILLEGAL.sub("", value)
-        if len(value) > _EXCEL_MAX_CHARS:
-            warnings.warn(
-                f"{where}: a text of {len(value)} characters was cut to Excel's limit of "
-                f"{_EXCEL_MAX_CHARS}; the CSV file has it whole.",
-                ExportWarning,
-                stacklevel=4,
-            )
-            value = value[:_EXCEL_MAX_CHARS]
+def _excel_text(value: str, sheet: str, column: object) -> str:
+    """A text cell openpyxl writes safely: no control characters, not too long."""
+    value = _EXCEL_ILLEGAL.sub("", value)
+    if len(value) > _EXCEL_MAX_CHARS:
+        warnings.warn(
+            f"fiches.xlsx, sheet '{sheet}', column '{column}': a text of {len(value)} characters "
+            f"was cut to Excel's limit of {_EXCEL_MAX_CHARS}; the CSV file has it whole.",
+            ExportWarning,
+            stacklevel=4,
+        )
+        value = value[:_EXCEL_MAX_CHARS]
     return value
 
 
 def _fill_sheet(sheet: Any, table: pd.DataFrame) -> None:
+    """Write a flattened table (see :func:`flatten`) into an empty sheet.
+
+    Styles are registered once and shared by copying the cell's style record: a table of
+    100,000 segments has a million cells, and openpyxl's per-cell style lookup dominated.
+    """
     from openpyxl.styles import Alignment, Font
 
     sheet.append([_xml_safe(c) for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [len(str(c)) for c in table.columns]
-    for row_number, record in enumerate(table.itertuples(index=False), start=2):
+    quoted: set[tuple[int, int]] = set()
+    for row_number, record in enumerate(table.itertuples(index=False, name=None), start=2):
         for col_number, value in enumerate(record, start=1):
-            where = f"fiches.xlsx, sheet '{sheet.title}', column '{table.columns[col_number - 1]}'"
-            value = _excel_value(value, where)
+            if isinstance(value, str):
+                value = _excel_text(value, sheet.title, table.columns[col_number - 1])
             cell = sheet.cell(row=row_number, column=col_number, value=value)
             if isinstance(value, str):
                 # a text is a text: "=HYPERLINK(...)" written by a participant never runs
                 cell.data_type = "s"
                 if value.startswith(_FORMULA_START):
                     cell.quotePrefix = True
+                    quoted.add((row_number, col_number))
                 widths[col_number - 1] = max(widths[col_number - 1], min(len(value), 80))
+    wrapped_style = None
     for index, width in enumerate(widths, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = min(max(width, 8), 60) + 2
-        if width > 60:
-            for cell in sheet[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if width <= 60:
+            continue
+        for cell in sheet[letter][1:]:
+            if wrapped_style is not None and (cell.row, index) not in quoted:
+                cell._style = copy.copy(wrapped_style)
+                continue
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if (cell.row, index) not in quoted:
+                wrapped_style = cell._style
     sheet.freeze_panes = "A2"
     if table.shape[1]:
         sheet.auto_filter.ref = sheet.dimensions
