@@ -188,6 +188,7 @@ def test_html_report_is_self_contained_and_escaped(written) -> None:
     assert "Cité dans 5 concertations sur 5, 5 villes" in text
     assert "Freins par ville" in text  # the figure's caption
     assert parser.tags.count("img") == 1
+    assert "Freins récurrents (" in text and parser.tags.count("details") >= 2  # tables folded
     assert parser.sources
     assert all(s.startswith(("data:image/png;base64,", "#")) for s in parser.sources)
     assert '<html lang="fr">' in page and "Content-Security-Policy" in page

@@ -137,6 +137,7 @@ _WORD = re.compile(r"[^\W\d]+(?:[-_'’][^\W\d]+)*")
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;
 margin:2rem auto;padding:0 1rem;color:#1f2328;line-height:1.5}
+summary{cursor:pointer;font-weight:600;margin:.6rem 0}
 h1{font-size:1.8rem}h2{border-bottom:2px solid #d0d7de;padding-bottom:.2rem;margin-top:2.5rem}
 h3{margin-top:1.5rem}nav ol{columns:2}table{border-collapse:collapse;margin:.5rem 0 1rem;
 font-size:.9rem;width:100%}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;
@@ -844,7 +845,10 @@ def report_html(
         parts.append(f"<h2>{_e(el['tables'])}</h2>\n")
         for name, table in tables.items():
             shown = html_table(readable(table), max_rows=max_rows)
-            parts.append(f"<h3>{_e(name)}</h3>\n{shown}\n")
+            # folded (no script needed): the page opens on the fiches, and prints short
+            title = labels.TABLE_LABELS.get(name, name)
+            summary = f"{_e(title)} ({labels.french_plural(len(table), 'ligne')})"
+            parts.append(f"<details><summary>{summary}</summary>\n{shown}\n</details>\n")
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 

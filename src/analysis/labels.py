@@ -227,6 +227,25 @@ EXPORT_LABELS: dict[str, str] = {
     "{n_segments} segments.",
 }
 
+# the tracing and theme tables of the report, by their name in pipeline.Results.tables
+TABLE_LABELS: dict[str, str] = {
+    "recurrence": "Récurrence des fonctions par thème",
+    "obstacles": "Freins récurrents",
+    "proposals": "Propositions récurrentes",
+    "good_practices": "Bonnes pratiques récurrentes",
+    "links": "Propositions qui répondent à un frein",
+    "unanswered": "Freins sans réponse",
+    "themes_by_concertation": "Thèmes par concertation",
+    "themes_by_city": "Thèmes par ville",
+    "themes_by_period": "Thèmes par période",
+    "specificities": "Spécificités des thèmes par ville",
+    "word_specificities": "Spécificités des mots par ville",
+    "theme_diagnostics": "Choix du nombre de thèmes",
+    "theme_log": "Journal des thèmes",
+    "keywords": "Mots-clés des thèmes",
+    "expressions": "Expressions",
+}
+
 # headers of the fiche overview, sources and name-protection sheets
 EXPORT_HEADERS: dict[str, str] = {
     "volume": "Volume",
