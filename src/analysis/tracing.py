@@ -27,6 +27,7 @@ Example
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import warnings
@@ -525,6 +526,22 @@ class _LemmaSpace:
         return vectors[:, : len(self.terms)]
 
 
+_SPACES: dict[tuple[str, bool], _LemmaSpace] = {}  # the last space built, by its input
+
+
+def _lemma_space(lemmas: pd.Series, *, char_ngrams: bool) -> _LemmaSpace:
+    """The :class:`_LemmaSpace` of these lemmas, built once for the obstacles, the proposals,
+    the good practices and their links (the same corpus, whatever the order of its rows)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for text in sorted(lemmas):
+        digest.update(text.encode("utf-8") + b"\x1f")
+    key = (digest.hexdigest(), char_ngrams)
+    if key not in _SPACES:
+        _SPACES.clear()
+        _SPACES[key] = _LemmaSpace(lemmas, char_ngrams=char_ngrams)
+    return _SPACES[key]
+
+
 def _lemma_column(segments: pd.DataFrame) -> pd.Series:
     return segments[schema.LEMMAS].fillna("").astype(str)
 
@@ -681,7 +698,7 @@ def canonical_groups(
         )
         return pd.DataFrame(columns=_GROUP_COLUMNS)
     _warn_if_single(segments, f"grouping the '{function}' segments")
-    space = _LemmaSpace(_lemma_column(segments), char_ngrams=config.char_ngrams)
+    space = _lemma_space(_lemma_column(segments), char_ngrams=config.char_ngrams)
     timeline = _Timeline(segments[schema.DATE], config)
     names = _theme_labels(segments)
     rows = []
@@ -816,7 +833,7 @@ def link_proposals(
     if obstacle_groups.empty or proposal_groups.empty:
         return pd.DataFrame(columns=_LINK_COLUMNS)
     ordered = segments.sort_values(schema.SEGMENT_ID, kind="stable")
-    space = _LemmaSpace(_lemma_column(ordered), char_ngrams=config.char_ngrams)
+    space = _lemma_space(_lemma_column(ordered), char_ngrams=config.char_ngrams)
     vectors = space.transform(_lemma_column(ordered))
     position = {str(s): i for i, s in enumerate(ordered[schema.SEGMENT_ID])}
     obstacles = obstacle_groups.sort_values(schema.GROUP_ID).reset_index(drop=True)
