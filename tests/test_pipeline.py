@@ -36,6 +36,7 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
     written = pipeline.write(first, tmp_path / "first")
     entry = tmp_path / "cache" / "parsed" / first.parsed.key
     assert list(entry.glob("cues-*.json")) and list(entry.glob("entities-*.json"))
+    assert len(list(entry.glob("tracing-*.pickle"))) == 1
     report = (tmp_path / "first" / "protection-noms.csv").read_text(encoding="utf-8")
     assert "Harambure" not in report and report.count("[personne]") >= 5
 
@@ -44,6 +45,7 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
 
     monkeypatch.setattr(functions, "find_cues", forbidden)
     monkeypatch.setattr(names, "_parse", forbidden)
+    monkeypatch.setattr(pipeline, "trace", forbidden)  # same segments, same settings: read back
     second = _run(documents, tmp_path / "cache")
     again = pipeline.write(second, tmp_path / "second")
     assert sorted(again) == sorted(written)
@@ -55,3 +57,27 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
         "report.html",
     ):
         assert (tmp_path / "second" / name).read_bytes() == written[name].read_bytes(), name
+
+
+def test_stored_tracing_tables_are_only_read_for_the_same_inputs(
+    documents, tmp_path: Path, monkeypatch
+) -> None:
+    first = _run(documents, tmp_path / "cache")
+    calls = []
+    original = pipeline.trace
+
+    def counted(segments, config):
+        calls.append(config.tracing.similarity_threshold)
+        return original(segments, config)
+
+    monkeypatch.setattr(pipeline, "trace", counted)
+    config = first.config.replace("tracing", similarity_threshold=0.3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        changed = pipeline.run(config, documents=documents, progress=False)
+        relabelled = first.segments.assign(function="constat")  # another classification
+        pipeline._memo(first.parsed, "tracing", (relabelled, first.config.tracing), lambda: 1)
+    assert calls == [0.3]  # a new setting: computed, not read
+    assert not changed.tables["obstacles"].equals(first.tables["obstacles"])
+    entry = tmp_path / "cache" / "parsed" / first.parsed.key
+    assert len(list(entry.glob("tracing-*.pickle"))) == 3  # one per distinct input

@@ -38,6 +38,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -506,6 +507,40 @@ class ParsedSegments:
         temporary = path.with_name(f".tmp-{os.getpid()}-{name}")
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, path)
+
+    def read_pickle(self, name: str) -> Any | None:
+        """Like :meth:`read_artefact`, for Python objects (tables) this package pickled here.
+
+        Only files written by :meth:`write_pickle` into the cache folder are read: do not
+        point ``[cache] dir`` at a folder others can write to.
+        """
+        path = self._artefact_path(name)
+        if path is None or not path.is_file():
+            return None
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # noqa: BLE001 - an unreadable memo is recomputed, never fatal
+            return None
+
+    def write_pickle(self, name: str, data: Any, *, keep_like: str = "", keep: int = 3) -> None:
+        """Keep ``data`` beside the parse, atomically (see :meth:`read_pickle`); then keep only
+        the ``keep`` newest files whose name starts with ``keep_like`` (when given)."""
+        path = self._artefact_path(name)
+        if path is None or not path.parent.is_dir():
+            return
+        temporary = path.with_name(f".tmp-{os.getpid()}-{name}")
+        with temporary.open("wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        if keep_like:
+            older = sorted(
+                (p for p in path.parent.glob(f"{keep_like}*") if p != path),
+                key=lambda p: (p.stat().st_mtime, p.name),
+                reverse=True,
+            )
+            for stale in older[keep - 1 :]:
+                stale.unlink(missing_ok=True)
 
     def _artefact_path(self, name: str) -> Path | None:
         if not self.shards or not isinstance(self.shards[0], Path):

@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import resource
 import time
@@ -25,7 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+import scipy
+import sklearn
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
@@ -171,7 +175,9 @@ def run(
                 theme_run.segments, parsed, config=_functions_config(config)
             )
         with _stage("tracing", figures, bar):
-            tables = trace(segments, config)
+            tables = _memo(
+                parsed, "tracing", (segments, config.tracing), lambda: trace(segments, config)
+            )
             if theme_run.model.diagnostics_ is not None:  # only when k was chosen ("auto")
                 tables["theme_diagnostics"] = theme_run.model.diagnostics_
             tables["theme_log"] = theme_run.log
@@ -198,6 +204,47 @@ def run(
         fiches=fiches,
         figures=figures,
     )
+
+
+# Results kept beside the cached parse are named by a digest of their inputs and of this
+# package's code and data files: a stored result is only read for exactly the same inputs.
+_PACKAGE = Path(__file__).parent
+_CODE_DIGEST = hashlib.sha256(
+    b"".join(
+        p.read_bytes()
+        for p in sorted(_PACKAGE.rglob("*"))
+        if p.is_file() and p.suffix in (".py", ".txt")
+    )
+    + json.dumps({m.__name__: m.__version__ for m in (np, pd, scipy, sklearn)}).encode()
+).hexdigest()
+
+
+def _inputs_digest(parts: tuple[Any, ...]) -> str:
+    digest = hashlib.sha256(_CODE_DIGEST.encode())
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            frame = part.reset_index(drop=True)
+            digest.update(json.dumps([str(c) for c in frame.columns]).encode())
+            digest.update(str(frame.dtypes.tolist()).encode())
+            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
+            digest.update(hashed.to_numpy().tobytes())
+        else:
+            digest.update(repr(part).encode())
+    return digest.hexdigest()[:32]
+
+
+def _memo(
+    parsed: ParsedSegments, stage: str, inputs: tuple[Any, ...], compute: Callable[[], Any]
+) -> Any:
+    """``compute()``, or its result stored beside the cached parse for the same inputs (the
+    three most recent results of a stage are kept: a curation changes the inputs)."""
+    name = f"{stage}-{_inputs_digest(inputs)}.pickle"
+    stored = parsed.read_pickle(name)
+    if stored is not None:
+        return stored
+    result = compute()
+    parsed.write_pickle(name, result, keep_like=f"{stage}-")
+    return result
 
 
 def _fit_themes(
