@@ -639,7 +639,7 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
 
 def _excel_text(value: str, sheet: str, column: object) -> str:
     """A text cell Excel reads safely: no control characters, not too long."""
-    value = _EXCEL_ILLEGAL.sub("", value)
+    value = _xml_safe(value)
     if len(value) > _EXCEL_MAX_CHARS:
         warnings.warn(
             f"fiches.xlsx, sheet '{sheet}', column '{column}': a text of {len(value)} characters "
@@ -663,31 +663,32 @@ def _column_widths(table: pd.DataFrame) -> list[int]:
     return widths
 
 
-def _fill_sheet(
-    sheet: Any, table: pd.DataFrame, widths: list[int], formats: dict[str, Any]
-) -> None:
+def _fill_sheet(sheet: Any, table: pd.DataFrame, *, header: Any, wrap: Any) -> None:
     """Write a flattened table (see :func:`flatten`) into an empty xlsxwriter sheet.
 
     Every text is written as a text (a participant's "=HYPERLINK(...)" never becomes a
-    formula); the header is bold and frozen, with a filter; long columns wrap.
+    formula); the header is bold (``header``) and frozen, with a filter; the cells of a column
+    wider than 60 characters wrap (``wrap``).
     """
-    for index, (column, width) in enumerate(zip(table.columns, widths, strict=True)):
-        wrapped = formats["wrap"] if width > 60 else None
-        sheet.set_column(index, index, min(max(width, 8), 60) + 2, wrapped)
-        sheet.write_string(0, index, _xml_safe(str(column)), formats["header"])
+    cell_formats = []
+    for index, (column, width) in enumerate(zip(table.columns, _column_widths(table), strict=True)):
+        cell_formats.append(wrap if width > 60 else None)
+        sheet.set_column(index, index, min(max(width, 8), 60) + 2, cell_formats[-1])
+        sheet.write_string(0, index, _xml_safe(column), header)
     for row_number, record in enumerate(table.itertuples(index=False, name=None), start=1):
         for index, value in enumerate(record):
+            cell_format = cell_formats[index]
             if isinstance(value, str):
                 if value:
                     text = _excel_text(value, sheet.name, table.columns[index])
-                    sheet.write_string(row_number, index, text, formats["cells"][index])
+                    sheet.write_string(row_number, index, text, cell_format)
             elif isinstance(value, bool):
-                sheet.write_boolean(row_number, index, value, formats["cells"][index])
+                sheet.write_boolean(row_number, index, value, cell_format)
             elif isinstance(value, int | float):
-                sheet.write_number(row_number, index, value, formats["cells"][index])
+                sheet.write_number(row_number, index, value, cell_format)
             elif value is not None:
                 text = _excel_text(str(value), sheet.name, table.columns[index])
-                sheet.write_string(row_number, index, text, formats["cells"][index])
+                sheet.write_string(row_number, index, text, cell_format)
     sheet.freeze_panes(1, 0)
     if table.shape[1]:
         sheet.autofilter(0, 0, len(table), table.shape[1] - 1)
@@ -718,14 +719,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, stamp: dt.date
         for name, table in sheets:
             title = sheet_name(name, taken)
             taken.append(title)
-            flat = flatten(table)
-            widths = _column_widths(flat)
-            formats = {
-                "header": header,
-                "wrap": wrap,
-                "cells": [wrap if w > 60 else None for w in widths],
-            }
-            _fill_sheet(workbook.add_worksheet(title), flat, widths, formats)
+            _fill_sheet(workbook.add_worksheet(title), flatten(table), header=header, wrap=wrap)
         workbook.close()
     return _normalise_zip(buffer.getvalue())
 

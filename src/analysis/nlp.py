@@ -490,23 +490,16 @@ class ParsedSegments:
         texts, so that a second run reads it instead of computing it again. None when the
         parse is not cached on disk, the file is absent, or it is unreadable (then recomputed).
         """
-        path = self._artefact_path(name)
-        if path is None or not path.is_file():
-            return None
+        data = self._read_beside(name)
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None if data is None else json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
             return None
 
     def write_artefact(self, name: str, data: Any) -> None:
         """Keep ``data`` (JSON-serialisable) beside the parse, atomically; nothing when the
         parse is not cached on disk."""
-        path = self._artefact_path(name)
-        if path is None or not path.parent.is_dir():
-            return
-        temporary = path.with_name(f".tmp-{os.getpid()}-{name}")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        self._write_beside(name, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def read_pickle(self, name: str) -> Any | None:
         """Like :meth:`read_artefact`, for Python objects (tables) this package pickled here.
@@ -514,38 +507,49 @@ class ParsedSegments:
         Only files written by :meth:`write_pickle` into the cache folder are read: do not
         point ``[cache] dir`` at a folder others can write to.
         """
-        path = self._artefact_path(name)
-        if path is None or not path.is_file():
-            return None
+        data = self._read_beside(name)
         try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
+            return None if data is None else pickle.loads(data)
         except Exception:  # noqa: BLE001 - an unreadable memo is recomputed, never fatal
             return None
 
     def write_pickle(self, name: str, data: Any, *, keep_like: str = "", keep: int = 3) -> None:
         """Keep ``data`` beside the parse, atomically (see :meth:`read_pickle`); then keep only
         the ``keep`` newest files whose name starts with ``keep_like`` (when given)."""
-        path = self._artefact_path(name)
-        if path is None or not path.parent.is_dir():
+        path = self._write_beside(name, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        if path is None or not keep_like:
             return
-        temporary = path.with_name(f".tmp-{os.getpid()}-{name}")
-        with temporary.open("wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        if keep_like:
-            older = sorted(
-                (p for p in path.parent.glob(f"{keep_like}*") if p != path),
-                key=lambda p: (p.stat().st_mtime, p.name),
-                reverse=True,
-            )
-            for stale in older[keep - 1 :]:
-                stale.unlink(missing_ok=True)
+        older = sorted(
+            (p for p in path.parent.glob(f"{keep_like}*") if p != path),
+            key=lambda p: (p.stat().st_mtime, p.name),
+            reverse=True,
+        )
+        for stale in older[keep - 1 :]:
+            stale.unlink(missing_ok=True)
 
     def _artefact_path(self, name: str) -> Path | None:
         if not self.shards or not isinstance(self.shards[0], Path):
             return None
         return self.shards[0].parent / name
+
+    def _read_beside(self, name: str) -> bytes | None:
+        path = self._artefact_path(name)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def _write_beside(self, name: str, data: bytes) -> Path | None:
+        """Write ``data`` beside the parse through a temporary file (never half-written)."""
+        path = self._artefact_path(name)
+        if path is None or not path.parent.is_dir():
+            return None
+        temporary = path.with_name(f".tmp-{os.getpid()}-{name}")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+        return path
 
     def index_of(self, segment_ids: Iterable[str]) -> np.ndarray:
         """Return the positions of ``segment_ids`` in this parse.
