@@ -10,18 +10,21 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from analysis import schema
+from analysis import functions, schema
 from analysis.config import FunctionsConfig
 from analysis.functions import (
+    CuePatterns,
     DocsAlignmentError,
     FunctionClassifier,
     FunctionLabelError,
     UnknownFunctionWarning,
     UnlabelledSegmentsWarning,
     classify_functions,
+    cue_matcher,
     default_classifier,
     doc_lemmas,
     find_cues,
+    find_cues_in,
     heading_function,
     join_labels,
     load_labelled_file,
@@ -81,6 +84,58 @@ def test_cue_patterns_class_typical_sentences(
     result = classify_functions(frame([text]), french_nlp, config=CUES_ONLY)
     assert result[schema.FUNCTION].item() == expected, result[schema.FUNCTION_REASON].item()
     assert result[schema.FUNCTION_SCORE].item() > 0
+
+
+@pytest.fixture(scope="module")
+def sample_docs(french_nlp: Language, corpus_dir: Path) -> list:
+    """Every paragraph of the sample corpus, parsed (the cues' reference material)."""
+    from analysis.corpus import load_corpus
+    from analysis.segmentation import segment_documents
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(corpus_dir)
+    paragraphs = segment_documents(documents, unit="paragraph")
+    return list(french_nlp.pipe(normalise(t) for t in paragraphs[schema.TEXT]))
+
+
+def test_cue_patterns_find_what_spacy_matcher_finds(sample_docs: list) -> None:
+    matcher = cue_matcher(sample_docs[0].vocab)
+    patterns = CuePatterns([cue.pattern for cue in functions.CUES])
+    found = patterns.match(sample_docs)
+    n_matches = 0
+    for doc, (same_doc, matches, sentence_starts) in zip(sample_docs, found, strict=True):
+        expected = {
+            (int(doc.vocab.strings[key][3:]), start, end) for key, start, end in matcher(doc)
+        }
+        assert same_doc is doc and len(matches) == len(set(matches))
+        assert set(matches) == expected, doc.text
+        assert [int(sentence_starts[t.i]) for t in doc] == [t.sent.start for t in doc]
+        n_matches += len(matches)
+    # real material: hundreds of matches, among them optional tokens and sentence starts
+    assert n_matches > 1000
+    names = {functions.CUES[index].name for _, matches, _ in found for index, _, _ in matches}
+    assert {"ne ... pas", "a permis de", "une commune", "chiffre", "devrait"} <= names
+
+
+def test_cues_found_in_a_batch_are_those_found_one_by_one(sample_docs: list) -> None:
+    one_by_one = [find_cues(doc) for doc in sample_docs[:150]]
+    assert find_cues_in(sample_docs[:150], batch_size=7) == one_by_one
+    assert sum(map(len, one_by_one)) > 150
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        [{"LEMMA": "faute", "OP": "+"}],
+        [{"DEP": "nsubj"}],
+        [{"LOWER": {"FUZZY": "manque"}}],
+        [{"MORPH": {"IS_SUBSET": ["Mood=Cnd"]}}],
+    ],
+)
+def test_cue_patterns_refuse_what_they_cannot_match_like_the_matcher(pattern: list) -> None:
+    with pytest.raises(ValueError, match="Cue pattern 0"):
+        CuePatterns([pattern])
 
 
 @pytest.mark.parametrize(
@@ -339,7 +394,6 @@ def test_docs_that_do_not_match_the_segments_are_refused(french_nlp: Language, d
 def test_cues_of_a_cached_parse_are_stored_and_read_back(
     labelled: pd.DataFrame, french_nlp: Language, tmp_path: Path, monkeypatch
 ) -> None:
-    from analysis import functions
     from analysis.nlp import parse_segments
 
     segments = labelled.drop(columns="label")
@@ -348,10 +402,10 @@ def test_cues_of_a_cached_parse_are_stored_and_read_back(
     first = classify_functions(segments, parsed, config=CUES_ONLY)  # finds and stores the cues
     assert list((tmp_path / "parsed" / parsed.key).glob("cues-*.json"))
 
-    def no_matching(doc):
+    def no_matching(*args, **kwargs):
         raise AssertionError("the cues were matched again although the cache holds them")
 
-    monkeypatch.setattr(functions, "find_cues", no_matching)
+    monkeypatch.setattr(functions, "find_cues_in", no_matching)
     again = parse_segments(segments, french_nlp, cache_dir=tmp_path, progress=False)
     second = classify_functions(segments.iloc[::-1], again, config=CUES_ONLY)  # any row order
     for result in (first, second.sort_index()):

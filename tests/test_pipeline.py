@@ -43,7 +43,7 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
     def forbidden(*args, **kwargs):
         raise AssertionError("computed again although the cache holds the result")
 
-    monkeypatch.setattr(functions, "find_cues", forbidden)
+    monkeypatch.setattr(functions, "find_cues_in", forbidden)
     monkeypatch.setattr(names, "_parse", forbidden)
     monkeypatch.setattr(pipeline, "trace", forbidden)  # same segments, same settings: read back
     second = _run(documents, tmp_path / "cache")
