@@ -164,7 +164,7 @@ def measure_report(config: AnalysisConfig, out: Path) -> dict[str, Any]:
     from analysis import pipeline  # noqa: PLC0415 - imported late, as the command does
 
     with Stopwatch() as whole:
-        results = pipeline.run(config, progress=False, previous=out)
+        results = pipeline.run(config, progress=False, previous=out, prefetch_entities="auto")
         started = time.perf_counter()
         written = pipeline.write(results, out)
         write_seconds = time.perf_counter() - started

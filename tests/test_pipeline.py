@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import warnings
 from pathlib import Path
 
 import pytest
 
-from analysis import functions, names, pipeline, schema
+from analysis import functions, names, pipeline, schema, themes
 from analysis.config import load_config
 from analysis.corpus import load_corpus
 
@@ -20,12 +21,15 @@ def documents(corpus_dir: Path):
     return loaded[loaded[schema.CONCERTATION_ID].isin(CONCERTATIONS)].reset_index(drop=True)
 
 
-def _run(documents, cache: Path):
+def _config(cache: Path):
     config = load_config(Path(__file__).parents[1] / "analysis.toml")
-    config = config.replace("cache", dir=str(cache)).replace("themes", n_themes=4)
+    return config.replace("cache", dir=str(cache)).replace("themes", n_themes=4)
+
+
+def _run(documents, cache: Path, **options):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pipeline.run(config, documents=documents, progress=False)
+        return pipeline.run(_config(cache), documents=documents, progress=False, **options)
 
 
 def test_a_second_run_reads_cues_and_entities_from_the_cache(
@@ -46,6 +50,7 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
     monkeypatch.setattr(functions, "find_cues_in", forbidden)
     monkeypatch.setattr(names, "_parse", forbidden)
     monkeypatch.setattr(pipeline, "trace", forbidden)  # same segments, same settings: read back
+    monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
     second = _run(documents, tmp_path / "cache")
     again = pipeline.write(second, tmp_path / "second")
     assert sorted(again) == sorted(written)
@@ -81,3 +86,80 @@ def test_stored_tracing_tables_are_only_read_for_the_same_inputs(
     assert not changed.tables["obstacles"].equals(first.tables["obstacles"])
     entry = tmp_path / "cache" / "parsed" / first.parsed.key
     assert len(list(entry.glob("tracing-*.pickle"))) == 3  # one per distinct input
+
+
+def test_entities_found_beside_the_parse_give_the_same_reports(
+    documents, tmp_path: Path, monkeypatch
+) -> None:
+    alone = _run(documents, tmp_path / "alone")
+    expected = pipeline.write(alone, tmp_path / "expected")
+    beside = _run(documents, tmp_path / "beside", prefetch_entities=True)
+    assert beside.entity_prefetch is not None
+
+    parsed_here: list[str] = []
+    original = names._parse
+
+    def recorded(texts, nlp, batch_size):
+        parsed_here.extend(texts)
+        return original(texts, nlp, batch_size)
+
+    monkeypatch.setattr(names, "_parse", recorded)
+    written = pipeline.write(beside, tmp_path / "written")
+    # the corpus texts came from the other process; only other tables' cells were left here
+    corpus_texts = set(names.corpus_texts(beside.segments, beside.documents))
+    assert parsed_here and not corpus_texts & set(parsed_here)
+    assert sorted(written) == sorted(expected)
+    for name in ("segments.csv", "protection-noms.csv", "fiches.docx", "report.html"):
+        assert written[name].read_bytes() == expected[name].read_bytes(), name
+    report = (tmp_path / "written" / "protection-noms.csv").read_text(encoding="utf-8")
+    assert report.count("[personne]") >= 5
+    stored = tmp_path / "beside" / "parsed" / beside.parsed.key
+    assert list(stored.glob("entities-*.json"))  # kept for the next run, as without prefetch
+
+
+def test_the_prefetch_starts_only_when_it_pays(documents, tmp_path: Path, monkeypatch) -> None:
+    config = _config(tmp_path / "cache").replace("nlp", n_process_min_words=1)
+    segments = pipeline.split_documents(documents, config)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    assert pipeline._wants_prefetch(segments, config)
+    assert not pipeline._wants_prefetch(segments, config.replace("export", protect_names=False))
+    assert not pipeline._wants_prefetch(segments, config.replace("nlp", n_process=2))
+    assert not pipeline._wants_prefetch(segments, _config(tmp_path / "cache"))  # a small corpus
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 1)
+    assert not pipeline._wants_prefetch(segments, config)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    pipeline.write(_run(documents, tmp_path / "cache"), tmp_path / "out")  # entities now stored
+    assert not pipeline._wants_prefetch(segments, config)
+
+
+def test_a_failed_stage_stops_the_prefetch(documents, tmp_path: Path, monkeypatch) -> None:
+    started = []
+    original = names.EntityPrefetch
+
+    def recorded(*args, **kwargs):
+        started.append(original(*args, **kwargs))
+        return started[-1]
+
+    def broken(*args, **kwargs):
+        raise ValueError("a curation file names an unknown theme")
+
+    monkeypatch.setattr(names, "EntityPrefetch", recorded)
+    monkeypatch.setattr(pipeline, "_fit_themes", broken)
+    with pytest.raises(ValueError, match="unknown theme"):
+        _run(documents, tmp_path / "cache", prefetch_entities=True)
+    assert len(started) == 1
+    assert not multiprocessing.active_children()  # stopped: nothing left running
+    assert isinstance(started[0].result(), dict)  # what came before the stop, or nothing
+
+
+def test_a_stored_result_says_its_warnings_again(documents, tmp_path: Path) -> None:
+    parsed = _run(documents, tmp_path / "cache").parsed
+
+    def compute():
+        warnings.warn("3 segments are too short for a theme", UserWarning, stacklevel=1)
+        return {"themes": 4}
+
+    for _ in range(2):  # computed, then read back: the analyst is told both times
+        with pytest.warns(UserWarning, match="too short for a theme"):
+            assert pipeline._memo(parsed, "demo", ("same inputs",), compute) == {"themes": 4}
+    assert len(list((tmp_path / "cache" / "parsed" / parsed.key).glob("demo-*.pickle"))) == 1

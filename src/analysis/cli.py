@@ -138,13 +138,16 @@ def _run(args: argparse.Namespace) -> int:
     # bars only for a person watching a terminal: logs and pipes get plain lines
     progress = not args.no_progress and sys.stderr.isatty()
     if args.command == "report":
-        results = pipeline.run(config_from_args(args), progress=progress, previous=args.out)
+        results = pipeline.run(
+            config_from_args(args), progress=progress, previous=args.out, prefetch_entities="auto"
+        )
     else:
         results = pipeline.rerun_from_output(
             args.out,
             n_themes=args.themes,
             protect_names=False if args.keep_names else None,
             progress=progress,
+            prefetch_entities="auto",
         )
     written = pipeline.write(results, args.out)
     print(f"{len(written)} fichiers écrits dans {args.out}", file=sys.stdout)

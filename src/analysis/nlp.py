@@ -1569,8 +1569,31 @@ def _resolved(config: AnalysisConfig) -> tuple[NlpConfig, ExpressionsConfig]:
     return nlp_config, expressions_config
 
 
+def split_documents(documents: pd.DataFrame, config: AnalysisConfig) -> pd.DataFrame:
+    """The documents cut into segments as the ``[segmentation]`` section says."""
+    unit = config.segmentation
+    return segment_documents(
+        documents, unit=unit.unit, segment_size=unit.segment_size, min_words=unit.min_words
+    )
+
+
+def parse_entry(segments: pd.DataFrame, config: AnalysisConfig) -> Path | None:
+    """The cache folder that holds (or will hold) the parse of ``segments``; None without a
+    cache. Things derived from the parse are kept there (see :meth:`ParsedSegments.read_artefact`).
+    """
+    if not config.cache.enabled:
+        return None
+    texts = [t if isinstance(t, str) else "" for t in segments[schema.TEXT].tolist()]
+    key = _cache_key(texts, load_pipeline(_resolved(config)[0].model))
+    return config.resolve(config.cache.dir) / "parsed" / key
+
+
 def prepare_segments(
-    documents: pd.DataFrame, config: AnalysisConfig, *, progress: bool = True
+    documents: pd.DataFrame,
+    config: AnalysisConfig,
+    *,
+    progress: bool = True,
+    segments: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, ParsedSegments, pd.DataFrame]:
     """Segment, parse (with the cache), find expressions and lemmatise, in one call.
 
@@ -1587,6 +1610,8 @@ def prepare_segments(
         used (the cache folder is resolved against ``config.base_dir``).
     progress
         Show a progress bar while parsing.
+    segments
+        ``split_documents(documents, config)`` when the caller already has it.
 
     Returns
     -------
@@ -1595,10 +1620,8 @@ def prepare_segments(
         (see :func:`lemmatise`), the :class:`ParsedSegments`, and the expressions table of
         :func:`find_expressions`.
     """
-    unit = config.segmentation
-    segments = segment_documents(
-        documents, unit=unit.unit, segment_size=unit.segment_size, min_words=unit.min_words
-    )
+    if segments is None:
+        segments = split_documents(documents, config)
     nlp_config, expressions_config = _resolved(config)
     nlp = load_pipeline(nlp_config.model)
     n_words = int(segments[schema.N_WORDS].sum())

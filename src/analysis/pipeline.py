@@ -17,13 +17,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import resource
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -46,7 +47,7 @@ from analysis import (
 )
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
-from analysis.nlp import ParsedSegments, prepare_segments
+from analysis.nlp import ParsedSegments, parse_entry, prepare_segments, split_documents
 
 RUN_FILE = "run.json"  # the settings of the run that wrote an output folder
 STAGES = ("corpus", "nlp", "themes", "functions", "tracing", "fiches")
@@ -97,6 +98,9 @@ class Results:
         One :class:`analysis.summaries.Fiche` per theme.
     figures
         Time and memory of each stage.
+    entity_prefetch
+        spaCy's entities being found in a second process for name protection (see
+        :func:`run`'s ``prefetch_entities``), collected by :func:`write`; None otherwise.
     """
 
     config: AnalysisConfig
@@ -109,6 +113,7 @@ class Results:
     tables: dict[str, pd.DataFrame]
     fiches: list[summaries.Fiche]
     figures: StageFigures
+    entity_prefetch: names.EntityPrefetch | None = dataclasses.field(default=None, repr=False)
 
 
 def _peak_mib() -> float:
@@ -134,6 +139,7 @@ def run(
     documents: pd.DataFrame | None = None,
     previous: str | Path | None = None,
     progress: bool = True,
+    prefetch_entities: bool | Literal["auto"] = False,
 ) -> Results:
     """Run the whole analysis.
 
@@ -148,6 +154,11 @@ def run(
         names stable. A folder without one is a first run.
     progress
         Show progress bars on the long steps.
+    prefetch_entities
+        Start spaCy's NER for name protection in a second process while the texts are parsed,
+        for :func:`write` to collect (``analysis report`` asks for it): True always, "auto"
+        only when it pays (see :func:`_wants_prefetch`), False never (a notebook that may
+        not write the reports).
 
     Returns
     -------
@@ -160,16 +171,26 @@ def run(
         naming the file, column or theme at fault.
     """
     figures = StageFigures()
+    prefetch = None
     bar = tqdm(total=len(STAGES), disable=not progress, unit="étape", leave=False)
-    with bar:
+    with bar, _closed_on_error(lambda: prefetch):
         with _stage("corpus", figures, bar):
             if documents is None:
                 documents = load_corpus_from_config(config)
             documents = tracing.normalise_cities(documents)
         with _stage("nlp", figures, bar):
-            segments, parsed, expressions = prepare_segments(documents, config, progress=progress)
+            segments = split_documents(documents, config)
+            if prefetch_entities is True or (
+                prefetch_entities == "auto" and _wants_prefetch(segments, config)
+            ):
+                prefetch = names.EntityPrefetch(
+                    names.corpus_texts(segments, documents), config.nlp.model
+                )
+            segments, parsed, expressions = prepare_segments(
+                documents, config, progress=progress, segments=segments
+            )
         with _stage("themes", figures, bar):
-            theme_run = _fit_themes(segments, config, previous)
+            theme_run = _fit_themes(segments, config, previous, parsed)
         with _stage("functions", figures, bar):
             segments = functions.classify_functions(
                 theme_run.segments, parsed, config=_functions_config(config)
@@ -203,7 +224,38 @@ def run(
         tables=tables,
         fiches=fiches,
         figures=figures,
+        entity_prefetch=prefetch,
     )
+
+
+@contextmanager
+def _closed_on_error(prefetch: Callable[[], names.EntityPrefetch | None]) -> Iterator[None]:
+    """Stop the entity prefetch, if one was started, when a stage fails."""
+    try:
+        yield
+    except BaseException:
+        started = prefetch()
+        if started is not None:
+            started.close()
+        raise
+
+
+def _wants_prefetch(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
+    """True when running the NER beside the parse saves time: names are protected, spaCy
+    itself runs in one process on a machine with another core, the corpus is large enough for
+    a second process to pay (``[nlp] n_process_min_words``), and the entities are not already
+    kept beside a cached parse of these segments."""
+    if not config.export.protect_names or config.nlp.n_process > 1 or (os.cpu_count() or 1) < 2:
+        return False
+    if int(segments[schema.N_WORDS].sum()) < config.nlp.n_process_min_words:
+        return False
+    entry = parse_entry(segments, config)
+    return entry is None or not (entry / _entity_store(names.load_ner(config.nlp.model))).is_file()
+
+
+def _entity_store(ner: Any) -> str:
+    """The name of the file, beside the cached parse, that keeps ``ner``'s entities."""
+    return f"entities-{ner.meta['name']}-{ner.meta['version']}.json"
 
 
 # Results kept beside the cached parse are named by a digest of their inputs and of this
@@ -240,23 +292,61 @@ def _memo(
     three most recent results of a stage are kept: a curation changes the inputs)."""
     name = f"{stage}-{_inputs_digest(inputs)}.pickle"
     stored = parsed.read_pickle(name)
-    if stored is not None:
-        return stored
-    result = compute()
-    parsed.write_pickle(name, result, keep_like=f"{stage}-")
-    return result
+    if not isinstance(stored, _Stored):
+        with warnings.catch_warnings(record=True) as caught:
+            result = compute()
+        said = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+        stored = _Stored(result, said)
+        parsed.write_pickle(name, stored, keep_like=f"{stage}-")
+    for message, category, filename, lineno in stored.warnings:  # said again on every run
+        warnings.warn_explicit(message, category, filename, lineno)
+    return stored.result
+
+
+@dataclasses.dataclass(frozen=True)
+class _Stored:
+    """A memoised result and the warnings its computation gave."""
+
+    result: Any
+    warnings: list[tuple[str, type[Warning], str, int]]
+
+
+# The segment columns a theme model reads (ThemeModel.fit)
+_THEME_INPUTS = (
+    schema.SEGMENT_ID,
+    schema.DOC_ID,
+    schema.POSITION,
+    schema.N_WORDS,
+    schema.TEXT,
+    schema.LEMMAS,
+)
 
 
 def _fit_themes(
-    segments: pd.DataFrame, config: AnalysisConfig, previous: str | Path | None
+    segments: pd.DataFrame,
+    config: AnalysisConfig,
+    previous: str | Path | None,
+    parsed: ParsedSegments,
 ) -> themes.ThemeRun:
-    model = themes.ThemeModel.from_config(config.themes)
-    curation_path = config.resolve(config.themes.curation_file)
-    memory = Path(previous) / curation.MEMORY_FILE if previous is not None else None
+    """The theme step; the fitted model is stored beside the parse for the same segments,
+    settings and previous number of themes (a re-run after a curation fits nothing)."""
+    memory_file = Path(previous) / curation.MEMORY_FILE if previous is not None else None
+    memory = (
+        curation.ThemeMemory.load(memory_file)
+        if memory_file is not None and memory_file.is_file()
+        else None
+    )
+    prefer = len(memory.base_themes()) if memory is not None else None
+    inputs = segments[[c for c in _THEME_INPUTS if c in segments.columns]]
+
+    def fit() -> themes.ThemeModel:
+        model = themes.ThemeModel.from_config(config.themes)
+        return model.fit(segments, prefer_n_themes=prefer)
+
     return themes.run_themes(
         segments,
-        model,
-        curation=curation_path,
+        _memo(parsed, "themes", (inputs, config.themes, prefer), fit),
+        curation=config.resolve(config.themes.curation_file),
         previous=memory,
         match_threshold=config.themes.match_threshold,
     )
@@ -349,10 +439,14 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
     figures = make_figures(results)
     # spaCy's entities (for name protection) are kept beside the cached parse, by model
     ner = names.load_ner(results.config.nlp.model) if results.config.export.protect_names else None
-    store = f"entities-{ner.meta['name']}-{ner.meta['version']}.json" if ner is not None else ""
+    store = _entity_store(ner) if ner is not None else ""
     stored = results.parsed.read_artefact(store) if ner is not None else None
     entity_cache = dict(stored) if isinstance(stored, dict) else {}
     n_known = len(entity_cache)
+    if results.entity_prefetch is not None and ner is None:
+        results.entity_prefetch.close()
+    elif results.entity_prefetch is not None:
+        entity_cache = {**results.entity_prefetch.result(), **entity_cache}
     try:
         written = export.write_report(
             out,
@@ -394,6 +488,7 @@ def rerun_from_output(
     n_themes: int | str | None = None,
     protect_names: bool | None = None,
     progress: bool = True,
+    prefetch_entities: bool | Literal["auto"] = False,
 ) -> Results:
     """Run again with the settings saved in ``out_dir`` (for ``analysis fiches``).
 
@@ -407,8 +502,8 @@ def rerun_from_output(
         The output folder of an earlier ``analysis report``.
     n_themes, protect_names
         Settings to change from the saved ones (None keeps them).
-    progress
-        Show progress bars.
+    progress, prefetch_entities
+        As in :func:`run`.
 
     Raises
     ------
@@ -430,4 +525,4 @@ def rerun_from_output(
         config = config.replace("themes", n_themes=n_themes)
     if protect_names is not None:
         config = config.replace("export", protect_names=protect_names)
-    return run(config, previous=out_dir, progress=progress)
+    return run(config, previous=out_dir, progress=progress, prefetch_entities=prefetch_entities)
