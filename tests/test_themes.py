@@ -21,6 +21,7 @@ from analysis import plots, schema  # noqa: E402
 from analysis.config import ThemesConfig  # noqa: E402
 from analysis.themes import (  # noqa: E402
     CHOSEN,
+    K_TOLERANCE,
     K,
     ThemeError,
     ThemeModel,
@@ -220,6 +221,33 @@ def test_auto_k_returns_its_diagnostics_and_uses_the_chosen_k(segments: pd.DataF
     assert model.n_themes_ == int(table.loc[table[CHOSEN], K].iloc[0])
     assert {"stability", "coherence", "separation", "score"} <= set(table.columns)
     assert table["score"].between(0, 1).all()
+
+
+def test_a_known_k_search_is_reused_and_k_chosen_again(segments: pd.DataFrame, monkeypatch) -> None:
+    first = ThemeModel("nmf", "auto", k_min=2, k_max=6, n_resamples=3).fit(segments)
+    table = first.diagnostics_
+    runner_up = int(table.sort_values("score", kind="stable")[K].iloc[-2])
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the search for k ran again")
+
+    monkeypatch.setattr(ThemeModel, "_diagnose", forbidden)
+    again = ThemeModel("nmf", "auto", k_min=2, k_max=6, n_resamples=3)
+    again.fit(segments, diagnostics=table)
+    pd.testing.assert_frame_equal(again.diagnostics_, table)
+    assert np.array_equal(again.labels_, first.labels_)
+    # the previous run's k is kept when it scores within the tolerance, chosen again here
+    preferred = ThemeModel("nmf", "auto", k_min=2, k_max=6, n_resamples=3)
+    preferred.fit(segments, prefer_n_themes=runner_up, diagnostics=table)
+    assert preferred.diagnostics_["previous"].sum() == 1
+    chosen = int(preferred.diagnostics_.loc[preferred.diagnostics_[CHOSEN], K].iloc[0])
+    best = table.loc[table[K] == runner_up, "score"].iloc[0] >= table["score"].max() - K_TOLERANCE
+    assert chosen == (runner_up if best else first.n_themes_) == preferred.n_themes_
+    # a table for another range of k is not this model's: the search runs
+    monkeypatch.undo()
+    other = ThemeModel("nmf", "auto", k_min=2, k_max=5, n_resamples=3)
+    other.fit(segments, diagnostics=table)
+    assert list(other.diagnostics_[K]) == [2, 3, 4, 5]
 
 
 def test_choose_n_themes_lands_near_the_true_number_on_clear_themes(segments) -> None:

@@ -338,10 +338,17 @@ def _fit_themes(
     )
     prefer = len(memory.base_themes()) if memory is not None else None
     inputs = segments[[c for c in _THEME_INPUTS if c in segments.columns]]
+    # the search for k does not depend on the previous run: kept apart, a second run with
+    # last run's k preferred only fits that k
+    search = f"k-search-{_inputs_digest((inputs, config.themes))}.pickle"
+    known = parsed.read_pickle(search)
 
     def fit() -> themes.ThemeModel:
         model = themes.ThemeModel.from_config(config.themes)
-        return model.fit(segments, prefer_n_themes=prefer)
+        model.fit(segments, prefer_n_themes=prefer, diagnostics=known)
+        if model.diagnostics_ is not None and known is None:
+            parsed.write_pickle(search, model.diagnostics_, keep_like="k-search-")
+        return model
 
     return themes.run_themes(
         segments,

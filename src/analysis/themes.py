@@ -761,6 +761,7 @@ class ThemeModel:
         y: Any = None,
         *,
         prefer_n_themes: int | None = None,
+        diagnostics: pd.DataFrame | None = None,
     ) -> ThemeModel:
         """Find the themes of ``segments``.
 
@@ -776,6 +777,11 @@ class ThemeModel:
             With ``n_themes="auto"``: keep this number of themes (the previous run's) when its
             combined score is within ``K_TOLERANCE`` of the best, so that adding a few
             documents does not reshuffle the themes. :func:`run_themes` passes it.
+        diagnostics
+            With ``n_themes="auto"``: the ``diagnostics_`` of an earlier fit of a model with the
+            same settings on the same segments. The search for k is skipped and its table
+            reused (k is chosen again, for ``prefer_n_themes``); a table for other values of k
+            is ignored. The pipeline keeps it beside the cached parse.
 
         Returns
         -------
@@ -792,6 +798,7 @@ class ThemeModel:
         # The dense algebra here is on thin matrices (themes × terms), where BLAS and OpenMP
         # threads cost more than they save, above all on a busy 2-core machine.
         self._prefer_n_themes = prefer_n_themes
+        self._known_diagnostics = diagnostics
         with threadpool_limits(limits=1):
             self._fit(segments)
         self.fingerprint_ = corpus_fingerprint(segments)
@@ -954,8 +961,14 @@ class ThemeModel:
             rng = np.random.default_rng(self.random_state)
             rows = np.sort(rng.choice(len(rows), self.auto_sample_size, replace=False))
         self.k_sample_size_ = len(rows)
-        sample = _Prepared(rows, data.tfidf[rows], data.presence[rows], data.n_distinct, None)
-        self.diagnostics_ = self._diagnose(sample, list(range(k_low, k_high + 1)))
+        ks = list(range(k_low, k_high + 1))
+        known = getattr(self, "_known_diagnostics", None)
+        if known is not None and K in known.columns and known[K].tolist() == ks:
+            table = known.drop(columns=[PREVIOUS, CHOSEN], errors="ignore").copy()
+        else:
+            sample = _Prepared(rows, data.tfidf[rows], data.presence[rows], data.n_distinct, None)
+            table = self._diagnose(sample, ks)
+        self.diagnostics_ = self._choose_k(table)
         return int(self.diagnostics_.loc[self.diagnostics_[CHOSEN], K].iloc[0])
 
     def _cluster(
@@ -1106,6 +1119,11 @@ class ThemeModel:
         table = pd.DataFrame(records)
         scaled = [_rescale(table[c]) for c in (STABILITY, COHERENCE, SEPARATION)]
         table[COMBINED] = np.mean(scaled, axis=0)
+        return table
+
+    def _choose_k(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Mark the chosen k (and the previous run's) in a table of :meth:`_diagnose`."""
+        table = table.copy()
         table[CHOSEN] = False
         best = int(np.argmax(table[COMBINED].to_numpy()))
         table[PREVIOUS] = table[K] == getattr(self, "_prefer_n_themes", None)
