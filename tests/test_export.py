@@ -150,6 +150,9 @@ def test_excel_workbook_is_safe(written) -> None:
     assert all(len(n) <= 31 for n in names)
     segments = workbook["segments"]
     header = [c.value for c in segments[1]]
+    assert {"Segment", "Thème", "Fonction", "Texte"} <= set(header)
+    assert "Lemmes" not in header  # for reading: lemmas and offsets stay in segments.csv
+    assert "lemmas" in pd.read_csv(written["segments.csv"]).columns
     text_column = header.index("Texte") + 1
     cells = [segments.cell(row=r, column=text_column) for r in range(2, segments.max_row + 1)]
     formula_cells = [c for c in cells if str(c.value).startswith("=")]

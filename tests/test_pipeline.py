@@ -120,14 +120,14 @@ def test_entities_found_beside_the_parse_give_the_same_reports(
 def test_the_prefetch_starts_only_when_it_pays(documents, tmp_path: Path, monkeypatch) -> None:
     config = _config(tmp_path / "cache").replace("nlp", n_process_min_words=1)
     segments = pipeline.split_documents(documents, config)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
     assert pipeline._wants_prefetch(segments, config)
     assert not pipeline._wants_prefetch(segments, config.replace("export", protect_names=False))
     assert not pipeline._wants_prefetch(segments, config.replace("nlp", n_process=2))
     assert not pipeline._wants_prefetch(segments, _config(tmp_path / "cache"))  # a small corpus
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(pipeline, "has_spare_core", lambda: False)
     assert not pipeline._wants_prefetch(segments, config)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
     pipeline.write(_run(documents, tmp_path / "cache"), tmp_path / "out")  # entities now stored
     assert not pipeline._wants_prefetch(segments, config)
 

@@ -313,19 +313,32 @@ def _protect_table(
         return table
     protected = table.copy()
     skipped = _ID_COLUMNS | set(skip)
+    # a column repeats its values (theme labels, reasons): each distinct text is protected once
+    words, text = _once_per_value(protection.words), _once_per_value(protection.text)
     for column in table.columns:
         if column in skipped or not _is_text_column(table[column]):
             continue
         values = table[column].tolist()
         if column in _WORD_COLUMNS:
-            protected[column] = [_protect_cell(v, protection.words) for v in values]
+            protected[column] = [_protect_cell(v, words) for v in values]
             continue
         flat = [x for v in values for x in (v if isinstance(v, list | tuple) else [v])]
         protection.many(flat)  # one spaCy batch for the whole column
-        values = [_protect_cell(v, protection.text) for v in values]
+        values = [_protect_cell(v, text) for v in values]
         if column in _LABEL_COLUMNS:
-            values = [_protect_cell(v, protection.words) for v in values]
+            values = [_protect_cell(v, words) for v in values]
         protected[column] = values
+    return protected
+
+
+def _once_per_value(protect: Callable[[str], str]) -> Callable[[str], str]:
+    done: dict[str, str] = {}
+
+    def protected(value: str) -> str:
+        if value not in done:
+            done[value] = protect(value)
+        return done[value]
+
     return protected
 
 
@@ -407,7 +420,10 @@ def flatten(table: pd.DataFrame) -> pd.DataFrame:
     kept = [c for c in table.columns if not str(c).startswith("_")]
     flat = table[kept].copy()
     for column in kept:
-        flat[column] = [_plain(v) for v in table[column].tolist()]
+        values = table[column]
+        if values.dtype.kind in "biu" or pd.api.types.infer_dtype(values, skipna=False) == "string":
+            continue  # integers, booleans or texts only: already plain
+        flat[column] = [_plain(v) for v in values.tolist()]
     return flat.reset_index(drop=True)
 
 
@@ -908,6 +924,22 @@ def _intro(
     return [counts, labels.EXPORT_LABELS["names_on"].format(mark=mark, count=count)]
 
 
+# Columns of segments.csv the workbook's segments sheet leaves out: what people read and filter
+# stays (ids, theme, function and its reason, metadata, text); lemmas, offsets, counts and the
+# source file (also on the documents sheet) are in the CSV. A fifth of the cells of the largest
+# sheet, which takes most of the time of writing a large corpus's reports.
+_NOT_IN_SEGMENTS_SHEET = (
+    schema.LEMMAS,
+    schema.POSITION,
+    schema.START,
+    schema.END,
+    schema.N_WORDS,
+    schema.LANGUAGE_OK,
+    schema.SOURCE,
+    schema.FILE,
+)
+
+
 def _sheets(
     fiches: Sequence[Fiche],
     themes: pd.DataFrame,
@@ -920,7 +952,10 @@ def _sheets(
     sheets = [
         ("fiches", readable(fiches_table(fiches), label="Thème", headers=labels.EXPORT_HEADERS)),
         ("themes", readable(themes, label="Thème")),
-        ("segments", readable(segments)),
+        (
+            "segments",
+            readable(segments.drop(columns=list(_NOT_IN_SEGMENTS_SHEET), errors="ignore")),
+        ),
     ]
     for sheet, key in _REQUIRED_SHEETS.items():
         sheets.append((sheet, readable(tables.get(key, pd.DataFrame({"": ["aucune donnée"]})))))

@@ -872,7 +872,7 @@ def find_entities(
 
 
 class EntityPrefetch:
-    """:func:`find_entities` run in a separate process, beside the main work.
+    """:func:`find_entities` run in a second process, beside the main work.
 
     Name protection needs spaCy's NER over every text, a pass about as long as the main parse;
     on a machine with a free core, the pipeline starts it here while it parses, and collects
@@ -880,34 +880,18 @@ class EntityPrefetch:
     """
 
     def __init__(self, texts: Sequence[str], model: str, *, batch_size: int = 64) -> None:
-        import multiprocessing  # noqa: PLC0415 - only when a prefetch is asked for
+        from analysis.background import Background  # noqa: PLC0415 - only when asked for
 
-        # forked where the platform allows it, as spaCy's own n_process: the child starts at
-        # once and never imports the caller's script again (a "spawn" child would)
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._pool = context.Pool(processes=1)
-        self._pending = self._pool.apply_async(
-            find_entities, (list(texts), model), {"batch_size": batch_size}
-        )
-        self._result: dict[str, list[Entity]] | None = None
+        self._job = Background(find_entities, list(texts), model, batch_size=batch_size)
 
     def result(self) -> dict[str, list[Entity]]:
-        """The entities (waits for them); empty when the process failed (the caller then
-        finds them itself, and meets the error, if any, in its own process)."""
-        if self._result is None:
-            try:
-                self._result = self._pending.get()
-            except Exception:  # noqa: BLE001 - recomputed in the caller's process, never lost
-                self._result = {}
-            self.close()
-        return self._result
+        """The entities (waits for them); empty when the process failed or was stopped (the
+        caller then finds them itself, and meets the error, if any, in its own process)."""
+        try:
+            return self._job.result()
+        except Exception:  # noqa: BLE001 - recomputed in the caller's process, never lost
+            return {}
 
     def close(self) -> None:
-        """Stop the process; entities not received by then are given up (``result`` is then
-        empty)."""
-        if self._result is None and self._pending.ready() and self._pending.successful():
-            self._result = self._pending.get()
-        self._result = {} if self._result is None else self._result
-        self._pool.terminate()
-        self._pool.join()
+        """Stop the process (when the entities are no longer wanted)."""
+        self._job.close()

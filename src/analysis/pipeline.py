@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import resource
 import time
 import warnings
@@ -45,6 +44,7 @@ from analysis import (
     themes,
     tracing,
 )
+from analysis.background import has_spare_core
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
 from analysis.nlp import ParsedSegments, parse_entry, prepare_segments, split_documents
@@ -245,7 +245,7 @@ def _wants_prefetch(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
     itself runs in one process on a machine with another core, the corpus is large enough for
     a second process to pay (``[nlp] n_process_min_words``), and the entities are not already
     kept beside a cached parse of these segments."""
-    if not config.export.protect_names or config.nlp.n_process > 1 or (os.cpu_count() or 1) < 2:
+    if not config.export.protect_names or config.nlp.n_process > 1 or not has_spare_core():
         return False
     if int(segments[schema.N_WORDS].sum()) < config.nlp.n_process_min_words:
         return False

@@ -1,0 +1,68 @@
+"""Tests of analysis.background: a function run in a second process, its value and warnings."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import warnings
+
+import pytest
+
+from analysis.background import Background, has_spare_core
+
+
+def _lemma_lengths(words: list[str], *, minimum: int) -> dict[str, int]:
+    if len(words) > 3:
+        warnings.warn(f"{len(words)} mots, dont {words[3]!r}", UserWarning, stacklevel=1)
+    return {w: len(w) for w in words if len(w) >= minimum} | {"pid": os.getpid()}
+
+
+def _refuse(text: str) -> None:
+    raise ValueError(f"colonne inconnue : {text}")
+
+
+def _sleep(seconds: float) -> str:
+    time.sleep(seconds)
+    return "réveillé"
+
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform"
+)
+
+
+@needs_fork
+def test_the_value_and_the_warnings_come_back() -> None:
+    job = Background(_lemma_lengths, ["médiation", "tig", "vidéoprotection", "préfet"], minimum=4)
+    with pytest.warns(UserWarning, match="4 mots, dont 'préfet'"):
+        value = job.result()
+    assert value.pop("pid") != os.getpid()  # computed in another process
+    assert value == {"médiation": 9, "vidéoprotection": 15, "préfet": 6}
+    assert not multiprocessing.active_children()
+    with pytest.warns(UserWarning, match="4 mots"):  # asked again: same value, same warning
+        assert job.result()["préfet"] == 6
+
+
+@needs_fork
+def test_an_error_is_raised_where_the_result_is_asked() -> None:
+    job = Background(_refuse, "commune")
+    with pytest.raises(ValueError, match="colonne inconnue : commune"):
+        job.result()
+    assert not multiprocessing.active_children()
+
+
+@needs_fork
+def test_a_stopped_job_leaves_no_process_and_says_so() -> None:
+    job = Background(_sleep, 30.0)
+    job.close()
+    assert not multiprocessing.active_children()
+    with pytest.raises(RuntimeError, match="stopped before it finished"):
+        job.result()
+
+
+def test_a_spare_core_needs_two_cores(monkeypatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert not has_spare_core()
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert has_spare_core() == ("fork" in multiprocessing.get_all_start_methods())
