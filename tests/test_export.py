@@ -166,23 +166,6 @@ def test_excel_workbook_is_safe(written) -> None:
     assert "<f>" not in sheet_xml
 
 
-def test_a_rendered_workbook_is_reused_only_for_the_same_content(
-    inputs, written, tmp_path: Path
-) -> None:
-    rendered: dict[str, bytes] = {}
-    first = write_report(tmp_path / "first", **inputs, config=NO_NAMES, rendered=rendered)
-    assert list(rendered.values()) == [written["fiches.xlsx"].read_bytes()]
-    (key,) = rendered
-    rendered[key] = b"kept from the first run"
-    again = write_report(tmp_path / "again", **inputs, config=NO_NAMES, rendered=rendered)
-    assert again["fiches.xlsx"].read_bytes() == b"kept from the first run"
-    changed = {**inputs, "themes": inputs["themes"].assign(label="vidéoprotection")}
-    other = write_report(tmp_path / "other", **changed, config=NO_NAMES, rendered=rendered)
-    assert len(rendered) == 2
-    assert other["fiches.xlsx"].read_bytes() not in (b"kept from the first run", b"")
-    assert first["fiches.xlsx"].read_bytes() == written["fiches.xlsx"].read_bytes()
-
-
 class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

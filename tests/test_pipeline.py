@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import export, functions, names, pipeline, schema, themes
+from analysis import functions, names, pipeline, schema, themes
 from analysis.config import load_config
 from analysis.corpus import load_corpus
 
@@ -41,7 +41,6 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
     entry = tmp_path / "cache" / "parsed" / first.parsed.key
     assert list(entry.glob("cues-*.json")) and list(entry.glob("entities-*.json"))
     assert len(list(entry.glob("tracing-*.pickle"))) == 1
-    assert len(list(entry.glob("workbook-*.pickle"))) == 1
     report = (tmp_path / "first" / "protection-noms.csv").read_text(encoding="utf-8")
     assert "Harambure" not in report and report.count("[personne]") >= 5
 
@@ -52,7 +51,6 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
     monkeypatch.setattr(names, "_parse", forbidden)
     monkeypatch.setattr(pipeline, "trace", forbidden)  # same segments, same settings: read back
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
-    monkeypatch.setattr(export, "workbook_bytes", forbidden)  # same sheets: the same bytes
     second = _run(documents, tmp_path / "cache")
     again = pipeline.write(second, tmp_path / "second")
     assert sorted(again) == sorted(written)

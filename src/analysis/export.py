@@ -46,10 +46,8 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
-import hashlib
 import html
 import io
-import json
 import os
 import re
 import tempfile
@@ -58,7 +56,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -712,32 +710,6 @@ def _fill_sheet(sheet: Any, table: pd.DataFrame, *, header: Any, wrap: Any) -> N
         sheet.autofilter(0, 0, len(table), table.shape[1] - 1)
 
 
-_WORKBOOK_CODE = hashlib.sha256(Path(__file__).read_bytes())
-
-
-class RenderedStore(Protocol):
-    """Where rendered workbooks are kept between runs (a dict will do), by :func:`workbook_key`."""
-
-    def get(self, key: str) -> bytes | None: ...
-
-    def __setitem__(self, key: str, value: bytes) -> None: ...
-
-
-def workbook_key(sheets: Sequence[tuple[str, pd.DataFrame]], *, stamp: dt.datetime) -> str:
-    """A digest of what :func:`workbook_bytes` would write: the sheets' names, headers, types
-    and cells, the date stamp, this module's code and XlsxWriter's version."""
-    import xlsxwriter
-
-    digest = _WORKBOOK_CODE.copy()
-    digest.update(f"{xlsxwriter.__version__}|{stamp.isoformat()}".encode())
-    for name, table in sheets:
-        digest.update(json.dumps([name, [str(c) for c in table.columns]]).encode())
-        digest.update(str(table.dtypes.tolist()).encode())
-        cells = pd.util.hash_pandas_object(table.astype(str), index=False)
-        digest.update(cells.to_numpy().tobytes())
-    return digest.hexdigest()[:32]
-
-
 def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, stamp: dt.datetime) -> bytes:
     """Return an Excel workbook with one sheet per table, in order (names made Excel-safe).
 
@@ -1033,7 +1005,6 @@ def write_report(
     nlp: Language | None = None,
     protector: NameProtector | None = None,
     entity_cache: MutableMapping[str, Any] | None = None,
-    rendered: RenderedStore | None = None,
 ) -> dict[str, Path]:
     """Write every report of an analysis into ``out_dir`` (see the module docstring).
 
@@ -1068,10 +1039,6 @@ def write_report(
     entity_cache
         spaCy's entities of texts already seen (see :class:`~analysis.names.NameProtector`),
         read and filled here, so that a second run skips the NER pass.
-    rendered
-        Excel workbooks already rendered, by a digest of their content and of this module's
-        code (:func:`workbook_key`), read and filled here: a second run on the same results
-        does not write the same two million cells again.
 
     Returns
     -------
@@ -1113,7 +1080,7 @@ def write_report(
         stamp=_report_date(documents, segments),
     )
     # everything is rendered before the first write: an error leaves the folder as it was
-    files = {**_tabular_files(report, config), **_document_files(report, config, rendered)}
+    files = {**_tabular_files(report, config), **_document_files(report, config)}
     written = {relative: atomic_write(out / relative, data) for relative, data in files.items()}
     _remove_stale(out, written)
     return written
@@ -1152,9 +1119,7 @@ def _tabular_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
     return files
 
 
-def _document_files(
-    report: _Report, config: ExportConfig, rendered: RenderedStore | None = None
-) -> dict[str, bytes]:
+def _document_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
     """Markdown fiches, figures, Word, Excel and HTML, as the formats ask."""
     files: dict[str, bytes] = {}
     if "md" in config.formats:
@@ -1175,11 +1140,7 @@ def _document_files(
             report.tables,
             report.names_report,
         )
-        key = workbook_key(sheets, stamp=report.stamp) if rendered is not None else ""
-        known = rendered.get(key) if rendered is not None else None
-        files["fiches.xlsx"] = known or workbook_bytes(sheets, stamp=report.stamp)
-        if rendered is not None and known is None:
-            rendered[key] = files["fiches.xlsx"]
+        files["fiches.xlsx"] = workbook_bytes(sheets, stamp=report.stamp)
     if "html" in config.formats:
         page = report_html(
             report.fiches,

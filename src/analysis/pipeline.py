@@ -304,24 +304,6 @@ def _memo(
 
 
 @dataclasses.dataclass(frozen=True)
-class _Beside:
-    """Files kept beside the cached parse under a key (the ``keep`` newest), for
-    :func:`analysis.export.write_report`'s ``rendered`` workbooks."""
-
-    parsed: ParsedSegments
-    prefix: str
-    keep: int = 2
-
-    def get(self, key: str) -> bytes | None:
-        value = self.parsed.read_pickle(f"{self.prefix}{key}.pickle")
-        return value if isinstance(value, bytes) else None
-
-    def __setitem__(self, key: str, value: bytes) -> None:
-        name = f"{self.prefix}{key}.pickle"
-        self.parsed.write_pickle(name, value, keep_like=self.prefix, keep=self.keep)
-
-
-@dataclasses.dataclass(frozen=True)
 class _Stored:
     """A memoised result and the warnings its computation gave."""
 
@@ -484,7 +466,6 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             config=results.config.export,
             nlp=ner,
             entity_cache=entity_cache,
-            rendered=_Beside(results.parsed, "workbook-"),
         )
     finally:
         for figure in figures.values():
