@@ -163,3 +163,17 @@ def test_a_stored_result_says_its_warnings_again(documents, tmp_path: Path) -> N
         with pytest.warns(UserWarning, match="too short for a theme"):
             assert pipeline._memo(parsed, "demo", ("same inputs",), compute) == {"themes": 4}
     assert len(list((tmp_path / "cache" / "parsed" / parsed.key).glob("demo-*.pickle"))) == 1
+
+
+def test_a_fixed_number_of_themes_is_not_fitted_again_after_a_first_report(
+    documents, tmp_path: Path, monkeypatch
+) -> None:
+    first = _run(documents, tmp_path / "cache")  # n_themes = 4: no search for k
+    pipeline.write(first, tmp_path / "out")
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the theme model was fitted again")
+
+    monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
+    again = _run(documents, tmp_path / "cache", previous=tmp_path / "out")
+    assert again.themes["label"].tolist() == first.themes["label"].tolist()

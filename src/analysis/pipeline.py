@@ -336,7 +336,9 @@ def _fit_themes(
         if memory_file is not None and memory_file.is_file()
         else None
     )
-    prefer = len(memory.base_themes()) if memory is not None else None
+    # last run's number of themes only matters when k is searched ("auto")
+    searched = config.themes.n_themes == "auto"
+    prefer = len(memory.base_themes()) if memory is not None and searched else None
     inputs = segments[[c for c in _THEME_INPUTS if c in segments.columns]]
     # the search for k does not depend on the previous run: kept apart, a second run with
     # last run's k preferred only fits that k
