@@ -406,7 +406,7 @@ class CuePatterns:
         arrays = [doc.to_array(list(_TOKEN_ATTRS)).reshape(-1, len(_TOKEN_ATTRS)) for doc in docs]
         lengths = np.array([len(a) for a in arrays], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)])
-        tokens = np.concatenate(arrays) if arrays else np.zeros((0, 5), np.uint64)
+        tokens = np.concatenate(arrays) if arrays else np.zeros((0, len(_TOKEN_ATTRS)), np.uint64)
         tokens[:, 4] = tokens[:, 4].view(np.int64) == 1  # Matcher: sentence start when 1
         n_tokens = len(tokens)
         positions = np.arange(n_tokens)

@@ -39,7 +39,7 @@ import functools
 import hashlib
 import re
 import warnings
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, overload
 
@@ -512,10 +512,9 @@ class NameProtector:
             return [None] * len(texts)
         cache = self.entity_cache if self.entity_cache is not None else {}
         keys = [text_key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
-        docs = _parse([t for _, t in missing], self.nlp, self.batch_size) if missing else []
-        for (key, _), doc in zip(missing, docs, strict=True):
-            cache[key] = _entities(doc) if doc is not None else []
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in cache}
+        if missing:
+            cache.update(_entities_by_key(missing, self.nlp, self.batch_size))
         return [[tuple(e) for e in cache[k]] for k in keys]  # type: ignore[misc]
 
     def _first_pass(self, texts: Sequence[str]) -> list[list[NameSpan]]:
@@ -863,12 +862,22 @@ def find_entities(
 ) -> dict[str, list[Entity]]:
     """spaCy's entities of ``texts``, by :func:`text_key`: what an entity cache holds.
 
-    The texts are parsed in the order and batches :class:`NameProtector` uses for texts it has
-    not seen, so the entities are exactly those it would find itself.
+    The texts go through :class:`NameProtector`'s own pass over the texts it has not seen
+    (same order, same batches), so the entities are exactly those it would find itself.
     """
-    keyed = sorted({text_key(t): t for t in texts}.items())
-    docs = _parse([t for _, t in keyed], load_ner(model), batch_size)
-    return {key: _entities(doc) for (key, _), doc in zip(keyed, docs, strict=True)}
+    return _entities_by_key({text_key(t): t for t in texts}, load_ner(model), batch_size)
+
+
+def _entities_by_key(
+    texts: Mapping[str, str], nlp: Language | None, batch_size: int
+) -> dict[str, list[Entity]]:
+    """spaCy's entities of ``texts`` (by key), parsed in the order of their keys."""
+    keyed = sorted(texts.items())
+    docs = _parse([t for _, t in keyed], nlp, batch_size)
+    return {
+        key: _entities(doc) if doc is not None else []
+        for (key, _), doc in zip(keyed, docs, strict=True)
+    }
 
 
 class EntityPrefetch:

@@ -339,7 +339,8 @@ def _fit_themes(
     # last run's number of themes only matters when k is searched ("auto")
     searched = config.themes.n_themes == "auto"
     prefer = len(memory.base_themes()) if memory is not None and searched else None
-    inputs = segments[[c for c in _THEME_INPUTS if c in segments.columns]]
+    # the segments are hashed once for both keys below
+    inputs = _inputs_digest((segments[[c for c in _THEME_INPUTS if c in segments.columns]],))
     # the search for k does not depend on the previous run: kept apart, a second run with
     # last run's k preferred only fits that k
     search = f"k-search-{_inputs_digest((inputs, config.themes))}.pickle"

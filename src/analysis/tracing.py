@@ -1054,13 +1054,10 @@ def _hypergeometric(
     score = np.where(above, -log_over / _LOG10, log_under / _LOG10)
     p_value = np.minimum(1.0, 2.0 * np.exp(np.minimum(log_over, log_under)))
     # Tarone: the smallest p-value this cell could ever give, whatever its count
-    highest = np.minimum(form_total, part_size).astype(float)
-    lowest = np.maximum(0, form_total + part_size - total).astype(float)
+    big_k, n = np.asarray(form_total, float), np.asarray(part_size, float)
+    highest, lowest = np.minimum(big_k, n), np.maximum(0.0, big_k + n - total)
     best_possible = np.exp(
-        np.minimum(
-            _log_pmf(highest, total, np.asarray(form_total, float), np.asarray(part_size, float)),
-            _log_pmf(lowest, total, np.asarray(form_total, float), np.asarray(part_size, float)),
-        )
+        np.minimum(_log_pmf(highest, total, big_k, n), _log_pmf(lowest, total, big_k, n))
     )
     testable = np.minimum(1.0, 2.0 * best_possible) <= alpha
     return {
