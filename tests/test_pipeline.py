@@ -177,3 +177,29 @@ def test_a_fixed_number_of_themes_is_not_fitted_again_after_a_first_report(
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
     again = _run(documents, tmp_path / "cache", previous=tmp_path / "out")
     assert again.themes["label"].tolist() == first.themes["label"].tolist()
+
+
+def test_a_second_run_that_keeps_last_runs_k_reads_the_first_runs_theme_model(
+    documents, tmp_path: Path, monkeypatch
+) -> None:
+    def run(**options):
+        config = _config(tmp_path / "cache").replace("themes", n_themes="auto", k_max=6)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pipeline.run(config, documents=documents, progress=False, **options)
+
+    first = run()
+    pipeline.write(first, tmp_path / "out")
+    k = themes.chosen_k(first.theme_run.model.diagnostics_)
+    assert not first.theme_run.model.diagnostics_[themes.PREVIOUS].any()
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the theme model was fitted again")
+
+    monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
+    again = run(previous=tmp_path / "out")  # prefers last run's k: the same model
+    assert again.themes["label"].tolist() == first.themes["label"].tolist()
+    diagnostics = again.theme_run.model.diagnostics_
+    # this run's marks, not those of the run that stored the model
+    assert diagnostics.loc[diagnostics[themes.PREVIOUS], themes.K].tolist() == [k]
+    assert themes.chosen_k(diagnostics) == k

@@ -293,14 +293,9 @@ def _memo(
     name = f"{stage}-{_inputs_digest(inputs)}.pickle"
     stored = parsed.read_pickle(name)
     if not isinstance(stored, _Stored):
-        with warnings.catch_warnings(record=True) as caught:
-            result = compute()
-        said = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
-        stored = _Stored(result, said)
-        parsed.write_pickle(name, stored, keep_like=f"{stage}-")
-    for message, category, filename, lineno in stored.warnings:  # said again on every run
-        warnings.warn_explicit(message, category, filename, lineno)
-    return stored.result
+        stored = _computed(compute)
+        _keep(parsed, stage, inputs, stored)
+    return _said(stored)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -309,6 +304,23 @@ class _Stored:
 
     result: Any
     warnings: list[tuple[str, type[Warning], str, int]]
+
+
+def _computed(compute: Callable[[], Any]) -> _Stored:
+    with warnings.catch_warnings(record=True) as caught:
+        result = compute()
+    return _Stored(result, [(str(w.message), w.category, w.filename, w.lineno) for w in caught])
+
+
+def _keep(parsed: ParsedSegments, stage: str, inputs: tuple[Any, ...], stored: _Stored) -> None:
+    parsed.write_pickle(f"{stage}-{_inputs_digest(inputs)}.pickle", stored, keep_like=f"{stage}-")
+
+
+def _said(stored: _Stored) -> Any:
+    """The stored result, its warnings given again (on every run, stored or not)."""
+    for message, category, filename, lineno in stored.warnings:
+        warnings.warn_explicit(message, category, filename, lineno)
+    return stored.result
 
 
 # The segment columns a theme model reads (ThemeModel.fit)
@@ -329,7 +341,7 @@ def _fit_themes(
     parsed: ParsedSegments,
 ) -> themes.ThemeRun:
     """The theme step; the fitted model is stored beside the parse for the same segments,
-    settings and previous number of themes (a re-run after a curation fits nothing)."""
+    settings and number of themes (a re-run after a curation fits nothing)."""
     memory_file = Path(previous) / curation.MEMORY_FILE if previous is not None else None
     memory = (
         curation.ThemeMemory.load(memory_file)
@@ -353,9 +365,22 @@ def _fit_themes(
             parsed.write_pickle(search, model.diagnostics_, keep_like="k-search-")
         return model
 
+    # The model is stored under the number of themes it has, whichever run chose it: a second
+    # run that keeps last run's k (prefer) reads the first run's model
+    if searched and known is None:  # k is unknown until the search: search and fit at once
+        stored = _computed(fit)
+        final_k = themes.chosen_k(stored.result.diagnostics_)
+        _keep(parsed, "themes", (inputs, config.themes, final_k), stored)
+        model = _said(stored)
+    else:
+        choice = themes.choose_k(known, prefer) if searched else None
+        final_k = themes.chosen_k(choice) if searched else config.themes.n_themes
+        model = _memo(parsed, "themes", (inputs, config.themes, final_k), fit)
+        if searched:  # the marks of this run's choice, whichever run stored the model
+            model.diagnostics_ = choice
     return themes.run_themes(
         segments,
-        _memo(parsed, "themes", (inputs, config.themes, prefer), fit),
+        model,
         curation=config.resolve(config.themes.curation_file),
         previous=memory,
         match_threshold=config.themes.match_threshold,

@@ -76,6 +76,32 @@ PREVIOUS = "previous"  # the previous run's number of themes
 K_TOLERANCE = 0.1  # the previous k is kept when its score is this close to the best
 
 
+def choose_k(diagnostics: pd.DataFrame, prefer_n_themes: int | None = None) -> pd.DataFrame:
+    """Mark the chosen number of themes in an auto-k diagnostics table.
+
+    The best combined score wins, unless ``prefer_n_themes`` (the previous run's k) is within
+    ``K_TOLERANCE`` of it. Returns a copy with the columns ``chosen`` and ``previous`` set
+    again (a table of an earlier fit may carry another run's marks); :func:`chosen_k` reads it.
+    """
+    table = diagnostics.drop(columns=[CHOSEN, PREVIOUS], errors="ignore").reset_index(drop=True)
+    table[CHOSEN] = False
+    best = int(np.argmax(table[COMBINED].to_numpy()))
+    table[PREVIOUS] = table[K] == prefer_n_themes
+    previous = np.flatnonzero(table[PREVIOUS].to_numpy())
+    if (
+        len(previous)
+        and table[COMBINED].iloc[previous[0]] >= table[COMBINED].iloc[best] - K_TOLERANCE
+    ):
+        best = int(previous[0])
+    table.loc[best, CHOSEN] = True
+    return table
+
+
+def chosen_k(diagnostics: pd.DataFrame) -> int:
+    """The k marked ``chosen`` in a table of :func:`choose_k`."""
+    return int(diagnostics.loc[diagnostics[CHOSEN], K].iloc[0])
+
+
 class ThemeError(ValueError):
     """The segments cannot give the requested themes (too few, identical, no vocabulary...)."""
 
@@ -964,12 +990,12 @@ class ThemeModel:
         ks = list(range(k_low, k_high + 1))
         known = getattr(self, "_known_diagnostics", None)
         if known is not None and K in known.columns and known[K].tolist() == ks:
-            table = known.drop(columns=[PREVIOUS, CHOSEN], errors="ignore").copy()
+            table = known
         else:
             sample = _Prepared(rows, data.tfidf[rows], data.presence[rows], data.n_distinct, None)
             table = self._diagnose(sample, ks)
-        self.diagnostics_ = self._choose_k(table)
-        return int(self.diagnostics_.loc[self.diagnostics_[CHOSEN], K].iloc[0])
+        self.diagnostics_ = choose_k(table, getattr(self, "_prefer_n_themes", None))
+        return chosen_k(self.diagnostics_)
 
     def _cluster(
         self, data: _Prepared, n_themes: int, seed: int, *, final: bool = False
@@ -1119,21 +1145,6 @@ class ThemeModel:
         table = pd.DataFrame(records)
         scaled = [_rescale(table[c]) for c in (STABILITY, COHERENCE, SEPARATION)]
         table[COMBINED] = np.mean(scaled, axis=0)
-        return table
-
-    def _choose_k(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Mark the chosen k (and the previous run's) in a table of :meth:`_diagnose`."""
-        table = table.copy()
-        table[CHOSEN] = False
-        best = int(np.argmax(table[COMBINED].to_numpy()))
-        table[PREVIOUS] = table[K] == getattr(self, "_prefer_n_themes", None)
-        previous = np.flatnonzero(table[PREVIOUS].to_numpy())
-        if (
-            len(previous)
-            and table[COMBINED].iloc[previous[0]] >= table[COMBINED].iloc[best] - K_TOLERANCE
-        ):
-            best = int(previous[0])
-        table.loc[best, CHOSEN] = True
         return table
 
     def _describe(self, data: _Prepared, labels: np.ndarray) -> None:
