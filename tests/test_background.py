@@ -66,3 +66,30 @@ def test_a_spare_core_needs_two_cores(monkeypatch) -> None:
     assert not has_spare_core()
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert has_spare_core() == ("fork" in multiprocessing.get_all_start_methods())
+
+
+@needs_fork
+def test_the_arguments_are_not_copied_to_the_process() -> None:
+    # a lock cannot be pickled: the forked process starts with it in its memory
+    import threading
+
+    lock = threading.Lock()
+    job = Background(lambda held, words: (held.locked(), len(words)), lock, ["préfet", "maire"])
+    assert job.result() == (False, 2)
+
+
+def test_without_a_second_process_the_function_runs_when_asked() -> None:
+    job = Background(_lemma_lengths, ["médiation", "tig"], minimum=4, parallel=False)
+    assert job.result() == {"médiation": 9, "pid": os.getpid()}
+    refused = Background(_refuse, "commune", parallel=False)
+    for _ in range(2):  # the same error each time it is asked
+        with pytest.raises(ValueError, match="colonne inconnue : commune"):
+            refused.result()
+
+
+@needs_fork
+def test_a_process_that_dies_says_so() -> None:
+    job = Background(os._exit, 3)
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        job.result()
+    assert not multiprocessing.active_children()

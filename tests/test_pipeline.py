@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import warnings
 from pathlib import Path
 
@@ -71,9 +72,9 @@ def test_stored_tracing_tables_are_only_read_for_the_same_inputs(
     calls = []
     original = pipeline.trace
 
-    def counted(segments, config):
+    def counted(segments, config, **options):
         calls.append(config.tracing.similarity_threshold)
-        return original(segments, config)
+        return original(segments, config, **options)
 
     monkeypatch.setattr(pipeline, "trace", counted)
     config = first.config.replace("tracing", similarity_threshold=0.3)
@@ -203,3 +204,42 @@ def test_a_second_run_that_keeps_last_runs_k_reads_the_first_runs_theme_model(
     # this run's marks, not those of the run that stored the model
     assert diagnostics.loc[diagnostics[themes.PREVIOUS], themes.K].tolist() == [k]
     assert themes.chosen_k(diagnostics) == k
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform"
+)
+def test_steps_run_on_the_other_core_give_the_same_results(
+    documents, tmp_path: Path, monkeypatch
+) -> None:
+    alone = _run(documents, tmp_path / "alone")  # a small corpus: one process
+    assert not pipeline._second_core(alone.segments, alone.config)
+
+    where = tmp_path / "classed-in.txt"
+    original = functions.classify_functions
+
+    def recorded(*args, **kwargs):
+        where.write_text(str(multiprocessing.current_process().pid or 0))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(functions, "classify_functions", recorded)
+    monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
+    config = _config(tmp_path / "beside").replace("nlp", n_process_min_words=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        beside = pipeline.run(config, documents=documents, progress=False)
+    assert int(where.read_text()) not in (0, os.getpid())  # classed in another process
+    assert beside.segments.equals(alone.segments)
+    assert sorted(beside.tables) == sorted(alone.tables)
+    for name, table in alone.tables.items():
+        assert beside.tables[name].equals(table), name
+    assert [f.label for f in beside.fiches] == [f.label for f in alone.fiches]
+
+
+def test_the_obstacles_grouped_in_another_process_are_the_same(documents, tmp_path: Path) -> None:
+    results = _run(documents, tmp_path / "cache")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        beside = pipeline.trace(results.segments, results.config, parallel=True)
+    assert beside["obstacles"].equals(results.tables["obstacles"])
+    assert beside["links"].equals(results.tables["links"])

@@ -1,9 +1,14 @@
 """Run one function in a second process while this one goes on (a 2-core machine's other core).
 
-Used for work that is long, independent of what follows, and only needed later: spaCy's NER for
-name protection while the texts are parsed (:class:`analysis.names.EntityPrefetch`). The
-result, and the warnings the function gave, come back with :meth:`Background.result`; an error
-is raised there, as it would have been in this process.
+Used for work that is long, independent of what runs meanwhile, and only needed later: spaCy's
+NER for name protection while the texts are parsed (:class:`analysis.names.EntityPrefetch`),
+the function classification while the themes are fitted, and the grouping of the obstacles
+while the other tracing tables are computed (:mod:`analysis.pipeline`). The result, and the
+warnings the function gave, come back with :meth:`Background.result`; an error is raised there,
+as it would have been in this process.
+
+The process is forked: it starts with this process's memory as it is (a 100,000-segment table,
+parsed Docs), so the arguments are not copied; only the result is sent back.
 
 Tried and left out: writing the Excel workbook beside the other reports saved nothing
 measurable at 100,000 segments (what precedes it, the name protection of every table, cannot
@@ -37,54 +42,86 @@ def _call(function: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any,
     return value, [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
 
 
+def _child(function: Callable[..., Any], args: tuple, kwargs: dict, sender: Any) -> None:
+    """In the forked process: send back ``(True, (value, warnings))`` or ``(False, error)``."""
+    try:
+        answer: tuple[bool, Any] = (True, _call(function, args, kwargs))
+    except BaseException as error:  # noqa: BLE001 - every error is raised again in the parent
+        answer = (False, error)
+    try:
+        sender.send(answer)
+    except Exception as error:  # noqa: BLE001 - an error or value that cannot be pickled
+        sender.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        sender.close()
+
+
 class Background:
     """``function(*args, **kwargs)`` in a forked process (as spaCy's ``n_process`` does: the
     child starts at once and never imports the caller's script again).
 
-    ``function`` and its arguments are pickled to the child and the result back, so they must
-    be picklable (module-level functions, tables, texts).
+    The value (and an error) is pickled back, so it must be picklable (tables, dicts, texts);
+    the function and its arguments need not be. Without ``fork`` (Windows, macOS' default),
+    or with ``parallel=False``, the function runs in this process when :meth:`result` asks.
     """
 
-    def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        self._done: tuple[Any, list] | None = None
+    def __init__(
+        self, function: Callable[..., Any], /, *args: Any, parallel: bool = True, **kwargs: Any
+    ) -> None:
+        self._call = (function, args, kwargs)
+        self._answer: tuple[bool, Any] | None = None  # (succeeded, (value, warnings) or error)
         self._closed = False
-        self._pool = None
-        if "fork" not in multiprocessing.get_all_start_methods():  # run by result(), here
-            self._pending: Any = _Deferred(function, args, kwargs)
-            return
-        self._pool = multiprocessing.get_context("fork").Pool(processes=1)
-        self._pending = self._pool.apply_async(_call, (function, args, kwargs))
+        self._process: Any = None
+        if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+            return  # run by result(), here
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_child, args=(function, args, kwargs, sender), daemon=True
+        )
+        self._process.start()
+        sender.close()  # the child's end: EOF here if the child dies without answering
 
     def result(self) -> Any:
         """Wait for the function's value and return it; its warnings are given again here."""
-        if self._done is None:
-            if self._closed and not self._pending.ready():
-                raise RuntimeError("The background process was stopped before it finished.")
+        if self._answer is None and self._process is None:  # here, warnings as they come
+            function, args, kwargs = self._call
             try:
-                self._done = self._pending.get()
-            finally:
-                self.close()
-        value, said = self._done
+                self._answer = (True, (function(*args, **kwargs), []))
+            except Exception as error:
+                self._answer = (False, error)
+                raise
+        if self._answer is None:
+            self._answer = self._receive()
+        succeeded, answer = self._answer
+        if not succeeded:
+            raise answer
+        value, said = answer
         for message, category, filename, lineno in said:
             warnings.warn_explicit(message, category, filename, lineno)
         return value
 
+    def _receive(self) -> tuple[bool, Any]:
+        if self._closed:
+            raise RuntimeError("The background process was stopped before it finished.")
+        try:
+            return self._receiver.recv()
+        except EOFError:
+            self._process.join(5)
+            raise RuntimeError(
+                "The background process ended without an answer (exit code "
+                f"{self._process.exitcode}): it may have run out of memory. To keep everything "
+                "in one process, set [nlp] n_process_min_words above the corpus's number of "
+                "words."
+            ) from None
+        finally:
+            self.close()
+
     def close(self) -> None:
         """Stop the process (the result is no longer wanted, or has arrived)."""
         self._closed = True
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-
-
-class _Deferred:
-    """The function run in this process when :meth:`Background.result` asks (no fork)."""
-
-    def __init__(self, function: Callable[..., Any], args: tuple, kwargs: dict) -> None:
-        self._call = (function, args, kwargs)
-
-    def ready(self) -> bool:
-        return True
-
-    def get(self) -> tuple[Any, list]:
-        return _call(*self._call)
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._receiver.close()

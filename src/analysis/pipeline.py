@@ -44,7 +44,7 @@ from analysis import (
     themes,
     tracing,
 )
-from analysis.background import has_spare_core
+from analysis.background import Background, has_spare_core
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
 from analysis.nlp import ParsedSegments, parse_entry, prepare_segments, split_documents
@@ -189,15 +189,20 @@ def run(
             segments, parsed, expressions = prepare_segments(
                 documents, config, progress=progress, segments=segments
             )
+        beside = _second_core(segments, config)
         with _stage("themes", figures, bar):
-            theme_run = _fit_themes(segments, config, previous, parsed)
-        with _stage("functions", figures, bar):
-            segments = functions.classify_functions(
-                theme_run.segments, parsed, config=_functions_config(config)
-            )
+            # the functions do not depend on the themes: classed meanwhile on the other core
+            classed = Background(_functions_of, segments, parsed, config, parallel=beside)
+            with _closed_on_error(lambda: classed):
+                theme_run = _fit_themes(segments, config, previous, parsed)
+        with _stage("functions", figures, bar):  # what the themes left to wait for
+            segments = _with_functions(theme_run.segments, classed.result())
         with _stage("tracing", figures, bar):
             tables = _memo(
-                parsed, "tracing", (segments, config.tracing), lambda: trace(segments, config)
+                parsed,
+                "tracing",
+                (segments, config.tracing),
+                lambda: trace(segments, config, parallel=beside),
             )
             if theme_run.model.diagnostics_ is not None:  # only when k was chosen ("auto")
                 tables["theme_diagnostics"] = theme_run.model.diagnostics_
@@ -229,15 +234,24 @@ def run(
 
 
 @contextmanager
-def _closed_on_error(prefetch: Callable[[], names.EntityPrefetch | None]) -> Iterator[None]:
-    """Stop the entity prefetch, if one was started, when a stage fails."""
+def _closed_on_error(job: Callable[[], names.EntityPrefetch | Background | None]) -> Iterator[None]:
+    """Stop a job of the other core (the entity prefetch...), if one was started, when a stage
+    fails."""
     try:
         yield
     except BaseException:
-        started = prefetch()
+        started = job()
         if started is not None:
             started.close()
         raise
+
+
+def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
+    """True when independent steps run on two cores: this machine has another core and the
+    corpus is large enough for a second process to pay (``[nlp] n_process_min_words``)."""
+    return has_spare_core() and int(segments[schema.N_WORDS].sum()) >= (
+        config.nlp.n_process_min_words
+    )
 
 
 def _wants_prefetch(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
@@ -387,6 +401,26 @@ def _fit_themes(
     )
 
 
+_FUNCTION_COLUMNS = [schema.FUNCTION, schema.FUNCTION_SCORE, schema.FUNCTION_REASON]
+
+
+def _functions_of(
+    segments: pd.DataFrame, parsed: ParsedSegments, config: AnalysisConfig
+) -> pd.DataFrame:
+    """``segment_id`` and the function columns of :func:`analysis.functions.classify_functions`
+    (what the other core sends back)."""
+    classed = functions.classify_functions(segments, parsed, config=_functions_config(config))
+    return classed[[schema.SEGMENT_ID, *_FUNCTION_COLUMNS]]
+
+
+def _with_functions(segments: pd.DataFrame, classed: pd.DataFrame) -> pd.DataFrame:
+    """``segments`` with the function columns of :func:`_functions_of`, by ``segment_id``."""
+    indexed = classed.set_index(schema.SEGMENT_ID)
+    return segments.assign(
+        **{c: segments[schema.SEGMENT_ID].map(indexed[c]) for c in _FUNCTION_COLUMNS}
+    )
+
+
 def _functions_config(config: AnalysisConfig) -> Any:
     labelled = config.functions.labelled_file
     if labelled is None:
@@ -394,7 +428,9 @@ def _functions_config(config: AnalysisConfig) -> Any:
     return dataclasses.replace(config.functions, labelled_file=str(config.resolve(labelled)))
 
 
-def trace(segments: pd.DataFrame, config: AnalysisConfig) -> dict[str, pd.DataFrame]:
+def trace(
+    segments: pd.DataFrame, config: AnalysisConfig, *, parallel: bool = False
+) -> dict[str, pd.DataFrame]:
     """Every tracing table of :mod:`analysis.tracing`, by the name it is exported under.
 
     Parameters
@@ -403,11 +439,18 @@ def trace(segments: pd.DataFrame, config: AnalysisConfig) -> dict[str, pd.DataFr
         Segments with ``theme_id``, ``theme_label``, ``function``, ``lemmas`` and metadata.
     config
         The ``[tracing]`` section is used.
+    parallel
+        Group the obstacles in a second process while the other tables are computed here
+        (same tables).
     """
     settings = config.tracing
-    obstacles = tracing.canonical_groups(segments, schema.FREIN, config=settings)
-    proposals = tracing.canonical_groups(segments, schema.PROPOSITION, config=settings)
-    practices = tracing.canonical_groups(segments, schema.BONNE_PRATIQUE, config=settings)
+    grouped = Background(
+        tracing.canonical_groups, segments, schema.FREIN, config=settings, parallel=parallel
+    )
+    with _closed_on_error(lambda: grouped):
+        proposals = tracing.canonical_groups(segments, schema.PROPOSITION, config=settings)
+        practices = tracing.canonical_groups(segments, schema.BONNE_PRATIQUE, config=settings)
+        obstacles = grouped.result()
     links = tracing.link_proposals(obstacles, proposals, segments, config=settings)
     return {
         "recurrence": tracing.recurrence(segments, config=settings),
