@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import zipfile
 from html.parser import HTMLParser
@@ -206,6 +207,25 @@ def test_same_inputs_give_byte_identical_files(tmp_path) -> None:
     assert set(first) == set(second)
     different = [k for k in first if first[k].read_bytes() != second[k].read_bytes()]
     assert different == []
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform"
+)
+def test_the_workbook_rendered_in_another_process_is_the_same(tmp_path, monkeypatch) -> None:
+    here = write_report(tmp_path / "here", **_inputs(), config=NO_NAMES)
+    where = tmp_path / "rendered-in.txt"
+    original = export.workbook_bytes
+
+    def recorded(*args, **kwargs):
+        where.write_text(str(os.getpid()))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(export, "workbook_bytes", recorded)
+    beside = write_report(tmp_path / "beside", **_inputs(), config=NO_NAMES, parallel=True)
+    assert int(where.read_text()) != os.getpid()
+    assert set(beside) == set(here)
+    assert all(beside[k].read_bytes() == here[k].read_bytes() for k in here)
 
 
 def test_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch) -> None:

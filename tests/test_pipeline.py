@@ -234,12 +234,3 @@ def test_steps_run_on_the_other_core_give_the_same_results(
     for name, table in alone.tables.items():
         assert beside.tables[name].equals(table), name
     assert [f.label for f in beside.fiches] == [f.label for f in alone.fiches]
-
-
-def test_the_obstacles_grouped_in_another_process_are_the_same(documents, tmp_path: Path) -> None:
-    results = _run(documents, tmp_path / "cache")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        beside = pipeline.trace(results.segments, results.config, parallel=True)
-    assert beside["obstacles"].equals(results.tables["obstacles"])
-    assert beside["links"].equals(results.tables["links"])

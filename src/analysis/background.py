@@ -2,17 +2,16 @@
 
 Used for work that is long, independent of what runs meanwhile, and only needed later: spaCy's
 NER for name protection while the texts are parsed (:class:`analysis.names.EntityPrefetch`),
-the function classification while the themes are fitted, and the grouping of the obstacles
-while the other tracing tables are computed (:mod:`analysis.pipeline`). The result, and the
+the function classification while the themes are fitted (:mod:`analysis.pipeline`), the
+Excel workbook while the other reports are rendered (:mod:`analysis.export`). The result, and the
 warnings the function gave, come back with :meth:`Background.result`; an error is raised there,
 as it would have been in this process.
 
 The process is forked: it starts with this process's memory as it is (a 100,000-segment table,
 parsed Docs), so the arguments are not copied; only the result is sent back.
 
-Tried and left out: writing the Excel workbook beside the other reports saved nothing
-measurable at 100,000 segments (what precedes it, the name protection of every table, cannot
-run beside it; what follows is short).
+Tried and left out: grouping the obstacles beside the proposals (two n² distance matrices at
+once, each copied while linking: 5.4 GiB at 100,000 segments, over the 4 GiB budget).
 
 Example
 -------
@@ -26,13 +25,31 @@ from __future__ import annotations
 import multiprocessing
 import os
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
 
 
 def has_spare_core() -> bool:
     """True when this machine has more than one core and processes can be forked."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+@contextmanager
+def closing_on_error(job: Callable[[], _Closable | None]) -> Iterator[None]:
+    """Stop the background job that ``job()`` gives, if one was started, when the block fails
+    (its result will never be asked: the process must not outlive the error)."""
+    try:
+        yield
+    except BaseException:
+        started = job()
+        if started is not None:
+            started.close()
+        raise
 
 
 def _call(function: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, list]:

@@ -65,6 +65,7 @@ from matplotlib.figure import Figure
 from spacy.language import Language
 
 from analysis import labels, schema
+from analysis.background import Background, closing_on_error
 from analysis.config import ExportConfig
 from analysis.names import NameProtector, fit_protector, load_ner, protect_frame
 from analysis.summaries import (
@@ -1005,6 +1006,7 @@ def write_report(
     nlp: Language | None = None,
     protector: NameProtector | None = None,
     entity_cache: MutableMapping[str, Any] | None = None,
+    parallel: bool = False,
 ) -> dict[str, Path]:
     """Write every report of an analysis into ``out_dir`` (see the module docstring).
 
@@ -1039,6 +1041,9 @@ def write_report(
     entity_cache
         spaCy's entities of texts already seen (see :class:`~analysis.names.NameProtector`),
         read and filled here, so that a second run skips the NER pass.
+    parallel
+        Render the Excel workbook in a second process while the other files are rendered here
+        (same bytes; :mod:`analysis.pipeline` asks for it on large corpora).
 
     Returns
     -------
@@ -1080,7 +1085,10 @@ def write_report(
         stamp=_report_date(documents, segments),
     )
     # everything is rendered before the first write: an error leaves the folder as it was
-    files = {**_tabular_files(report, config), **_document_files(report, config)}
+    workbook = Background(_workbook_files, report, config, parallel=parallel)
+    with closing_on_error(lambda: workbook):
+        files = {**_tabular_files(report, config), **_document_files(report, config)}
+        files.update(workbook.result())
     written = {relative: atomic_write(out / relative, data) for relative, data in files.items()}
     _remove_stale(out, written)
     return written
@@ -1120,7 +1128,7 @@ def _tabular_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
 
 
 def _document_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
-    """Markdown fiches, figures, Word, Excel and HTML, as the formats ask."""
+    """Markdown fiches, figures, Word and HTML, as the formats ask (Excel apart)."""
     files: dict[str, bytes] = {}
     if "md" in config.formats:
         for name, fiche in zip(fiche_file_names(report.fiches), report.fiches, strict=True):
@@ -1131,16 +1139,6 @@ def _document_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
         files["fiches.docx"] = fiches_docx(
             report.fiches, overview, stamp=report.stamp, intro=report.intro
         )
-    if "xlsx" in config.formats:
-        sheets = _sheets(
-            report.fiches,
-            report.themes,
-            report.segments,
-            report.documents,
-            report.tables,
-            report.names_report,
-        )
-        files["fiches.xlsx"] = workbook_bytes(sheets, stamp=report.stamp)
     if "html" in config.formats:
         page = report_html(
             report.fiches,
@@ -1152,6 +1150,21 @@ def _document_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
         )
         files["report.html"] = page.encode("utf-8")
     return files
+
+
+def _workbook_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
+    """The Excel workbook, when the formats ask for it."""
+    if "xlsx" not in config.formats:
+        return {}
+    sheets = _sheets(
+        report.fiches,
+        report.themes,
+        report.segments,
+        report.documents,
+        report.tables,
+        report.names_report,
+    )
+    return {"fiches.xlsx": workbook_bytes(sheets, stamp=report.stamp)}
 
 
 def _themes_overview(themes: pd.DataFrame) -> pd.DataFrame:

@@ -44,7 +44,7 @@ from analysis import (
     themes,
     tracing,
 )
-from analysis.background import Background, has_spare_core
+from analysis.background import Background, closing_on_error, has_spare_core
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
 from analysis.nlp import ParsedSegments, parse_entry, prepare_segments, split_documents
@@ -173,7 +173,7 @@ def run(
     figures = StageFigures()
     prefetch = None
     bar = tqdm(total=len(STAGES), disable=not progress, unit="étape", leave=False)
-    with bar, _closed_on_error(lambda: prefetch):
+    with bar, closing_on_error(lambda: prefetch):
         with _stage("corpus", figures, bar):
             if documents is None:
                 documents = load_corpus_from_config(config)
@@ -193,7 +193,7 @@ def run(
         with _stage("themes", figures, bar):
             # the functions do not depend on the themes: classed meanwhile on the other core
             classed = Background(_functions_of, segments, parsed, config, parallel=beside)
-            with _closed_on_error(lambda: classed):
+            with closing_on_error(lambda: classed):
                 theme_run = _fit_themes(segments, config, previous, parsed)
         with _stage("functions", figures, bar):  # what the themes left to wait for
             segments = _with_functions(theme_run.segments, classed.result())
@@ -202,7 +202,7 @@ def run(
                 parsed,
                 "tracing",
                 (segments, config.tracing),
-                lambda: trace(segments, config, parallel=beside),
+                lambda: trace(segments, config),
             )
             if theme_run.model.diagnostics_ is not None:  # only when k was chosen ("auto")
                 tables["theme_diagnostics"] = theme_run.model.diagnostics_
@@ -231,19 +231,6 @@ def run(
         figures=figures,
         entity_prefetch=prefetch,
     )
-
-
-@contextmanager
-def _closed_on_error(job: Callable[[], names.EntityPrefetch | Background | None]) -> Iterator[None]:
-    """Stop a job of the other core (the entity prefetch...), if one was started, when a stage
-    fails."""
-    try:
-        yield
-    except BaseException:
-        started = job()
-        if started is not None:
-            started.close()
-        raise
 
 
 def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
@@ -428,9 +415,7 @@ def _functions_config(config: AnalysisConfig) -> Any:
     return dataclasses.replace(config.functions, labelled_file=str(config.resolve(labelled)))
 
 
-def trace(
-    segments: pd.DataFrame, config: AnalysisConfig, *, parallel: bool = False
-) -> dict[str, pd.DataFrame]:
+def trace(segments: pd.DataFrame, config: AnalysisConfig) -> dict[str, pd.DataFrame]:
     """Every tracing table of :mod:`analysis.tracing`, by the name it is exported under.
 
     Parameters
@@ -439,18 +424,13 @@ def trace(
         Segments with ``theme_id``, ``theme_label``, ``function``, ``lemmas`` and metadata.
     config
         The ``[tracing]`` section is used.
-    parallel
-        Group the obstacles in a second process while the other tables are computed here
-        (same tables).
     """
     settings = config.tracing
-    grouped = Background(
-        tracing.canonical_groups, segments, schema.FREIN, config=settings, parallel=parallel
-    )
-    with _closed_on_error(lambda: grouped):
-        proposals = tracing.canonical_groups(segments, schema.PROPOSITION, config=settings)
-        practices = tracing.canonical_groups(segments, schema.BONNE_PRATIQUE, config=settings)
-        obstacles = grouped.result()
+    # one function after the other: grouping holds n² distances (two copies while linking);
+    # two groupings at once on two cores took 5.4 GiB at 100,000 segments
+    obstacles = tracing.canonical_groups(segments, schema.FREIN, config=settings)
+    proposals = tracing.canonical_groups(segments, schema.PROPOSITION, config=settings)
+    practices = tracing.canonical_groups(segments, schema.BONNE_PRATIQUE, config=settings)
     links = tracing.link_proposals(obstacles, proposals, segments, config=settings)
     return {
         "recurrence": tracing.recurrence(segments, config=settings),
@@ -537,6 +517,7 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             config=results.config.export,
             nlp=ner,
             entity_cache=entity_cache,
+            parallel=_second_core(results.segments, results.config),
         )
     finally:
         for figure in figures.values():
