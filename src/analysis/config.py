@@ -62,7 +62,7 @@ class NlpConfig:
     model: str = "fr_core_news_sm"
     batch_size: int = 256
     n_process: int = 1
-    n_process_min_words: int = 200_000  # n_process is used only above this many words
+    n_process_min_words: int = 200_000  # second processes (n_process, a spare core) above it
     keep_pos: tuple[str, ...] = ("NOUN", "PROPN", "ADJ", "VERB")
     min_length: int = 3
     stopwords_file: str | None = None  # domain stop list; None: the packaged data/stopwords.txt
