@@ -11,7 +11,7 @@ import pytest
 from spacy.language import Language
 
 from analysis import functions, schema
-from analysis.config import FunctionsConfig
+from analysis.config import CacheConfig, FunctionsConfig
 from analysis.functions import (
     CuePatterns,
     DocsAlignmentError,
@@ -446,6 +446,21 @@ def test_default_classifier_is_trained_on_the_sample_annotations(corpus_dir: Pat
                  ["Propositions"])  # fmt: skip
     test[schema.LEMMAS] = "participant proposer mutualiser rssi commune"
     assert model.predict(test).tolist() == ["proposition"]
+
+
+def test_the_default_classifiers_training_parse_goes_to_the_cache_it_is_given(
+    corpus_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(functions, "_TRAINING_SEGMENTS", {})  # as in a new process
+    cache = CacheConfig(dir=str(tmp_path / "mon-cache"))
+    model = default_classifier(config=FunctionsConfig(method="classifier"), cache=cache)
+    entries = list((tmp_path / "mon-cache" / "parsed").iterdir())
+    assert len(entries) == 1 and list(entries[0].glob("docs-*.spacy"))
+    annotations = pd.read_csv(corpus_dir / "annotations.csv")
+    assert model.n_training_rows_ == len(annotations)
+    # parsed once per process: another cache setting reads what this process has
+    default_classifier(cache=CacheConfig(enabled=False))
+    assert list((tmp_path / "mon-cache" / "parsed").iterdir()) == entries
 
 
 def test_default_classifier_needs_annotations(tmp_path: Path) -> None:

@@ -234,3 +234,12 @@ def test_steps_run_on_the_other_core_give_the_same_results(
     for name, table in alone.tables.items():
         assert beside.tables[name].equals(table), name
     assert [f.label for f in beside.fiches] == [f.label for f in alone.fiches]
+
+
+def test_the_function_classifiers_training_parse_is_kept_in_the_runs_cache(
+    documents, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(functions, "_TRAINING_SEGMENTS", {})  # as in a new process
+    _run(documents, tmp_path / "cache")
+    # the corpus and the sample corpus the default classifier is trained on
+    assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 2

@@ -33,7 +33,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import product
 from pathlib import Path
 from typing import Any, Literal
@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from analysis import labels, schema
-from analysis.config import FunctionsConfig
+from analysis.config import CacheConfig, FunctionsConfig
 
 Method = Literal["cues", "classifier", "combined"]
 DocsOrNlp = Language | Iterable[Doc] | Mapping[str, Doc] | Any  # Any: nlp.ParsedSegments
@@ -1315,16 +1315,27 @@ def train_classifier(
 SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-@functools.lru_cache(maxsize=4)
-def _sample_training_segments(corpus_path: str) -> pd.DataFrame:
-    """Paragraph segments of the sample corpus with lemmas (parsed once per process)."""
+_TRAINING_SEGMENTS: dict[str, pd.DataFrame] = {}  # by corpus folder: parsed once per process
+
+
+def _sample_training_segments(corpus_path: str, cache: CacheConfig | None) -> pd.DataFrame:
+    """Paragraph segments of the sample corpus with lemmas (parsed once per process, the
+    parse kept in ``cache`` for the next processes)."""
+    if corpus_path not in _TRAINING_SEGMENTS:
+        _TRAINING_SEGMENTS[corpus_path] = _parse_training_corpus(corpus_path, cache)
+    return _TRAINING_SEGMENTS[corpus_path]
+
+
+def _parse_training_corpus(corpus_path: str, cache: CacheConfig | None) -> pd.DataFrame:
     from analysis.config import AnalysisConfig  # noqa: PLC0415 - avoids an import cycle
     from analysis.corpus import CorpusWarning, load_corpus  # noqa: PLC0415
     from analysis.nlp import NlpWarning, prepare_segments  # noqa: PLC0415
 
-    # the parse is cached in the project's ignored cache folder, next to the corpus
+    # without settings, the parse is cached in the project's ignored folder, by the corpus
     config = AnalysisConfig(base_dir=str(Path(corpus_path).parent))
     config = config.replace("segmentation", unit="paragraph")
+    if cache is not None:
+        config = config.replace("cache", **asdict(cache))
     with warnings.catch_warnings():
         # remarks on the training corpus (a paragraph with no content word...) are not about
         # the corpus the user analyses
@@ -1336,7 +1347,10 @@ def _sample_training_segments(corpus_path: str) -> pd.DataFrame:
 
 
 def default_classifier(
-    *, config: FunctionsConfig | None = None, corpus_path: str | Path | None = None
+    *,
+    config: FunctionsConfig | None = None,
+    corpus_path: str | Path | None = None,
+    cache: CacheConfig | None = None,
 ) -> FunctionClassifier:
     """Classifier trained at run time on the sample corpus and its ``annotations.csv``.
 
@@ -1349,6 +1363,9 @@ def default_classifier(
         Settings of the classifier (method, weights...); defaults to :class:`FunctionsConfig`.
     corpus_path
         A labelled corpus folder holding ``annotations.csv``; defaults to the project's sample.
+    cache
+        Where the parse of the training corpus is cached (``dir`` an absolute path), or not
+        (``enabled=False``); None: the ``.cache`` folder beside the training corpus.
 
     Raises
     ------
@@ -1364,7 +1381,7 @@ def default_classifier(
             f"No labelled data to train the function classifier: {annotations} is missing. "
             "Set [functions] method = 'cues', or labelled_file to your own labelled CSV."
         )
-    segments = _sample_training_segments(str(corpus_path.resolve()))
+    segments = _sample_training_segments(str(corpus_path.resolve()), cache)
     return train_classifier(segments, load_labelled_file(annotations), config=config)
 
 
@@ -1372,7 +1389,10 @@ def default_classifier(
 
 
 def _classifier_for(
-    segments: pd.DataFrame, config: FunctionsConfig, classifier: FunctionClassifier | None
+    segments: pd.DataFrame,
+    config: FunctionsConfig,
+    classifier: FunctionClassifier | None,
+    cache: CacheConfig | None = None,
 ) -> FunctionClassifier:
     if classifier is not None:
         return classifier
@@ -1380,7 +1400,7 @@ def _classifier_for(
         return classifier_from_config(config)
     if config.labelled_file:
         return train_classifier(segments, load_labelled_file(config.labelled_file), config=config)
-    return default_classifier(config=config)
+    return default_classifier(config=config, cache=cache)
 
 
 def classify_functions(
@@ -1389,6 +1409,7 @@ def classify_functions(
     *,
     config: FunctionsConfig,
     classifier: FunctionClassifier | None = None,
+    cache: CacheConfig | None = None,
 ) -> pd.DataFrame:
     """Add the function of each segment, its score and the reason for it.
 
@@ -1405,6 +1426,9 @@ def classify_functions(
         ``doc_id`` + ``paragraph`` or ``segment_id``) when set, else on the sample corpus.
     classifier
         An already fitted :class:`FunctionClassifier`, used as it is.
+    cache
+        Where the default classifier's training parse is cached (see
+        :func:`default_classifier`); the pipeline gives its ``[cache]`` settings.
 
     Returns
     -------
@@ -1412,7 +1436,7 @@ def classify_functions(
         A copy of ``segments`` with ``function``, ``function_score`` (0 to 1; 0 when nothing
         supported the default class) and ``function_reason`` (French).
     """
-    classifier = _classifier_for(segments, config, classifier)
+    classifier = _classifier_for(segments, config, classifier, cache)
     hits = _stored_cue_hits(segments, docs_or_nlp)
     if hits is None:
         explained = classifier.explain(segments, docs=resolve_docs(segments, docs_or_nlp))
