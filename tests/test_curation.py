@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from analysis import schema
 from analysis.curation import (
@@ -19,6 +20,7 @@ from analysis.curation import (
     Split,
     ThemeMemory,
     ThemeRecord,
+    apply_curation,
     curation_template,
     load_curation,
     match_themes,
@@ -224,6 +226,63 @@ def test_a_line_naming_a_missing_theme_warns_and_is_logged(first, tmp_path, text
         run = run_themes(first, ThemeModel("nmf", 4), curation=curation_file)
     skipped = run.log[run.log[schema.ACTION] == "skipped"]
     assert len(skipped) == 1 and str(curation_file) in skipped[schema.DETAIL].iloc[0]
+
+
+def test_themes_merged_by_the_analyst_are_matched_as_one_when_the_model_finds_them_as_one():
+    def record(theme_id: int, *terms: str) -> ThemeRecord:
+        return ThemeRecord(theme_id, terms[0], list(terms), dict.fromkeys(terms, 1.0), 10)
+
+    police = record(3, "policier", "recrutement", "formation")
+    video = record(2, "caméra", "image", "opérateur")
+    mediation = record(5, "médiateur", "quartier", "habitant")
+    both = ThemeRecord(
+        0,
+        "caméra",
+        ["caméra", "médiateur", "image"],
+        dict.fromkeys(["caméra", "image", "médiateur", "quartier"], 1.0),
+        20,
+    )
+    current, previous = (
+        [record(0, "policier", "recrutement", "formation"), both],
+        [police, video, mediation],
+    )
+    # alone, neither merged theme is close enough (0.54 and 0.39 < 0.6): a new theme
+    ids, next_id, log = match_themes(current, previous, threshold=0.6, next_id=7)
+    assert ids == [3, 7] and next_id == 8
+    merged = (Merge((2, 5), "Présence dans l'espace public"),)
+    ids, next_id, log = match_themes(current, previous, threshold=0.6, next_id=7, merges=merged)
+    assert ids == [3, 2] and next_id == 7  # the merge's id: its name follows
+    kept = log[(log[schema.ACTION] == "kept") & (log[schema.THEME_ID] == 2)]
+    assert "taken together" in kept[schema.DETAIL].iloc[0] and kept[schema.SIMILARITY].iloc[0] > 0.9
+    # a merge one of whose themes is still found on its own is left to the curation step
+    alone = [record(0, "caméra", "image", "opérateur"), both]
+    ids, _, _ = match_themes(alone, previous, threshold=0.6, next_id=7, merges=merged)
+    assert ids == [2, 7]
+
+
+def test_a_merged_theme_gone_since_the_last_run_leaves_the_name_to_the_other() -> None:
+    """The analyst merged 2 and 5 and named the result; the model now finds one theme where
+    there were two: it keeps id 5, 2 is no longer found, and the name must not be lost."""
+    memory = ThemeMemory(
+        [ThemeRecord(t, f"thème {t}", [], {"caméra": 1.0}, 10) for t in (2, 3, 5)], next_id=6
+    )
+    curation = Curation(merges=(Merge((2, 5), "Présence dans l'espace public"),), source="c.yml")
+    common = {
+        "segment_ids": np.array(["a", "b", "c", "d"]),
+        "tfidf": sp.csr_matrix((4, 1)),
+        "vocabulary": np.array(["caméra"]),
+    }
+    with pytest.warns(CurationWarning, match="it was in the last run; theme 5 keeps"):
+        curated = apply_curation(np.array([5, 5, 3, 3]), curation, previous=memory, **common)
+    assert curated.names == {5: "Présence dans l'espace public"}
+    assert list(curated.theme_ids) == [5, 5, 3, 3]
+    renamed = curated.log[curated.log[schema.ACTION] == "rename"]
+    assert renamed[schema.THEME_ID].tolist() == [5]
+    assert "no longer found" in renamed[schema.DETAIL].iloc[0]
+    # a theme that never existed (a typo in the file): the line is skipped, nothing renamed
+    with pytest.warns(CurationWarning, match="merge names theme 2"):
+        curated = apply_curation(np.array([5, 5, 3, 3]), curation, previous=None, **common)
+    assert curated.names == {}
 
 
 def test_a_split_of_a_tiny_theme_is_skipped_with_a_warning(first, tmp_path) -> None:

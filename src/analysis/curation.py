@@ -29,7 +29,8 @@ The file is applied on top of every fit. Ids stay valid when the corpus grows be
 stores a :class:`ThemeMemory` (``theme_memory.json`` in the output folder: ids, labels, keywords
 and centroid terms) and the next run matches its new themes to the stored ones by centroid and
 keyword similarity (:func:`match_themes`): a matched theme keeps its id, hence its curated name
-and merges; a new theme gets a new id, never a retired one. Every decision goes to a log table.
+and merges (themes the analyst merged are also matched as one, when the model now finds them as
+one); a new theme gets a new id, never a retired one. Every decision goes to a log table.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from __future__ import annotations
 import csv
 import json
 import warnings
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -416,12 +419,16 @@ def match_themes(
     *,
     threshold: float = 0.3,
     next_id: int = 1,
+    merges: Sequence[Merge] = (),
 ) -> tuple[list[int], int, pd.DataFrame]:
     """Give the themes of this run the ids of the previous run's themes they resemble.
 
     The pairing maximises the total similarity (:func:`record_similarity`), one to one; a
-    pair below ``threshold`` is not a match. Unmatched themes get new ids from ``next_id``,
-    in the order of ``current`` (largest first).
+    pair below ``threshold`` is not a match. Then each curated merge (``merges``) none of
+    whose themes was matched is compared as one theme (their union) with the themes left: the
+    closest, above ``threshold``, takes the merge's first id, so that the merge and its name
+    go on applying to it. Unmatched themes get new ids from ``next_id``, in the order of
+    ``current`` (largest first).
 
     Returns
     -------
@@ -439,6 +446,7 @@ def match_themes(
                 ids[row] = previous[col].theme_id
                 detail = f"matches previous theme {previous[col].theme_id} '{previous[col].label}'"
                 log.append(("kept", previous[col].theme_id, detail, similarity[row, col]))
+    log += _match_merges(current, ids, previous, merges, threshold)
     for row, record in enumerate(current):
         if ids[row] is None:
             ids[row], next_id = next_id, next_id + 1
@@ -448,6 +456,48 @@ def match_themes(
         if record.theme_id not in ids:
             log.append(("retired", record.theme_id, f"no longer found: '{record.label}'", np.nan))
     return [int(i) for i in ids], next_id, decision_log(log)
+
+
+def _match_merges(
+    current: list[ThemeRecord],
+    ids: list[int | None],
+    previous: list[ThemeRecord],
+    merges: Sequence[Merge],
+    threshold: float,
+) -> list[tuple[str, int, str, float]]:
+    """Give an unmatched current theme the id of a curated merge it resembles as a whole (in
+    place in ``ids``); return the log rows."""
+    by_id = {record.theme_id: record for record in previous}
+    rows = []
+    for merge in merges:
+        members = [by_id[t] for t in dict.fromkeys(merge.themes) if t in by_id]
+        if len(members) < 2 or any(m.theme_id in ids for m in members):
+            continue
+        union = _union(members)
+        free = [row for row, theme_id in enumerate(ids) if theme_id is None]
+        scores = [record_similarity(current[row], union) for row in free]
+        if not scores or max(scores) < threshold:
+            continue
+        row = free[int(np.argmax(scores))]
+        ids[row] = members[0].theme_id
+        together = ", ".join(str(m.theme_id) for m in members)
+        detail = f"matches the themes {together} merged in the curation file, taken together"
+        rows.append(("kept", members[0].theme_id, detail, max(scores)))
+    return rows
+
+
+def _union(members: list[ThemeRecord]) -> ThemeRecord:
+    """One record for several themes: centroid weighted by their sizes; keywords taken in
+    turn by rank (the first of each, then the second...), as many as one theme has."""
+    total = sum(m.n_segments for m in members) or 1
+    centroid: dict[str, float] = {}
+    for member in members:
+        for term, weight in member.centroid.items():
+            centroid[term] = centroid.get(term, 0.0) + weight * member.n_segments / total
+    by_rank = zip_longest(*(m.keywords for m in members))
+    pooled = dict.fromkeys(k for rank in by_rank for k in rank if k is not None)
+    keywords = list(pooled)[: max(len(m.keywords) for m in members)]
+    return ThemeRecord(members[0].theme_id, members[0].label, keywords, centroid, total)
 
 
 def decision_log(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
@@ -509,15 +559,26 @@ class _Curator:
         warnings.warn(message, CurationWarning, stacklevel=4)
         self.rows.append(("skipped", theme, message, np.nan))
 
-    def merge(self, merge: Merge) -> None:
-        present = []
+    def merge(self, merge: Merge, known: set[int]) -> None:
+        """Merge the themes of ``merge`` that this run has. When some of them are gone since
+        the last run (``known``: its theme ids), the model has mostly gathered them into the
+        others: the merge's name stays on what is left of it."""
+        present, absent = [], []
         for theme in merge.themes:
             resolved = self.resolve(theme)
             if resolved not in self.existing():
-                self.missing("merge", theme)
+                absent.append(theme)
             elif resolved not in present:
                 present.append(resolved)
-        if len(present) < 2:
+        gone = [t for t in absent if t in known]
+        for theme in absent:
+            hint = (
+                f"it was in the last run; theme {present[0]} keeps the merge's name; "
+                if theme in gone and present and merge.name
+                else ""
+            )
+            self.missing("merge", theme, hint)
+        if not present or (len(present) < 2 and not gone):
             return
         kept = present[0]
         for other in present[1:]:
@@ -526,6 +587,12 @@ class _Curator:
             self.rows.append(("merge", kept, f"theme {other} merged into {kept}", np.nan))
         if merge.name:
             self.names[kept] = merge.name
+            if len(present) < 2:
+                detail = (
+                    f"theme {kept} keeps the name '{merge.name}' of its merge with theme(s) "
+                    f"{', '.join(map(str, gone))}, no longer found"
+                )
+                self.rows.append(("rename", kept, detail, np.nan))
 
     def move(self, move: Move, segment_ids: np.ndarray) -> None:
         where = np.flatnonzero(segment_ids == move.segment_id)
@@ -635,7 +702,8 @@ def apply_curation(
     tfidf, vocabulary
         TF-IDF rows of the segments and their terms (to re-cluster a split theme).
     previous
-        Last run's memory: the parts of a split theme keep their ids from run to run.
+        Last run's memory: the parts of a split theme keep their ids from run to run, and a
+        merged theme that is gone since then leaves the merge's name to the others.
     next_id
         First unused theme id (new split parts are numbered from it).
     random_state
@@ -654,9 +722,10 @@ def apply_curation(
         For each line that names a theme or segment this run does not have (it is skipped).
     """
     curator = _Curator(theme_ids, curation or Curation(), next_id)
+    known = {t.theme_id for t in previous.themes} if previous is not None else set()
     if curation is not None:
         for merge in curation.merges:
-            curator.merge(merge)
+            curator.merge(merge, known)
         for split in curation.splits:
             curator.split(
                 split,

@@ -1435,7 +1435,10 @@ def run_themes(
     records = _model_records(model)
     old = previous.base_themes() if previous is not None else []
     start = previous.next_id if previous is not None else 1
-    ids, next_id, match_log = match_themes(records, old, threshold=match_threshold, next_id=start)
+    merges = curation.merges if curation is not None else ()
+    ids, next_id, match_log = match_themes(
+        records, old, threshold=match_threshold, next_id=start, merges=merges
+    )
     id_of = np.append(np.array(ids, dtype=np.int64), schema.UNCLASSIFIED)  # [-1] -> -1
     curated = apply_curation(
         id_of[model.labels_[rows]],
