@@ -47,8 +47,10 @@ def test_the_value_and_the_warnings_come_back() -> None:
 @needs_fork
 def test_an_error_is_raised_where_the_result_is_asked() -> None:
     job = Background(_refuse, "commune")
-    with pytest.raises(ValueError, match="colonne inconnue : commune"):
+    with pytest.raises(ValueError, match="colonne inconnue : commune") as raised:
         job.result()
+    assert str(raised.value) == "colonne inconnue : commune"  # what a user is shown
+    assert "in _refuse" in raised.value.__notes__[0]  # where, for a developer
     assert not multiprocessing.active_children()
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -64,6 +65,8 @@ def _child(function: Callable[..., Any], args: tuple, kwargs: dict, sender: Any)
     try:
         answer: tuple[bool, Any] = (True, _call(function, args, kwargs))
     except BaseException as error:  # noqa: BLE001 - every error is raised again in the parent
+        # where it happened, for a developer (a user's message is the error's own text)
+        error.add_note(f"In the background process:\n{traceback.format_exc()}")
         answer = (False, error)
     try:
         sender.send(answer)

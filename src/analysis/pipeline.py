@@ -199,10 +199,7 @@ def run(
             segments = _with_functions(theme_run.segments, classed.result())
         with _stage("tracing", figures, bar):
             tables = _memo(
-                parsed,
-                "tracing",
-                (segments, config.tracing),
-                lambda: trace(segments, config),
+                parsed, "tracing", (segments, config.tracing), lambda: trace(segments, config)
             )
             if theme_run.model.diagnostics_ is not None:  # only when k was chosen ("auto")
                 tables["theme_diagnostics"] = theme_run.model.diagnostics_
