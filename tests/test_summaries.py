@@ -361,6 +361,40 @@ def test_new_and_faded_items_between_two_periods(fiches) -> None:
         assert set(change.segment_ids) <= set(police.segment_ids)
 
 
+def test_a_word_of_every_theme_and_period_is_not_listed_as_new() -> None:
+    """ "territoire" is new in the police theme only by chance: médiation has used it in every
+    concertation. "rançongiciel" appeared since, and only there: it is what changed."""
+    documents, segments, groups = french_corpus()
+    added = []
+    for number, concertation in enumerate(CONCERTATIONS):
+        city, date = CONCERTATIONS[concertation]
+        recent = pd.Timestamp(date) >= pd.Timestamp("2022-11-18")
+        texts = [(1, "Les médiateurs couvrent tout le territoire de la ville.")] * 3
+        if recent and concertation != "C05-rennes-2022":
+            texts.append((0, "Sur le territoire, un rançongiciel a bloqué la police municipale."))
+        for rank, (theme, text) in enumerate(texts):
+            added.append(
+                {
+                    schema.SEGMENT_ID: f"{concertation}-synthese#p9{number}{rank}s00",
+                    schema.DOC_ID: f"{concertation}-synthese",
+                    schema.CONCERTATION_ID: concertation,
+                    schema.CITY: city,
+                    schema.DATE: pd.Timestamp(date),
+                    schema.POSITION: 900 + rank,
+                    schema.PARAGRAPH: 900 + rank,
+                    schema.TEXT: text,
+                    schema.LEMMAS: fake_lemmas(text),
+                    schema.THEME_ID: theme,
+                    schema.FUNCTION: "constat",
+                }
+            )
+    grown = pd.concat([segments, pd.DataFrame(added)], ignore_index=True)
+    police = by_theme(build_fiches(grown, THEMES, documents=documents, groups=groups), 0)
+    new_terms = {c.label for c in police.new_items if c.kind == "term"}
+    assert "rançongiciel" in new_terms
+    assert "territoire" not in new_terms
+
+
 def test_sentence_labels_do_not_double_their_punctuation() -> None:
     change = ChangeItem(
         "frein", "Les agents formés partent vers les communes voisines.", "faded", 3, 0, ("a",)

@@ -19,7 +19,10 @@ them as one table (the "sources des fiches" sheet of the Excel export).
 Periods: the fiche compares the concertations held before ``compare_since`` with those held
 since (default: the median concertation date, so each period holds half of them). An item is
 *new* when it appears in no earlier concertation and in at least ``min_concertations`` recent
-ones, *faded* the other way round.
+ones, *faded* the other way round. A term is listed only when it tells that change (its
+keyness: the share of the term's segments of that period that are in this theme, times the
+share of its corpus-wide segments that are in that period, at least 0.2): a word used by every
+theme in every year is new to a theme only by chance. The most widespread come first.
 
 Example
 -------
@@ -173,6 +176,8 @@ class _Corpus:
     n_classified: int
     split: pd.Timestamp | None
     config: SummariesConfig
+    # dated segments holding each term across the corpus: (before the split, since)
+    term_periods: dict[str, tuple[int, int]]
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -667,22 +672,48 @@ def _change(
     return ChangeItem(kind, label, status, n_before, n_recent, _sorted_ids(timeline.ids[rows]))
 
 
-def _term_changes(
-    theme_frame: pd.DataFrame, split: pd.Timestamp, config: SummariesConfig
-) -> list[ChangeItem]:
-    if schema.LEMMAS not in theme_frame.columns:
+# A term is listed as new (or faded) in a theme only when it says something about that change:
+# keyness = (share of the term's segments of the period that are in this theme) x (share of the
+# term's corpus-wide segments that are in that period). "rançongiciel", found nowhere before and
+# only in the cyber theme since, scores 1; a word of every theme and every year scores near 0.
+_MIN_TERM_KEYNESS = 0.2
+
+
+def _term_periods(segments: pd.DataFrame, split: pd.Timestamp | None) -> dict[str, tuple[int, int]]:
+    """For each term, how many dated segments of the corpus hold it before ``split``, and since."""
+    if split is None or schema.LEMMAS not in segments.columns:
+        return {}
+    dated = segments[segments[schema.DATE].notna()]
+    counts: dict[str, list[int]] = {}
+    for lemmas, recent in zip(dated[schema.LEMMAS], dated[schema.DATE] >= split, strict=True):
+        for term in set(content_terms(lemmas)):
+            counts.setdefault(term, [0, 0])[int(recent)] += 1
+    return {term: (before, since) for term, (before, since) in counts.items()}
+
+
+def _term_changes(theme_frame: pd.DataFrame, corpus: _Corpus) -> list[tuple[float, ChangeItem]]:
+    """The theme's new and faded terms with their keyness (those above ``_MIN_TERM_KEYNESS``)."""
+    if schema.LEMMAS not in theme_frame.columns or corpus.split is None:
         return []
     rows_of_term: dict[str, list[int]] = {}
     for position, lemmas in enumerate(theme_frame[schema.LEMMAS]):
         for term in set(content_terms(lemmas)):
             rows_of_term.setdefault(term, []).append(position)
-    timeline = _Timeline.of(theme_frame, split)
+    timeline = _Timeline.of(theme_frame, corpus.split)
     changes = []
     for term in sorted(rows_of_term):
         rows = np.array(rows_of_term[term], dtype=int)
-        item = _change("term", display_term(term), rows, timeline, config.min_concertations)
-        if item is not None:
-            changes.append(item)
+        item = _change("term", display_term(term), rows, timeline, corpus.config.min_concertations)
+        if item is None:
+            continue
+        period = int(item.status == "new")  # the period the term belongs to: 0 before, 1 since
+        in_corpus = corpus.term_periods.get(term, (0, 0))
+        here = len(item.segment_ids)
+        keyness = (here / max(in_corpus[period], here)) * (
+            in_corpus[period] / max(sum(in_corpus), 1)
+        )
+        if keyness >= _MIN_TERM_KEYNESS:
+            changes.append((keyness, item))
     return changes
 
 
@@ -701,15 +732,22 @@ def _changes(
         change = _change(kind, group.label, rows, timeline, config.min_concertations)
         if change is not None:
             items.append(change)
-    terms = _term_changes(theme_frame, corpus.split, config)
+    terms = _term_changes(theme_frame, corpus)
 
     def top(pool: list[ChangeItem], status: str) -> list[ChangeItem]:
         chosen = [c for c in pool if c.status == status]
         chosen.sort(key=lambda c: (-(c.n_before + c.n_recent), -len(c.segment_ids), c.label))
         return chosen[: config.n_changes]
 
-    new = top(items, "new") + top(terms, "new")
-    faded = top(items, "faded") + top(terms, "faded")
+    def top_terms(status: str) -> list[ChangeItem]:  # the most widespread, then most telling
+        chosen = [(k, c) for k, c in terms if c.status == status]
+        chosen.sort(
+            key=lambda kc: (-(kc[1].n_before + kc[1].n_recent), -round(kc[0], 6), kc[1].label)
+        )
+        return [c for _, c in chosen[: config.n_changes]]
+
+    new = top(items, "new") + top_terms("new")
+    faded = top(items, "faded") + top_terms("faded")
     return new, faded
 
 
@@ -920,8 +958,9 @@ def build_fiches(
         titles=_document_titles(documents),
         n_concertations_total=_n_concertations_total(documents, frame),
         n_classified=int((frame[schema.THEME_ID] != schema.UNCLASSIFIED).sum()),
-        split=_split_date(frame, config.compare_since),
+        split=(split := _split_date(frame, config.compare_since)),
         config=config,
+        term_periods=_term_periods(frame, split),
     )
     answered = _answered_ids(links)
     ordered = themes[themes[schema.THEME_ID] != schema.UNCLASSIFIED].sort_values(schema.THEME_ID)
