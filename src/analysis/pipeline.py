@@ -243,9 +243,9 @@ def _wants_prefetch(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
     itself runs in one process on a machine with another core, the corpus is large enough for
     a second process to pay (``[nlp] n_process_min_words``), and the entities are not already
     kept beside a cached parse of these segments."""
-    if not config.export.protect_names or config.nlp.n_process > 1 or not has_spare_core():
+    if not config.export.protect_names or config.nlp.n_process > 1:
         return False
-    if int(segments[schema.N_WORDS].sum()) < config.nlp.n_process_min_words:
+    if not _second_core(segments, config):
         return False
     entry = parse_entry(segments, config)
     return entry is None or not (entry / _entity_store(names.load_ner(config.nlp.model))).is_file()
@@ -288,11 +288,11 @@ def _memo(
 ) -> Any:
     """``compute()``, or its result stored beside the cached parse for the same inputs (the
     three most recent results of a stage are kept: a curation changes the inputs)."""
-    name = f"{stage}-{_inputs_digest(inputs)}.pickle"
+    name = _memo_name(stage, inputs)
     stored = parsed.read_pickle(name)
     if not isinstance(stored, _Stored):
         stored = _computed(compute)
-        _keep(parsed, stage, inputs, stored)
+        parsed.write_pickle(name, stored, keep_like=f"{stage}-")
     return _said(stored)
 
 
@@ -310,8 +310,9 @@ def _computed(compute: Callable[[], Any]) -> _Stored:
     return _Stored(result, [(str(w.message), w.category, w.filename, w.lineno) for w in caught])
 
 
-def _keep(parsed: ParsedSegments, stage: str, inputs: tuple[Any, ...], stored: _Stored) -> None:
-    parsed.write_pickle(f"{stage}-{_inputs_digest(inputs)}.pickle", stored, keep_like=f"{stage}-")
+def _memo_name(stage: str, inputs: tuple[Any, ...]) -> str:
+    """The file, beside the cached parse, that keeps a stage's result for these inputs."""
+    return f"{stage}-{_inputs_digest(inputs)}.pickle"
 
 
 def _said(stored: _Stored) -> Any:
@@ -368,7 +369,8 @@ def _fit_themes(
     if searched and known is None:  # k is unknown until the search: search and fit at once
         stored = _computed(fit)
         final_k = themes.chosen_k(stored.result.diagnostics_)
-        _keep(parsed, "themes", (inputs, config.themes, final_k), stored)
+        name = _memo_name("themes", (inputs, config.themes, final_k))
+        parsed.write_pickle(name, stored, keep_like="themes-")
         model = _said(stored)
     else:
         choice = themes.choose_k(known, prefer) if searched else None
