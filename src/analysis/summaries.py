@@ -42,6 +42,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis import labels, schema
@@ -176,8 +177,7 @@ class _Corpus:
     n_classified: int
     split: pd.Timestamp | None
     config: SummariesConfig
-    # dated segments holding each term across the corpus: (before the split, since)
-    term_periods: dict[str, tuple[int, int]]
+    terms: _Terms | None  # the content terms of every segment (None: no lemmas or no split)
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -679,38 +679,57 @@ def _change(
 _MIN_TERM_KEYNESS = 0.2
 
 
-def _term_periods(segments: pd.DataFrame, split: pd.Timestamp | None) -> dict[str, tuple[int, int]]:
-    """For each term, how many dated segments of the corpus hold it before ``split``, and since."""
-    if split is None or schema.LEMMAS not in segments.columns:
-        return {}
-    dated = segments[segments[schema.DATE].notna()]
-    counts: dict[str, list[int]] = {}
-    for lemmas, recent in zip(dated[schema.LEMMAS], dated[schema.DATE] >= split, strict=True):
-        for term in set(content_terms(lemmas)):
-            counts.setdefault(term, [0, 0])[int(recent)] += 1
-    return {term: (before, since) for term, (before, since) in counts.items()}
+@dataclass(frozen=True)
+class _Terms:
+    """Which segments of the corpus hold which content terms, counted once for all fiches."""
+
+    names: list[str]  # sorted
+    presence: sp.csc_matrix  # segments x terms, 1 where the segment holds the term
+    before: np.ndarray  # per term: dated segments of the corpus holding it before the split
+    since: np.ndarray  # ... and since
+
+    @classmethod
+    def of(cls, segments: pd.DataFrame, timeline: _Timeline) -> _Terms:
+        held = [set(content_terms(lemmas)) for lemmas in segments[schema.LEMMAS]]
+        names = sorted(set().union(*held))
+        column = {name: j for j, name in enumerate(names)}
+        indices = [column[t] for terms in held for t in terms]
+        starts = np.cumsum([0, *map(len, held)])
+        presence = sp.csr_matrix(
+            (np.ones(len(indices), dtype=np.int64), indices, starts),
+            shape=(len(held), len(names)),
+        )
+        before = timeline.dated & ~timeline.recent
+        since = timeline.dated & timeline.recent
+        return cls(
+            names=names,
+            presence=presence.tocsc(),
+            before=np.asarray(presence[before].sum(axis=0)).ravel(),
+            since=np.asarray(presence[since].sum(axis=0)).ravel(),
+        )
 
 
-def _term_changes(theme_frame: pd.DataFrame, corpus: _Corpus) -> list[tuple[float, ChangeItem]]:
-    """The theme's new and faded terms with their keyness (those above ``_MIN_TERM_KEYNESS``)."""
-    if schema.LEMMAS not in theme_frame.columns or corpus.split is None:
+def _term_changes(
+    rows: np.ndarray, timeline: _Timeline, corpus: _Corpus
+) -> list[tuple[float, ChangeItem]]:
+    """The new and faded terms of the segments at ``rows`` (one theme), with their keyness
+    (those above ``_MIN_TERM_KEYNESS``)."""
+    terms = corpus.terms
+    if terms is None:
         return []
-    rows_of_term: dict[str, list[int]] = {}
-    for position, lemmas in enumerate(theme_frame[schema.LEMMAS]):
-        for term in set(content_terms(lemmas)):
-            rows_of_term.setdefault(term, []).append(position)
-    timeline = _Timeline.of(theme_frame, corpus.split)
+    in_theme = terms.presence[rows]  # still by column: the theme's segments holding each term
     changes = []
-    for term in sorted(rows_of_term):
-        rows = np.array(rows_of_term[term], dtype=int)
-        item = _change("term", display_term(term), rows, timeline, corpus.config.min_concertations)
+    for j in np.flatnonzero(np.diff(in_theme.indptr)):
+        held = rows[in_theme.indices[in_theme.indptr[j] : in_theme.indptr[j + 1]]]
+        name = display_term(terms.names[j])
+        item = _change("term", name, held, timeline, corpus.config.min_concertations)
         if item is None:
             continue
-        period = int(item.status == "new")  # the period the term belongs to: 0 before, 1 since
-        in_corpus = corpus.term_periods.get(term, (0, 0))
+        # the period the term belongs to, and the corpus's segments holding it then
+        in_period = terms.since[j] if item.status == "new" else terms.before[j]
         here = len(item.segment_ids)
-        keyness = (here / max(in_corpus[period], here)) * (
-            in_corpus[period] / max(sum(in_corpus), 1)
+        keyness = (here / max(in_period, here)) * (
+            in_period / max(terms.before[j] + terms.since[j], 1)
         )
         if keyness >= _MIN_TERM_KEYNESS:
             changes.append((keyness, item))
@@ -718,10 +737,11 @@ def _term_changes(theme_frame: pd.DataFrame, corpus: _Corpus) -> list[tuple[floa
 
 
 def _changes(
-    theme_frame: pd.DataFrame, groups: list[GroupItem], corpus: _Corpus
+    theme_rows: np.ndarray, groups: list[GroupItem], corpus: _Corpus
 ) -> tuple[list[ChangeItem], list[ChangeItem]]:
-    """New and faded groups, then terms, of one theme; the most widespread first."""
-    if corpus.split is None or theme_frame.empty:
+    """New and faded groups, then terms, of one theme (its segments at ``theme_rows``); the
+    most widespread first."""
+    if corpus.split is None or len(theme_rows) == 0:
         return [], []
     config = corpus.config
     timeline = _Timeline.of(corpus.segments, corpus.split)
@@ -732,7 +752,7 @@ def _changes(
         change = _change(kind, group.label, rows, timeline, config.min_concertations)
         if change is not None:
             items.append(change)
-    terms = _term_changes(theme_frame, corpus)
+    terms = _term_changes(theme_rows, timeline, corpus)
 
     def top(pool: list[ChangeItem], status: str) -> list[ChangeItem]:
         chosen = [c for c in pool if c.status == status]
@@ -846,7 +866,7 @@ def _fiche(
     first, last = frame[schema.DATE].min(), frame[schema.DATE].max()
     obstacles, proposals, practices = _listed_groups(items, rows, corpus)
     quotes, summary = _extracts(frame, corpus)
-    new, faded = _changes(frame, items, corpus)
+    new, faded = _changes(rows, items, corpus)
     total = corpus.n_concertations_total
     return Fiche(
         theme_id=theme_id,
@@ -960,7 +980,11 @@ def build_fiches(
         n_classified=int((frame[schema.THEME_ID] != schema.UNCLASSIFIED).sum()),
         split=(split := _split_date(frame, config.compare_since)),
         config=config,
-        term_periods=_term_periods(frame, split),
+        terms=(
+            _Terms.of(frame, _Timeline.of(frame, split))
+            if split is not None and schema.LEMMAS in frame.columns
+            else None
+        ),
     )
     answered = _answered_ids(links)
     ordered = themes[themes[schema.THEME_ID] != schema.UNCLASSIFIED].sort_values(schema.THEME_ID)
