@@ -1,18 +1,24 @@
-# The documented commands: `make report`, `make test`, `make lab`, `make bench`.
-PYTHON ?= python3.11
+# The documented commands: `make report`, `make test`, `make lab`, `make bench`, `make upgrade`.
+# Installs come from requirements.lock (exact versions and hashes, made from pyproject.toml by
+# uv), so a fresh clone gets what CI tested. `make upgrade` makes a new lock and runs the tests.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
 CORPUS ?= corpus
 OUT ?= reports
 
-.PHONY: report test lab bench lint clean
+.PHONY: report test lab bench lint upgrade clean
 
-$(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install it or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
+$(STAMP): $(LOCK) pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: install one or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 report: $(STAMP)
@@ -30,6 +36,16 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# A new lock of the newest versions pyproject.toml allows, installed and tested: commit the
+# lock only when `make test` passes on it.
+upgrade: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --no-emit-package concertation-workbook --upgrade -o $(LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	touch $(STAMP)
+	$(MAKE) test
 
 clean:
 	rm -rf $(VENV) $(OUT) .cache

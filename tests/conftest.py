@@ -33,3 +33,13 @@ def french_nlp() -> spacy.language.Language:
 def blank_fr() -> spacy.language.Language:
     """A blank French pipeline (tokeniser only), for tests that need no trained model."""
     return spacy.blank("fr")
+
+
+REAL_DIR = PROJECT_ROOT / "tests" / "data" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    """Real material nobody on this project wrote (see tests/data/real/README.md): the Decidim
+    export, its IRaMuTeQ corpus and the two seed articles. Read only."""
+    return REAL_DIR
