@@ -263,6 +263,14 @@ def test_auto_k_narrows_its_range_on_a_small_corpus_with_a_warning(segments) -> 
     assert model.diagnostics_[K].max() <= len(segments) // 5
 
 
+def test_auto_k_on_a_handful_of_segments_fits_few_themes_with_a_warning(segments) -> None:
+    with pytest.warns(ThemeWarning, match="trop peu pour choisir le nombre de thèmes"):
+        model = ThemeModel("nmf", "auto").fit(segments.head(8))
+    assert model.diagnostics_ is None
+    assert 1 <= model.n_themes_ <= 2
+    assert (model.labels_ >= 0).sum() >= 4
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
@@ -277,7 +285,6 @@ def test_auto_k_narrows_its_range_on_a_small_corpus_with_a_warning(segments) -> 
         (lambda s: s.assign(lemmas="caméra image opérateur"), {"n_themes": 2}, "same lemmas"),
         (lambda s: s, {"method": "lda"}, "Unknown theme method"),
         (lambda s: s, {"n_themes": 1}, "at least 2"),
-        (lambda s: s.head(8), {"n_themes": "auto"}, "Give n_themes explicitly"),
     ],
 )
 def test_bad_input_gives_a_clear_error(segments, build, settings, message) -> None:
@@ -410,6 +417,43 @@ def test_reinert_splits_the_largest_class_next() -> None:
     assert len(tree.splits) == 2
     assert len(tree.members[tree.splits[1][0]]) == max(len(tree.members[c]) for c in (1, 2))
     assert len(np.unique(tree.labels_at(3))) == 3
+
+
+@pytest.mark.parametrize(
+    "presence",
+    [
+        pytest.param(np.ones((12, 6)), id="identical rows"),
+        pytest.param(np.outer(np.arange(1, 13) % 3 + 1, np.ones(6)) > 0, id="rank one"),
+        pytest.param(sp.block_diag([np.ones((n, 4)) for n in (10, 4, 4)]), id="blocks"),
+        pytest.param(sp.block_diag([np.ones((6, 3))] * 2), id="two equal blocks"),
+    ],
+)
+def test_reinert_survives_degenerate_matrices(presence) -> None:
+    tree = reinert_tree(sp.csr_matrix(presence, dtype=float), max_classes=4, min_split_members=2)
+    labels = tree.labels_at(4)
+    # every row is classed, and rows of one profile are never split apart
+    assert (labels >= 0).all()
+    dense = sp.csr_matrix(presence, dtype=float).toarray()
+    for profile in np.unique(dense, axis=0):
+        same = (dense == profile).all(axis=1)
+        assert len(np.unique(labels[same])) == 1
+
+
+def test_reinert_falls_back_to_a_dense_decomposition_when_arpack_fails(monkeypatch) -> None:
+    import analysis.themes as themes_module
+    from scipy.sparse.linalg import ArpackError
+
+    rng = np.random.default_rng(3)
+    presence = sp.csr_matrix((rng.random((60, 25)) < 0.2).astype(float))
+    expected = reinert_tree(presence, max_classes=4, min_split_members=2).labels_at(4)
+
+    def failing_svds(*args, **kwargs):
+        raise ArpackError(-9)
+
+    monkeypatch.setattr(themes_module, "svds", failing_svds)
+    assert list(reinert_tree(presence, max_classes=4, min_split_members=2).labels_at(4)) == list(
+        expected
+    )
 
 
 @pytest.mark.parametrize(

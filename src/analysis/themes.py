@@ -42,7 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.linalg import LinearOperator, svds
+from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, svds
 from sklearn.cluster import KMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.metrics import adjusted_rand_score, silhouette_score
@@ -150,21 +150,26 @@ class ReinertTree:
         return labels
 
 
-def _ca_first_axis(matrix: sp.csr_matrix, random_state: int) -> np.ndarray:
+def _ca_first_axis(matrix: sp.csr_matrix, random_state: int) -> np.ndarray | None:
     """Row coordinates on the first axis of the correspondence analysis of ``matrix``.
 
     The CA axes are the singular vectors of ``Dr^-1/2 (P - r c') Dc^-1/2``; the rank-one
     centring term is applied inside a LinearOperator so the sparse matrix is never densified.
+    Returns None when the rows have no axis to be told apart on (every row has the same
+    profile: the total inertia is zero).
     """
     total = matrix.sum()
     row_mass = np.asarray(matrix.sum(axis=1)).ravel() / total
     col_mass = np.asarray(matrix.sum(axis=0)).ravel() / total
     scaled = sp.diags(1 / np.sqrt(row_mass)) @ (matrix / total) @ sp.diags(1 / np.sqrt(col_mass))
     scaled = sp.csr_matrix(scaled)
+    # total inertia = ||scaled||² - 1 (the centring term's norm is 1 and its product with
+    # ``scaled`` is 1): zero when all rows share one profile (identical rows, rank one)
+    if scaled.multiply(scaled).sum() - 1.0 <= 1e-10:
+        return None
     sqrt_r, sqrt_c = np.sqrt(row_mass), np.sqrt(col_mass)
     if min(matrix.shape) <= 3:
-        dense = scaled.toarray() - np.outer(sqrt_r, sqrt_c)
-        left = np.linalg.svd(dense)[0][:, 0]
+        left = _dense_first_vector(scaled, sqrt_r, sqrt_c)
     else:
         operator = LinearOperator(
             matrix.shape,
@@ -173,12 +178,33 @@ def _ca_first_axis(matrix: sp.csr_matrix, random_state: int) -> np.ndarray:
             dtype=np.float64,
         )
         start = np.random.default_rng(random_state).uniform(0.5, 1.5, size=min(matrix.shape))
-        left = svds(operator, k=1, v0=start, random_state=random_state)[0][:, 0]
+        try:
+            left = svds(operator, k=1, v0=start, random_state=random_state)[0][:, 0]
+        except (ArpackError, ArpackNoConvergence):
+            # ARPACK gives up on some degenerate matrices (blocks, a start vector orthogonal
+            # to every axis) depending on the SciPy build: the dense decomposition does not
+            left = _dense_first_vector(scaled, sqrt_r, sqrt_c)
     coordinates = left / sqrt_r
     # The sign of a singular vector is arbitrary: fix it so the run is reproducible.
     if coordinates[np.argmax(np.abs(coordinates))] < 0:
         coordinates = -coordinates
     return coordinates
+
+
+def _dense_first_vector(
+    scaled: sp.csr_matrix, sqrt_r: np.ndarray, sqrt_c: np.ndarray
+) -> np.ndarray:
+    """The first left singular vector of the centred matrix, by a dense decomposition (the
+    Gram matrix of the smaller side, so that a tall matrix stays small)."""
+    if scaled.shape[0] <= scaled.shape[1]:
+        centred = scaled.toarray() - np.outer(sqrt_r, sqrt_c)
+        return np.linalg.svd(centred, full_matrices=False)[0][:, 0]
+    # tall: eigenvectors of C'C (terms × terms), then u = C v / s
+    centred_t = scaled.T.toarray() - np.outer(sqrt_c, sqrt_r)
+    values, vectors = np.linalg.eigh(centred_t @ centred_t.T)
+    right = vectors[:, -1]
+    left = centred_t.T @ right
+    return left / max(np.linalg.norm(left), 1e-300)
 
 
 def _chi2_of_cuts(group_sums: np.ndarray, group_totals: np.ndarray, col: np.ndarray) -> np.ndarray:
@@ -276,6 +302,8 @@ def _bipartition(matrix: sp.csr_matrix, random_state: int) -> np.ndarray | None:
     if matrix.shape[0] < 2 or matrix.shape[1] < 2:
         return None
     coordinates = _ca_first_axis(matrix, random_state)
+    if coordinates is None:  # one profile: nothing to tell apart
+        return None
     order = np.lexsort((np.arange(len(coordinates)), coordinates))
     cut = _best_cut(matrix[order])
     first = np.zeros(matrix.shape[0], dtype=bool)
@@ -967,13 +995,20 @@ class ThemeModel:
                     stacklevel=4,
                 )
             return int(self.n_themes)
-        k_high = min(self.k_max, data.n_distinct // 5)
+        n_terms = data.tfidf.shape[1]  # NMF cannot find more themes than terms
+        k_high = min(self.k_max, data.n_distinct // 5, n_terms)
         k_low = min(self.k_min, k_high)
         if k_high < 2:
-            raise ThemeError(
-                f"Only {data.n_distinct} distinct segments: too few to choose the number of "
-                "themes automatically (at least 10 are needed). Give n_themes explicitly."
+            # a note or two: no search is meaningful, but the report still runs to the end
+            n_themes = 2 if min(data.n_distinct, n_terms) >= 4 else 1
+            warnings.warn(
+                f"Seulement {data.n_distinct} segments distincts : trop peu pour choisir le "
+                f"nombre de thèmes (il en faut au moins 10) ; {n_themes} thème(s) retenu(s). "
+                "Lisez ces thèmes comme une simple indication, ou ajoutez des documents.",
+                ThemeWarning,
+                stacklevel=4,
             )
+            return n_themes
         if (k_low, k_high) != (self.k_min, self.k_max):
             warnings.warn(
                 f"With {data.n_distinct} distinct segments, the number of themes is searched "
@@ -1160,6 +1195,12 @@ class ThemeModel:
         membership = np.asarray(data.tfidf @ centroids.T)
         scores = np.where(labels >= 0, membership[np.arange(len(labels)), np.maximum(labels, 0)], 0)
         labels = np.where(scores >= self.unclassified_threshold, labels, NO_THEME)
+        if (labels < 0).all():
+            raise ThemeError(
+                f"Aucun segment n'atteint le seuil themes.unclassified_threshold = "
+                f"{self.unclassified_threshold} : tous resteraient non classés. Abaissez ce "
+                "seuil dans analysis.toml (0.1 par défaut)."
+            )
         if 0 < len(np.unique(labels[labels >= 0])) < n_themes:  # a theme lost every segment
             labels = _relabel_contiguous(labels)
             n_themes = int(labels.max()) + 1
