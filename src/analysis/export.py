@@ -386,7 +386,7 @@ def _names_report(report: pd.DataFrame) -> pd.DataFrame:
     columns = [schema.NAME_ITEM, schema.DOC_ID, schema.NAME_FIELD, schema.NAME_RULE]
     columns.append(schema.NAME_CONTEXT)
     if report.empty:
-        return pd.DataFrame(columns=columns)
+        return schema.empty_table(columns)
     ordered = report.assign(_item=report[schema.NAME_ITEM].astype(str)).sort_values(
         ["_item", schema.NAME_FIELD, schema.START], kind="stable"
     )
@@ -809,6 +809,7 @@ def report_html(
     tables: Mapping[str, pd.DataFrame],
     figures: Mapping[str, bytes],
     *,
+    absent_figures: Mapping[str, str] | None = None,
     intro: Sequence[str],
     max_rows: int,
 ) -> str:
@@ -820,6 +821,8 @@ def report_html(
         What to show; every text is escaped.
     figures
         PNG bytes by name, embedded as base64 ``data:`` images.
+    absent_figures
+        Figures left out, by name: why (French), said where the figure would be.
     intro
         Paragraphs under the title (corpus size, name protection note).
     max_rows
@@ -844,7 +847,7 @@ def report_html(
         f"<h2>{_e(el['fiches'])}</h2>\n",
         *(_html_fiche(f, a) + "\n" for a, f in zip(anchors, fiches, strict=True)),
     ]
-    if figures:
+    if figures or absent_figures:
         parts.append(f"<h2>{_e(el['figures'])}</h2>\n")
         for name, png in figures.items():
             data = base64.b64encode(png).decode("ascii")
@@ -852,6 +855,9 @@ def report_html(
                 f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
                 f"<figcaption>{_e(name)}</figcaption></figure>\n"
             )
+        for name, reason in sorted((absent_figures or {}).items()):
+            absent = el["figure_absent"].format(name=name, reason=reason)
+            parts.append(f'<p class="note" data-absent="{_e(name)}">{_e(absent)}</p>\n')
     if tables:
         parts.append(f"<h2>{_e(el['tables'])}</h2>\n")
         for name, table in tables.items():
@@ -1002,6 +1008,7 @@ def write_report(
     fiches: Sequence[Fiche],
     tables: Mapping[str, pd.DataFrame] | None = None,
     figures: Mapping[str, Figure | Axes] | None = None,
+    absent_figures: Mapping[str, str] | None = None,
     config: ExportConfig | None = None,
     nlp: Language | None = None,
     protector: NameProtector | None = None,
@@ -1029,6 +1036,9 @@ def write_report(
         "specificities" fill the sheets "recurrences" and "specificities".
     figures
         matplotlib figures (or Axes) by name: ``figures/<name>.png`` and in ``report.html``.
+    absent_figures
+        Figures left out because their data show nothing, by name: the reason (French) is
+        said in ``report.html`` in the figure's place.
     config
         The ``[export]`` settings (formats, ``protect_names``, ``name_mark``...).
     nlp
@@ -1081,6 +1091,7 @@ def write_report(
         tables={name: _protect_table(t, protection) for name, t in tables.items()},
         names_report=None if protection.mark is None else _names_report(names_report),
         pngs=pngs,
+        absent_figures=dict(absent_figures or {}),
         intro=_intro(documents, segments, protection.mark, len(names_report)),
         stamp=_report_date(documents, segments),
     )
@@ -1105,6 +1116,7 @@ class _Report:
     tables: dict[str, pd.DataFrame]
     names_report: pd.DataFrame | None
     pngs: dict[str, tuple[str, bytes]]
+    absent_figures: dict[str, str]
     intro: list[str]
     stamp: dt.datetime
 
@@ -1145,6 +1157,7 @@ def _document_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
             overview,
             report.tables,
             dict(report.pngs.values()),
+            absent_figures=report.absent_figures,
             intro=report.intro,
             max_rows=config.html_max_rows,
         )

@@ -218,6 +218,7 @@ EXPORT_LABELS: dict[str, str] = {
     "themes": "Thèmes",
     "fiches": "Fiches thématiques",
     "figures": "Figures",
+    "figure_absent": "Figure « {name} » absente : {reason}",
     "tables": "Tableaux",
     "truncated": "{shown} premières lignes sur {total} : toutes sont dans fiches.xlsx.",
     "names_on": "Les noms de personnes ont été remplacés par « {mark} » ({count} ; "
@@ -346,3 +347,17 @@ def french_percent(share: float) -> str:
     if 0 < share < 0.005:
         return f"<{NBSP}1{NBSP}%"
     return f"{round(share * 100)}{NBSP}%"
+
+
+# Why a figure of the report is absent (plots.NothingToPlot), said where it would be
+ABSENT_FIGURE = {
+    "no_theme": "aucun thème n'a été trouvé, il n'y a rien à représenter.",
+    "one_theme": "un seul thème a été trouvé : il n'y a pas d'arbre des thèmes à tracer.",
+    "no_date": "aucun document n'est daté : il n'y a pas d'évolution dans le temps à tracer "
+    "(ajoutez une date aux documents, ou une colonne de date avec --meta-columns).",
+    "one_part": "le corpus ne compte qu'une ville (ou aucune) : les spécificités comparent "
+    "les villes entre elles (ajoutez la ville aux documents, ou une colonne de ville avec "
+    "--meta-columns).",
+    "no_group": "aucun frein n'a été repéré dans le corpus, il n'y a pas de récurrence à "
+    "tracer.",
+}

@@ -51,6 +51,17 @@ from analysis.nlp import ParsedSegments, parse_entry, prepare_segments, split_do
 
 RUN_FILE = "run.json"  # the settings of the run that wrote an output folder
 STAGES = ("corpus", "nlp", "themes", "functions", "tracing", "fiches")
+# the report's figures (figures/<name>.png), each drawn or said absent with the reason
+REPORT_FIGURES = (
+    "theme-sizes",
+    "theme-terms",
+    "theme-map",
+    "theme-dendrogram",
+    "themes-by-concertation",
+    "theme-trajectories",
+    "obstacle-recurrence",
+    "city-specificities",
+)
 
 
 class PipelineError(ValueError):
@@ -368,7 +379,8 @@ def _fit_themes(
     # run that keeps last run's k (prefer) reads the first run's model
     if searched and known is None:  # k is unknown until the search: search and fit at once
         stored = _computed(fit)
-        final_k = themes.chosen_k(stored.result.diagnostics_)
+        diagnostics = stored.result.diagnostics_  # None: too few segments to search k
+        final_k = themes.chosen_k(diagnostics) if diagnostics is not None else None
         name = _memo_name("themes", (inputs, config.themes, final_k))
         parsed.write_pickle(name, stored, keep_like="themes-")
         model = _said(stored)
@@ -451,11 +463,25 @@ def trace(segments: pd.DataFrame, config: AnalysisConfig) -> dict[str, pd.DataFr
     }
 
 
-def make_figures(results: Results) -> dict[str, Figure]:
+@dataclasses.dataclass
+class ReportFigures:
+    """The report's figures: those drawn, and those left out with the reason (French)."""
+
+    drawn: dict[str, Figure] = dataclasses.field(default_factory=dict)
+    absent: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def close(self) -> None:
+        """Free the drawn figures (pyplot keeps every figure until it is closed)."""
+        for figure in self.drawn.values():
+            plt.close(figure)
+
+
+def make_figures(results: Results) -> ReportFigures:
     """The report's figures, by file name (without extension).
 
-    A figure whose data is missing (one theme, no date...) is left out with a warning rather
-    than failing the whole report.
+    A figure whose data show nothing (one theme, no date, one city...) is not drawn: it is
+    listed in ``absent`` with the reason, which the report prints in its place. A figure that
+    fails for another reason is left out the same way, with a warning.
     """
     makers: dict[str, Callable[[], Any]] = {
         "theme-sizes": lambda: plots.plot_theme_sizes(results.themes),
@@ -471,16 +497,20 @@ def make_figures(results: Results) -> dict[str, Figure]:
         "obstacle-recurrence": lambda: plots.plot_obstacle_recurrence(results.tables["obstacles"]),
         "city-specificities": lambda: plots.plot_specificities(results.tables["specificities"]),
     }
-    figures: dict[str, Figure] = {}
-    for name, make in makers.items():
+    figures = ReportFigures()
+    for name in REPORT_FIGURES:
         try:
-            ax = make()
+            ax = makers[name]()
+        except plots.NothingToPlot as reason:
+            figures.absent[name] = str(reason)
+            continue
         except (ValueError, KeyError) as error:
-            warnings.warn(f"figure '{name}' left out: {error}", UserWarning, stacklevel=2)
+            figures.absent[name] = f"la figure n'a pas pu être tracée ({error})."
+            warnings.warn(f"figure « {name} » laissée de côté : {error}", UserWarning, stacklevel=2)
             continue
         if isinstance(ax, list | tuple):
             ax = ax[0]
-        figures[name] = ax.figure if hasattr(ax, "figure") else ax
+        figures.drawn[name] = ax.figure if hasattr(ax, "figure") else ax
     return figures
 
 
@@ -515,15 +545,15 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             themes=results.themes,
             fiches=results.fiches,
             tables=results.tables,
-            figures=figures,
+            figures=figures.drawn,
+            absent_figures=figures.absent,
             config=results.config.export,
             nlp=ner,
             entity_cache=entity_cache,
             parallel=_second_core(results.segments, results.config),
         )
     finally:
-        for figure in figures.values():
-            plt.close(figure)
+        figures.close()
     if ner is not None and len(entity_cache) != n_known:
         results.parsed.write_artefact(store, dict(sorted(entity_cache.items())))
     memory = json.dumps(results.theme_run.memory.to_dict(), ensure_ascii=False, indent=2)

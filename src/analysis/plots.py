@@ -15,6 +15,21 @@ from matplotlib.ticker import MaxNLocator
 from analysis import labels, schema
 
 
+class NothingToPlot(ValueError):
+    """The data hold nothing this figure can show (one theme, no date, one city...).
+
+    The message says why, in French: the report prints it where the figure would be, rather
+    than an empty frame.
+    """
+
+
+def _require_rows(table: pd.DataFrame, reason: str) -> None:
+    """Raise :class:`NothingToPlot` with ``reason`` (a key of ``labels.ABSENT_FIGURE``)
+    when ``table`` has no row."""
+    if table.empty:
+        raise NothingToPlot(labels.ABSENT_FIGURE[reason])
+
+
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (8, 5)) -> Axes:
     """Return ``ax`` or a fresh Axes of the given size."""
     if ax is not None:
@@ -179,6 +194,7 @@ def _theme_names(themes: pd.DataFrame | None) -> dict[int, str]:
 def plot_theme_sizes(themes: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Horizontal bars: segments per theme (needs ``theme_id``, ``label``, ``n_segments``)."""
     schema.require_columns(themes, schema.THEME_ID, schema.LABEL, schema.N_SEGMENTS, table="themes")
+    _require_rows(themes, "no_theme")
     ax = _axes(ax, (8, 0.4 * len(themes) + 1.5))
     ordered = themes.sort_values(schema.THEME_ID, ascending=False)
     names = _theme_names(ordered)
@@ -218,6 +234,7 @@ def plot_themes_top_terms(
     Returns the first panel's Axes; ``ax.figure.axes`` holds every panel.
     """
     keywords = getattr(keywords, "keywords", keywords)
+    _require_rows(keywords, "no_theme")
     theme_ids = theme_ids or sorted(int(t) for t in keywords[schema.THEME_ID].unique())
     n_rows = max(1, -(-len(theme_ids) // n_columns))
     figure, axes = plt.subplots(
@@ -252,6 +269,7 @@ def plot_theme_map(
 
         coordinates, themes = segment_map(coordinates), coordinates.themes
     schema.require_columns(coordinates, schema.THEME_ID, "x", "y", table="segment map")
+    _require_rows(coordinates[coordinates[schema.THEME_ID] >= 0], "no_theme")
     ax = _axes(ax, (8, 6))
     colours = plt.get_cmap("tab20")
     unclassified = coordinates[coordinates[schema.THEME_ID] < 0]
@@ -302,19 +320,19 @@ def plot_theme_dendrogram(
 
     if hasattr(similarity, "segments"):
         similarity, themes = theme_similarity(similarity), similarity.themes
-
+    if len(similarity) < 2:
+        raise NothingToPlot(labels.ABSENT_FIGURE["one_theme"])
     ax = _axes(ax, (8, 0.35 * len(similarity) + 1.5))
     names = _theme_names(themes)
     leaf_names = [names.get(int(t), str(t)) for t in similarity.index]
-    if len(similarity) >= 2:
-        dendrogram(
-            theme_linkage(similarity),
-            labels=leaf_names,
-            orientation="left",
-            ax=ax,
-            color_threshold=0,
-            above_threshold_color="tab:blue",
-        )
+    dendrogram(
+        theme_linkage(similarity),
+        labels=leaf_names,
+        orientation="left",
+        ax=ax,
+        color_threshold=0,
+        above_threshold_color="tab:blue",
+    )
     ax.set_xlabel(labels.THEME_TITLES["distance"])
     ax.set_title(labels.THEME_TITLES["dendrogram"])
     return ax
@@ -383,6 +401,7 @@ def plot_theme_heatmap(
     schema.require_columns(
         table, schema.THEME_ID, schema.THEME_LABEL, by, value, table="theme table"
     )
+    _require_rows(table, "no_theme")
     grid = table.pivot(index=schema.THEME_ID, columns=by, values=value).fillna(0)
     names = _theme_row_labels(table)
     ax = _axes(ax, figsize=(1.0 + 0.7 * grid.shape[1], 1.0 + 0.45 * grid.shape[0]))
@@ -423,6 +442,7 @@ def plot_theme_trajectories(
     schema.require_columns(table, schema.THEME_ID, schema.PERIOD, value, table="theme table")
     classified = table[table[schema.THEME_ID] != schema.UNCLASSIFIED]
     classified = classified[classified[schema.PERIOD] != labels.TRACING_LABELS["no_date"]]
+    _require_rows(classified, "no_date")
     totals = classified.groupby(schema.THEME_ID)[schema.N_SEGMENTS].sum()
     top = totals.sort_values(ascending=False, kind="stable").index[:n_themes]
     periods = list(dict.fromkeys(classified[schema.PERIOD]))
@@ -539,6 +559,7 @@ def plot_specificities(
         table="specificities",
     )
     rows = table if part is None else table[table[schema.PART].astype(str) == str(part)]
+    _require_rows(rows, "one_part")
     over = rows[rows[schema.SPECIFICITY] > 0].nlargest(n_forms, schema.SPECIFICITY)
     under = rows[rows[schema.SPECIFICITY] < 0].nsmallest(n_forms, schema.SPECIFICITY)
     shown = pd.concat([over, under.iloc[::-1]]).iloc[::-1]

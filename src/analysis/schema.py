@@ -162,6 +162,59 @@ NAME_RULE = "rule"  # name report: ner | civilité | fonction | prénom | initia
 NAME_CONTEXT = "context"  # name report: the protected text around the replacement
 
 
+# dtypes of the numeric and boolean columns, so that a table with no rows keeps them (a column
+# of an empty DataFrame is "object" otherwise, and sorting or plotting it fails)
+COLUMN_DTYPES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            N_SEGMENTS,
+            N_DOCUMENTS,
+            N_CONCERTATIONS,
+            N_CITIES,
+            N_WORDS,
+            POSITION,
+            PARAGRAPH,
+            START,
+            END,
+            OBSERVED,
+            PART_SIZE,
+            FORM_TOTAL,
+            COUNT,
+        ),
+        "int64",
+    ),
+    **dict.fromkeys(
+        (
+            EXPECTED,
+            SPECIFICITY,
+            P_VALUE,
+            Q_VALUE,
+            SIMILARITY,
+            SHARE,
+            THEME_SHARE,
+            THEME_SCORE,
+            FUNCTION_SCORE,
+            LLR,
+            PMI,
+        ),
+        "float64",
+    ),
+    **dict.fromkeys((TESTABLE, SIGNIFICANT, CURATED, LANGUAGE_OK), "bool"),
+}
+
+
+def empty_table(columns: Iterable[str]) -> pd.DataFrame:
+    """A table with these columns and no row, each column of its dtype (:data:`COLUMN_DTYPES`;
+    ``object`` for the others), so that the steps after it sort, filter and plot it as usual.
+
+    Example
+    -------
+    >>> empty_table([PART, SPECIFICITY]).dtypes.tolist()
+    [dtype('O'), dtype('float64')]
+    """
+    return pd.DataFrame({c: pd.Series(dtype=COLUMN_DTYPES.get(c, "object")) for c in columns})
+
+
 class SchemaError(ValueError):
     """A table lacks a column that the next step needs."""
 

@@ -769,7 +769,7 @@ def canonical_groups(
             EmptySelectionWarning,
             stacklevel=2,
         )
-        return pd.DataFrame(columns=_GROUP_COLUMNS)
+        return schema.empty_table(_GROUP_COLUMNS)
     _warn_if_single(segments, f"grouping the '{function}' segments")
     space = _lemma_space(_lemma_column(segments), char_ngrams=config.char_ngrams)
     timeline = _Timeline(segments[schema.DATE], config)
@@ -904,7 +904,7 @@ def link_proposals(
     )
     schema.require_columns(segments, *needed, table="segments")
     if obstacle_groups.empty or proposal_groups.empty:
-        return pd.DataFrame(columns=_LINK_COLUMNS)
+        return schema.empty_table(_LINK_COLUMNS)
     ordered = segments.sort_values(schema.SEGMENT_ID, kind="stable")
     space = _lemma_space(_lemma_column(ordered), char_ngrams=config.char_ngrams)
     # only the segments of the groups are compared
@@ -1211,7 +1211,7 @@ def specificities(
             SingleConcertationWarning,
             stacklevel=2,
         )
-        return pd.DataFrame(columns=_SPECIFICITY_COLUMNS)
+        return schema.empty_table(_SPECIFICITY_COLUMNS)
     table = _specificity_table(_occurrences(segments, unit), config)
     if unit == "theme":
         names = _theme_labels(segments)
