@@ -258,7 +258,7 @@ def test_choose_n_themes_lands_near_the_true_number_on_clear_themes(segments) ->
 
 
 def test_auto_k_narrows_its_range_on_a_small_corpus_with_a_warning(segments) -> None:
-    with pytest.warns(ThemeWarning, match="searched between"):
+    with pytest.warns(ThemeWarning, match="est cherché"):
         model = ThemeModel("nmf", "auto", k_min=4, k_max=30).fit(segments)
     assert model.diagnostics_[K].max() <= len(segments) // 5
 
@@ -277,14 +277,14 @@ def test_auto_k_on_a_handful_of_segments_fits_few_themes_with_a_warning(segments
 @pytest.mark.parametrize(
     ("build", "settings", "message"),
     [
-        (lambda s: s, {"n_themes": 40}, "n_themes=40 but only"),
-        (lambda s: s.head(3), {"n_themes": 2}, "at least 4 are needed"),
-        (lambda s: s.assign(lemmas=""), {"n_themes": 2}, "at least 4 are needed"),
-        (lambda s: s.assign(lemmas="les dans avec"), {"n_themes": 2}, "at least 4"),
+        (lambda s: s, {"n_themes": 40}, "n_themes=40, mais seuls"),
+        (lambda s: s.head(3), {"n_themes": 2}, "il en faut au moins 4"),
+        (lambda s: s.assign(lemmas=""), {"n_themes": 2}, "il en faut au moins 4"),
+        (lambda s: s.assign(lemmas="les dans avec"), {"n_themes": 2}, "au moins 4"),
         (lambda s: s.assign(lemmas=s.index.astype(str) + " aussi"), {"n_themes": 2}, "min_df"),
-        (lambda s: s.assign(lemmas="caméra image opérateur"), {"n_themes": 2}, "same lemmas"),
-        (lambda s: s, {"method": "lda"}, "Unknown theme method"),
-        (lambda s: s, {"n_themes": 1}, "at least 2"),
+        (lambda s: s.assign(lemmas="caméra image opérateur"), {"n_themes": 2}, "mêmes lemmes"),
+        (lambda s: s, {"method": "lda"}, "Méthode de thèmes inconnue"),
+        (lambda s: s, {"n_themes": 1}, "au moins 2"),
     ],
 )
 def test_bad_input_gives_a_clear_error(segments, build, settings, message) -> None:
@@ -295,7 +295,7 @@ def test_bad_input_gives_a_clear_error(segments, build, settings, message) -> No
 def test_too_many_themes_for_the_segments_warns(segments: pd.DataFrame) -> None:
     with pytest.warns(ThemeWarning) as caught:
         ThemeModel("nmf", 12).fit(segments)
-    assert any("about two segments per theme" in str(w.message) for w in caught)
+    assert any("environ deux segments par thème" in str(w.message) for w in caught)
 
 
 def test_missing_lemmas_column_names_it(segments: pd.DataFrame) -> None:
@@ -304,7 +304,7 @@ def test_missing_lemmas_column_names_it(segments: pd.DataFrame) -> None:
 
 
 def test_unfitted_model_cannot_predict(segments: pd.DataFrame) -> None:
-    with pytest.raises(ThemeError, match="not fitted"):
+    with pytest.raises(ThemeError, match="pas encore ajusté"):
         ThemeModel().predict(segments)
 
 
@@ -389,7 +389,7 @@ def test_settings_follow_scikit_learn_conventions() -> None:
     model = ThemeModel("reinert", 5, random_state=3)
     assert model.get_params()["n_themes"] == 5 and model.get_params()["random_state"] == 3
     assert model.set_params(n_themes=7).n_themes == 7
-    with pytest.raises(ThemeError, match="no setting 'k'"):
+    with pytest.raises(ThemeError, match="pas de réglage 'k'"):
         model.set_params(k=3)
     assert not hasattr(model, "labels_")  # nothing is learned before fit
 

@@ -799,7 +799,7 @@ class ThemeModel:
         known = self.get_params()
         for name, value in params.items():
             if name not in known:
-                raise ThemeError(f"ThemeModel has no setting {name!r}; it has {', '.join(known)}.")
+                raise ThemeError(f"ThemeModel n'a pas de réglage {name!r} ; ses réglages : {', '.join(known)}.")
             setattr(self, name, value)
         return self
 
@@ -878,9 +878,10 @@ class ThemeModel:
         self._describe(data, labels)
         if self.n_themes_ < n_themes:
             warnings.warn(
-                f"The {self.method} theme model found {self.n_themes_} themes instead of "
-                f"{n_themes}: some classes were empty or too small. Lower themes.n_themes "
-                "(or themes.reinert_min_members) if you need every theme to be populated.",
+                f"La méthode {self.method} a trouvé {self.n_themes_} thèmes au lieu de "
+                f"{n_themes} : des classes étaient vides ou trop petites. Baissez "
+                "themes.n_themes (ou themes.reinert_min_members) pour que chaque thème ait "
+                "ses segments.",
                 ThemeWarning,
                 stacklevel=3,
             )
@@ -906,29 +907,30 @@ class ThemeModel:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "centroids_"):
-            raise ThemeError("This ThemeModel is not fitted yet: call fit(segments) first.")
+            raise ThemeError("Ce ThemeModel n'est pas encore ajusté : appelez d'abord fit(segments).")
 
     def _check_params(self) -> None:
         if self.method not in METHODS:
             raise ThemeError(
-                f"Unknown theme method {self.method!r}: choose one of {', '.join(METHODS)} "
-                "(themes.method in analysis.toml)."
+                f"Méthode de thèmes inconnue : {self.method!r}. Choisissez parmi "
+                f"{', '.join(METHODS)} (themes.method dans analysis.toml, ou --method)."
             )
         auto = self.n_themes == "auto"
         if not auto and (not isinstance(self.n_themes, int | np.integer) or self.n_themes < 2):
             raise ThemeError(
-                f"n_themes must be 'auto' or an integer of at least 2, not {self.n_themes!r} "
-                "(themes.n_themes in analysis.toml, or --themes on the command line)."
+                f"n_themes doit valoir 'auto' ou un entier d'au moins 2, pas {self.n_themes!r} "
+                "(themes.n_themes dans analysis.toml, ou --themes en ligne de commande)."
             )
         if auto and not 2 <= self.k_min <= self.k_max:
             raise ThemeError(
-                f"themes.k_min={self.k_min} and themes.k_max={self.k_max}: "
-                "need 2 <= k_min <= k_max."
+                f"themes.k_min={self.k_min} et themes.k_max={self.k_max} : il faut "
+                "2 <= k_min <= k_max (analysis.toml)."
             )
         if not 0 <= self.unclassified_threshold < 1 or not 0 < self.second_theme_ratio <= 1:
             raise ThemeError(
-                "themes.unclassified_threshold must be in [0, 1) and themes.second_theme_ratio "
-                f"in (0, 1]; got {self.unclassified_threshold} and {self.second_theme_ratio}."
+                "themes.unclassified_threshold doit être dans [0, 1) et "
+                f"themes.second_theme_ratio dans (0, 1] ; reçu {self.unclassified_threshold} "
+                f"et {self.second_theme_ratio} (analysis.toml)."
             )
 
     def _prepare(self, segments: pd.DataFrame | pd.Series | list[str]) -> _Prepared:
@@ -940,14 +942,15 @@ class ThemeModel:
         n_distinct = filled.nunique()
         if n_distinct < 4:
             raise ThemeError(
-                f"Only {n_distinct} distinct non-empty segment(s) among {len(texts)}: at least 4 "
-                "are needed to find themes. "
+                f"Seulement {n_distinct} segment(s) distinct(s) non vide(s) sur {len(texts)} : "
+                "il en faut au moins 4 pour trouver des thèmes. "
                 + (
-                    "All segments have the same lemmas: there is nothing to separate. "
+                    "Tous les segments ont les mêmes lemmes : il n'y a rien à séparer. "
                     if n_distinct == 1
                     else ""
                 )
-                + "Add documents, or use a finer unit (segmentation.unit = 'segment')."
+                + "Ajoutez des documents, ou prenez une unité plus fine "
+                "(segmentation.unit = 'segment')."
             )
         self.vectoriser_ = LemmaVectoriser(min_df=self.min_df, max_df=self.max_df)
         try:
@@ -984,13 +987,15 @@ class ThemeModel:
         if self.n_themes != "auto":
             if self.n_themes > data.n_distinct:
                 raise ThemeError(
-                    f"n_themes={self.n_themes} but only {data.n_distinct} distinct segments have "
-                    f"lemmas: choose n_themes <= {max(2, data.n_distinct // 3)}, or 'auto'."
+                    f"n_themes={self.n_themes}, mais seuls {data.n_distinct} segments distincts "
+                    f"ont des lemmes : choisissez n_themes <= {max(2, data.n_distinct // 3)}, "
+                    "ou 'auto'."
                 )
             if self.n_themes * 3 > data.n_distinct:
                 warnings.warn(
-                    f"n_themes={self.n_themes} for {data.n_distinct} distinct segments leaves "
-                    "about two segments per theme: such themes are not reliable; choose fewer.",
+                    f"n_themes={self.n_themes} pour {data.n_distinct} segments distincts laisse "
+                    "environ deux segments par thème : de tels thèmes ne sont pas fiables ; "
+                    "demandez-en moins.",
                     ThemeWarning,
                     stacklevel=4,
                 )
@@ -1011,9 +1016,9 @@ class ThemeModel:
             return n_themes
         if (k_low, k_high) != (self.k_min, self.k_max):
             warnings.warn(
-                f"With {data.n_distinct} distinct segments, the number of themes is searched "
-                f"between {k_low} and {k_high} instead of {self.k_min} and {self.k_max} "
-                "(about five segments per theme at least).",
+                f"Avec {data.n_distinct} segments distincts, le nombre de thèmes est cherché "
+                f"entre {k_low} et {k_high} au lieu de {self.k_min} et {self.k_max} "
+                "(au moins cinq segments par thème environ).",
                 ThemeWarning,
                 stacklevel=4,
             )
@@ -1188,8 +1193,8 @@ class ThemeModel:
         n_themes = int(labels.max()) + 1
         if n_themes < 1:
             raise ThemeError(
-                "The theme model left every segment unclassified: lower "
-                "themes.unclassified_threshold or themes.min_df in analysis.toml."
+                "Le modèle de thèmes a laissé tous les segments non classés : baissez "
+                "themes.unclassified_threshold ou themes.min_df dans analysis.toml."
             )
         centroids = theme_centroids(data.tfidf, labels, n_themes)
         membership = np.asarray(data.tfidf @ centroids.T)
