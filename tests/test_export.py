@@ -330,8 +330,8 @@ def test_stale_fiches_of_an_earlier_run_are_removed(tmp_path) -> None:
     ("change", "message"),
     [
         ({"config": ExportConfig(formats=("md", "pdf"), protect_names=False)}, "pdf"),
-        ({"figures": {"carte": "pas une figure"}}, "matplotlib Figure"),
-        ({"tables": {"recurrence": [1, 2]}}, "not a DataFrame"),
+        ({"figures": {"carte": "pas une figure"}}, "Figure de matplotlib"),
+        ({"tables": {"recurrence": [1, 2]}}, "pas un DataFrame"),
     ],
 )
 def test_bad_inputs_are_clear_errors(tmp_path, change, message) -> None:
@@ -343,7 +343,7 @@ def test_bad_inputs_are_clear_errors(tmp_path, change, message) -> None:
 def test_output_path_that_is_a_file_is_an_error(tmp_path) -> None:
     target = tmp_path / "rapport"
     target.write_text("", encoding="utf-8")
-    with pytest.raises(ExportError, match="is a file"):
+    with pytest.raises(ExportError, match="est un fichier"):
         write_report(target, **_inputs(), config=NO_NAMES)
 
 

@@ -516,8 +516,8 @@ def figure_png(figure: Figure | Axes, *, dpi: int) -> bytes:
     figure = figure.figure if isinstance(figure, Axes) else figure
     if not isinstance(figure, Figure):
         raise ExportError(
-            f"A figure to export is a {type(figure).__name__}; pass matplotlib Figure objects "
-            "(or the Axes the plot functions return)."
+            f"Une figure à exporter est un objet {type(figure).__name__} : passez des Figure "
+            "de matplotlib (ou les Axes que rendent les fonctions de tracé)."
         )
     buffer = io.BytesIO()
     figure.savefig(
@@ -613,20 +613,28 @@ def _set_french(document: Any) -> None:
 
 
 def fiches_docx(
-    fiches: Sequence[Fiche], themes: pd.DataFrame, *, stamp: dt.datetime, intro: Sequence[str]
+    fiches: Sequence[Fiche],
+    themes: pd.DataFrame,
+    *,
+    stamp: dt.datetime,
+    intro: Sequence[str],
+    title: str = labels.EXPORT_LABELS["report_title"],
 ) -> bytes:
-    """Return every fiche in one Word document (a themes table, then one heading per fiche)."""
+    """Return every fiche in one Word document (a themes table, then one heading per fiche).
+
+    ``title`` (``[export] title``) heads the document and fills its properties.
+    """
     import docx
 
     document = docx.Document()
     _set_french(document)
     properties = document.core_properties
-    properties.title = labels.EXPORT_LABELS["report_title"]
+    properties.title = title
     properties.author = properties.last_modified_by = "analysis"
     properties.language = "fr-FR"
     properties.created = properties.modified = stamp
     properties.revision = 1
-    document.add_heading(labels.EXPORT_LABELS["report_title"], level=0)
+    document.add_heading(_xml_safe(title), level=0)
     for line in intro:
         document.add_paragraph(_xml_safe(line))
     document.add_heading(labels.EXPORT_LABELS["themes"], level=1)
@@ -659,8 +667,9 @@ def _excel_text(value: str, sheet: str, column: object) -> str:
     value = _xml_safe(value)
     if len(value) > _EXCEL_MAX_CHARS:
         warnings.warn(
-            f"fiches.xlsx, sheet '{sheet}', column '{column}': a text of {len(value)} characters "
-            f"was cut to Excel's limit of {_EXCEL_MAX_CHARS}; the CSV file has it whole.",
+            f"fiches.xlsx, feuille « {sheet} », colonne « {column} » : un texte de {len(value)} "
+            f"caractères a été coupé à la limite d'Excel ({_EXCEL_MAX_CHARS}) ; le fichier CSV "
+            "le garde en entier.",
             ExportWarning,
             stacklevel=4,
         )
@@ -711,8 +720,15 @@ def _fill_sheet(sheet: Any, table: pd.DataFrame, *, header: Any, wrap: Any) -> N
         sheet.autofilter(0, 0, len(table), table.shape[1] - 1)
 
 
-def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, stamp: dt.datetime) -> bytes:
+def workbook_bytes(
+    sheets: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    stamp: dt.datetime,
+    title: str = labels.EXPORT_LABELS["report_title"],
+) -> bytes:
     """Return an Excel workbook with one sheet per table, in order (names made Excel-safe).
+
+    ``title`` (``[export] title``) fills the workbook's properties.
 
     Written with XlsxWriter, row by row with temporary files (``constant_memory``): a table
     of 100,000 segments takes seconds and little memory, where openpyxl took minutes.
@@ -725,7 +741,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, stamp: dt.date
         workbook = xlsxwriter.Workbook(buffer, options)
         workbook.set_properties(
             {
-                "title": labels.EXPORT_LABELS["report_title"],
+                "title": title,
                 "author": "analysis",
                 "created": stamp,
             }
@@ -812,6 +828,7 @@ def report_html(
     absent_figures: Mapping[str, str] | None = None,
     intro: Sequence[str],
     max_rows: int,
+    title: str = labels.EXPORT_LABELS["report_title"],
 ) -> str:
     """Return the whole report as one self-contained French HTML page (no script, no link out).
 
@@ -827,6 +844,8 @@ def report_html(
         Paragraphs under the title (corpus size, name protection note).
     max_rows
         Rows shown per table.
+    title
+        The page's title and heading (``[export] title``).
     """
     el = labels.EXPORT_LABELS
     anchors = [f"fiche-{i:02d}" for i in range(1, len(fiches) + 1)]
@@ -835,8 +854,8 @@ def report_html(
         '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        f"<title>{_e(el['report_title'])}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
-        f"<h1>{_e(el['report_title'])}</h1>\n",
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
+        f"<h1>{_e(title)}</h1>\n",
         *(f'<p class="note">{_e(line)}</p>\n' for line in intro),
         f"<nav><h2>{_e(el['contents'])}</h2><ol>",
         *(
@@ -889,16 +908,17 @@ def _check_inputs(
     unknown = sorted(set(config.formats) - set(FORMATS))
     if unknown:
         raise ExportError(
-            f"[export] formats: unknown {', '.join(unknown)}; choose among {', '.join(FORMATS)}."
+            f"[export] formats : format inconnu {', '.join(unknown)} ; choisissez parmi "
+            f"{', '.join(FORMATS)}."
         )
     if out_dir.exists() and not out_dir.is_dir():
-        raise ExportError(f"The output path {out_dir} is a file; give a folder.")
+        raise ExportError(f"Le chemin de sortie {out_dir} est un fichier : donnez un dossier.")
     for name, table in tables.items():
         if not isinstance(table, pd.DataFrame):
-            raise ExportError(f"Table '{name}' is a {type(table).__name__}, not a DataFrame.")
+            raise ExportError(f"Le tableau « {name} » est un {type(table).__name__}, pas un DataFrame.")
     for fiche in fiches:
         if not isinstance(fiche, Fiche):
-            raise ExportError(f"fiches holds a {type(fiche).__name__}; pass build_fiches' output.")
+            raise ExportError(f"fiches contient un {type(fiche).__name__} : passez ce que rend build_fiches.")
 
 
 def _unique_stems(names: Iterable[str], reserved: frozenset[str] = frozenset()) -> dict[str, str]:
@@ -1149,7 +1169,7 @@ def _document_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
     overview = _themes_overview(report.themes)
     if "docx" in config.formats:
         files["fiches.docx"] = fiches_docx(
-            report.fiches, overview, stamp=report.stamp, intro=report.intro
+            report.fiches, overview, stamp=report.stamp, intro=report.intro, title=config.title
         )
     if "html" in config.formats:
         page = report_html(
@@ -1160,6 +1180,7 @@ def _document_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
             absent_figures=report.absent_figures,
             intro=report.intro,
             max_rows=config.html_max_rows,
+            title=config.title,
         )
         files["report.html"] = page.encode("utf-8")
     return files
@@ -1177,7 +1198,7 @@ def _workbook_files(report: _Report, config: ExportConfig) -> dict[str, bytes]:
         report.tables,
         report.names_report,
     )
-    return {"fiches.xlsx": workbook_bytes(sheets, stamp=report.stamp)}
+    return {"fiches.xlsx": workbook_bytes(sheets, stamp=report.stamp, title=config.title)}
 
 
 def _themes_overview(themes: pd.DataFrame) -> pd.DataFrame:

@@ -604,13 +604,13 @@ def rerun_from_output(
     path = Path(out_dir) / RUN_FILE
     if not path.is_file():
         raise PipelineError(
-            f"{out_dir} holds no earlier run ({RUN_FILE} is missing): run "
-            f"'analysis report CORPUS --out {out_dir}' first."
+            f"{out_dir} ne contient pas de rapport précédent ({RUN_FILE} manque) : lancez "
+            f"d'abord 'analysis report CORPUS --out {out_dir}'."
         )
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise PipelineError(f"{path} is damaged ({error}); run 'analysis report' again.") from None
+        raise PipelineError(f"{path} est abîmé ({error}) : relancez 'analysis report'.") from None
     config = config_from_dict(saved, source=str(path), base_dir=str(Path(out_dir).resolve()))
     if n_themes is not None:
         config = config.replace("themes", n_themes=n_themes)
