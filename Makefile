@@ -1,4 +1,5 @@
-# The documented commands: `make report`, `make test`, `make lab`, `make bench`, `make upgrade`.
+# The documented commands: `make report`, `make test`, `make lab`, `make bench`, `make upgrade`,
+# `make function-model`.
 # Installs come from requirements.lock (exact versions and hashes, made from pyproject.toml by
 # uv), so a fresh clone gets what CI tested. `make upgrade` makes a new lock and runs the tests.
 PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
@@ -11,7 +12,7 @@ UV_VERSION := 0.13.9
 CORPUS ?= corpus
 OUT ?= reports
 
-.PHONY: report test lab bench lint upgrade clean
+.PHONY: report test lab bench lint upgrade function-model clean
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: install one or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
@@ -36,6 +37,11 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# The default function classifier (constat, frein, proposition...) ships inside the package:
+# retrain it after changing corpus/annotations.csv, then commit src/analysis/data/function_model.json
+function-model: $(STAMP)
+	$(BIN)/python -m analysis.function_model
 
 # A new lock of the newest versions pyproject.toml allows, installed and tested: commit the
 # lock only when `make test` passes on it.

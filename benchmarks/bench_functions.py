@@ -10,7 +10,10 @@ Prints:
    ones written into it on purpose (the ``canonical`` column: F01-F11, P01-P09): how many were
    found, how many groups mix different things, which recurrences nobody planted; then the
    links between proposals and obstacles, and the obstacles no proposal answers;
-3. the same figures for a few similarity thresholds (how the default was chosen).
+3. the same figures for a few similarity thresholds (how the default was chosen);
+4. whether the model shipped in the package (``analysis/data/function_model.json``, used when
+   no ``labelled_file`` is set) is the one the sample corpus trains today; if not, retrain it
+   with ``python -m analysis.function_model``.
 
 Two settings are reported for the groups: "gold" (annotated functions and themes: the grouping
 alone is measured) and "pipeline" (40-word segments, functions predicted out of fold by the
@@ -31,7 +34,7 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from analysis import schema
+from analysis import function_model, schema
 from analysis.config import AnalysisConfig, FunctionsConfig, TracingConfig
 from analysis.corpus import load_corpus
 from analysis.functions import FunctionClassifier, load_labelled_file
@@ -292,6 +295,13 @@ def main() -> None:
         f"{accuracy:.3f}), {len(themes)} themes of the default theme model"
     )
     grouping_quality(segments, title, sweep=True)
+    print("\n" + "=" * 100 + "\n3. THE PACKAGED MODEL\n" + "=" * 100)
+    shipped = function_model.DEFAULT_MODEL_PATH
+    fresh = function_model.is_up_to_date(shipped, corpus_path=CORPUS)
+    print(
+        f"{shipped.relative_to(ROOT)}: "
+        + ("up to date" if fresh else "STALE: run python -m analysis.function_model")
+    )
     print(f"\nDone in {time.perf_counter() - start:.0f} s.")
 
 

