@@ -21,6 +21,7 @@ import pytest  # noqa: E402
 from analysis import plots, schema  # noqa: E402
 from analysis.config import config_from_dict  # noqa: E402
 from analysis.corpus import (  # noqa: E402
+    OUTPUT_MARKERS,
     CorpusError,
     CorpusWarning,
     corpus_overview,
@@ -30,9 +31,11 @@ from analysis.corpus import (  # noqa: E402
     load_annotations,
     load_corpus,
     load_corpus_from_config,
+    tidy_spaces,
     to_iramuteq,
     words_per_document,
 )
+from analysis.segmentation import split_paragraphs  # noqa: E402
 
 # --- helpers ------------------------------------------------------------------------------------
 
@@ -133,10 +136,12 @@ def test_line_endings_become_newlines_and_nothing_else_changes(
     assert documents.loc[0, schema.TEXT] == expected
 
 
-def test_text_keeps_typography_exactly(tmp_path: Path) -> None:
+def test_text_keeps_typography_but_not_runs_of_spaces(tmp_path: Path) -> None:
     body = "\nL’adjointe a cité « une hausse de 12 % » ;  deux espaces   ici.\t\n\n- Un item\n"
     write(tmp_path / "2024-06-14-bordeaux" / "article.md", markdown({"city": "Bordeaux"}, body))
-    assert load_quietly(tmp_path).loc[0, schema.TEXT] == body
+    assert load_quietly(tmp_path).loc[0, schema.TEXT] == (
+        "\nL’adjointe a cité « une hausse de 12 % » ; deux espaces ici.\n\n- Un item\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -169,7 +174,7 @@ def test_documents_without_city_or_date_get_one_warning_listing_them(tmp_path: P
     write(tmp_path / "notes" / "seconde.md", markdown({"date": "2024-02-09"}, FREIN))
     with pytest.warns(CorpusWarning) as caught:
         documents = load_corpus(tmp_path)
-    messages = [str(w.message) for w in caught if "city or a date" in str(w.message)]
+    messages = [str(w.message) for w in caught if "sans ville ou sans date" in str(w.message)]
     assert len(messages) == 1
     assert "notes/premiere.md" in messages[0] and "notes/seconde.md" in messages[0]
     assert documents[schema.CITY].tolist() == ["", ""]
@@ -194,7 +199,7 @@ def test_unknown_files_in_a_folder_get_one_warning_naming_them(tmp_path: Path) -
     with pytest.warns(CorpusWarning, match=r"photo\.jpg.*") as caught:
         documents = load_corpus(tmp_path)
     message = next(str(w.message) for w in caught if "photo.jpg" in str(w.message))
-    assert "ancien.doc (save it as .docx)" in message
+    assert "ancien.doc (enregistrez-le en .docx)" in message
     assert len(documents) == 2
 
 
@@ -240,7 +245,7 @@ def test_a_single_document_file_is_a_corpus(tmp_path: Path) -> None:
 
 def test_misspelt_front_matter_key_is_kept_with_a_hint(tmp_path: Path) -> None:
     write(tmp_path / "a.md", markdown({"city": "Metz", "date": "2025-09-26", "titel": "X"}, FREIN))
-    with pytest.warns(CorpusWarning, match="'titel'.*did you mean 'title'"):
+    with pytest.warns(CorpusWarning, match="« titel ».*vouliez-vous dire « title »"):
         documents = load_corpus(tmp_path)
     assert documents.loc[0, "titel"] == "X"
 
@@ -259,7 +264,7 @@ def test_unicode_files_load_without_warning(tmp_path: Path, encoding: str) -> No
 def test_cp1252_file_loads_correctly_with_a_warning(tmp_path: Path) -> None:
     data = ACCENTED.encode("cp1252")  # œ is 0x9C and ’ is 0x92: cp1252 only, not latin-1
     write(tmp_path / "2021-06-17-nimes" / "note.txt", data)
-    with pytest.warns(CorpusWarning, match=r"note\.txt: not UTF-8; read as Windows-1252"):
+    with pytest.warns(CorpusWarning, match=r"note\.txt : pas en UTF-8 ; lu comme Windows-1252"):
         text = load_corpus(tmp_path).loc[0, schema.TEXT]
     assert text == ACCENTED
     for word in ("élus", "l’œuvre", "cœur", "métier", "équipes", "«"):
@@ -269,7 +274,7 @@ def test_cp1252_file_loads_correctly_with_a_warning(tmp_path: Path) -> None:
 def test_latin1_file_loads_correctly_with_a_warning(tmp_path: Path) -> None:
     text = "Les médiateurs à Nîmes reçoivent une formation qualifiante.\n"
     write(tmp_path / "2021-06-17-nimes" / "note.txt", text.encode("latin-1"))
-    with pytest.warns(CorpusWarning, match=r"note\.txt: not UTF-8"):
+    with pytest.warns(CorpusWarning, match=r"note\.txt : pas en UTF-8"):
         assert load_corpus(tmp_path).loc[0, schema.TEXT] == text
 
 
@@ -277,16 +282,16 @@ def test_explicit_encoding_is_used_strictly(tmp_path: Path) -> None:
     content = markdown({"city": "Metz", "date": "2025-09-26"}, "Ligne un.\n" + ACCENTED)
     path = write(tmp_path / "note.txt", content.encode("cp1252"))
     assert load_quietly(path, encoding="cp1252").loc[0, schema.TEXT].endswith(ACCENTED)
-    with pytest.raises(CorpusError, match=r"note\.txt, line 6: not valid utf-8"):
+    with pytest.raises(CorpusError, match=r"note\.txt, ligne 6 : pas du utf-8 valide"):
         load_corpus(path, encoding="utf-8")
-    with pytest.raises(CorpusError, match="Unknown encoding 'klingon'"):
+    with pytest.raises(CorpusError, match="Encodage inconnu 'klingon'"):
         load_corpus(path, encoding="klingon")
 
 
 def test_text_encoded_twice_is_flagged(tmp_path: Path) -> None:
     garbled = ACCENTED.encode("utf-8").decode("cp1252")  # "Ã©lus": what a bad re-save leaves
     write(tmp_path / "2021-06-17-nimes" / "note.txt", garbled)
-    with pytest.warns(CorpusWarning, match=r"note\.txt: .*encoded twice"):
+    with pytest.warns(CorpusWarning, match=r"note\.txt : .*encodés deux fois"):
         load_corpus(tmp_path)
 
 
@@ -405,7 +410,7 @@ def test_tables_load_with_html_turned_into_plain_text(tmp_path: Path, name: str)
     path = TABLE_WRITERS[name](tmp_path / name, ROWS)
     with warnings.catch_warnings():
         warnings.simplefilter("error", CorpusWarning)
-        warnings.filterwarnings("ignore", message=".*not UTF-8", category=CorpusWarning)
+        warnings.filterwarnings("ignore", message=".*pas en UTF-8", category=CorpusWarning)
         documents = load_corpus(
             path,
             text_column="corps",
@@ -450,7 +455,9 @@ def test_table_standard_columns_are_used_as_they_are(tmp_path: Path) -> None:
 
 def test_table_text_column_is_guessed_with_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path / "export.csv", csv_text(ROWS, ";"))
-    with pytest.warns(CorpusWarning, match="export.csv: no text column given; using 'corps'"):
+    with pytest.warns(
+        CorpusWarning, match="export.csv : pas de colonne de texte indiquée ; la colonne « corps »"
+    ):
         documents = load_corpus(path, meta_columns=["city=ville", "date=publication"])
     assert documents[schema.TEXT].tolist() == TEXTS
 
@@ -562,10 +569,287 @@ def test_to_iramuteq_makes_values_and_headings_valid() -> None:
     assert to_iramuteq(documents, variables=[schema.CITY]) == (
         "**** *city_Saint-Denis\n-*Freins_identifiés\nLes délais de réponse pénale s'allongent.\n"
     )
-    with pytest.raises(CorpusError, match="'doc_type'.*must not contain '_'"):
+    with pytest.raises(CorpusError, match="'doc_type'.*ne doit contenir"):
         to_iramuteq(documents, variables={schema.CITY: "doc_type"})
     with pytest.raises(schema.SchemaError, match="date"):
         to_iramuteq(documents, variables=[schema.DATE])
+
+
+# --- inputs as they come: copies, PDF paragraphs, spaces, output folders -------------------------
+
+INPUTS_DIR = Path(__file__).parent / "data" / "inputs"
+DECIDIM = "lille-propositions-decidim.csv"
+SEEDS = ("000_2cd2bd4c25204821", "003_fd5e50badf8bf442")
+_LATIN1 = str.maketrans({"’": "'", "“": '"', "”": '"', "…": "...", "œ": "oe", "\u00a0": " "})
+
+
+def seed_paragraphs(real_dir: Path, seed: str, *, latin1: bool = False) -> list[str]:
+    """The non-blank lines of a real article (one paragraph per line), as the loader tidies them."""
+    text = (real_dir / "seeds" / f"{seed}.txt").read_text(encoding="utf-8")
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return [line.translate(_LATIN1) for line in lines] if latin1 else lines
+
+
+def seed_note(real_dir: Path, seed: str = SEEDS[0]) -> str:
+    return "\n\n".join(seed_paragraphs(real_dir, seed)) + "\n"
+
+
+def make_seed_docx(path: Path, paragraphs: list[str]) -> Path:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def warnings_about(caught: Any, fragment: str) -> list[str]:
+    return [str(w.message) for w in caught if fragment in str(w.message)]
+
+
+def test_a_note_as_md_and_docx_is_counted_once(tmp_path: Path, real_dir: Path) -> None:
+    folder = tmp_path / "2023-04-28-dijon"
+    write(folder / "dijon-commission.md", markdown({"date": "2023-04-28"}, seed_note(real_dir)))
+    make_seed_docx(folder / "dijon-commission.docx", seed_paragraphs(real_dir, SEEDS[0]))
+    write(folder / "toulouse.md", seed_note(real_dir, SEEDS[1]))
+    with pytest.warns(CorpusWarning) as caught:
+        documents = load_corpus(tmp_path)
+    assert documents[schema.FILE].tolist() == [
+        "2023-04-28-dijon/dijon-commission.md",  # the copy that carries the front matter
+        "2023-04-28-dijon/toulouse.md",
+    ]
+    (message,) = warnings_about(caught, "en double")
+    assert "1 document(s) en double" in message
+    assert "2023-04-28-dijon/dijon-commission.docx (même texte que" in message
+    assert "2023-04-28-dijon/dijon-commission.md)" in message
+
+
+def test_copies_are_kept_on_request_and_still_named(tmp_path: Path, real_dir: Path) -> None:
+    write(tmp_path / "2023-04-28-dijon" / "a.md", seed_note(real_dir))
+    write(tmp_path / "2023-04-28-dijon" / "b.txt", seed_note(real_dir).replace("\n\n", "\n  \n"))
+    with pytest.warns(CorpusWarning, match=r"b\.txt \(même texte que 2023-04-28-dijon/a\.md\)"):
+        documents = load_corpus(tmp_path, drop_duplicates=False)
+    assert documents[schema.DOC_ID].tolist() == ["a", "b"]
+
+
+def test_only_exact_copies_are_merged(tmp_path: Path) -> None:
+    write(tmp_path / "2023-04-28-dijon" / "a.md", CONSTAT)
+    write(tmp_path / "2023-04-28-dijon" / "b.md", CONSTAT.lower())  # case counts
+    write(tmp_path / "2023-04-28-dijon" / "c.md", CONSTAT.replace(".", " ;"))
+    assert len(load_quietly(tmp_path)) == 3
+
+
+def test_duplicated_rows_of_a_real_export_are_counted_once(tmp_path: Path, real_dir: Path) -> None:
+    raw = (real_dir / DECIDIM).read_bytes()
+    n_rows = len(pd.read_csv(real_dir / DECIDIM, sep=";", dtype=str))
+    with pytest.warns(CorpusWarning) as caught:
+        original = load_corpus(real_dir / DECIDIM, text_column="body", id_column="id")
+    # the export as delivered holds one proposal posted twice, under two ids
+    assert len(original) == n_rows - 1
+    (message,) = warnings_about(caught, "en double")
+    assert (
+        "ligne 159 [id 773] (même texte que lille-propositions-decidim.csv, ligne 158 [id 772])"
+        in (message)
+    )
+    doubled = write(tmp_path / DECIDIM, raw + raw.split(b"\n", 1)[1])  # every row twice
+    with pytest.warns(CorpusWarning) as caught:
+        documents = load_corpus(doubled, text_column="body")  # rows numbered, not by id
+    (message,) = warnings_about(caught, "en double")
+    assert f"{n_rows + 1} document(s) en double" in message
+    assert (
+        f"{DECIDIM}, ligne {n_rows + 2} [id row-{n_rows + 1:04d}] (même texte que {DECIDIM}, "
+        "ligne 2 [id row-0001])"
+    ) in message
+    assert documents[schema.DOC_ID].tolist() == [
+        f"row-{n:04d}" for n in range(1, n_rows + 1) if n != 158
+    ]
+    assert sorted(documents[schema.TEXT]) == sorted(original[schema.TEXT])
+
+
+def test_duplicated_rows_with_their_ids_are_counted_once() -> None:
+    with pytest.warns(CorpusWarning) as caught:
+        documents = load_corpus(INPUTS_DIR / "formules.csv", text_column="body", id_column="id")
+    assert documents[schema.DOC_ID].tolist() == ["101", "102", "103", "104", "106"]
+    (message,) = warnings_about(caught, "en double")
+    assert "formules.csv, ligne 6 [id 105] (même texte que formules.csv, ligne 2 [id 101])" in (
+        message
+    )
+    assert "ligne 8 [id 107]" in message
+    assert documents[schema.TEXT].tolist()[0] == (
+        "Les habitants demandent un meilleur éclairage des communes, la nuit surtout."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidy"),
+    [
+        ("des communes , la métropole", "des communes, la métropole"),
+        ("deux  espaces   ici", "deux espaces ici"),
+        ("une\ttabulation", "une tabulation"),
+        ("les retraites ,hormis", "les retraites, hormis"),
+        ("(terre agricole) , mais", "(terre agricole), mais"),
+        ("la fin .", "la fin."),
+        ("la commune\u00a0: oui", "la commune\u00a0: oui"),
+        ("la commune \u00a0 : oui", "la commune\u00a0: oui"),
+        ("« une hausse de 12 % »", "« une hausse de 12 % »"),
+        ("   1/ Option retenue  ", "1/ Option retenue"),
+        ("Premier.\n   \nSecond.", "Premier.\n\nSecond."),
+        ("2,5 et 3 , 4", "2,5 et 3, 4"),
+    ],
+)
+def test_tidy_spaces(raw: str, tidy: str) -> None:
+    assert tidy_spaces(raw) == tidy
+
+
+def test_real_exports_have_no_runs_of_spaces_left(real_dir: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        decidim = load_corpus(real_dir / DECIDIM, text_column="body", id_column="id")
+    raw = pd.read_csv(real_dir / DECIDIM, sep=";", dtype=str, keep_default_na=False)["body"]
+    assert raw.str.contains("  ").sum() > 50  # the export as delivered
+    assert not decidim[schema.TEXT].str.contains(r"\S {2,}\S|\w ,|^ | $", regex=True).any()
+    assert not decidim[schema.TITLE].str.contains("  ").any()
+
+
+class _NumberedPdf:
+    """An fpdf2 document whose pages carry their number at the bottom, as reports do."""
+
+    @staticmethod
+    def build(paragraphs: list[str], *, gap: float, title: str | None) -> Any:
+        fpdf = pytest.importorskip("fpdf")
+
+        class Numbered(fpdf.FPDF):
+            def footer(self) -> None:
+                self.set_y(-15)
+                self.set_font("Helvetica", size=9)
+                self.cell(0, 10, str(self.page_no()), align="C")
+
+        pdf = Numbered()
+        if title is not None:
+            pdf.set_title(title)
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        for paragraph in paragraphs:
+            pdf.multi_cell(0, 6, paragraph)
+            pdf.ln(gap)
+        return pdf
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("gap", [4, 0], ids=["spaced", "tight"])
+def test_pdf_keeps_its_paragraphs(tmp_path: Path, real_dir: Path, seed: str, gap: float) -> None:
+    paragraphs = seed_paragraphs(real_dir, seed, latin1=True)
+    pdf = _NumberedPdf.build(paragraphs * 2, gap=gap, title=None)  # two pages or more
+    assert pdf.page_no() >= 2
+    pdf.output(str(tmp_path / "article.pdf"))
+    text = load_corpus(tmp_path / "article.pdf").loc[0, schema.TEXT]
+    found = text.split("\n\n")
+    if gap:  # blank space between paragraphs: every paragraph comes back as it was
+        assert found == paragraphs * 2
+    else:  # no space: the short last lines still end most paragraphs
+        assert len(found) >= len(paragraphs)
+        assert set(found) & set(paragraphs)
+    assert len(split_paragraphs(text)) > 1
+    assert not re.search(r"(^|\n)\d+(\n|$)", text)  # page numbers left out
+
+
+def test_pdf_paragraphs_go_on_over_a_page_break(tmp_path: Path, real_dir: Path) -> None:
+    long = " ".join(seed_paragraphs(real_dir, SEEDS[0], latin1=True)[1:])
+    pdf = _NumberedPdf.build([long] * 3, gap=4, title=None)
+    assert pdf.page_no() >= 2
+    pdf.output(str(tmp_path / "long.pdf"))
+    assert load_corpus(tmp_path / "long.pdf").loc[0, schema.TEXT].split("\n\n") == [long] * 3
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        (
+            "Dijon : la commission Sécurité et prévention",
+            "Dijon : la commission Sécurité et prévention",
+        ),
+        ("Microsoft Word - note-dijon.docx", "first"),
+        ("Document1", "first"),
+        (None, "first"),
+    ],
+)
+def test_pdf_title_is_its_metadata_or_its_first_lines(
+    tmp_path: Path, real_dir: Path, metadata: str | None, expected: str
+) -> None:
+    paragraphs = seed_paragraphs(real_dir, SEEDS[0], latin1=True)
+    _NumberedPdf.build(paragraphs, gap=4, title=metadata).output(str(tmp_path / "note.pdf"))
+    title = load_corpus(tmp_path / "note.pdf").loc[0, schema.TITLE]
+    assert title == (paragraphs[0] if expected == "first" else expected)
+
+
+def test_pdf_words_cut_at_a_line_end_are_joined(tmp_path: Path) -> None:
+    lines = [
+        "Les élus veulent renforcer les actions de préven-",
+        "tion de la délinquance, co-",
+        "présidées par la commune et l'État, avec Creusot-",
+        "Montceau ; peut-",
+        "être aussi avec les bailleurs.",
+    ]
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, "\n".join(lines))
+    pdf.output(str(tmp_path / "note.pdf"))
+    assert load_corpus(tmp_path / "note.pdf").loc[0, schema.TEXT] == (
+        "Les élus veulent renforcer les actions de prévention de la délinquance, co-présidées "
+        "par la commune et l'État, avec Creusot-Montceau ; peut-être aussi avec les bailleurs."
+    )
+
+
+def test_one_note_as_md_docx_and_pdf_loads(tmp_path: Path, real_dir: Path) -> None:
+    paragraphs = seed_paragraphs(real_dir, SEEDS[0])
+    write(tmp_path / "note.md", seed_note(real_dir))
+    make_seed_docx(tmp_path / "note.docx", paragraphs)
+    latin1 = seed_paragraphs(real_dir, SEEDS[0], latin1=True)
+    _NumberedPdf.build(latin1, gap=4, title=None).output(str(tmp_path / "note.pdf"))
+    with pytest.warns(CorpusWarning) as caught:
+        documents = load_corpus(tmp_path)
+    assert documents[schema.DOC_ID].tolist() == ["note", "note-pdf"]  # the PDF lost its « œ »
+    assert documents[schema.TEXT].str.strip().str.split("\n\n").tolist() == [paragraphs, latin1]
+    assert warnings_about(caught, "note.docx (même texte que note.md)")
+    (renamed,) = warnings_about(caught, "identifiant plus long")
+    assert "note.pdf → « note-pdf »" in renamed
+
+
+def test_same_file_names_in_two_folders_get_their_folder_in_the_id(tmp_path: Path) -> None:
+    write(tmp_path / "2023-04-28-dijon" / "compte-rendu.md", CONSTAT)
+    write(tmp_path / "2023-09-22-lille" / "compte-rendu.md", FREIN)
+    with pytest.warns(CorpusWarning, match="2023-09-22-lille/compte-rendu.md → « 2023-09-22"):
+        documents = load_corpus(tmp_path)
+    assert documents[schema.DOC_ID].tolist() == ["2023-09-22-lille-compte-rendu", "compte-rendu"]
+    assert documents[schema.CITY].tolist() == ["Lille", "Dijon"]
+
+
+def test_a_report_inside_the_corpus_folder_is_not_read_back(tmp_path: Path, real_dir: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    before = load_quietly(corpus)
+    report = corpus / "reports"
+    write(report / "run.json", '{"corpus": {"path": "corpus"}}\n')
+    write(report / "theme_memory.json", "{}\n")
+    write(report / "fiches" / "01-polices-municipales.md", "# Polices municipales\n\n" + FREIN)
+    write(report / "documents.csv", "doc_id,text\nlille-synthese,x\n")
+    write(corpus / "archives" / "rapport-2023" / "theme_memory.json", "{}\n")
+    write(corpus / "archives" / "rapport-2023" / "fiches" / "a.md", seed_note(real_dir))
+    write(corpus / ".cache" / "parsed.txt", CONSTAT)
+    with pytest.warns(CorpusWarning) as caught:
+        after = load_corpus(corpus)
+    pd.testing.assert_frame_equal(after, before)
+    (message,) = warnings_about(caught, "dossier(s) de résultats")
+    assert "2 dossier(s)" in message and "archives/rapport-2023, reports" in message
+    assert len(caught) == 1  # said once, nothing else to say
+
+
+def test_output_markers_are_the_files_the_workbook_writes() -> None:
+    from analysis import curation, pipeline
+
+    assert set(OUTPUT_MARKERS) == {pipeline.RUN_FILE, curation.MEMORY_FILE}
 
 
 # --- bad input: one case each -------------------------------------------------------------------
@@ -708,36 +992,36 @@ def case_empty_table(root: Path) -> tuple[Path, dict[str, Any]]:
 
 
 BAD_INPUTS = [
-    (case_empty_folder, CorpusError, ["vide", "no document found"]),
-    (case_missing_path, CorpusError, ["Corpus not found", "introuvable"]),
-    (case_empty_file, CorpusWarning, ["vide.md", "empty file"]),
-    (case_front_matter_only, CorpusWarning, ["sans-texte.md", "no text after the front matter"]),
-    (case_binary_file, CorpusWarning, ["image.txt", "binary"]),
-    (case_unreadable_file, CorpusWarning, ["lien-casse.md", "cannot be read"]),
-    (case_corrupt_docx, CorpusWarning, ["abime.docx", "cannot be opened as a Word document"]),
-    (case_scanned_pdf, CorpusWarning, ["scan.pdf", "no text layer", "OCR"]),
-    (case_bad_yaml, CorpusError, ["titre.md, line 3", "not valid YAML", "double quotes"]),
-    (case_unclosed_front_matter, CorpusError, ["ouvert.md, line 1", "never closed"]),
-    (case_front_matter_list, CorpusError, ["liste.md", "'key: value'"]),
-    (case_unknown_extension_file, CorpusError, ["compte-rendu.odt", "unsupported", ".docx"]),
+    (case_empty_folder, CorpusError, ["vide", "aucun document trouvé"]),
+    (case_missing_path, CorpusError, ["Corpus introuvable", "introuvable"]),
+    (case_empty_file, CorpusWarning, ["vide.md", "fichier vide"]),
+    (case_front_matter_only, CorpusWarning, ["sans-texte.md", "aucun texte après l’en-tête"]),
+    (case_binary_file, CorpusWarning, ["image.txt", "binaire"]),
+    (case_unreadable_file, CorpusWarning, ["lien-casse.md", "illisible"]),
+    (case_corrupt_docx, CorpusWarning, ["abime.docx", "ne s’ouvre pas comme un document Word"]),
+    (case_scanned_pdf, CorpusWarning, ["scan.pdf", "pas de couche texte", "OCR"]),
+    (case_bad_yaml, CorpusError, ["titre.md, ligne 3", "pas du YAML valide", "guillemets"]),
+    (case_unclosed_front_matter, CorpusError, ["ouvert.md, ligne 1", "jamais fermé"]),
+    (case_front_matter_list, CorpusError, ["liste.md", "« clé: valeur »"]),
+    (case_unknown_extension_file, CorpusError, ["compte-rendu.odt", "non pris en charge", ".docx"]),
     (
         case_duplicate_ids,
         CorpusError,
-        ["'note-1'", "2023-04-28-dijon/a.md", "2023-09-22-lille/b.md"],
+        ["'note-1'", "2023-04-28-dijon/a.md", "2023-09-22-lille/b.md", "en double"],
     ),
     (case_duplicate_table_ids, CorpusError, ["'P-12'", "ligne 2", "ligne 3"]),
-    (case_misspelt_text_column, CorpusError, ["no text column 'corp'", "Did you mean 'corps'"]),
-    (case_misspelt_meta_column, CorpusError, ["'categories'", "Did you mean 'categorie'"]),
-    (case_all_texts_empty, CorpusError, ["export.csv", "every text in column 'corps' is empty"]),
-    (case_some_texts_empty, CorpusWarning, ["export.csv", "1 row(s)", "ligne 3"]),
-    (case_bad_date_in_front_matter, CorpusError, ["a.md: date", "'printemps 2023'", "YYYY-MM-DD"]),
-    (case_impossible_yaml_date, CorpusError, ["a.md, line 3", "impossible date"]),
-    (case_bad_date_in_table, CorpusError, ["export.csv, ligne 3", "'publication'", "31/02/2023"]),
-    (case_bad_json, CorpusError, ["export.json, line 2", "not valid JSON"]),
-    (case_ragged_csv, CorpusError, ["export.csv", "delimiter ';'", "line 3"]),
-    (case_corrupt_xlsx, CorpusError, ["export.xlsx", "cannot be opened as an Excel workbook"]),
-    (case_empty_table, CorpusError, ["export.csv", "no rows"]),
-    (case_bad_iramuteq_variable, CorpusError, ["corpus.txt, line 1", "'date2023'", "*name_value"]),
+    (case_misspelt_text_column, CorpusError, ["colonne de texte « corp »", "« corps » ?"]),
+    (case_misspelt_meta_column, CorpusError, ["« categories »", "dire « categorie »"]),
+    (case_all_texts_empty, CorpusError, ["export.csv", "colonne « corps » sont vides"]),
+    (case_some_texts_empty, CorpusWarning, ["export.csv", "1 ligne(s)", "ligne 3"]),
+    (case_bad_date_in_front_matter, CorpusError, ["a.md : date", "'printemps 2023'", "AAAA-MM-JJ"]),
+    (case_impossible_yaml_date, CorpusError, ["a.md, ligne 3", "date impossible"]),
+    (case_bad_date_in_table, CorpusError, ["export.csv, ligne 3", "« publication »", "31/02/2023"]),
+    (case_bad_json, CorpusError, ["export.json, ligne 2", "JSON invalide"]),
+    (case_ragged_csv, CorpusError, ["export.csv, ligne 3", "délimiteur ';'"]),
+    (case_corrupt_xlsx, CorpusError, ["export.xlsx", "ne s’ouvre pas comme un classeur Excel"]),
+    (case_empty_table, CorpusError, ["export.csv", "aucune ligne"]),
+    (case_bad_iramuteq_variable, CorpusError, ["corpus.txt, ligne 1", "'date2023'", "*nom_valeur"]),
 ]
 
 
@@ -767,8 +1051,8 @@ def test_bad_input_gets_a_clear_message(
 def test_a_folder_where_nothing_loads_is_an_error(tmp_path: Path) -> None:
     write(tmp_path / "vide.md", "\n")
     with (
-        pytest.warns(CorpusWarning, match="empty file"),
-        pytest.raises(CorpusError, match="none of"),
+        pytest.warns(CorpusWarning, match="fichier vide"),
+        pytest.raises(CorpusError, match="aucun des 1 fichiers"),
     ):
         load_corpus(tmp_path)
 
@@ -801,7 +1085,7 @@ def test_only_the_first_sheet_of_a_workbook_is_read(tmp_path: Path) -> None:
         pd.DataFrame({"note": ["Export du 3 mai"]}).to_excel(
             writer, sheet_name="Infos", index=False
         )
-    with pytest.warns(CorpusWarning, match="only the first sheet 'Contributions'.*Infos"):
+    with pytest.warns(CorpusWarning, match="seule la première feuille « Contributions ».*Infos"):
         documents = load_corpus(
             path, text_column="corps", meta_columns=["city=ville", "date=publication"]
         )
@@ -850,10 +1134,13 @@ def test_load_annotations(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "fragments"),
     [
-        (("bonne pratique", "bonne_pratique"), ["line 4", "'bonne_pratique'", "'bonne pratique'"]),
-        (("0,hors_theme", "zéro,hors_theme"), ["line 3", "'zéro'", "whole number"]),
-        (("2,polices", "1,polices"), ["lines 2 and 4", "labelled twice"]),
-        (("function,", "fonction,"), ["no column 'function'", "Did you mean 'fonction'"]),
+        (
+            ("bonne pratique", "bonne_pratique"),
+            ["ligne 4", "'bonne_pratique'", "« bonne pratique »"],
+        ),
+        (("0,hors_theme", "zéro,hors_theme"), ["ligne 3", "'zéro'", "nombre entier"]),
+        (("2,polices", "1,polices"), ["lignes 2 et 4", "annoté deux fois"]),
+        (("function,", "fonction,"), ["pas de colonne « function »", "dire « fonction »"]),
     ],
 )
 def test_bad_annotations_name_the_line(

@@ -7,12 +7,20 @@ is the same DataFrame: the columns of :data:`analysis.schema.DOCUMENT_COLUMNS`, 
 alphabetical order. Rows are sorted by ``doc_id``, so the table does not depend on the order
 of the files on disk. The user's files are only ever opened for reading.
 
-``text`` is the document body exactly as in the file, except that line endings become ``"\\n"``
-(Word headings become ``## `` lines, HTML in table fields becomes plain text): segmentation
-computes character offsets into it.
+``text`` is the document body as in the file, with the few changes a reader would not notice
+or would want: line endings become ``"\\n"``, runs of spaces and tabs inside a line become one
+space (no space before ``,`` or ``.``, none at the start or end of a line: see
+:func:`tidy_spaces`), Word headings become ``## `` lines, HTML in table fields becomes plain text
+and PDF lines are joined back into paragraphs.
+Segmentation computes character offsets into this text, so what users read in quotes is tidy.
+
+The same text loaded twice (a note as ``.md`` and ``.docx``, a row repeated in an export) is
+counted once, with a warning naming the copies left out. Output folders of the workbook (holding
+``run.json`` or ``theme_memory.json``) inside a corpus folder are never read as corpus.
 
 Bad input raises :class:`CorpusError` or warns with :class:`CorpusWarning` (and skips what it
-cannot read); ``corpus/README.md`` lists which is which.
+cannot read), with a message in French naming the file, line or column and what to do;
+``corpus/README.md`` lists which is which.
 
 Example
 -------
@@ -28,6 +36,7 @@ import csv
 import datetime as dt
 import html
 import io
+import itertools
 import json
 import os
 import re
@@ -77,21 +86,27 @@ _KEY_ALIASES = {  # French spellings accepted in front matter and IRaMuTeQ varia
 _RESERVED_KEYS = (schema.TEXT, schema.FILE)
 _STRING_COLUMNS = tuple(c for c in schema.DOCUMENT_COLUMNS if c not in (schema.DATE, schema.TEXT))
 _FORMAT_HINTS = {
-    ".doc": "save it as .docx",
-    ".odt": "save it as .docx",
-    ".rtf": "save it as .docx",
-    ".html": "save it as .md or .txt",
-    ".htm": "save it as .md or .txt",
-    ".xls": "save it as .xlsx and pass the table itself as CORPUS",
+    ".doc": "enregistrez-le en .docx",
+    ".odt": "enregistrez-le en .docx",
+    ".rtf": "enregistrez-le en .docx",
+    ".html": "enregistrez-le en .md ou .txt",
+    ".htm": "enregistrez-le en .md ou .txt",
+    ".xls": "enregistrez-le en .xlsx et donnez ce tableau seul comme CORPUS",
 }
+# Files that the workbook writes in its output folder (pipeline.RUN_FILE and
+# curation.MEMORY_FILE; tests check they agree): a folder holding one is a report, not corpus.
+OUTPUT_MARKERS = ("run.json", "theme_memory.json")
+# When the same text comes in several formats, the copy kept is the one that can carry the
+# most metadata (front matter), then the richest layout.
+_FORMAT_PREFERENCE = (".md", ".markdown", ".txt", ".docx", ".pdf")
 
 
 class CorpusError(ValueError):
-    """The corpus cannot be loaded as it is; the message names the file and what to do."""
+    """The corpus cannot be loaded as it is; the message (French) names the file and what to do."""
 
 
 class CorpusWarning(UserWarning):
-    """Part of the corpus was skipped or guessed; the message names the file and why."""
+    """Part of the corpus was skipped, merged or guessed; the message (French) says which."""
 
 
 class _Skipped(Exception):
@@ -112,6 +127,7 @@ def load_corpus(
     id_column: str | None = None,
     meta_columns: Sequence[str] = (),
     encoding: str = "auto",
+    drop_duplicates: bool = True,
 ) -> pd.DataFrame:
     """Load a corpus (folder, table or IRaMuTeQ file) as the documents table.
 
@@ -133,6 +149,10 @@ def load_corpus(
     encoding
         ``"auto"`` reads UTF-8 (with or without BOM) and falls back to cp1252, then latin-1,
         with a warning naming the file; any other value is a Python codec name, used strictly.
+    drop_duplicates
+        Documents with the same text (white space aside, case kept) are counted once: the first
+        by ``doc_id`` is kept (the ``.md`` before the ``.docx`` and the ``.pdf`` of a note with
+        the same name). A warning names every copy, dropped or (``False``) kept.
 
     Returns
     -------
@@ -146,6 +166,10 @@ def load_corpus(
     CorpusError
         When the path is missing, holds nothing loadable, or a file is malformed (front matter,
         date, duplicate ids, missing column...): the message names the file and what to do.
+
+    Examples
+    --------
+    >>> documents = load_corpus("export.csv", text_column="body", id_column="id")  # doctest: +SKIP
     """
     path = Path(path)
     _check_encoding(encoding)
@@ -162,12 +186,18 @@ def load_corpus(
             encoding=encoding,
         )
     else:
-        raise CorpusError(f"Corpus not found: {path}. Give a folder of documents or a table file.")
+        raise CorpusError(
+            f"Corpus introuvable : {path}. Donnez un dossier de documents ou un fichier tableau "
+            "(.csv, .xlsx, .json)."
+        )
     if path.is_dir() and (text_column or id_column or meta_columns):
         _warn(
-            f"{path}: text_column, id_column and meta_columns apply to tables only; they are "
-            "ignored for a folder of documents."
+            f"{path} : --text-column, --id-column et --meta-columns ne valent que pour un "
+            "tableau ; ils sont ignorés pour un dossier de documents."
         )
+    records = [_tidy_record(record) for record in records]
+    records = _handle_duplicate_texts(records, drop=drop_duplicates)
+    _rename_clashing_file_ids(records)
     _check_duplicates(records)
     _warn_missing_city_or_date(records)
     return _documents_frame(records)
@@ -221,15 +251,16 @@ def _load_file(
             encoding=encoding,
         )
     if suffix not in DOCUMENT_EXTENSIONS:
-        hint = _FORMAT_HINTS.get(suffix, "convert it to one of them")
+        hint = _FORMAT_HINTS.get(suffix, "convertissez-le dans l’un de ces formats")
         raise CorpusError(
-            f"{path.name}: unsupported file type '{suffix or '(none)'}'. Supported: a folder, "
-            f"{', '.join(DOCUMENT_EXTENSIONS + TABLE_EXTENSIONS)}; {hint}."
+            f"{path.name} : type de fichier « {suffix or '(aucun)'} » non pris en charge. "
+            f"Formats acceptés : un dossier, {', '.join(DOCUMENT_EXTENSIONS + TABLE_EXTENSIONS)} "
+            f"; {hint}."
         )
     try:
         return _read_document(path, path.name, encoding=encoding)
     except _Skipped as skipped:
-        raise CorpusError(f"{skipped} Nothing else to load.") from None
+        raise CorpusError(f"{skipped} Il ne reste rien à charger.") from None
 
 
 # --- folders ------------------------------------------------------------------------------------
@@ -237,14 +268,22 @@ def _load_file(
 
 def _load_folder(root: Path, *, encoding: str) -> list[dict[str, Any]]:
     """Load every document file under ``root``; warn about and skip what cannot be read."""
-    documents, unknown = _list_folder(root)
+    documents, unknown, outputs = _list_folder(root)
+    if outputs:
+        _warn(
+            f"{root} : {len(outputs)} dossier(s) de résultats du classeur laissé(s) de côté "
+            f"({_shorten(outputs)}) : ils contiennent {' ou '.join(OUTPUT_MARKERS)}, écrits par "
+            "« analysis report », et ne sont pas des documents du corpus. Écrivez les résultats "
+            "hors du dossier du corpus (--out) pour faire taire cet avertissement."
+        )
     if unknown:
         _warn_unknown_files(unknown)
     if not documents:
         raise CorpusError(
-            f"{root}: no document found (looked for {', '.join(DOCUMENT_EXTENSIONS)} files, "
-            "README.md and names starting with '.' or '_' left aside). Put the documents in this "
-            "folder, or give a table file (.csv, .xlsx, .json) as the corpus."
+            f"{root} : aucun document trouvé (fichiers {', '.join(DOCUMENT_EXTENSIONS)} ; "
+            "README.md, noms commençant par « . » ou « _ » et dossiers de résultats mis à part). "
+            "Mettez les documents dans ce dossier, ou donnez un fichier tableau (.csv, .xlsx, "
+            ".json) comme corpus."
         )
     records: list[dict[str, Any]] = []
     skipped: list[str] = []
@@ -256,19 +295,32 @@ def _load_folder(root: Path, *, encoding: str) -> list[dict[str, Any]]:
             skipped.append(relative)
     if not records:
         raise CorpusError(
-            f"{root}: none of the {len(documents)} document files could be loaded "
-            f"({', '.join(skipped)}); see the warnings above."
+            f"{root} : aucun des {len(documents)} fichiers de documents n’a pu être chargé "
+            f"({', '.join(skipped)}) ; voyez les avertissements ci-dessus."
         )
     return records
 
 
-def _list_folder(root: Path) -> tuple[list[str], list[str]]:
-    """Return the document files and the unknown files under ``root``, as sorted POSIX paths."""
+def _list_folder(root: Path) -> tuple[list[str], list[str], list[str]]:
+    """Return the document files, the unknown files and the output folders under ``root``.
+
+    All three are sorted POSIX paths relative to ``root``. Hidden or private folders
+    (``.git``, ``.cache``, ``_drafts``) are left aside silently, output folders of the
+    workbook (:data:`OUTPUT_MARKERS`) with their subfolders are listed apart.
+    """
     documents: list[str] = []
     unknown: list[str] = []
+    outputs: list[str] = []
     for folder, subfolders, files in os.walk(root):
-        # hidden or private folders (.git, _drafts) are not part of the corpus
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "_")))
+        kept = []
+        for name in sorted(subfolders):
+            if name.startswith((".", "_")):
+                continue
+            if any((Path(folder) / name / marker).is_file() for marker in OUTPUT_MARKERS):
+                outputs.append((Path(folder) / name).relative_to(root).as_posix())
+                continue
+            kept.append(name)
+        subfolders[:] = kept  # os.walk descends only into these
         for name in sorted(files):
             if name.startswith((".", "_")) or _is_ignored(name):
                 continue
@@ -277,12 +329,16 @@ def _list_folder(root: Path) -> tuple[list[str], list[str]]:
                 documents.append(relative)
             else:
                 unknown.append(relative)
-    return sorted(documents), sorted(unknown)
+    return sorted(documents), sorted(unknown), sorted(outputs)
 
 
 def _is_ignored(name: str) -> bool:
     lowered = name.lower()
-    return lowered == ANNOTATIONS_FILE or lowered in ("readme.md", "readme.txt", "readme")
+    return lowered in (ANNOTATIONS_FILE, *OUTPUT_MARKERS) or lowered in (
+        "readme.md",
+        "readme.txt",
+        "readme",
+    )
 
 
 def _warn_unknown_files(unknown: list[str]) -> None:
@@ -290,13 +346,13 @@ def _warn_unknown_files(unknown: list[str]) -> None:
     for relative in unknown:
         suffix = Path(relative).suffix.lower()
         if suffix in TABLE_EXTENSIONS:
-            hint = "a table: give it as CORPUS on its own"
+            hint = "un tableau : donnez-le seul comme CORPUS"
         else:
-            hint = _FORMAT_HINTS.get(suffix, "unknown type")
+            hint = _FORMAT_HINTS.get(suffix, "type inconnu")
         described.append(f"{relative} ({hint})")
     _warn(
-        f"{len(unknown)} file(s) skipped, not a supported document type "
-        f"({', '.join(DOCUMENT_EXTENSIONS)}): {'; '.join(described)}."
+        f"{len(unknown)} fichier(s) laissé(s) de côté, d’un type de document non pris en charge "
+        f"({', '.join(DOCUMENT_EXTENSIONS)}) : {' ; '.join(described)}."
     )
 
 
@@ -306,13 +362,15 @@ def _read_document(path: Path, relative: str, *, encoding: str) -> list[dict[str
     if suffix == ".docx":
         return [_document_record({}, *_read_docx(path, relative), relative)]
     if suffix == ".pdf":
-        return [_document_record({}, _read_pdf(path, relative), None, relative)]
+        return [_document_record({}, *_read_pdf(path, relative), relative)]
     text = _decode(_read_bytes(path, relative), relative, encoding=encoding)
     if suffix == ".txt" and _is_iramuteq(text):
         return _iramuteq_records(text, relative)
     meta, body = _split_front_matter(text, relative)
     if not body.strip():
-        raise _Skipped(f"{relative}: no text after the front matter; file skipped. Add the text.")
+        raise _Skipped(
+            f"{relative} : aucun texte après l’en-tête ; fichier laissé de côté. Ajoutez le texte."
+        )
     return [_document_record(meta, body, None, relative)]
 
 
@@ -321,11 +379,13 @@ def _read_bytes(path: Path, relative: str) -> bytes:
         data = path.read_bytes()
     except OSError as error:
         raise _Skipped(
-            f"{relative}: cannot be read ({error.strerror}); file skipped. Check that it is not "
-            "open in another program and that you may read it."
+            f"{relative} : illisible ({error.strerror}) ; fichier laissé de côté. Vérifiez qu’il "
+            "n’est pas ouvert dans un autre programme et que vous avez le droit de le lire."
         ) from error
     if not data.strip():
-        raise _Skipped(f"{relative}: empty file; skipped. Remove it or write its text.")
+        raise _Skipped(
+            f"{relative} : fichier vide ; laissé de côté. Supprimez-le ou écrivez son texte."
+        )
     return data
 
 
@@ -341,8 +401,8 @@ def _check_encoding(encoding: str) -> None:
         codecs.lookup(encoding)
     except LookupError:
         raise CorpusError(
-            f"Unknown encoding {encoding!r}: use 'auto' or a Python codec name such as "
-            "'utf-8', 'cp1252' or 'latin-1'."
+            f"Encodage inconnu {encoding!r} : utilisez « auto » ou un nom d’encodage Python comme "
+            "« utf-8 », « cp1252 » ou « latin-1 »."
         ) from None
 
 
@@ -356,8 +416,8 @@ def _decode(data: bytes, name: str, *, encoding: str = "auto") -> str:
         text = data.decode("utf-16")
     elif b"\x00" in data[:8192]:
         raise _Skipped(
-            f"{name}: binary content, not text (a renamed file?); skipped. Save it as plain "
-            "text (.txt/.md, UTF-8) or as .docx."
+            f"{name} : contenu binaire, pas du texte (un fichier renommé ?) ; laissé de côté. "
+            "Enregistrez-le en texte brut (.txt/.md, UTF-8) ou en .docx."
         )
     elif encoding != "auto":
         text = _decode_strictly(data, name, encoding)
@@ -366,8 +426,9 @@ def _decode(data: bytes, name: str, *, encoding: str = "auto") -> str:
     if _MOJIBAKE.search(text):
         sample = _MOJIBAKE.search(text).group(0)  # type: ignore[union-attr]
         _warn(
-            f"{name}: the text holds sequences such as {sample!r} typical of accents encoded "
-            "twice (UTF-8 read as Windows-1252); re-save the file from its original program."
+            f"{name} : le texte contient des suites comme {sample!r}, signe d’accents encodés "
+            "deux fois (UTF-8 lu comme Windows-1252) ; réenregistrez le fichier depuis le "
+            "programme qui l’a créé."
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -379,8 +440,8 @@ def _decode_strictly(data: bytes, name: str, encoding: str) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CorpusError(
-            f"{name}, line {line}: not valid {encoding} (byte {data[error.start]:#04x}). "
-            "Check the file's encoding, or use encoding 'auto'."
+            f"{name}, ligne {line} : pas du {encoding} valide (octet {data[error.start]:#04x}). "
+            "Vérifiez l’encodage du fichier, ou utilisez l’encodage « auto »."
         ) from error
 
 
@@ -394,8 +455,8 @@ def _decode_auto(data: bytes, name: str) -> str:
     except UnicodeDecodeError:
         text, used = data.decode("latin-1"), "Latin-1 (ISO-8859-1)"
     _warn(
-        f"{name}: not UTF-8; read as {used}. Check a few accented words; re-save the file as "
-        "UTF-8 to silence this warning."
+        f"{name} : pas en UTF-8 ; lu comme {used}. Vérifiez quelques mots accentués ; "
+        "réenregistrez le fichier en UTF-8 pour faire taire cet avertissement."
     )
     return text
 
@@ -417,29 +478,31 @@ def _split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     )
     if closing is None:
         raise CorpusError(
-            f"{name}, line 1: the front matter opened by '---' is never closed. Add a line "
-            "'---' after its last key (or remove line 1 if the file has no front matter)."
+            f"{name}, ligne 1 : l’en-tête ouvert par « --- » n’est jamais fermé. Ajoutez une "
+            "ligne « --- » après sa dernière clé (ou supprimez la ligne 1 si le fichier n’a pas "
+            "d’en-tête)."
         )
     source = "\n".join(lines[1:closing])
     try:
         meta = yaml.safe_load(source) if source.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        where = f", line {mark.line + 2}" if mark is not None else ""
+        where = f", ligne {mark.line + 2}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).split("\n")[0]
         raise CorpusError(
-            f"{name}{where}: the front matter is not valid YAML ({problem}). Write one "
-            "'key: value' per line and put values holding ':' or quotes between double quotes, "
-            'e.g. title: "Dijon : restitution".'
+            f"{name}{where} : l’en-tête n’est pas du YAML valide ({problem}). Écrivez une ligne "
+            "« clé: valeur » par champ et mettez entre guillemets doubles les valeurs qui "
+            'contiennent « : » ou des guillemets, par exemple title: "Dijon : restitution".'
         ) from error
     except ValueError as error:  # YAML reads 2023-02-30 as a date, and fails
         raise CorpusError(
-            f"{name}{_impossible_date_line(lines[1:closing])}: impossible date in the front "
-            f"matter ({error}). Check it and write it as YYYY-MM-DD."
+            f"{name}{_impossible_date_line(lines[1:closing])} : date impossible dans l’en-tête "
+            f"({error}). Vérifiez-la et écrivez-la AAAA-MM-JJ."
         ) from error
     if not isinstance(meta, dict):
         raise CorpusError(
-            f"{name}: the front matter must be 'key: value' lines (got a {type(meta).__name__})."
+            f"{name} : l’en-tête doit être fait de lignes « clé: valeur » (trouvé : "
+            f"{type(meta).__name__})."
         )
     return meta, "\n".join(lines[closing + 1 :])
 
@@ -450,7 +513,7 @@ def _impossible_date_line(lines: list[str]) -> str:
             try:
                 dt.date.fromisoformat(found)
             except ValueError:
-                return f", line {number}"
+                return f", ligne {number}"
     return ""
 
 
@@ -466,6 +529,7 @@ def _document_record(
     record[schema.TEXT] = text
     record[schema.FILE] = relative
     record["_origin"] = relative
+    record["_id_from_name"] = not record[schema.DOC_ID]
     record[schema.DOC_ID] = record[schema.DOC_ID] or stem
     record[schema.SOURCE] = record[schema.SOURCE] or relative
     record[schema.TITLE] = record[schema.TITLE] or title or _first_title(text) or stem
@@ -483,17 +547,20 @@ def _document_record(
 def _set_field(record: dict[str, Any], key: str, value: Any, where: str) -> None:
     if key in _RESERVED_KEYS:
         raise CorpusError(
-            f"{where}: metadata key '{key}' is reserved (the loader fills it); rename it."
+            f"{where} : la clé « {key} » est réservée (le chargement la remplit) ; renommez-la."
         )
     column = _KEY_ALIASES.get(key, key)
     if column == schema.DATE:
-        record[column] = _parse_date(value, f"{where}: date")
+        record[column] = _parse_date(value, f"{where} : date")
     elif column in _STRING_COLUMNS:
         record[column] = "" if value is None else str(value).strip()
     else:
         guess = schema.closest_name(key, _DOCUMENTED_KEYS)
         if guess and key != schema.ATELIER:
-            _warn(f"{where}: unknown key '{key}' kept as extra metadata; did you mean '{guess}'?")
+            _warn(
+                f"{where} : clé inconnue « {key} », gardée comme métadonnée ; vouliez-vous "
+                f"dire « {guess} » ?"
+            )
         record[column] = value
 
 
@@ -590,8 +657,8 @@ def _parse_date(value: Any, where: str) -> pd.Timestamp:
     except (KeyError, ValueError):
         pass
     raise CorpusError(
-        f"{where}: cannot read the date {text!r}. Write it as YYYY-MM-DD (e.g. 2023-04-28), "
-        "DD/MM/YYYY or '28 avril 2023'."
+        f"{where} : date illisible {text!r}. Écrivez-la AAAA-MM-JJ (par exemple 2023-04-28), "
+        "JJ/MM/AAAA ou « 28 avril 2023 »."
     )
 
 
@@ -615,8 +682,8 @@ def _read_docx(path: Path, relative: str) -> tuple[str, str | None]:
         document = docx.Document(str(path))
     except Exception as error:  # a damaged file fails in many ways (zip, XML, package)
         raise _Skipped(
-            f"{relative}: cannot be opened as a Word document ({error}); skipped. Open it in "
-            "Word or LibreOffice and save it again as .docx."
+            f"{relative} : ne s’ouvre pas comme un document Word ({error}) ; laissé de côté. "
+            "Ouvrez-le dans Word ou LibreOffice et enregistrez-le de nouveau en .docx."
         ) from error
     blocks: list[str] = []
     for element in document.element.body.iterchildren():
@@ -626,7 +693,7 @@ def _read_docx(path: Path, relative: str) -> tuple[str, str | None]:
             blocks.extend(_docx_table_rows(Table(element, document)))
     text = "\n\n".join(block for block in blocks if block.strip())
     if not text.strip():
-        raise _Skipped(f"{relative}: the Word document holds no text; skipped.")
+        raise _Skipped(f"{relative} : le document Word ne contient aucun texte ; laissé de côté.")
     title = (document.core_properties.title or "").strip() or None
     return text, title
 
@@ -670,31 +737,178 @@ def _docx_table_rows(table: Any) -> list[str]:
     return rows
 
 
-def _read_pdf(path: Path, relative: str) -> str:
-    """Return the text layer of a PDF, pages separated by a blank line."""
+def _read_pdf(path: Path, relative: str) -> tuple[str, str | None]:
+    """Return the text layer of a PDF, rebuilt into paragraphs, and its title.
+
+    Paragraphs are separated by a blank line, as in the other formats (segmentation counts
+    them); the title is the PDF's ``/Title`` when it says something, else its first lines.
+    """
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise _Skipped(
-                f"{relative}: the PDF is password-protected; skipped. Remove the password."
+                f"{relative} : le PDF est protégé par un mot de passe ; laissé de côté. Retirez "
+                "le mot de passe."
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_pdf_page_lines(page) for page in reader.pages]
+        metadata_title = _pdf_metadata_title(reader.metadata)
     except _Skipped:
         raise
     except Exception as error:  # pypdf raises many kinds of errors on damaged files
         raise _Skipped(
-            f"{relative}: cannot be read as a PDF ({error}); skipped. Export it again as PDF "
-            "or save it as .docx or .txt."
+            f"{relative} : illisible comme PDF ({error}) ; laissé de côté. Exportez-le de "
+            "nouveau en PDF, ou enregistrez-le en .docx ou .txt."
         ) from error
-    text = "\n\n".join(page.strip("\n") for page in pages if page.strip())
-    if not text.strip():
+    paragraphs = _pdf_paragraphs(pages)
+    if not paragraphs:
         raise _Skipped(
-            f"{relative}: the PDF has no text layer (a scan?); skipped. It needs OCR first "
-            "(e.g. `ocrmypdf in.pdf out.pdf`), then load the new file."
+            f"{relative} : le PDF n’a pas de couche texte (un scan ?) ; laissé de côté. Il faut "
+            "d’abord le passer à l’OCR (par exemple `ocrmypdf entree.pdf sortie.pdf`), puis "
+            "charger le nouveau fichier."
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n\n".join(paragraphs), metadata_title or _pdf_first_lines_title(paragraphs)
+
+
+_PdfLine = tuple[str, float | None]  # a line of text and its height on the page, if known
+_PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:/|sur|of)\s*\d{1,4})?", re.IGNORECASE)
+_BULLET_START = re.compile(r"(?:[-•–—*▪◦●]|\d{1,2}[.)])\s")
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", "»", '"')
+_MEANINGLESS_TITLE = re.compile(
+    r"(?:untitled|sans titre|titre|title|document\s*\d*|diapositive\s*\d*|slide\s*\d*|"
+    r"présentation powerpoint|powerpoint presentation|microsoft (?:word|powerpoint) - .*|"
+    r".*\.(?:docx?|odt|rtf|pdf|txt|pptx?|xlsx?|indd|qxd))",
+    re.IGNORECASE,
+)
+
+
+def _pdf_page_lines(page: Any) -> list[_PdfLine]:
+    """The lines of a page as pypdf extracts them, each with its height when pypdf gives it."""
+    lines: list[list[Any]] = [["", None]]
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        for number, part in enumerate(text.split("\n")):
+            if number:
+                lines.append(["", None])
+            lines[-1][0] += part
+            if part.strip() and lines[-1][1] is None and any(tm) and number == 0:
+                lines[-1][1] = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]  # y on the page
+
+    page.extract_text(visitor_text=visit)
+    return [(text.replace("\r", " ").strip(), y) for text, y in lines]
+
+
+def _pdf_metadata_title(metadata: Any) -> str | None:
+    """The ``/Title`` of a PDF unless it is empty or says nothing ("Document1", "note.docx")."""
+    title = re.sub(r"\s+", " ", str((metadata or {}).get("/Title") or "")).strip()
+    if len(title) < 3 or not re.search(r"[^\W\d_]", title) or _MEANINGLESS_TITLE.fullmatch(title):
+        return None
+    return title
+
+
+def _pdf_first_lines_title(paragraphs: list[str]) -> str:
+    """The first paragraph when it is title-sized, else the start of the first line."""
+    first = paragraphs[0]
+    if len(first) <= 160:
+        return first
+    cut = first[:120].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _pdf_paragraphs(pages: list[list[_PdfLine]]) -> list[str]:
+    """Join the lines of every page into paragraphs.
+
+    A new paragraph starts after a blank line, after a vertical gap larger than the page's line
+    spacing, before a bullet, and after a short line ending a sentence when a capital follows.
+    Page numbers alone on a line are dropped; a sentence running over a page break goes on.
+    """
+    runs: list[list[str]] = []
+    previous: _PdfLine | None = None
+    for page in pages:
+        lines = [line for line in page if not _PAGE_NUMBER.fullmatch(line[0])]
+        while lines and not lines[-1][0]:
+            lines.pop()
+        lines = list(itertools.dropwhile(lambda line: not line[0], lines))
+        spacing = _line_spacing(lines)
+        width = max((len(text) for text, _ in lines), default=0)
+        for number, (text, y) in enumerate(lines):
+            if previous is None or not text:
+                new = bool(text)
+            elif number == 0:
+                new = not _continues_over_page(previous[0], text)
+            else:
+                new = _starts_paragraph(previous, (text, y), spacing, width)
+            if new:
+                runs.append([text])
+            elif text:
+                runs[-1].append(text)
+            previous = (text, y) if text else None
+    words = set(_HYPHENATED_WORD.findall(" ".join(line for run in runs for line in run)))
+    return [_join_pdf_lines(run, words) for run in runs]
+
+
+def _line_spacing(lines: list[_PdfLine]) -> float | None:
+    """The usual distance between two lines of a page (lower quartile of the gaps)."""
+    heights = [y for text, y in lines if text and y is not None]
+    gaps = sorted(a - b for a, b in itertools.pairwise(heights) if a - b > 0.5)
+    return gaps[len(gaps) // 4] if len(gaps) >= 2 else None
+
+
+def _starts_paragraph(
+    previous: _PdfLine, line: _PdfLine, spacing: float | None, width: int
+) -> bool:
+    (before, y_before), (text, y) = previous, line
+    if _BULLET_START.match(text):
+        return True
+    capital_next = text[:1].isupper() or text[:1].isdigit() or text[:1] in "«\"'("
+    ends_sentence = before.endswith(_SENTENCE_ENDS)
+    if spacing is not None and y is not None and y_before is not None:
+        gap = y_before - y
+        if gap > 1.4 * spacing or gap < -spacing:  # a blank space, or a new column
+            return True
+    # inside a paragraph only its last line is short: a short line followed by a capital ends
+    # one (a heading, a date line); a sentence end makes a longer last line as telling
+    if len(before) < 0.6 * width:
+        return capital_next
+    return len(before) < 0.75 * width and ends_sentence and capital_next
+
+
+def _continues_over_page(before: str, text: str) -> bool:
+    return not before.endswith(_SENTENCE_ENDS) and text[:1].islower()
+
+
+_HYPHENATED_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_LINE_END_HYPHEN = re.compile(r"(?P<head>[^\W\d_]+)-$")
+# pieces that make real compounds ("co-présidée", "peut-être", "dit-elle"): hyphen kept
+_COMPOUND_FIRST = frozenset(
+    "co ex vice anti non sous après avant arrière demi mi semi quasi auto néo post pro "
+    "grand grande peut celle celui ceux celles".split()
+)
+_COMPOUND_SECOND = frozenset(
+    "il ils elle elles on je tu nous vous t ci là même mêmes être dire uns unes".split()
+)
+
+
+def _join_pdf_lines(lines: list[str], words: set[str]) -> str:
+    """Join the lines of a paragraph; undo the hyphenation of words cut at a line end."""
+    text = lines[0]
+    for line in lines[1:]:
+        cut = _LINE_END_HYPHEN.search(text)
+        following = _HYPHENATED_WORD.match(line)
+        if cut is not None and line[:1].isupper():
+            text += line  # "Creusot-" + "Montceau": a compound cut at its hyphen
+            continue
+        if cut is None or following is None or not line[:1].islower():
+            text += " " + line
+            continue
+        head, tail = cut.group("head"), following.group(0).split("-")[0]
+        compound = f"{head}-{tail}" in words and f"{head}{tail}" not in words
+        if compound or head.lower() in _COMPOUND_FIRST or tail.lower() in _COMPOUND_SECOND:
+            text += line  # "peut-" + "être", "co-" + "présidée": the hyphen stays
+        else:
+            text = text[:-1] + line  # "préven-" + "tion" -> "prévention"
+    return text
 
 
 # --- IRaMuTeQ -----------------------------------------------------------------------------------
@@ -715,9 +929,9 @@ def _iramuteq_records(text: str, relative: str) -> list[dict[str, Any]]:
     records = []
     stem = Path(relative).stem
     for number, (line, variables, body) in enumerate(_parse_iramuteq(text, relative), start=1):
-        where = f"{relative}, line {line}"
+        where = f"{relative}, ligne {line}"
         if not body.strip():
-            _warn(f"{where}: IRaMuTeQ text with no words; skipped.")
+            _warn(f"{where} : texte IRaMuTeQ sans aucun mot ; laissé de côté.")
             continue
         meta = {_KEY_ALIASES.get(name, name): value for name, value in variables.items()}
         meta.setdefault(schema.DOC_ID, f"{stem}-{number:04d}")
@@ -733,12 +947,13 @@ def _parse_iramuteq(text: str, name: str) -> list[tuple[int, dict[str, str], str
     texts: list[tuple[int, dict[str, str], list[str]]] = []
     for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if _IRAMUTEQ_HEADER.fullmatch(line):
-            texts.append((number, _iramuteq_variables(line, f"{name}, line {number}"), []))
+            texts.append((number, _iramuteq_variables(line, f"{name}, ligne {number}"), []))
         elif not texts:
             if line.strip():
                 raise CorpusError(
-                    f"{name}, line {number}: text before the first '****' line. An IRaMuTeQ "
-                    "corpus starts each text with a line like '**** *ville_dijon *date_2023'."
+                    f"{name}, ligne {number} : du texte avant la première ligne « **** ». Un "
+                    "corpus IRaMuTeQ commence chaque texte par une ligne comme "
+                    "« **** *ville_dijon *date_2023 »."
                 )
         elif thematic := _IRAMUTEQ_THEMATIC.fullmatch(line):
             lines = texts[-1][2]
@@ -756,11 +971,14 @@ def _iramuteq_variables(line: str, where: str) -> dict[str, str]:
         match = _IRAMUTEQ_VARIABLE.fullmatch(token)
         if match is None:
             raise CorpusError(
-                f"{where}: {token!r} is not a starred variable; write '*name_value' (no space "
-                "in the value, no '_' in the name)."
+                f"{where} : {token!r} n’est pas une variable étoilée ; écrivez « *nom_valeur » "
+                "(pas d’espace dans la valeur, pas de « _ » dans le nom)."
             )
         if match.group("name") in variables:
-            raise CorpusError(f"{where}: variable '*{match.group('name')}' is given twice.")
+            raise CorpusError(
+                f"{where} : la variable « *{match.group('name')} » est donnée deux fois ; "
+                "gardez-en une."
+            )
         variables[match.group("name")] = match.group("value")
     return variables
 
@@ -802,8 +1020,9 @@ def to_iramuteq(
     for column, name in mapping.items():
         if not re.fullmatch(r"[^\s_*]+", name):
             raise CorpusError(
-                f"IRaMuTeQ variable name {name!r} (column '{column}') must not contain '_', "
-                "spaces or '*'; give another name, e.g. variables={'doc_type': 'type'}."
+                f"Le nom de variable IRaMuTeQ {name!r} (colonne « {column} ») ne doit contenir "
+                "ni « _ », ni espace, ni « * » ; donnez-en un autre, par exemple "
+                "variables={'doc_type': 'type'}."
             )
     schema.require_columns(documents, schema.TEXT, *mapping, table="documents")
     if schema.DOC_ID in documents.columns:
@@ -865,7 +1084,9 @@ def _load_table(
     except _Skipped as skipped:
         raise CorpusError(str(skipped)) from None
     if frame.empty:
-        raise CorpusError(f"{name}: the table has no rows. Check that it is the right export.")
+        raise CorpusError(
+            f"{name} : le tableau n’a aucune ligne. Vérifiez que c’est le bon export."
+        )
     columns = _TableColumns.resolve(frame, name, text_column, id_column, meta_columns)
     records, empty_rows = [], []
     for position, row in enumerate(frame.to_dict("records")):
@@ -877,20 +1098,21 @@ def _load_table(
         records.append(_table_record(row, text, columns, name, label, position, len(frame)))
     if not records:
         raise CorpusError(
-            f"{name}: every text in column '{columns.text}' is empty. Choose the column holding "
-            f"the texts with --text-column (columns: {', '.join(map(str, frame.columns))})."
+            f"{name} : tous les textes de la colonne « {columns.text} » sont vides. Choisissez "
+            f"la colonne des textes avec --text-column (colonnes : "
+            f"{', '.join(map(str, frame.columns))})."
         )
     if empty_rows:
         _warn(
-            f"{name}: {len(empty_rows)} row(s) with an empty '{columns.text}' skipped "
-            f"({_shorten(empty_rows)})."
+            f"{name} : {len(empty_rows)} ligne(s) à la colonne « {columns.text} » vide laissée(s) "
+            f"de côté ({_shorten(empty_rows)})."
         )
     return records
 
 
-def _shorten(items: Sequence[str], limit: int = 15) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+def _shorten(items: Sequence[str], limit: int = 15, *, sep: str = ", ") -> str:
+    shown = sep.join(items[:limit])
+    return shown + (f" et {len(items) - limit} autre(s)" if len(items) > limit else "")
 
 
 class _TableColumns:
@@ -918,13 +1140,15 @@ class _TableColumns:
                 targets[standard] = column
         for entry in meta_columns:
             target, _, column = entry.partition("=") if "=" in entry else (entry, "", entry)
-            targets[target.strip()] = _require_column(frame, column.strip(), name, "meta column")
+            targets[target.strip()] = _require_column(
+                frame, column.strip(), name, "colonne de métadonnée"
+            )
         if id_column is not None:
-            id_column = _require_column(frame, id_column, name, "id column")
+            id_column = _require_column(frame, id_column, name, "colonne d’identifiant")
         if text_column is None:
             text_column = _guess_text_column(frame, name, exclude={id_column, *targets.values()})
         else:
-            text_column = _require_column(frame, text_column, name, "text column")
+            text_column = _require_column(frame, text_column, name, "colonne de texte")
         for reserved in (schema.TEXT, schema.DOC_ID, schema.FILE):
             targets.pop(reserved, None)
         return cls(text_column, id_column, targets)
@@ -935,10 +1159,10 @@ def _require_column(frame: pd.DataFrame, column: str, name: str, role: str) -> s
     if column in available:
         return column
     guess = schema.closest_name(column, available)
-    hint = f" Did you mean '{guess}'?" if guess else ""
+    hint = f" Vouliez-vous dire « {guess} » ?" if guess else ""
     raise CorpusError(
-        f"{name}: no {role} '{column}'.{hint} The table's columns are: "
-        f"{', '.join(available)}. Give the exact name (--text-column, --id-column, "
+        f"{name} : pas de {role} « {column} ».{hint} Les colonnes du tableau sont : "
+        f"{', '.join(available)}. Donnez le nom exact (--text-column, --id-column, "
         "--meta-columns)."
     )
 
@@ -949,12 +1173,14 @@ def _guess_text_column(frame: pd.DataFrame, name: str, *, exclude: set[Any]) -> 
         if column.strip().lower() == schema.TEXT:
             return column
     if not candidates:
-        raise CorpusError(f"{name}: no column left to hold the texts; give --text-column.")
+        raise CorpusError(
+            f"{name} : il ne reste aucune colonne pour les textes ; donnez --text-column."
+        )
     lengths = {c: frame[c].astype(str).str.len().mean() for c in candidates}
     best = max(candidates, key=lambda c: (lengths[c], -candidates.index(c)))
     _warn(
-        f"{name}: no text column given; using '{best}' (the longest texts). Give "
-        "--text-column (text_column=) to choose another one."
+        f"{name} : pas de colonne de texte indiquée ; la colonne « {best} » (aux textes les "
+        "plus longs) est prise. Donnez --text-column (text_column=) pour en choisir une autre."
     )
     return best
 
@@ -973,15 +1199,15 @@ def _table_record(
     for target, column in columns.targets.items():
         value = _field_text(row[column]).strip()
         if target == schema.DATE:
-            record[target] = _parse_date(value, f"{name}, {label}, column '{column}'")
+            record[target] = _parse_date(value, f"{name}, {label}, colonne « {column} »")
         else:
             record[target] = value
     if columns.doc_id is not None:
         record[schema.DOC_ID] = _field_text(row[columns.doc_id]).strip()
         if not record[schema.DOC_ID]:
             raise CorpusError(
-                f"{name}, {label}: empty id in column '{columns.doc_id}'. Fill it, or leave "
-                "out --id-column to number the rows."
+                f"{name}, {label} : identifiant vide dans la colonne « {columns.doc_id} ». "
+                "Remplissez-le, ou retirez --id-column pour numéroter les lignes."
             )
     else:
         record[schema.DOC_ID] = f"row-{position + 1:0{max(4, len(str(n_rows)))}d}"
@@ -1028,9 +1254,12 @@ def _read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
             io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False
         )
     except pd.errors.ParserError as error:
+        line = re.search(r"line (\d+)", str(error))
+        where = f", ligne {line.group(1)}" if line else ""
         raise CorpusError(
-            f"{name}: cannot be read as a table with delimiter {delimiter!r} ({error}). Check "
-            "the quotes around texts holding the delimiter or line breaks."
+            f"{name}{where} : illisible comme tableau au délimiteur {delimiter!r} ({error}). "
+            "Vérifiez les guillemets autour des textes qui contiennent le délimiteur ou des "
+            "retours à la ligne."
         ) from error
 
 
@@ -1041,12 +1270,13 @@ def _read_xlsx(path: Path, name: str) -> pd.DataFrame:
             frame = workbook.parse(sheets[0], dtype=str)
     except Exception as error:  # a damaged workbook fails in many ways (zip, XML, styles)
         raise CorpusError(
-            f"{name}: cannot be opened as an Excel workbook ({error}). Open it in a "
-            "spreadsheet program and save it again as .xlsx."
+            f"{name} : ne s’ouvre pas comme un classeur Excel ({error}). Ouvrez-le dans un "
+            "tableur et enregistrez-le de nouveau en .xlsx."
         ) from error
     if len(sheets) > 1:
         _warn(
-            f"{name}: only the first sheet '{sheets[0]}' is read; others: {', '.join(sheets[1:])}."
+            f"{name} : seule la première feuille « {sheets[0]} » est lue ; autres feuilles "
+            f"laissées de côté : {', '.join(sheets[1:])}. Mettez les textes dans la première."
         )
     return frame.fillna("")
 
@@ -1056,20 +1286,25 @@ def _json_records(text: str, name: str) -> list[dict[str, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise CorpusError(
-            f"{name}, line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})."
+            f"{name}, ligne {error.lineno}, colonne {error.colno} : JSON invalide ({error.msg})."
         ) from error
     if isinstance(data, dict):
         lists = [value for value in data.values() if isinstance(value, list)]
         if len(lists) != 1:
             raise CorpusError(
-                f"{name}: expected a list of records, or an object holding one such list."
+                f"{name} : une liste d’objets est attendue, ou un objet qui contient une seule "
+                "telle liste."
             )
         data = lists[0]
     if not isinstance(data, list):
-        raise CorpusError(f"{name}: expected a list of records, got a {type(data).__name__}.")
+        raise CorpusError(
+            f"{name} : une liste d’objets est attendue, trouvé : {type(data).__name__}."
+        )
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            raise CorpusError(f"{name}, entrée {number}: expected an object {{...}}, got {item!r}.")
+            raise CorpusError(
+                f"{name}, entrée {number} : un objet {{...}} est attendu, trouvé : {item!r}."
+            )
     return data
 
 
@@ -1081,9 +1316,9 @@ def _read_jsonl(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            raise CorpusError(f"{name}, line {number}: not valid JSON ({error.msg}).") from error
+            raise CorpusError(f"{name}, ligne {number} : JSON invalide ({error.msg}).") from error
         if not isinstance(item, dict):
-            raise CorpusError(f"{name}, line {number}: expected an object {{...}} per line.")
+            raise CorpusError(f"{name}, ligne {number} : un objet {{...}} par ligne est attendu.")
         records.append(item)
         labels.append(f"ligne {number}")
     return _records_frame(records), labels
@@ -1198,6 +1433,152 @@ def _field_text(value: Any) -> str:
 
 # --- checks and assembly ------------------------------------------------------------------------
 
+# spaces that are not line breaks; a run of them inside a line reads as one space
+_HORIZONTAL_SPACE = "[ \t\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u3000]"
+_SPACE_RUN = re.compile(f"(?<=\\S){_HORIZONTAL_SPACE}+")
+_AFTER_WORD = "(?<=[\\w)\\]»\"'%…])"
+_SPACE_BEFORE_POINT = re.compile(f"{_AFTER_WORD}{_HORIZONTAL_SPACE}+(?=[,.](?:\\s|$))")
+_SPACE_BEFORE_GLUED_COMMA = re.compile(f"{_AFTER_WORD}{_HORIZONTAL_SPACE}+,(?=[^\\W\\d_])")
+_NON_BREAKING = "\u00a0\u202f"
+
+
+def tidy_spaces(text: str) -> str:
+    """Collapse the runs of spaces that exports leave in texts people read.
+
+    Inside each line, a run of spaces or tabs becomes one space (one non-breaking space when
+    the run holds one, as French typography puts before ``:``); the spaces before a ``,`` or a
+    ``.`` that ends a word go (``communes , la`` -> ``communes, la``, ``retraites ,hormis`` ->
+    ``retraites, hormis``); spaces at the start and end of a line go. Line breaks stay, so
+    paragraphs and list items are unchanged.
+
+    Parameters
+    ----------
+    text
+        A document body with ``"\\n"`` line endings.
+
+    Returns
+    -------
+    str
+        The text with its spaces tidied.
+
+    Examples
+    --------
+    >>> tidy_spaces("Les communes , la  métropole\\t et l’État .  \\n   Suite")
+    'Les communes, la métropole et l’État.\\nSuite'
+    """
+    lines = []
+    for line in text.split("\n"):
+        line = _SPACE_RUN.sub(_one_space, line.strip(" \t" + _NON_BREAKING))
+        line = _SPACE_BEFORE_GLUED_COMMA.sub(", ", _SPACE_BEFORE_POINT.sub("", line))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _one_space(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if run in (" ", *_NON_BREAKING):
+        return run
+    return next((c for c in run if c in _NON_BREAKING), " ")
+
+
+def _tidy_record(record: dict[str, Any]) -> dict[str, Any]:
+    record[schema.TEXT] = tidy_spaces(record[schema.TEXT])
+    record[schema.TITLE] = re.sub(r"\s+", " ", str(record[schema.TITLE])).strip()
+    return record
+
+
+def _handle_duplicate_texts(records: list[dict[str, Any]], *, drop: bool) -> list[dict[str, Any]]:
+    """Count once the documents that have the same text; one warning names every copy.
+
+    "Same" means equal once white space is collapsed (case and punctuation count). The kept
+    document is the first by ``doc_id``, then by format (:data:`_FORMAT_PREFERENCE`), then by
+    file and line, so the choice does not depend on the order of the files on disk.
+    """
+
+    def rank(record: dict[str, Any]) -> tuple[Any, ...]:
+        suffix = Path(record[schema.FILE]).suffix.lower()
+        preference = _FORMAT_PREFERENCE.index(suffix) if suffix in _FORMAT_PREFERENCE else 0
+        return record[schema.DOC_ID], preference, _natural_key(record["_origin"])
+
+    kept: dict[str, dict[str, Any]] = {}
+    copies: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for record in sorted(records, key=rank):
+        key = " ".join(record[schema.TEXT].split())
+        if key in kept:
+            copies.append((record, kept[key]))
+        else:
+            kept[key] = record
+    if not copies:
+        return records
+    listed = _shorten(
+        [f"{_describe(copy)} (même texte que {_describe(first)})" for copy, first in copies],
+        30,
+        sep=" ; ",
+    )
+    if drop:
+        _warn(
+            f"{len(copies)} document(s) en double, au même texte qu’un autre document : chacun "
+            f"est compté une fois, ces copies sont laissées de côté : {listed}. Retirez les "
+            "copies du corpus pour faire taire cet avertissement."
+        )
+        dropped = {id(copy) for copy, _ in copies}
+        return [record for record in records if id(record) not in dropped]
+    _warn(
+        f"{len(copies)} document(s) en double, au même texte qu’un autre document, gardés "
+        f"(drop_duplicates=False) : {listed}. Leurs mots comptent deux fois."
+    )
+    return records
+
+
+def _describe(record: dict[str, Any]) -> str:
+    """How a warning names a document: its file (and line), and its id when not the file's."""
+    origin = record["_origin"]
+    if record[schema.DOC_ID] == Path(record[schema.FILE]).stem:
+        return origin
+    return f"{origin} [id {record[schema.DOC_ID]}]"
+
+
+def _natural_key(text: str) -> tuple[Any, ...]:
+    """Sort "ligne 10" after "ligne 9"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def _rename_clashing_file_ids(records: list[dict[str, Any]]) -> None:
+    """Give a longer id to documents whose id, taken from their file name, is already used.
+
+    ``lille/compte-rendu.md`` beside ``dijon/compte-rendu.md`` becomes
+    ``lille-compte-rendu``; ``note.pdf`` beside ``note.md`` (not the same text) ``note-pdf``.
+    Ids written in a front matter, a table or an IRaMuTeQ file are never changed.
+    """
+
+    def rank(record: dict[str, Any]) -> tuple[Any, ...]:
+        suffix = Path(record[schema.FILE]).suffix.lower()
+        preference = _FORMAT_PREFERENCE.index(suffix) if suffix in _FORMAT_PREFERENCE else 0
+        return record.get("_id_from_name", False), preference, _natural_key(record["_origin"])
+
+    taken: set[str] = set()
+    renamed = []
+    for record in sorted(records, key=rank):
+        doc_id = record[schema.DOC_ID]
+        if doc_id in taken and record.get("_id_from_name"):
+            path = Path(record[schema.FILE])
+            candidates = [
+                path.with_suffix("").as_posix().replace("/", "-"),
+                path.as_posix().replace("/", "-").replace(".", "-"),
+            ]
+            new_id = next((c for c in candidates if c not in taken), None)
+            if new_id is not None:
+                renamed.append(f"{record['_origin']} → « {new_id} »")
+                record[schema.DOC_ID] = doc_id = new_id
+        taken.add(doc_id)
+    if renamed:
+        _warn(
+            f"{len(renamed)} document(s) dont le nom de fichier est déjà pris par un autre "
+            f"document reçoivent un identifiant plus long : {_shorten(renamed, 30, sep=' ; ')}. "
+            "Si l’un est une copie d’un autre (même note en .md et en .pdf), retirez la copie ; "
+            "sinon donnez-leur un « id: » dans l’en-tête pour faire taire cet avertissement."
+        )
+
 
 def _check_duplicates(records: Iterable[dict[str, Any]]) -> None:
     seen: dict[str, str] = {}
@@ -1205,13 +1586,14 @@ def _check_duplicates(records: Iterable[dict[str, Any]]) -> None:
     for record in records:
         doc_id = record[schema.DOC_ID]
         if doc_id in seen:
-            clashes.append(f"'{doc_id}' in {seen[doc_id]} and {record['_origin']}")
+            clashes.append(f"'{doc_id}' dans {seen[doc_id]} et dans {record['_origin']}")
         else:
             seen[doc_id] = record["_origin"]
     if clashes:
         raise CorpusError(
-            f"Duplicate document ids: {'; '.join(clashes)}. Give each document its own "
-            "'id:' in the front matter (or rename a file, or choose another --id-column)."
+            f"Identifiants de documents en double : {' ; '.join(clashes)}. Donnez à chaque "
+            "document son propre « id: » dans l’en-tête (ou renommez un fichier, ou choisissez "
+            "une autre colonne avec --id-column)."
         )
 
 
@@ -1227,16 +1609,18 @@ def _warn_missing_city_or_date(records: Iterable[dict[str, Any]]) -> None:
         f"{file} ({count} documents)" if count > 1 else file for file, count in missing.items()
     ]
     _warn(
-        f"{sum(missing.values())} document(s) without a city or a date (none in their front "
-        f"matter, columns or folder/file names), left empty: {_shorten(sorted(files))}. Add "
-        "'city:' and 'date:' to the front matter, name the folder like '2023-04-28-dijon', or "
-        "map table columns with --meta-columns city=...,date=...."
+        f"{sum(missing.values())} document(s) sans ville ou sans date (ni dans leur en-tête, ni "
+        f"dans les colonnes, ni dans les noms de dossiers ou de fichiers), champs laissés vides : "
+        f"{_shorten(sorted(files))}. Ajoutez « city: » et « date: » à l’en-tête, nommez le "
+        "dossier comme « 2023-04-28-dijon », ou indiquez les colonnes d’un tableau avec "
+        "--meta-columns city=...,date=...."
     )
 
 
 def _documents_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     standard = [*schema.DOCUMENT_COLUMNS, schema.FILE]
-    extras = sorted({key for record in records for key in record} - {*standard, "_origin"})
+    private = {"_origin", "_id_from_name"}
+    extras = sorted({key for record in records for key in record} - {*standard, *private})
     frame = pd.DataFrame.from_records(records, columns=[*standard, *extras])
     frame[schema.DATE] = pd.to_datetime(frame[schema.DATE]).astype("datetime64[ns]")
     return frame.sort_values(schema.DOC_ID, kind="stable").reset_index(drop=True)
@@ -1269,14 +1653,14 @@ def load_annotations(path: str | Path) -> pd.DataFrame:
     if path.is_dir():
         path = path / ANNOTATIONS_FILE
     if not path.is_file():
-        raise CorpusError(f"Annotations file not found: {path}.")
+        raise CorpusError(f"Fichier d’annotations introuvable : {path}.")
     try:
         text = _decode(_read_bytes(path, path.name), path.name)
     except _Skipped as skipped:
         raise CorpusError(str(skipped)) from None
     frame = _read_csv(text, path.name, ",")
     for column in schema.ANNOTATION_COLUMNS:
-        _require_column(frame, column, path.name, "column")
+        _require_column(frame, column, path.name, "colonne")
     frame = frame[list(schema.ANNOTATION_COLUMNS)].copy()
     _check_annotation_rows(frame, path.name)
     frame[schema.PARAGRAPH] = frame[schema.PARAGRAPH].astype(int)
@@ -1292,21 +1676,22 @@ def _check_annotation_rows(frame: pd.DataFrame, name: str) -> None:
         paragraph = row[schema.PARAGRAPH].strip()
         if not paragraph.isdigit():
             raise CorpusError(
-                f"{name}, line {line}: paragraph {paragraph!r} is not a whole number (0, 1...)."
+                f"{name}, ligne {line} : le paragraphe {paragraph!r} n’est pas un nombre entier "
+                "(0, 1...)."
             )
         function = row[schema.GOLD_FUNCTION]
         if function not in schema.FUNCTIONS:
             guess = schema.closest_name(function, schema.FUNCTIONS)
-            hint = f" Did you mean '{guess}'?" if guess else ""
+            hint = f" Vouliez-vous dire « {guess} » ?" if guess else ""
             raise CorpusError(
-                f"{name}, line {line}: unknown function {function!r}.{hint} Use one of: "
-                f"{', '.join(schema.FUNCTIONS)}."
+                f"{name}, ligne {line} : fonction inconnue {function!r}.{hint} Utilisez l’une "
+                f"de : {', '.join(schema.FUNCTIONS)}."
             )
         key = (row[schema.DOC_ID], paragraph)
         if key in seen:
             raise CorpusError(
-                f"{name}, lines {seen[key]} and {line}: paragraph {paragraph} of "
-                f"'{key[0]}' is labelled twice; keep one row."
+                f"{name}, lignes {seen[key]} et {line} : le paragraphe {paragraph} de "
+                f"« {key[0]} » est annoté deux fois ; gardez une seule ligne."
             )
         seen[key] = line
 
