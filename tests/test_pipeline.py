@@ -249,3 +249,13 @@ def test_the_default_function_classifier_is_read_from_the_package(
     # the run's cache holds the corpus only: nothing else was parsed
     assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 1
     assert results.segments["function"].isin(["frein", "proposition"]).any()
+
+
+def test_the_reports_are_never_written_over_the_corpus_folder(documents, tmp_path: Path) -> None:
+    results = _run(documents, tmp_path / "cache")
+    corpus = tmp_path / "corpus"  # never the project's corpus: the test must not write there
+    corpus.mkdir()
+    results.config = results.config.replace("corpus", path=str(corpus))
+    with pytest.raises(pipeline.PipelineError, match="le corpus n'est jamais modifié"):
+        pipeline.write(results, corpus)
+    assert not any(corpus.iterdir())

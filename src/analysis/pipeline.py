@@ -523,6 +523,12 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
         Every file written, by its path relative to ``out_dir``.
     """
     out = Path(out_dir)
+    corpus = Path(results.config.resolve(results.config.corpus.path))
+    if out.resolve() == corpus.resolve():
+        raise PipelineError(
+            f"Le dossier de sortie {out} est le dossier du corpus : le corpus n'est jamais "
+            "modifié. Donnez un autre dossier à --out (par exemple un sous-dossier 'rapports')."
+        )
     figures = make_figures(results)
     # spaCy's entities (for name protection) are kept beside the cached parse, by model
     ner = names.load_ner(results.config.nlp.model) if results.config.export.protect_names else None
