@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.config import AnalysisConfig, ConfigError, load_config
+from analysis.config import AnalysisConfig, ConfigError, encoding_problem, load_config
 
 
 def test_project_file_loads_and_matches_every_section(project_root: Path) -> None:
@@ -31,19 +31,27 @@ def test_no_file_gives_the_defaults() -> None:
     [
         (
             "[themes]\nn_theme = 8\n",
-            r"unknown key 'n_theme' in section \[themes\]\. Did you mean 'n_themes'",
+            r"clé inconnue « n_theme » dans la section \[themes\]\. Vouliez-vous dire « n_themes »",
         ),
-        ("[theme]\nn_themes = 8\n", r"unknown section \[theme\]\. Did you mean \[themes\]"),
+        ("[theme]\nn_themes = 8\n", r"section inconnue \[theme\]\. Vouliez-vous dire \[themes\]"),
         (
             "[segmentation]\nunit = 'sentence'\n",
-            r"\[segmentation\] unit = 'sentence' has the wrong type; "
-            r"expected one of 'document', 'paragraph', 'segment'",
+            r"\[segmentation\] unit = 'sentence' n'a pas le bon type ; "
+            r"attendu : l'une des valeurs 'document', 'paragraph', 'segment'",
         ),
-        ("[nlp]\nbatch_size = 'big'\n", r"\[nlp\] batch_size = 'big' has the wrong type"),
-        ("[nlp]\nkeep_pos = ['NOUN', 3]\n", r"\[nlp\] keep_pos"),
-        ("[themes]\nn_themes = 'many'\n", r"\[themes\] n_themes = 'many'"),
-        ("themes = 3\n", r"'themes' must be a \[section\]"),
-        ("[themes\n", r"not a valid TOML file"),
+        (
+            "[nlp]\nbatch_size = 'big'\n",
+            r"\[nlp\] batch_size = 'big' n'a pas le bon type ; attendu : un nombre entier\.",
+        ),
+        ("[nlp]\nkeep_pos = ['NOUN', 3]\n", r"\[nlp\] keep_pos .* attendu : une liste"),
+        (
+            "[themes]\nn_themes = 'many'\n",
+            r"\[themes\] n_themes = 'many' .* un nombre entier ou la valeur 'auto'",
+        ),
+        ("themes = 3\n", r"« themes » doit être une \[section\]"),
+        ("[themes\n", r"ce n'est pas un fichier TOML valide"),
+        ("[corpus]\nencoding = 'klingon'\n", r"\[corpus\] encoding = 'klingon' : encodage inconnu"),
+        ("[export]\ntitle = '  '\n", r"\[export\] title = '  ' : le titre du rapport ne peut"),
     ],
 )
 def test_mistakes_name_the_key_and_the_file(tmp_path: Path, content: str, expected: str) -> None:
@@ -55,8 +63,21 @@ def test_mistakes_name_the_key_and_the_file(tmp_path: Path, content: str, expect
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="Configuration file not found"):
+    with pytest.raises(ConfigError, match="Fichier de réglages introuvable"):
         load_config(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize("encoding", ["auto", "utf-8", "cp1252", "latin-1", "UTF8"])
+def test_known_encodings_are_accepted(encoding: str) -> None:
+    assert encoding_problem(encoding) is None
+    assert AnalysisConfig().replace("corpus", encoding=encoding).corpus.encoding == encoding
+
+
+def test_the_report_title_is_a_setting(tmp_path: Path) -> None:
+    assert AnalysisConfig().export.title == "Synthèse des concertations territoriales"
+    path = tmp_path / "mine.toml"
+    path.write_text('[export]\ntitle = "Questions écrites"\n', encoding="utf-8")
+    assert load_config(path).export.title == "Questions écrites"
 
 
 def test_values_are_typed_and_paths_resolve_against_the_file(tmp_path: Path) -> None:

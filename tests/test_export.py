@@ -118,7 +118,10 @@ def test_segments_csv_has_one_row_per_segment_with_text_and_lemmas(inputs, writt
     given = inputs["segments"]
     texts = dict(zip(given[schema.SEGMENT_ID], given[schema.TEXT], strict=True))
     for segment_id, text in zip(table[schema.SEGMENT_ID], table[schema.TEXT], strict=True):
-        assert text == texts[segment_id]  # exact text, even "=HYPERLINK(...)"
+        expected = texts[segment_id]
+        if expected.startswith(("=", "+", "-", "@", "\t", "\r")):
+            expected = "'" + expected  # "=HYPERLINK(...)": a spreadsheet would run it
+        assert text == expected  # exact text otherwise
 
 
 def test_markdown_fiche_is_the_paste_ready_french_text(written) -> None:
@@ -434,3 +437,45 @@ def test_sources_sheet_lists_the_counted_segments(inputs, written) -> None:
     volume = [r for r in rows if r[1] == "volume"]
     assert len(volume) == sum(f.n_segments for f in inputs["fiches"])
     assert {r[3] for r in volume} <= set(inputs["segments"][schema.SEGMENT_ID])
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ('=HYPERLINK("http://x","click")', '\'=HYPERLINK("http://x","click")'),
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+33 1 23 45 67 89", "'+33 1 23 45 67 89"),
+        ("- Plus de médiateurs la nuit", "'- Plus de médiateurs la nuit"),
+        ("@maire voir la délibération", "'@maire voir la délibération"),
+        ("\tLes élus demandent un bilan.", "'\tLes élus demandent un bilan."),
+        ("Les élus demandent un bilan = 3 réunions.", "Les élus demandent un bilan = 3 réunions."),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(text, written) -> None:
+    table = pd.DataFrame(
+        {
+            schema.DOC_ID: ["row-0001", "row-0002"],
+            schema.TEXT: [text, "Un texte sans danger."],
+            "difference": [-5, 3],
+            "share": [-0.25, 0.5],
+        }
+    )
+    back = pd.read_csv(
+        io.BytesIO(export._csv_bytes(table)), dtype={schema.TEXT: str}, keep_default_na=False
+    )
+    assert back[schema.TEXT].tolist() == [written, "Un texte sans danger."]
+    assert back["difference"].tolist() == [-5, 3]  # numbers stay numbers
+    assert back["share"].tolist() == [-0.25, 0.5]
+    assert back[schema.DOC_ID].tolist() == ["row-0001", "row-0002"]
+
+
+def test_documents_of_an_export_with_formulas_are_neutralised_in_csv(project_root) -> None:
+    from analysis.corpus import CorpusWarning, load_corpus
+
+    path = project_root / "tests" / "data" / "inputs" / "formules.csv"
+    with pytest.warns(CorpusWarning):  # two rows repeated, no city nor date
+        documents = load_corpus(path, text_column="body", id_column="id")
+    back = pd.read_csv(io.BytesIO(export._csv_bytes(documents)), dtype=str, keep_default_na=False)
+    assert back[schema.TEXT].str[:2].tolist() == ["Le", "'=", "'=", "'-", "'+"]
+    assert back.loc[1, schema.TEXT] == '\'=HYPERLINK("http://x","click")'
+    assert back.loc[2, schema.TEXT] == "'=cmd|' /C calc'!A0"

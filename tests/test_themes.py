@@ -440,8 +440,9 @@ def test_reinert_survives_degenerate_matrices(presence) -> None:
 
 
 def test_reinert_falls_back_to_a_dense_decomposition_when_arpack_fails(monkeypatch) -> None:
-    import analysis.themes as themes_module
     from scipy.sparse.linalg import ArpackError
+
+    import analysis.themes as themes_module
 
     rng = np.random.default_rng(3)
     presence = sp.csr_matrix((rng.random((60, 25)) < 0.2).astype(float))

@@ -14,14 +14,18 @@ Example
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import difflib
 import tomllib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from analysis import labels
 
 Unit = Literal["document", "paragraph", "segment"]
 ThemeMethod = Literal["nmf", "reinert", "kmeans"]
@@ -163,6 +167,7 @@ class SummariesConfig:
 class ExportConfig:
     """Report writing."""
 
+    title: str = labels.EXPORT_LABELS["report_title"]  # heads report.html, fiches.docx, xlsx
     formats: tuple[str, ...] = ("md", "docx", "xlsx", "csv", "html")
     protect_names: bool = True
     figure_dpi: int = 110
@@ -205,7 +210,8 @@ class AnalysisConfig:
         """Return a copy with ``changes`` applied to one section, type-checked like the file."""
         current = getattr(self, section)
         values = {**dataclasses.asdict(current), **changes}
-        checked = _build_section(type(current), values, f"<{section} override>", section)
+        source = f"réglages modifiés de [{section}]"
+        checked = _build_section(type(current), values, source, section)
         return dataclasses.replace(self, **{section: checked})
 
 
@@ -236,24 +242,76 @@ def _build_section(cls: type, values: dict[str, Any], source: str, section: str)
     for key, value in values.items():
         if key not in known:
             guess = difflib.get_close_matches(key, sorted(known), n=1)
-            hint = f" Did you mean '{guess[0]}'?" if guess else ""
+            hint = f" Vouliez-vous dire « {guess[0]} » ?" if guess else ""
             raise ConfigError(
-                f"{source}: unknown key '{key}' in section [{section}].{hint} "
-                f"Known keys: {', '.join(sorted(known))}."
+                f"{source} : clé inconnue « {key} » dans la section [{section}].{hint} "
+                f"Clés connues : {', '.join(sorted(known))}."
             )
         if not _type_ok(value, hints[key]):
             raise ConfigError(
-                f"{source}: [{section}] {key} = {value!r} has the wrong type; expected "
+                f"{source} : [{section}] {key} = {value!r} n'a pas le bon type ; attendu : "
                 f"{_describe(hints[key])}."
             )
+        check = _VALUE_CHECKS.get((section, key))
+        if check is not None and (problem := check(value)) is not None:
+            raise ConfigError(f"{source} : [{section}] {key} = {value!r} : {problem}")
         kwargs[key] = tuple(value) if isinstance(value, list) else value
     return cls(**kwargs)
 
 
+_TYPE_NAMES = {
+    int: "un nombre entier",
+    float: "un nombre",
+    str: "un texte entre guillemets",
+    bool: "true ou false",
+}
+
+
 def _describe(annotation: Any) -> str:
-    if typing.get_origin(annotation) is Literal:
-        return "one of " + ", ".join(repr(a) for a in typing.get_args(annotation))
-    return str(annotation).replace("typing.", "")
+    """The expected type in French words, for a settings file's author."""
+    origin = typing.get_origin(annotation)
+    arguments = typing.get_args(annotation)
+    if origin is Literal:
+        values = ", ".join(repr(a) for a in arguments)
+        return f"la valeur {values}" if len(arguments) == 1 else f"l'une des valeurs {values}"
+    if origin in (typing.Union, types.UnionType):
+        arms = [a for a in arguments if a is not type(None)]
+        described = " ou ".join(_describe(a) for a in arms)
+        return described + (" (ou la clé retirée)" if len(arms) < len(arguments) else "")
+    if origin is tuple:
+        return f"une liste entre crochets (chaque élément : {_describe(arguments[0])})"
+    return _TYPE_NAMES.get(annotation, str(annotation).replace("typing.", ""))
+
+
+def encoding_problem(encoding: str) -> str | None:
+    """Why ``encoding`` cannot read a corpus, in French; None for "auto" or a known codec.
+
+    Examples
+    --------
+    >>> encoding_problem("cp1252") is None
+    True
+    """
+    if encoding == "auto":
+        return None
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return (
+            "encodage inconnu ; écrivez « auto » (UTF-8, sinon cp1252 avec un avertissement) "
+            "ou un nom de codec Python comme utf-8, cp1252, latin-1."
+        )
+    return None
+
+
+def _title_problem(title: str) -> str | None:
+    return "le titre du rapport ne peut pas être vide." if not title.strip() else None
+
+
+# checks of a value beyond its type: (section, key) -> French reason, or None when fine
+_VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], str | None]] = {
+    ("corpus", "encoding"): encoding_problem,
+    ("export", "title"): _title_problem,
+}
 
 
 def config_from_dict(
@@ -264,20 +322,23 @@ def config_from_dict(
     Raises
     ------
     ConfigError
-        On an unknown section or key, or a value of the wrong type; the message names both.
+        On an unknown section or key, a value of the wrong type or an impossible value (an
+        unknown encoding, an empty title); the message (French) names the section and key.
     """
     sections = {f.name: f for f in dataclasses.fields(AnalysisConfig) if f.name != "base_dir"}
     kwargs: dict[str, Any] = {}
     for name, values in data.items():
         if name not in sections:
             guess = difflib.get_close_matches(name, sorted(sections), n=1)
-            hint = f" Did you mean [{guess[0]}]?" if guess else ""
+            hint = f" Vouliez-vous dire [{guess[0]}] ?" if guess else ""
             raise ConfigError(
-                f"{source}: unknown section [{name}].{hint} "
-                f"Known sections: {', '.join(sorted(sections))}."
+                f"{source} : section inconnue [{name}].{hint} "
+                f"Sections connues : {', '.join(sorted(sections))}."
             )
         if not isinstance(values, dict):
-            raise ConfigError(f"{source}: '{name}' must be a [section], not a single value.")
+            raise ConfigError(
+                f"{source} : « {name} » doit être une [section], pas une valeur seule."
+            )
         section_type = sections[name].default_factory  # type: ignore[misc]
         kwargs[name] = _build_section(section_type, values, source, name)
     return AnalysisConfig(**kwargs, base_dir=base_dir)
@@ -306,10 +367,11 @@ def load_config(path: str | Path | None = None) -> AnalysisConfig:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(
-            f"Configuration file not found: {path}. Copy the project's analysis.toml."
+            f"Fichier de réglages introuvable : {path}. Copiez le fichier analysis.toml du projet "
+            "et adaptez-le."
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not a valid TOML file ({error}).") from error
+        raise ConfigError(f"{path} : ce n'est pas un fichier TOML valide ({error}).") from error
     return config_from_dict(data, source=str(path), base_dir=str(path.parent.resolve()))

@@ -464,7 +464,30 @@ def _sorted_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _csv_bytes(table: pd.DataFrame) -> bytes:
-    return flatten(table).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    safe = _neutralise_formulas(flatten(table))
+    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a ``'`` before every text cell a spreadsheet would run as a formula.
+
+    Only text cells change: numbers (``-5`` included) stay numbers. The Excel workbook needs
+    no such care, it stores texts as texts.
+    """
+    safe = table.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if values.dtype.kind != "O":
+            continue  # numbers, booleans, dates: not formulas
+        cells = values.tolist()
+        risky = [isinstance(v, str) and v.startswith(_FORMULA_STARTS) for v in cells]
+        if any(risky):
+            safe[column] = ["'" + v if r else v for v, r in zip(cells, risky, strict=True)]
+    return safe
 
 
 def readable(
@@ -629,7 +652,7 @@ def fiches_docx(
     document = docx.Document()
     _set_french(document)
     properties = document.core_properties
-    properties.title = title
+    properties.title = _xml_safe(title)
     properties.author = properties.last_modified_by = "analysis"
     properties.language = "fr-FR"
     properties.created = properties.modified = stamp
@@ -915,10 +938,14 @@ def _check_inputs(
         raise ExportError(f"Le chemin de sortie {out_dir} est un fichier : donnez un dossier.")
     for name, table in tables.items():
         if not isinstance(table, pd.DataFrame):
-            raise ExportError(f"Le tableau « {name} » est un {type(table).__name__}, pas un DataFrame.")
+            raise ExportError(
+                f"Le tableau « {name} » est un {type(table).__name__}, pas un DataFrame."
+            )
     for fiche in fiches:
         if not isinstance(fiche, Fiche):
-            raise ExportError(f"fiches contient un {type(fiche).__name__} : passez ce que rend build_fiches.")
+            raise ExportError(
+                f"fiches contient un {type(fiche).__name__} : passez ce que rend build_fiches."
+            )
 
 
 def _unique_stems(names: Iterable[str], reserved: frozenset[str] = frozenset()) -> dict[str, str]:

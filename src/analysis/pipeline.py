@@ -68,6 +68,10 @@ class PipelineError(ValueError):
     """An output folder cannot be re-used (no previous run, or a damaged ``run.json``)."""
 
 
+class PipelineWarning(UserWarning):
+    """Something of the report was left out (a figure that could not be drawn)."""
+
+
 @dataclasses.dataclass
 class StageFigures:
     """Time (seconds) and peak resident memory (MiB, so far) after each stage."""
@@ -503,7 +507,9 @@ def make_figures(results: Results) -> ReportFigures:
             continue
         except (ValueError, KeyError) as error:
             figures.absent[name] = f"la figure n'a pas pu être tracée ({error})."
-            warnings.warn(f"figure « {name} » laissée de côté : {error}", UserWarning, stacklevel=2)
+            warnings.warn(
+                f"figure « {name} » laissée de côté : {error}", PipelineWarning, stacklevel=2
+            )
             continue
         if isinstance(ax, list | tuple):
             ax = ax[0]

@@ -799,7 +799,9 @@ class ThemeModel:
         known = self.get_params()
         for name, value in params.items():
             if name not in known:
-                raise ThemeError(f"ThemeModel n'a pas de réglage {name!r} ; ses réglages : {', '.join(known)}.")
+                raise ThemeError(
+                    f"ThemeModel n'a pas de réglage {name!r} ; ses réglages : {', '.join(known)}."
+                )
             setattr(self, name, value)
         return self
 
@@ -907,7 +909,9 @@ class ThemeModel:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "centroids_"):
-            raise ThemeError("Ce ThemeModel n'est pas encore ajusté : appelez d'abord fit(segments).")
+            raise ThemeError(
+                "Ce ThemeModel n'est pas encore ajusté : appelez d'abord fit(segments)."
+            )
 
     def _check_params(self) -> None:
         if self.method not in METHODS:
