@@ -428,7 +428,7 @@ def test_a_single_concertation_gives_a_complete_fiche(corpus) -> None:
     documents, segments, groups = corpus
     one = segments[segments[schema.CONCERTATION_ID] == "C01-nimes-2021"]
     docs = documents[documents[schema.CONCERTATION_ID] == "C01-nimes-2021"]
-    with pytest.warns(SummariesWarning, match="absent from the segments table"):
+    with pytest.warns(SummariesWarning, match=r"absent\(s\) de la table des segments"):
         fiches = build_fiches(one, THEMES, documents=docs, groups=groups)
     police = fiches[0]
     assert police.volume == "Cité dans 1 concertation sur 1, 1 ville, en juin 2021."
@@ -522,7 +522,7 @@ def test_bad_settings_are_clear_errors(corpus, config, message) -> None:
 def test_duplicated_segment_ids_are_an_error(corpus) -> None:
     documents, segments, _ = corpus
     doubled = pd.concat([segments, segments.iloc[:1]])
-    with pytest.raises(SummariesError, match="repeats segment_id"):
+    with pytest.raises(SummariesError, match="répète segment_id"):
         build_fiches(doubled, THEMES, documents=documents)
 
 
@@ -555,3 +555,142 @@ def test_group_labels_lose_their_list_bullet(corpus) -> None:
     bulleted = groups.assign(label="- Recruter et garder\nles policiers municipaux")
     police = build_fiches(segments, THEMES, documents=documents, groups=bulleted)[0]
     assert police.obstacles[0].label == "Recruter et garder les policiers municipaux"
+
+
+# --- a single concertation (a platform export): recurrence over contributions -------------------
+
+# (doc_id, paragraph, theme, function, text, lemmas): sentences of the Decidim export of Lille's
+# Grand Débat (tests/data/real/lille-propositions-decidim.csv: one consultation, no city, no
+# date), lemmas written by hand as the nlp module gives them
+# fmt: off
+DECIDIM = [
+    ("436", 0, 0, "frein", "Trop d'entreprises de la sorte imposent aux travailleurs précaire de s'inscrire à des dizaines de sociétés au grés de leurs contrat CDD/Intérim.", "entreprise sorte imposer travailleur précaire société gré contrat cdd intérim"),  # noqa: E501
+    ("449", 1, 0, "frein", "Ce type de situation est pénalisante pour les personnes en contrat court de type CDD/Intérim qui ont besoin de cet argent.", "pénaliser personne contrat court cdd intérim argent"),  # noqa: E501
+    ("449", 1, 0, "frein", "Les personnes ayant eu de nombreux CDD / intérim se retrouvent souvent avec 4 voire 5 PERCO bloqué.", "personne cdd intérim perco bloquer"),  # noqa: E501
+    ("590", 0, 0, "frein", "Les entreprises sont friandes des contrats précaires au détriment des salariés.", "entreprise friand contrat précaire détriment salarié"),  # noqa: E501
+    ("600", 0, 0, "proposition", "Tous les revenus doivent être déclarés et rentrer dans la base imposable, les heures supplémentaires, les allocations familiales, les salaires des assistantes maternelles...", "revenu déclarer base imposable heure supplémentaire allocation familial salaire"),  # noqa: E501
+    ("697", 1, 0, "proposition", "Les revenus produits par cette heure supplémentaire seraient versés à l'état si le salarié perçoit un revenu déjà confortable sinon ils rejoignent ses revenus et ils sont soumis aux cotisations.", "revenu produire heure supplémentaire verser salarié percevoir revenu confortable cotisation"),  # noqa: E501
+    ("772", 0, 0, "proposition", "Assurer à chacun que les revenus de son travail, à temps plein, lui permette de vivre décemment", "assurer revenu travail temps plein vivre décemment revenu"),  # noqa: E501
+    ("755", 0, 1, "proposition", "Le non cumul des mandats se doit donc d'être imposé.", "cumul mandat imposer"),  # noqa: E501
+    ("373", 1, 1, "proposition", "Laisser les élus locaux (préfet, maire ?!) Définir les vitesses de circulation.", "laisser élu local préfet maire définir vitesse circulation"),  # noqa: E501
+]
+# fmt: on
+DECIDIM_THEMES = pd.DataFrame(
+    {schema.THEME_ID: [0, 1], schema.LABEL: ["Travail et revenus", "Élus et institutions"]}
+)
+
+
+def decidim_corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(documents, segments, groups) of one consultation, the groups from tracing."""
+    from analysis.config import TracingConfig
+    from analysis.tracing import canonical_groups
+
+    segments = pd.DataFrame(
+        [
+            {
+                schema.SEGMENT_ID: f"{doc}#p{paragraph:03d}s{index:02d}",
+                schema.DOC_ID: doc,
+                schema.CONCERTATION_ID: "",
+                schema.CITY: "",
+                schema.DATE: pd.NaT,
+                schema.PARAGRAPH: paragraph,
+                schema.TEXT: text,
+                schema.LEMMAS: lemmas,
+                schema.THEME_ID: theme,
+                schema.FUNCTION: function,
+            }
+            for index, (doc, paragraph, theme, function, text, lemmas) in enumerate(DECIDIM)
+        ]
+    )
+    documents = pd.DataFrame(
+        {
+            schema.DOC_ID: ["373", "436", "449", "590", "600", "697", "755", "772", "801"],
+            schema.CONCERTATION_ID: "",
+            schema.TITLE: "Proposition",
+        }
+    )
+    config = TracingConfig(min_concertations=1)  # every group: the fiches choose
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        groups = [canonical_groups(segments, f, config=config) for f in ("frein", "proposition")]
+    return documents, segments, pd.concat(groups, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def decidim() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return decidim_corpus()
+
+
+def test_a_single_concertation_lists_what_most_contributions_raise(decidim) -> None:
+    documents, segments, groups = decidim
+    work = build_fiches(segments, DECIDIM_THEMES, documents=documents, groups=groups)[0]
+    assert work.recurrence_unit == schema.DOC_ID
+    assert [(i.n_documents, i.n_segments) for i in work.obstacles] == [(3, 4)]
+    assert [i.n_documents for i in work.proposals] == [3]
+    assert work.volume == "Cité dans 6 contributions sur 9, date inconnue."
+    markdown = fiche_to_markdown(work)
+    assert ": soulevé dans 3 contributions, 4 segments." in markdown
+    assert ": soulevée dans 3 contributions, 3 segments." in markdown
+    assert "*Une seule concertation : la récurrence est comptée sur les contributions" in markdown
+    assert "Aucun frein récurrent" not in markdown and "concertation," not in markdown
+    # one quote per contribution before a second one of the same contribution
+    quoted = [q.doc_id for q in work.quotes]
+    assert len(set(quoted[:3])) == 3
+
+
+@pytest.mark.parametrize(("minimum", "n_obstacles"), [(1, 1), (3, 1), (4, 0)])
+def test_min_concertations_counts_contributions(decidim, minimum, n_obstacles) -> None:
+    documents, segments, groups = decidim
+    config = SummariesConfig(min_concertations=minimum)
+    work, institutions = build_fiches(
+        segments, DECIDIM_THEMES, documents=documents, groups=groups, config=config
+    )
+    assert len(work.obstacles) == n_obstacles
+    assert len(institutions.proposals) == (2 if minimum == 1 else 0)  # two one-offs
+    if minimum == 1:
+        assert "soulevée dans 1 contribution," in fiche_to_markdown(institutions)
+
+
+def test_without_groups_a_single_concertation_still_counts_contributions(decidim) -> None:
+    documents, segments, _ = decidim
+    work = build_fiches(segments, DECIDIM_THEMES, documents=documents)[0]
+    assert work.recurrence_unit == schema.DOC_ID and work.recurrence_note
+    assert work.volume.startswith("Cité dans 6 contributions sur 9")
+
+
+def test_several_concertations_keep_counting_concertations(fiches) -> None:
+    police = by_theme(fiches, 0)
+    assert police.recurrence_unit == schema.CONCERTATION_ID and police.recurrence_note == ""
+    assert all(i.n_units == i.n_concertations for i in police.obstacles)
+    markdown = fiche_to_markdown(police)
+    assert "contribution" not in markdown and "4 concertations, 4 villes" in markdown
+
+
+@pytest.mark.slow
+def test_the_decidim_export_fiches_list_what_contributions_raise(tmp_path) -> None:
+    """End to end: the Decidim export as published, through pipeline.run (about 10 s)."""
+    from pathlib import Path
+
+    from analysis import pipeline
+    from analysis.config import load_config
+    from analysis.corpus import load_corpus
+
+    root = Path(__file__).parents[1]
+    config = load_config(root / "analysis.toml").replace("cache", dir=str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(
+            root / "tests" / "data" / "real" / "lille-propositions-decidim.csv",
+            text_column="body",
+            id_column="id",
+        )
+        results = pipeline.run(config, documents=documents, progress=False)
+    assert results.tables["obstacles"][schema.N_DOCUMENTS].min() >= 2
+    assert (results.tables["proposals"]["recurrence_unit"] == schema.DOC_ID).all()
+    listed = [i for f in results.fiches for i in (*f.obstacles, *f.proposals)]
+    assert len(listed) >= 10 and all(i.n_documents >= 2 for i in listed)
+    assert any(f.obstacles for f in results.fiches) and any(f.proposals for f in results.fiches)
+    markdown = "\n".join(fiche_to_markdown(f) for f in results.fiches)
+    assert re.search(r"soulevé dans \d+ contributions", markdown)
+    assert re.search(r"soulevée dans \d+ contributions", markdown)
+    assert "la récurrence est comptée sur les contributions" in markdown

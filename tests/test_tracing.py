@@ -118,7 +118,7 @@ def quiet(function, *args, **kwargs):
 )
 def test_normalise_cities_unifies_spellings_and_warns(spellings: list[str], kept: str) -> None:
     table = pd.DataFrame({schema.CITY: spellings})
-    with pytest.warns(CitySpellingWarning, match="unified"):
+    with pytest.warns(CitySpellingWarning, match="unifiée"):
         result = normalise_cities(table)
     assert result[schema.CITY].tolist() == [kept] * len(spellings)
     assert table[schema.CITY].tolist() == spellings  # the input is not modified
@@ -215,12 +215,20 @@ def test_recurrence_fading_after_overrides_the_default_cut(segments: pd.DataFram
     assert _status(table, "radicalites", "frein") == schema.STATUS_PERSISTENT
 
 
-def test_recurrence_of_a_single_concertation_says_there_is_nothing_to_compare() -> None:
-    single = make_segments([r for r in ROWS if r[0] == "C2"])
-    with pytest.warns(SingleConcertationWarning, match="Only one concertation"):
+def test_recurrence_of_a_single_concertation_counts_its_contributions() -> None:
+    single = make_segments([r for r in ROWS if r[0] == "C2"])  # one document, too
+    with pytest.warns(SingleConcertationWarning, match="Une seule concertation \\(« C2 »\\)"):
         table = recurrence(single, config=TracingConfig())
+    assert (table[tracing.RECURRENCE_UNIT] == schema.DOC_ID).all()
     present = table[table[schema.N_SEGMENTS] > 0]
-    assert set(present[schema.STATUS]) == {schema.STATUS_ONE_OFF}
+    assert (present[schema.N_DOCUMENTS] == 1).all()
+    assert set(present[schema.STATUS]) == {schema.STATUS_ONE_OFF}  # one contribution each
+    contributions = quiet(recurrence, decidim_segments(), config=TracingConfig())
+    precarity = contributions[
+        (contributions[schema.THEME_ID] == "travail") & (contributions[schema.FUNCTION] == "frein")
+    ].iloc[0]
+    assert precarity[schema.N_DOCUMENTS] == 3 and precarity[schema.N_CONCERTATIONS] == 1
+    assert precarity[schema.STATUS] == schema.STATUS_UNDATED  # recurrent, but never dated
 
 
 def test_recurrence_of_an_undated_concertation(segments: pd.DataFrame) -> None:
@@ -297,6 +305,131 @@ def test_a_stricter_threshold_splits_groups(segments: pd.DataFrame) -> None:
         canonical_groups, segments, "frein", config=TracingConfig(similarity_threshold=0.9)
     )
     assert len(loose) == 3 and strict.empty
+
+
+# --- a single concertation: recurrence over contributions ---------------------------------------
+
+# (doc_id, paragraph, theme, function, text): sentences of the Decidim export of Lille's
+# Grand Débat (tests/data/real/lille-propositions-decidim.csv: one consultation, no city, no
+# concertation column), with lemmas written by hand as above
+# fmt: off
+DECIDIM_ROWS = [
+    ("436", 0, "travail", "frein", "Trop d'entreprises de la sorte imposent aux travailleurs précaire de s'inscrire à des dizaines de sociétés au grés de leurs contrat CDD/Intérim.", "entreprise sorte imposer travailleur précaire société gré contrat cdd intérim"),  # noqa: E501
+    ("449", 1, "travail", "frein", "Ce type de situation est pénalisante pour les personnes en contrat court de type CDD/Intérim qui ont besoin de cet argent.", "pénaliser personne contrat court cdd intérim argent"),  # noqa: E501
+    ("449", 1, "travail", "frein", "Les personnes ayant eu de nombreux CDD / intérim se retrouvent souvent avec 4 voire 5 PERCO bloqué.", "personne cdd intérim perco bloquer"),  # noqa: E501
+    ("590", 0, "travail", "frein", "Les entreprises sont friandes des contrats précaires au détriment des salariés.", "entreprise friand contrat précaire détriment salarié"),  # noqa: E501
+    ("373", 0, "transport", "frein", "Une route sinueuse en montagne et peut pas être empruntée en sécurité a 80km/h mais u e route droite sur plusieurs dizaines de km, avec une excellente visibilité peut être empruntée bien plus rapidement.", "route sinueux montagne emprunter sécurité route droit dizaine visibilité emprunter rapidement"),  # noqa: E501
+    ("600", 0, "travail", "proposition", "Tous les revenus doivent être déclarés et rentrer dans la base imposable, les heures supplémentaires, les allocations familiales, les salaires des assistantes maternelles...", "revenu déclarer base imposable heure supplémentaire allocation familial salaire"),  # noqa: E501
+    ("697", 1, "travail", "proposition", "Les revenus produits par cette heure supplémentaire seraient versés à l'état si le salarié perçoit un revenu déjà confortable sinon ils rejoignent ses revenus et ils sont soumis aux cotisations.", "revenu produire heure supplémentaire verser salarié percevoir revenu confortable cotisation"),  # noqa: E501
+    ("772", 0, "travail", "proposition", "Assurer à chacun que les revenus de son travail, à temps plein, lui permette de vivre décemment", "assurer revenu travail temps plein vivre décemment revenu"),  # noqa: E501
+    ("755", 0, "institutions", "proposition", "Le non cumul des mandats se doit donc d'être imposé.", "cumul mandat imposer"),  # noqa: E501
+    ("373", 1, "transport", "proposition", "Laisser les élus locaux (préfet, maire ?!) Définir les vitesses de circulation.", "laisser élu local préfet maire définir vitesse circulation"),  # noqa: E501
+    ("755", 1, "institutions", "constat", "Le non cumul des mandats se doit donc d'être imposé.", "cumul mandat imposer"),  # noqa: E501
+]
+# fmt: on
+
+
+def decidim_segments(concertation: object = "") -> pd.DataFrame:
+    """Segments of one consultation as a platform export gives them: no city, no date, the
+    same (empty) concertation for every contribution."""
+    return pd.DataFrame(
+        [
+            {
+                schema.SEGMENT_ID: f"{doc}#p{paragraph:03d}s{index:02d}",
+                schema.DOC_ID: doc,
+                schema.CONCERTATION_ID: concertation,
+                schema.CITY: "",
+                schema.DATE: pd.NaT,
+                schema.PARAGRAPH: paragraph,
+                schema.TEXT: text,
+                schema.LEMMAS: lemmas,
+                schema.THEME_ID: theme,
+                schema.THEME_LABEL: theme,
+                schema.FUNCTION: function,
+            }
+            for index, (doc, paragraph, theme, function, text, lemmas) in enumerate(DECIDIM_ROWS)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("concertations", "doc_ids", "unit"),
+    [
+        (["C1", "C2", "C2"], ["a", "b", "c"], schema.CONCERTATION_ID),
+        (["C1", "C1", "C1"], ["a", "b", "c"], schema.DOC_ID),
+        (["", "", ""], ["a", "b", "c"], schema.DOC_ID),  # an export: no concertation column
+        ([None, None, None], ["a", "b", "c"], schema.DOC_ID),
+        (["", "C1", ""], ["a", "b", "c"], schema.CONCERTATION_ID),  # unnamed is one of two
+        (["C1", "C1", "C1"], None, schema.CONCERTATION_ID),  # no documents to count
+    ],
+)
+def test_recurrence_unit_is_decided_from_the_concertations(concertations, doc_ids, unit) -> None:
+    table = pd.DataFrame({schema.CONCERTATION_ID: concertations})
+    if doc_ids is not None:
+        table[schema.DOC_ID] = doc_ids
+    assert tracing.recurrence_unit(table) == unit
+
+
+def test_a_single_concertation_groups_by_contributions() -> None:
+    segments = decidim_segments()
+    with pytest.warns(SingleConcertationWarning):
+        freins = canonical_groups(segments, "frein", config=TracingConfig())
+    assert tracing.unit_of(freins) == schema.DOC_ID
+    assert list(freins.columns[-1:]) == [tracing.RECURRENCE_UNIT]
+    assert len(freins) == 1  # the speed limit of one contribution is not recurrent
+    precarity = freins.iloc[0]
+    assert precarity[schema.N_DOCUMENTS] == 3 and precarity[schema.N_SEGMENTS] == 4
+    assert precarity[schema.N_CONCERTATIONS] == 1 and precarity[schema.N_CITIES] == 0
+    assert "intérim" in precarity[schema.LABEL].lower() or "précaire" in precarity[schema.LABEL]
+    assert len(precarity[schema.QUOTES]) == 3  # one per contribution
+    assert not any(q.endswith("()") for q in precarity[schema.QUOTES])
+    proposals = quiet(canonical_groups, segments, "proposition", config=TracingConfig())
+    assert proposals[schema.N_DOCUMENTS].tolist() == [3]
+    assert "revenu" in proposals[schema.LABEL].item()
+
+
+def test_a_single_concertation_ranks_groups_by_contributions() -> None:
+    segments = decidim_segments()
+    config = TracingConfig(min_concertations=1)  # a threshold of contributions here
+    groups = quiet(canonical_groups, segments, "frein", config=config)
+    assert groups[schema.N_DOCUMENTS].tolist() == [3, 1]
+    assert groups[schema.GROUP_ID].tolist() == ["frein-01", "frein-02"]
+    alone = unanswered_obstacles(
+        groups, link_proposals(groups, groups.iloc[:0], segments, config=config)
+    )
+    assert alone[schema.N_DOCUMENTS].tolist() == [3, 1]
+    strict = quiet(canonical_groups, segments, "frein", config=TracingConfig(min_concertations=4))
+    assert strict.empty and tracing.RECURRENCE_UNIT in strict.columns
+
+
+def test_several_concertations_keep_their_tables(segments: pd.DataFrame) -> None:
+    groups = quiet(canonical_groups, segments, "frein", config=TracingConfig())
+    assert tracing.RECURRENCE_UNIT not in groups and schema.N_DOCUMENTS not in groups
+    assert tracing.unit_of(groups) == schema.CONCERTATION_ID
+    assert groups[schema.N_CONCERTATIONS].tolist() == [4, 2, 2]
+    table = quiet(recurrence, segments, config=TracingConfig())
+    assert tracing.RECURRENCE_UNIT not in table and schema.N_DOCUMENTS not in table
+
+
+@pytest.mark.parametrize(
+    ("concertation", "named"),
+    [("", "aucune concertation nommée"), ("granddebatmel", "« granddebatmel »")],
+)
+def test_a_single_concertation_is_said_once_in_french(concertation, named) -> None:
+    segments = decidim_segments(concertation)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        theme_by(segments)
+        recurrence(segments, config=TracingConfig())
+        for function in ("frein", "proposition", "bonne pratique"):
+            canonical_groups(segments, function, config=TracingConfig())
+    said = {str(w.message) for w in caught if w.category is SingleConcertationWarning}
+    assert len(said) == 1  # five steps, one text: the command line says it once
+    message = said.pop()
+    assert f"Une seule concertation ({named})" in message
+    assert "comptée sur les contributions" in message
+    assert "--meta-columns concertation_id=" in message and "concertation:" in message
+    assert "()" not in message
 
 
 # --- links --------------------------------------------------------------------------------------
@@ -394,7 +527,7 @@ def test_specificities_warn_about_cells_too_small_to_test() -> None:
         warnings.simplefilter("error")  # "cyber" (16 segments) and "pm" can both be tested
         specificities(segments, schema.CITY, unit="theme", config=TracingConfig())
     rare = segments.iloc[:3].assign(**{schema.THEME_ID: "rare", schema.LEMMAS: "rare"})
-    with pytest.warns(SmallCellsWarning, match="too small to test"):
+    with pytest.warns(SmallCellsWarning, match="trop petites pour être testées"):
         table = specificities(
             pd.concat([segments, rare]), schema.CITY, unit="theme", config=TracingConfig()
         )
@@ -417,7 +550,7 @@ def test_specificities_of_lemmas_keep_testable_cells_only() -> None:
 
 def test_specificities_of_a_single_part_say_there_is_nothing_to_compare() -> None:
     one_city = _skewed_segments().assign(**{schema.CITY: "Metz"})
-    with pytest.warns(SingleConcertationWarning, match="nothing to compare"):
+    with pytest.warns(SingleConcertationWarning, match="rien à comparer"):
         table = specificities(one_city, schema.CITY, config=TracingConfig())
     assert table.empty
 
@@ -463,6 +596,39 @@ def test_tracing_plots_work_from_the_tables_alone(segments: pd.DataFrame) -> Non
     bars = plot_specificities(table, n_forms=3)  # all parts: "city : theme"
     assert any(t.get_text().startswith("Metz : ") for t in bars.get_yticklabels())
     plt.close("all")
+
+
+def test_the_recurrence_of_a_single_concertation_is_drawn_as_bars() -> None:
+    import matplotlib.pyplot as plt
+
+    config = TracingConfig(min_concertations=1)
+    groups = quiet(canonical_groups, decidim_segments(), "proposition", config=config)
+    axes = plot_obstacle_recurrence(groups)
+    assert [round(p.get_width()) for p in axes.patches] == sorted(groups[schema.N_DOCUMENTS])
+    assert axes.get_xlabel() == "Nombre de contributions"
+    assert "contributions" in axes.get_title() and "Propositions" in axes.get_title()
+    assert not axes.collections  # no dots on a time axis, no 1970
+    assert all("1970" not in t.get_text() for t in axes.get_xticklabels())
+    plt.close("all")
+
+
+def test_undated_concertations_are_drawn_as_bars(segments: pd.DataFrame) -> None:
+    import matplotlib.pyplot as plt
+
+    undated = segments.assign(**{schema.DATE: pd.NaT})
+    groups = quiet(canonical_groups, undated, "frein", config=TracingConfig())
+    axes = plot_obstacle_recurrence(groups, undated)
+    assert [round(p.get_width()) for p in axes.patches] == [2, 2, 4]  # bottom to top
+    assert axes.get_xlabel() == "Nombre de concertations"
+    plt.close("all")
+
+
+def test_no_group_is_no_figure(segments: pd.DataFrame) -> None:
+    from analysis.plots import NothingToPlot
+
+    groups = quiet(canonical_groups, segments, "demande", config=TracingConfig())
+    with pytest.raises(NothingToPlot, match="aucun frein"):
+        plot_obstacle_recurrence(groups)
 
 
 def test_hypergeometric_tails_match_scipy_even_where_they_underflow() -> None:

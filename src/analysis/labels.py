@@ -358,6 +358,27 @@ ABSENT_FIGURE = {
     "one_part": "le corpus ne compte qu'une ville (ou aucune) : les spécificités comparent "
     "les villes entre elles (ajoutez la ville aux documents, ou une colonne de ville avec "
     "--meta-columns).",
-    "no_group": "aucun frein n'a été repéré dans le corpus, il n'y a pas de récurrence à "
-    "tracer.",
+    "no_group": "aucun frein n'a été repéré dans le corpus, il n'y a pas de récurrence à tracer.",
+}
+
+# A single concertation (a platform export): recurrence is counted over its contributions
+# (tracing.recurrence_unit); what the fiches and the recurrence figure say then
+CONTRIBUTION_LABELS: dict[str, str] = {
+    "mode_note": "Une seule concertation : la récurrence est comptée sur les contributions "
+    "(documents).",
+    "unit": "contribution",
+    "raised": "soulevé dans {count}",  # a frein
+    "raised_feminine": "soulevée dans {count}",  # a proposition, a good practice
+    "out_of": "{count} sur {total}",
+    "volume": "Cité dans {contributions} sur {total}",
+    "bars_axis": "Nombre de contributions",
+    "bars_axis_concertations": "Nombre de concertations",
+}
+RECURRENCE_FIGURE_TITLES: dict[str, str] = {  # plots.plot_obstacle_recurrence, by function
+    "frein": "Freins récurrents : villes et dates",
+    "proposition": "Propositions récurrentes : villes et dates",
+    "frein_contributions": "Freins les plus soulevés : nombre de contributions",
+    "proposition_contributions": "Propositions les plus soulevées : nombre de contributions",
+    "frein_concertations": "Freins récurrents : nombre de concertations",
+    "proposition_concertations": "Propositions récurrentes : nombre de concertations",
 }

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from analysis import labels, schema
+from analysis import labels, schema, tracing
 
 
 class NothingToPlot(ValueError):
@@ -481,20 +481,38 @@ def plot_obstacle_recurrence(
 ) -> Axes:
     """Recurring obstacles (or proposals): one row each, a dot per concertation, in time.
 
+    When the groups were counted over contributions (a single concertation: their
+    ``recurrence_unit``, see :func:`analysis.tracing.unit_of`), or when no mention is dated,
+    one bar per group instead: how many contributions (or concertations) raise it.
+
     Parameters
     ----------
     groups
         Output of :func:`analysis.tracing.canonical_groups` (``group_id``, ``label``,
-        ``n_cities``, ``dates``, ``segment_ids``).
+        ``n_cities``, ``dates``, ``segment_ids``; ``n_documents`` and ``recurrence_unit``
+        with a single concertation; ``function`` names the title).
     segments
         The segments (``segment_id``, ``city``, ``date``): each dot is then named after its
         city. Without them, the dots are the group's ``dates``.
     n_groups
-        The groups mentioned in most cities are drawn, the most widespread on top.
+        The groups mentioned in most cities (or contributions) are drawn, the most
+        widespread on top.
+
+    Raises
+    ------
+    NothingToPlot
+        When ``groups`` has no row.
     """
     schema.require_columns(
         groups, schema.GROUP_ID, schema.LABEL, schema.N_CITIES, schema.DATES, table="groups"
     )
+    _require_rows(groups, "no_group")
+    unit = tracing.unit_of(groups)
+    shown = groups.head(n_groups).iloc[::-1].reset_index(drop=True)
+    function = str(groups[schema.FUNCTION].iloc[0]) if schema.FUNCTION in groups else ""
+    dated = any(len(dates) for dates in shown[schema.DATES])
+    if unit == schema.DOC_ID or not dated:
+        return _recurrence_bars(shown, unit, function, ax)
     where = None
     if segments is not None:
         schema.require_columns(groups, schema.SEGMENT_IDS, table="groups")
@@ -503,7 +521,6 @@ def plot_obstacle_recurrence(
         )
         where = segments.set_index(segments[schema.SEGMENT_ID].astype(str))
         where = where[[schema.CITY, schema.DATE]]
-    shown = groups.head(n_groups).iloc[::-1].reset_index(drop=True)
     ax = _axes(ax, figsize=(9, 1.0 + 0.5 * max(len(shown), 1)))
     for row, group in shown.iterrows():
         mentions = _mentions(group, where)
@@ -526,7 +543,31 @@ def plot_obstacle_recurrence(
     ax.set_ylim(-0.6, len(shown) - 0.2)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.set_title(labels.TRACING_LABELS["recurrence_title"])
+    titles = labels.RECURRENCE_FIGURE_TITLES
+    ax.set_title(titles.get(function, labels.TRACING_LABELS["recurrence_title"]))
+    return ax
+
+
+def _recurrence_bars(shown: pd.DataFrame, unit: str, function: str, ax: Axes | None) -> Axes:
+    """One bar per group (``shown``, bottom to top): the contributions or concertations that
+    raise it. No time axis: there is no date to place it on, or one concertation."""
+    by_contribution = unit == schema.DOC_ID
+    column = schema.N_DOCUMENTS if by_contribution else schema.N_CONCERTATIONS
+    counts = shown[column].astype(int).tolist()
+    ax = _axes(ax, figsize=(9, 1.0 + 0.45 * max(len(shown), 1)))
+    bars = ax.barh(range(len(shown)), counts, color="C0")
+    ax.bar_label(bars, padding=3, fontsize=7)
+    ticks = [_short(str(label).lstrip("-*•–— "), 70) for label in shown[schema.LABEL]]
+    ax.set_yticks(range(len(shown)), ticks)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_ylim(-0.6, len(shown) - 0.4)
+    ax.set_xlim(0, max(counts, default=1) * 1.12 + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    cl = labels.CONTRIBUTION_LABELS
+    ax.set_xlabel(cl["bars_axis"] if by_contribution else cl["bars_axis_concertations"])
+    kind = function if function in (schema.FREIN, schema.PROPOSITION) else schema.FREIN
+    suffix = "_contributions" if by_contribution else "_concertations"
+    ax.set_title(labels.RECURRENCE_FIGURE_TITLES[kind + suffix])
     return ax
 
 

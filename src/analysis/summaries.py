@@ -16,6 +16,12 @@ Every number can be traced back to the segments it counts: each fiche, group, go
 change item, quote and sentence carries its ``segment_ids``, and :func:`fiche_sources` lists
 them as one table (the "sources des fiches" sheet of the Excel export).
 
+A single concertation (a platform export): what recurs there is what many contributions
+raise. The group tables then say so (``recurrence_unit``, see
+:func:`analysis.tracing.recurrence_unit`), and the fiches count, rank and word their freins and
+proposals by contributions ("soulevé dans 12 contributions sur 196"), with
+``min_concertations`` applied to contributions, and say which count they use.
+
 Periods: the fiche compares the concertations held before ``compare_since`` with those held
 since (default: the median concertation date, so each period holds half of them). An item is
 *new* when it appears in no earlier concertation and in at least ``min_concertations`` recent
@@ -45,7 +51,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from analysis import labels, schema
+from analysis import labels, schema, tracing
 from analysis.config import SummariesConfig
 from analysis.segmentation import count_words, split_sentences
 from analysis.vectorise import content_terms, display_term, stop_words
@@ -97,6 +103,13 @@ class GroupItem:
     segment_ids: tuple[Any, ...]
     group_id: str = ""
     answered: bool | None = None  # freins: does a proposal answer it? None when unknown
+    n_documents: int = 0  # contributions that raise it
+    recurrence_unit: str = schema.CONCERTATION_ID  # what its recurrence counts (or doc_id)
+
+    @property
+    def n_units(self) -> int:
+        """How many concertations raise it, or contributions with a single concertation."""
+        return self.n_documents if self.recurrence_unit == schema.DOC_ID else self.n_concertations
 
 
 @dataclass(frozen=True)
@@ -164,6 +177,8 @@ class Fiche:
     split_date: dt.date | None
     period_note: str
     segment_ids: tuple[Any, ...]
+    recurrence_unit: str = schema.CONCERTATION_ID  # doc_id: counted over contributions
+    recurrence_note: str = ""  # says so, in French ("" when concertations are counted)
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,8 @@ class _Corpus:
     by_id: dict[Any, int]  # segment_id -> row position
     titles: dict[str, str]
     n_concertations_total: int
+    n_documents_total: int
+    unit: str  # what recurrence counts: concertation_id, or doc_id (a single concertation)
     n_classified: int
     split: pd.Timestamp | None
     config: SummariesConfig
@@ -185,18 +202,20 @@ class _Corpus:
 
 def _check_config(config: SummariesConfig) -> None:
     if not 1 <= config.n_quotes <= 10:
-        raise SummariesError(f"[summaries] n_quotes = {config.n_quotes}: choose 1 to 10 quotes.")
+        raise SummariesError(
+            f"[summaries] n_quotes = {config.n_quotes} : choisissez de 1 à 10 citations."
+        )
     if config.n_summary_sentences < 0 or config.n_groups < 0 or config.n_changes < 0:
         raise SummariesError(
-            "[summaries] n_summary_sentences, n_groups and n_changes must be 0 or more."
+            "[summaries] n_summary_sentences, n_groups et n_changes doivent valoir 0 ou plus."
         )
     if not 1 <= config.quote_min_words <= config.quote_max_words:
         raise SummariesError(
-            f"[summaries] quote_min_words = {config.quote_min_words} and quote_max_words = "
-            f"{config.quote_max_words}: need 1 <= quote_min_words <= quote_max_words."
+            f"[summaries] quote_min_words = {config.quote_min_words} et quote_max_words = "
+            f"{config.quote_max_words} : il faut 1 <= quote_min_words <= quote_max_words."
         )
     if config.min_concertations < 1:
-        raise SummariesError("[summaries] min_concertations must be 1 or more.")
+        raise SummariesError("[summaries] min_concertations doit valoir 1 ou plus.")
 
 
 def _split_date(segments: pd.DataFrame, compare_since: str | None) -> pd.Timestamp | None:
@@ -205,7 +224,8 @@ def _split_date(segments: pd.DataFrame, compare_since: str | None) -> pd.Timesta
         stamp = pd.to_datetime(compare_since, errors="coerce", format="ISO8601")
         if pd.isna(stamp):
             raise SummariesError(
-                f"[summaries] compare_since = {compare_since!r} is not an ISO date (2024-01-01)."
+                f"[summaries] compare_since = {compare_since!r} n'est pas une date ISO "
+                "(2024-01-01)."
             )
         return stamp
     dated = segments.dropna(subset=[schema.DATE])
@@ -253,8 +273,8 @@ def _prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     duplicated = segments[schema.SEGMENT_ID][segments[schema.SEGMENT_ID].duplicated()]
     if len(duplicated):
         raise SummariesError(
-            f"The segments table repeats segment_id {', '.join(map(str, duplicated[:5]))}: "
-            "ids must be unique for a fiche to point at its sources."
+            f"La table des segments répète segment_id {', '.join(map(str, duplicated[:5]))} : "
+            "les identifiants doivent être uniques pour qu'une fiche renvoie à ses sources."
         )
     order = segments[schema.SEGMENT_ID].astype(str).argsort(kind="stable")
     used = [c for c in _USED_COLUMNS if c in segments.columns]  # slim frames slice faster
@@ -274,7 +294,8 @@ def _document_titles(documents: pd.DataFrame) -> dict[str, str]:
     schema.require_columns(documents, schema.DOC_ID, table="documents")
     if schema.TITLE not in documents.columns:
         warnings.warn(
-            "The documents table has no 'title' column: quotes will cite their doc_id instead.",
+            "La table des documents n'a pas de colonne « title » : les citations donneront "
+            "l'identifiant de leur document (doc_id) à la place du titre.",
             SummariesWarning,
             stacklevel=3,
         )
@@ -293,8 +314,9 @@ def _warn_unknown_themes(segments: pd.DataFrame, themes: pd.DataFrame) -> None:
     unknown = sorted(set(segments[schema.THEME_ID].dropna()) - known, key=str)
     if unknown:
         warnings.warn(
-            f"Segments carry theme_id {', '.join(map(str, unknown))}, absent from the themes "
-            "table: they count in no fiche. Rebuild the themes table after curation.",
+            f"Des segments portent theme_id {', '.join(map(str, unknown))}, absent de la table "
+            "des thèmes : ils ne comptent dans aucune fiche. Reconstruisez la table des thèmes "
+            "après la curation.",
             SummariesWarning,
             stacklevel=3,
         )
@@ -375,6 +397,8 @@ def _item_from_segments(
         first_date=_date(frame[schema.DATE].min()),
         last_date=_date(frame[schema.DATE].max()),
         segment_ids=_sorted_ids(frame[schema.SEGMENT_ID]),
+        n_documents=int(frame[schema.DOC_ID].nunique()),
+        recurrence_unit=corpus.unit,
         **extra,
     )
 
@@ -424,12 +448,15 @@ def _group_items(
                 segment_ids=(),
                 group_id=group_id,
                 answered=answered,
+                n_documents=int(row.get(schema.N_DOCUMENTS, 0) or 0),
+                recurrence_unit=corpus.unit,
             )
         )
     if missing:
         warnings.warn(
-            f"Groups point at {len(missing)} segment(s) absent from the segments table (e.g. "
-            f"{missing[0]}): their counts come from the groups table and cannot be traced.",
+            f"Des groupes renvoient à {labels.french_plural(len(missing), 'segment')} absent(s) "
+            f"de la table des segments (par exemple {missing[0]}) : leurs comptes viennent de "
+            "la table des groupes et ne peuvent pas être retracés.",
             SummariesWarning,
             stacklevel=3,
         )
@@ -437,8 +464,10 @@ def _group_items(
 
 
 def _rank_groups(items: Iterable[GroupItem], *, min_concertations: int, n: int) -> list[GroupItem]:
-    kept = [i for i in items if i.n_concertations >= min_concertations]
-    kept.sort(key=lambda i: (-i.n_concertations, -i.n_segments, i.label, i.group_id))
+    """The ``n`` items raised by most concertations (or contributions: ``n_units``), kept
+    from ``min_concertations`` of them."""
+    kept = [i for i in items if i.n_units >= min_concertations]
+    kept.sort(key=lambda i: (-i.n_units, -i.n_segments, i.label, i.group_id))
     return kept[:n]
 
 
@@ -473,6 +502,7 @@ def select_quotes(
     n_quotes: int,
     min_words: int,
     max_words: int,
+    per: str = schema.CONCERTATION_ID,
 ) -> list[Quote]:
     """Pick the segments most typical of a theme, one per concertation first.
 
@@ -488,6 +518,9 @@ def select_quotes(
         How many quotes at most.
     min_words, max_words
         Length limits; when no segment fits, every length is accepted.
+    per
+        One quote per value of this column first: ``"concertation_id"``, or ``"doc_id"``
+        (one per contribution) when the corpus holds a single concertation.
 
     Returns
     -------
@@ -502,14 +535,14 @@ def select_quotes(
     frame["_key"] = frame[schema.SEGMENT_ID].astype(str)
     frame = frame.sort_values(["_typicality", "_key"], ascending=[False, True], kind="stable")
     chosen: list[dict[str, Any]] = []
-    for one_per_concertation in (True, False):
+    for one_per_unit in (True, False):
         for row in frame.to_dict("records"):
             if len(chosen) >= n_quotes:
                 break
             if any(row[schema.SEGMENT_ID] == c[schema.SEGMENT_ID] for c in chosen):
                 continue
-            seen = {c[schema.CONCERTATION_ID] for c in chosen}
-            if one_per_concertation and row[schema.CONCERTATION_ID] in seen:
+            seen = {c[per] for c in chosen}
+            if one_per_unit and row[per] in seen:
                 continue
             if any(_jaccard(row[schema.TEXT], c[schema.TEXT]) > _NEAR_DUPLICATE for c in chosen):
                 continue
@@ -799,13 +832,25 @@ def volume_sentence(
     n_cities: int,
     first_date: Any,
     last_date: Any,
+    *,
+    unit: str = schema.CONCERTATION_ID,
 ) -> str:
-    """Return "Cité dans 7 concertations sur 12, 9 villes, de janvier 2022 à avril 2024."."""
+    """Return "Cité dans 7 concertations sur 12, 9 villes, de janvier 2022 à avril 2024.".
+
+    With ``unit="doc_id"`` (a single concertation), the two counts are contributions: "Cité
+    dans 57 contributions sur 196, date inconnue." (the cities only when some are known).
+    """
     if n_concertations == 0:
         return labels.FICHE_LABELS["no_segment"].capitalize() + "."
-    concertations = labels.french_plural(n_concertations, "concertation")
     cities = labels.french_plural(n_cities, "ville")
     period = labels.french_period(first_date, last_date)
+    if unit == schema.DOC_ID:
+        contributions = labels.french_plural(n_concertations, labels.CONTRIBUTION_LABELS["unit"])
+        cited = labels.CONTRIBUTION_LABELS["volume"].format(
+            contributions=contributions, total=n_concertations_total
+        )
+        return ", ".join([cited, *([cities] if n_cities else []), period]) + "."
+    concertations = labels.french_plural(n_concertations, "concertation")
     return f"Cité dans {concertations} sur {n_concertations_total}, {cities}, {period}."
 
 
@@ -841,7 +886,9 @@ def _extracts(
     """The quotes and the extractive summary of one theme."""
     config = corpus.config
     limits = {"min_words": config.quote_min_words, "max_words": config.quote_max_words}
-    quotes = select_quotes(frame, corpus.titles, n_quotes=config.n_quotes, **limits)
+    quotes = select_quotes(
+        frame, corpus.titles, n_quotes=config.n_quotes, per=corpus.unit, **limits
+    )
     summary = central_sentences(frame, n_sentences=config.n_summary_sentences, **limits)
     return tuple(quotes), tuple(summary)
 
@@ -868,11 +915,19 @@ def _fiche(
     quotes, summary = _extracts(frame, corpus)
     new, faded = _changes(rows, items, corpus)
     total = corpus.n_concertations_total
+    by_contribution = corpus.unit == schema.DOC_ID
+    volume = (
+        volume_sentence(
+            n_documents, corpus.n_documents_total, len(cities), first, last, unit=corpus.unit
+        )
+        if by_contribution
+        else volume_sentence(n_concertations, total, len(cities), first, last)
+    )
     return Fiche(
         theme_id=theme_id,
         label=str(theme.get(schema.LABEL) or f"Thème {theme_id}"),
         keywords=_keywords(theme.get(schema.KEYWORDS)),
-        volume=volume_sentence(n_concertations, total, len(cities), first, last),
+        volume=volume,
         weight=_weight_sentence(len(frame), n_documents, share),
         n_segments=len(frame),
         n_documents=n_documents,
@@ -893,6 +948,8 @@ def _fiche(
         split_date=_date(corpus.split),
         period_note=_period_note(frame, corpus),
         segment_ids=_sorted_ids(frame[schema.SEGMENT_ID]),
+        recurrence_unit=corpus.unit,
+        recurrence_note=labels.CONTRIBUTION_LABELS["mode_note"] if by_contribution else "",
     )
 
 
@@ -902,8 +959,9 @@ def _answered_ids(links: pd.DataFrame | None) -> set[str] | None:
         return None
     if schema.OBSTACLE_GROUP_ID not in links.columns:
         warnings.warn(
-            f"The links table has no '{schema.OBSTACLE_GROUP_ID}' column (it has "
-            f"{', '.join(map(str, links.columns))}): freins are not marked as answered or not.",
+            f"La table des liens n'a pas de colonne « {schema.OBSTACLE_GROUP_ID} » (elle a "
+            f"{', '.join(map(str, links.columns))}) : les freins ne sont pas marqués comme "
+            "ayant une réponse ou non.",
             SummariesWarning,
             stacklevel=3,
         )
@@ -937,8 +995,10 @@ def build_fiches(
         :func:`analysis.tracing.canonical_groups`, one table or several (obstacles, proposals):
         ``group_id``, ``theme_id``, ``label``, ``segment_ids``, and ``function`` (else the
         majority function of its segments). Counts are recomputed from ``segment_ids``; when a
-        group has none, its own ``n_concertations``, ``cities``... are used. None: the fiches
-        say "aucun frein récurrent identifié".
+        group has none, its own ``n_concertations``, ``cities``... are used. Their
+        ``recurrence_unit`` column (a single concertation) makes the fiches count contributions
+        (:func:`analysis.tracing.unit_of`). None: the fiches say "aucun frein récurrent
+        identifié", and count contributions when the segments hold a single concertation.
     links
         :func:`analysis.tracing.link_proposals` (``obstacle_group_id``): the freins no
         proposal answers are marked. None: not marked.
@@ -977,6 +1037,9 @@ def build_fiches(
         by_id={v: i for i, v in enumerate(frame[schema.SEGMENT_ID])},
         titles=_document_titles(documents),
         n_concertations_total=_n_concertations_total(documents, frame),
+        n_documents_total=int(documents[schema.DOC_ID].nunique()),
+        # tracing decided it and stored it in the groups; decided here only without groups
+        unit=tracing.unit_of(groups) if groups is not None else tracing.recurrence_unit(frame),
         n_classified=int((frame[schema.THEME_ID] != schema.UNCLASSIFIED).sum()),
         split=(split := _split_date(frame, config.compare_since)),
         config=config,
@@ -1007,9 +1070,25 @@ def _without_final_period(label: str) -> str:
 
 
 def _where_when(item: GroupItem) -> str:
+    if item.recurrence_unit == schema.DOC_ID:
+        return _where_when_contributions(item)
     parts = [labels.french_plural(item.n_concertations, "concertation")]
     cities = ", ".join(item.cities)
     parts.append(labels.french_plural(item.n_cities, "ville") + (f" ({cities})" if cities else ""))
+    parts.append(labels.french_plural(item.n_segments, "segment"))
+    if item.first_date is not None:
+        parts.append(labels.french_period(item.first_date, item.last_date))
+    return ", ".join(parts)
+
+
+def _where_when_contributions(item: GroupItem) -> str:
+    """ "soulevé dans 12 contributions, 14 segments" (the cities and period when known)."""
+    cl = labels.CONTRIBUTION_LABELS
+    raised = cl["raised" if item.function == schema.FREIN else "raised_feminine"]
+    parts = [raised.format(count=labels.french_plural(item.n_documents, cl["unit"]))]
+    if item.cities:
+        cities = labels.french_plural(item.n_cities, "ville")
+        parts.append(f"{cities} ({', '.join(item.cities)})")
     parts.append(labels.french_plural(item.n_segments, "segment"))
     if item.first_date is not None:
         parts.append(labels.french_period(item.first_date, item.last_date))
@@ -1077,6 +1156,8 @@ def fiche_to_markdown(fiche: Fiche) -> str:
     keywords = markdown_escape(", ".join(fiche.keywords)) or "—"
     lines = [f"# {markdown_escape(fiche.label)}", "", f"**{fl['keywords']}**{colon} {keywords}", ""]
     lines += [f"## {fl['volume']}", "", f"{fiche.volume} {fiche.weight}".strip(), ""]
+    if fiche.recurrence_note:
+        lines += [f"*{fiche.recurrence_note}*", ""]
     if fiche.cities:
         lines += [f"Villes{colon} {markdown_escape(', '.join(fiche.cities))}.", ""]
     lines += [f"## {fl['obstacles']}", "", *_group_lines(fiche.obstacles, fl["no_obstacle"]), ""]

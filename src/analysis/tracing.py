@@ -4,6 +4,8 @@ Pure functions: each takes DataFrames and returns a new DataFrame, sorted determ
 which every number can be traced back to the ``segment_ids`` it was computed from.
 
 * :func:`theme_by`, :func:`theme_by_period`: theme x concertation / city / period tables;
+* :func:`recurrence_unit`: what recurrence counts: concertations, or the contributions
+  (documents) of a corpus that holds a single concertation (a platform export);
 * :func:`recurrence`: for each theme and function (the freins of "polices municipales"...), in
   how many concertations and cities it appears, when first and last, and a status
   (persistent, new, fading, one-off);
@@ -16,7 +18,10 @@ which every number can be traced back to the ``segment_ids`` it was computed fro
 
 Bad input is handled out loud: city spellings are unified with :class:`CitySpellingWarning`,
 undated concertations are set apart with :class:`MissingDateWarning`, a corpus of a single
-concertation gives :class:`SingleConcertationWarning` (there is nothing to compare).
+concertation gives :class:`SingleConcertationWarning` and counts recurrence over its
+contributions instead: the tables it gives then hold ``n_documents`` and ``recurrence_unit``
+(``"doc_id"``), which :mod:`analysis.summaries` and :mod:`analysis.plots` read (:func:`unit_of`)
+rather than deciding again. Messages are in French: the user reads them.
 
 Example
 -------
@@ -48,9 +53,15 @@ from analysis.config import TracingConfig
 
 Period = Literal["year", "semester", "quarter"]
 SpecificityUnit = Literal["theme", "lemma"]
+RecurrenceUnit = Literal["concertation_id", "doc_id"]
+
+# column of the group and recurrence tables of a single concertation: the unit counted
+# ("doc_id"); absent when recurrence counts concertations (so those tables are unchanged)
+RECURRENCE_UNIT = "recurrence_unit"
 
 NO_DATE = labels.TRACING_LABELS["no_date"]
 STATUS_ABSENT = "absent"  # recurrence rows of a theme with no segment of that function
+_MAX_CONTRIBUTION_QUOTES = 5  # a group raised by 40 contributions is quoted by its 5 closest
 
 
 class TracingError(ValueError):
@@ -66,7 +77,10 @@ class MissingDateWarning(UserWarning):
 
 
 class SingleConcertationWarning(UserWarning):
-    """Only one concertation (or part): nothing to compare across concertations."""
+    """Only one concertation (or part): recurrence is counted over contributions instead.
+
+    Every step that meets the situation gives the same text, so that it is said once.
+    """
 
 
 class EmptySelectionWarning(UserWarning):
@@ -133,8 +147,8 @@ def normalise_cities(table: pd.DataFrame) -> pd.DataFrame:
             for _, v in sorted(merged.items())
         )
         warnings.warn(
-            f"City spelt in several ways, unified: {details}. Fix the 'city' field of the "
-            "source documents to silence this warning.",
+            f"Ville écrite de plusieurs façons, unifiée : {details}. Corrigez le champ « city » "
+            "des documents sources pour ne plus voir cet avertissement.",
             CitySpellingWarning,
             stacklevel=2,
         )
@@ -151,12 +165,16 @@ def _check_dates(segments: pd.DataFrame) -> pd.Series:
     schema.require_columns(segments, schema.DATE, table="segments")
     dates = pd.to_datetime(segments[schema.DATE], errors="coerce")
     if dates.isna().any():
-        column = schema.CONCERTATION_ID if schema.CONCERTATION_ID in segments else schema.DOC_ID
-        undated = sorted(segments.loc[dates.isna(), column].astype(str).unique())
+        column = recurrence_unit(segments)  # the undated documents of a single concertation
+        undated = sorted(segments.loc[dates.isna(), column].fillna("").astype(str).unique())
+        what = "concertation" if column == schema.CONCERTATION_ID else "document"
+        names = ", ".join(f"« {u} »" if u else _UNNAMED[column] for u in undated[:8])
+        more = f" (et {len(undated) - 8} autres)" if len(undated) > 8 else ""
         warnings.warn(
-            f"No date for {len(undated)} {column} value(s): {', '.join(undated[:8])}. Their "
-            f"segments are counted, but left out of dates, periods ('{NO_DATE}') and "
-            "statuses; add a date to the source documents.",
+            f"Pas de date pour {labels.french_plural(len(undated), what)} : {names}{more}. "
+            f"Leurs segments sont comptés, mais laissés hors des dates, des périodes "
+            f"(« {NO_DATE} ») et des statuts ; ajoutez une date aux documents sources (pour "
+            "un tableau : --meta-columns date=<colonne>).",
             MissingDateWarning,
             stacklevel=3,
         )
@@ -169,7 +187,7 @@ def period_labels(dates: pd.Series, period: Period = "year") -> pd.Series:
     Missing dates get ``"sans date"``.
     """
     if period not in ("year", "semester", "quarter"):
-        raise TracingError(f"period={period!r}: use 'year', 'semester' or 'quarter'.")
+        raise TracingError(f"period={period!r} : choisissez 'year', 'semester' ou 'quarter'.")
     dates = pd.to_datetime(dates, errors="coerce")
     years = dates.dt.year.astype("Int64").astype(str)
     if period == "semester":
@@ -183,20 +201,99 @@ def _iso(value: object) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def _warn_if_single(segments: pd.DataFrame, what: str) -> bool:
-    """Warn and return True when the segments come from a single concertation."""
-    column = schema.CONCERTATION_ID if schema.CONCERTATION_ID in segments else schema.DOC_ID
-    values = segments[column].dropna().unique()
-    if len(values) <= 1:
-        name = values[0] if len(values) else "(none)"
-        warnings.warn(
-            f"Only one concertation ({name}): {what} cannot compare concertations; every "
-            "item is reported as one-off. Add other concertations to trace recurrence.",
-            SingleConcertationWarning,
-            stacklevel=3,
-        )
-        return True
-    return False
+_UNNAMED = {
+    schema.CONCERTATION_ID: "aucune concertation nommée",
+    schema.DOC_ID: "document sans identifiant",
+}
+
+
+def recurrence_unit(segments: pd.DataFrame) -> RecurrenceUnit:
+    """What recurrence counts: concertations, or contributions (documents) when there is one.
+
+    A platform export (Decidim, a consultation's CSV) holds a single concertation: counting
+    how many concertations raise a frein would find each frein in one, and none recurrent.
+    What recurs there is what many contributions raise.
+
+    Parameters
+    ----------
+    segments
+        Segments (or documents) with ``concertation_id`` (missing values do not count) and
+        ``doc_id``.
+
+    Returns
+    -------
+    str
+        ``"concertation_id"`` when the table holds two concertations or more (or has no
+        ``doc_id``), else ``"doc_id"``.
+
+    Example
+    -------
+    >>> recurrence_unit(pd.DataFrame({"concertation_id": ["", ""], "doc_id": ["1", "2"]}))
+    'doc_id'
+    """
+    if schema.CONCERTATION_ID in segments:
+        if segments[schema.CONCERTATION_ID].dropna().nunique() >= 2:
+            return schema.CONCERTATION_ID
+    return schema.DOC_ID if schema.DOC_ID in segments else schema.CONCERTATION_ID
+
+
+def unit_of(table: pd.DataFrame) -> RecurrenceUnit:
+    """The unit a group or recurrence table was counted in (its ``recurrence_unit`` column;
+    concertations when the column is absent, as in every table of several concertations)."""
+    if RECURRENCE_UNIT not in table.columns:
+        return schema.CONCERTATION_ID
+    stored = table[RECURRENCE_UNIT].dropna()
+    return str(stored.iloc[0]) if len(stored) else schema.DOC_ID  # type: ignore[return-value]
+
+
+def n_units_column(unit: str) -> str:
+    """The column that counts ``unit``: ``n_concertations`` or ``n_documents``."""
+    return schema.N_DOCUMENTS if unit == schema.DOC_ID else schema.N_CONCERTATIONS
+
+
+def _with_unit_columns(columns: Sequence[str], unit: str) -> list[str]:
+    """``columns``, with ``n_documents`` (after ``concertations``) and ``recurrence_unit``
+    (last) when recurrence counts contributions."""
+    if unit != schema.DOC_ID:
+        return list(columns)
+    place = columns.index(schema.CONCERTATIONS) + 1
+    return [*columns[:place], schema.N_DOCUMENTS, *columns[place:], RECURRENCE_UNIT]
+
+
+def single_concertation_message(segments: pd.DataFrame) -> str:
+    """The French text of :class:`SingleConcertationWarning`: which concertation, what is
+    counted instead, and how to name the concertations of a corpus."""
+    values = (
+        segments[schema.CONCERTATION_ID].dropna().astype(str).unique()
+        if schema.CONCERTATION_ID in segments
+        else []
+    )
+    named = len(values) and values[0].strip()
+    name = f"« {values[0]} »" if named else _UNNAMED[schema.CONCERTATION_ID]
+    counted = (
+        "la récurrence des freins et des propositions est comptée sur les contributions "
+        "(documents), et non sur les concertations"
+        if recurrence_unit(segments) == schema.DOC_ID
+        else "il n'y a pas de récurrence entre concertations à compter"
+    )
+    return (
+        f"Une seule concertation ({name}) : {counted}. Pour comparer plusieurs concertations, "
+        "nommez celle de chaque document : --meta-columns concertation_id=<colonne> pour un "
+        "tableau, « concertation: » dans l'en-tête d'un fichier Markdown, ou un dossier par "
+        "concertation."
+    )
+
+
+def _warn_if_single(segments: pd.DataFrame) -> bool:
+    """Warn and return True when the segments come from a single concertation (the same
+    text from every step: it is said once)."""
+    if (
+        schema.CONCERTATION_ID in segments
+        and segments[schema.CONCERTATION_ID].dropna().nunique() >= 2
+    ):
+        return False
+    warnings.warn(single_concertation_message(segments), SingleConcertationWarning, stacklevel=3)
+    return True
 
 
 # --- theme tables -----------------------------------------------------------------------------
@@ -265,7 +362,7 @@ def theme_by(segments: pd.DataFrame, by: str = schema.CONCERTATION_ID) -> pd.Dat
     if by == schema.CITY:
         segments = normalise_cities(segments)
     if by == schema.CONCERTATION_ID:
-        _warn_if_single(segments, "the theme x concertation table")
+        _warn_if_single(segments)
     values = segments[by].fillna("").astype(str)
     segments = segments.assign(**{by: values})
     return _cross_table(segments, by, sorted(values.unique()))
@@ -327,10 +424,14 @@ class _Timeline:
         return schema.STATUS_PERSISTENT
 
 
-def _spread(members: pd.DataFrame, timeline: _Timeline) -> dict[str, object]:
-    """Where and when a set of segments appears: concertations, cities, dates, status."""
+def _spread(
+    members: pd.DataFrame, timeline: _Timeline, unit: str = schema.CONCERTATION_ID
+) -> dict[str, object]:
+    """Where and when a set of segments appears: concertations, contributions (documents),
+    cities, dates, and the status of the count of ``unit``."""
     concertations = sorted(members[schema.CONCERTATION_ID].dropna().astype(str).unique())
-    cities = sorted(members[schema.CITY].dropna().astype(str).unique())
+    documents = members[schema.DOC_ID].nunique() if schema.DOC_ID in members else 0
+    cities = sorted(c for c in members[schema.CITY].dropna().astype(str).unique() if c.strip())
     dates = members[schema.DATE].dropna()
     first = dates.min() if len(dates) else pd.NaT
     last = dates.max() if len(dates) else pd.NaT
@@ -343,12 +444,16 @@ def _spread(members: pd.DataFrame, timeline: _Timeline) -> dict[str, object]:
         schema.N_CONCERTATIONS: len(concertations),
         schema.N_CITIES: len(cities),
         schema.CONCERTATIONS: concertations,
+        schema.N_DOCUMENTS: int(documents),
         schema.CITIES: cities,
         schema.DATES: sorted({_iso(d) for d in dates}),
         schema.FIRST_DATE: first,
         schema.LAST_DATE: last,
-        schema.STATUS: timeline.status(len(concertations), first, last),
+        schema.STATUS: timeline.status(
+            len(concertations) if unit == schema.CONCERTATION_ID else int(documents), first, last
+        ),
         schema.SEGMENT_IDS: segment_ids,
+        RECURRENCE_UNIT: unit,
     }
 
 
@@ -415,6 +520,10 @@ def recurrence(
     * ``undated``: seen only in undated concertations; ``absent``: the theme has no segment of
       that function (the row is kept so that "no frein on this theme" is said, not hidden).
 
+    With a single concertation (:func:`recurrence_unit`), the statuses count contributions
+    (documents) and their dates instead, and the table gains ``n_documents`` and
+    ``recurrence_unit``.
+
     Parameters
     ----------
     segments
@@ -431,10 +540,12 @@ def recurrence(
         One row per theme and function, sorted by ``theme_id`` then function order:
         ``theme_id``, ``theme_label``, ``function``, ``n_segments``, ``n_concertations``,
         ``n_cities``, ``concertations``, ``cities``, ``dates``, ``first_date``, ``last_date``,
-        ``status``, ``segment_ids``.
+        ``status``, ``segment_ids`` (and ``n_documents``, ``recurrence_unit`` with a single
+        concertation).
     """
     segments = _prepared(segments, schema.THEME_ID, schema.FUNCTION)
-    _warn_if_single(segments, "recurrence")
+    unit = recurrence_unit(segments)
+    _warn_if_single(segments)
     timeline = _Timeline(segments[schema.DATE], config)
     names = _theme_labels(segments)
     rows = []
@@ -447,10 +558,10 @@ def recurrence(
                     schema.THEME_ID: theme,
                     schema.THEME_LABEL: names.get(theme, ""),
                     schema.FUNCTION: function,
-                    **_spread(members, timeline),
+                    **_spread(members, timeline, unit),
                 }
             )
-    return pd.DataFrame(rows, columns=_RECURRENCE_COLUMNS)
+    return pd.DataFrame(rows, columns=_with_unit_columns(_RECURRENCE_COLUMNS, unit))
 
 
 _RECURRENCE_COLUMNS = [
@@ -674,21 +785,29 @@ def _representative(
     return best, keywords, closeness
 
 
-def _quotes(members: pd.DataFrame, closeness: np.ndarray) -> list[str]:
-    """One quote per concertation (its member closest to the group), in date order."""
+def _quotes(
+    members: pd.DataFrame, closeness: np.ndarray, unit: str = schema.CONCERTATION_ID
+) -> list[str]:
+    """One quote per concertation (its member closest to the group), in date order; with
+    contributions as the unit, the ``_MAX_CONTRIBUTION_QUOTES`` contributions closest to the
+    group, one quote each."""
     ranked = members.assign(_closeness=closeness).sort_values(
-        [schema.DATE, schema.CONCERTATION_ID, "_closeness", schema.SEGMENT_ID],
+        [schema.DATE, unit, "_closeness", schema.SEGMENT_ID],
         ascending=[True, True, False, True],
         kind="stable",
         na_position="last",
     )
+    bests = [best.iloc[0] for _, best in ranked.groupby(unit, sort=False, dropna=False)]
+    if unit == schema.DOC_ID:
+        bests = sorted(bests, key=lambda row: (-row["_closeness"], str(row[schema.SEGMENT_ID])))
+        bests = bests[:_MAX_CONTRIBUTION_QUOTES]
     quotes = []
-    for _, best in ranked.groupby(schema.CONCERTATION_ID, sort=False, dropna=False):
-        row = best.iloc[0]
+    for row in bests:
         where = ", ".join(
             x for x in (str(row[schema.CITY]), labels.french_date(row[schema.DATE])) if x
         )
-        quotes.append(f"« {' '.join(str(row[schema.TEXT]).split())} » ({where})")
+        text = f"« {' '.join(str(row[schema.TEXT]).split())} »"
+        quotes.append(f"{text} ({where})" if where else text)
     return quotes
 
 
@@ -743,7 +862,8 @@ def canonical_groups(
         ``[tracing]`` settings.
     min_concertations
         Keep groups found in at least this many concertations (default
-        ``config.min_concertations``; 1 keeps one-off items too).
+        ``config.min_concertations``; 1 keeps one-off items too); with a single concertation
+        (:func:`recurrence_unit`), in at least this many contributions (documents).
 
     Returns
     -------
@@ -753,24 +873,31 @@ def canonical_groups(
         ``label`` (a representative sentence), ``keywords``, ``n_cities``, ``cities``,
         ``n_concertations``, ``concertations``, ``dates``, ``first_date``, ``last_date``,
         ``n_segments``, ``segment_ids``, ``quotes`` (one per concertation), ``status``.
-        Empty (same columns) when no segment has the function, with
-        :class:`EmptySelectionWarning`. A theme with no such segment simply has no group
-        (:func:`recurrence` reports it as ``absent``).
+        With a single concertation, groups are counted and ranked by contributions: the table
+        gains ``n_documents`` (after ``concertations``) and ``recurrence_unit`` (``"doc_id"``,
+        last), ``quotes`` holds the contributions closest to the group (five at most) and
+        ``status`` counts contributions. Empty (same columns) when no segment has the
+        function, with :class:`EmptySelectionWarning`. A theme with no such segment simply
+        has no group (:func:`recurrence` reports it as ``absent``).
     """
     if function not in schema.FUNCTIONS:
-        raise TracingError(f"function={function!r}: use one of {', '.join(schema.FUNCTIONS)}.")
+        raise TracingError(
+            f"function={function!r} : choisissez parmi {', '.join(schema.FUNCTIONS)}."
+        )
     segments = _prepared(segments, schema.THEME_ID, schema.FUNCTION, schema.LEMMAS, schema.TEXT)
     minimum = config.min_concertations if min_concertations is None else min_concertations
+    unit = recurrence_unit(segments)
+    columns = _with_unit_columns(_GROUP_COLUMNS, unit)
     selected = segments[segments[schema.FUNCTION] == function]
     if selected.empty:
         warnings.warn(
-            f"No segment has the function '{function}': no group to form. Check the function "
-            "classification (classify_functions) before tracing.",
+            f"Aucun segment n'a la fonction « {function} » : aucun groupe à former. Vérifiez "
+            "le repérage des fonctions (classify_functions) avant le traçage.",
             EmptySelectionWarning,
             stacklevel=2,
         )
-        return schema.empty_table(_GROUP_COLUMNS)
-    _warn_if_single(segments, f"grouping the '{function}' segments")
+        return schema.empty_table(columns)
+    _warn_if_single(segments)
     space = _lemma_space(_lemma_column(segments), char_ngrams=config.char_ngrams)
     timeline = _Timeline(segments[schema.DATE], config)
     names = _theme_labels(segments)
@@ -794,12 +921,13 @@ def canonical_groups(
         clusters = _cluster(vectors, config.similarity_threshold)
         for cluster in np.unique(clusters):
             inside = np.flatnonzero(clusters == cluster)
+            members = part.iloc[inside]
             rows.append(
-                _group_row(part.iloc[inside], vectors[inside], space, timeline, names, function)
+                _group_row(members, vectors[inside], space, timeline, names, function, unit)
             )
-    table = pd.DataFrame(rows, columns=[c for c in _GROUP_COLUMNS if c != schema.GROUP_ID])
-    table = table[table[schema.N_CONCERTATIONS] >= minimum]
-    return _number_groups(table, function)
+    table = pd.DataFrame(rows, columns=[c for c in columns if c != schema.GROUP_ID])
+    table = table[table[n_units_column(unit)] >= minimum]
+    return _number_groups(table, function, columns)
 
 
 def _group_row(
@@ -809,6 +937,7 @@ def _group_row(
     timeline: _Timeline,
     names: dict[object, str],
     function: str,
+    unit: str,
 ) -> dict[str, object]:
     label, keywords, closeness = _representative(members, vectors, space)
     theme = Counter(members[schema.THEME_ID]).most_common()
@@ -819,22 +948,25 @@ def _group_row(
         schema.FUNCTION: function,
         schema.LABEL: label,
         schema.KEYWORDS: keywords,
-        schema.QUOTES: _quotes(members, closeness),
-        **_spread(members, timeline),
+        schema.QUOTES: _quotes(members, closeness, unit),
+        **_spread(members, timeline, unit),
     }
 
 
-def _number_groups(table: pd.DataFrame, function: str) -> pd.DataFrame:
+def _number_groups(table: pd.DataFrame, function: str, columns: list[str]) -> pd.DataFrame:
+    """Number the groups, most widespread first: in most cities (several concertations) or
+    raised by most contributions (a single concertation)."""
     first_ids = table[schema.SEGMENT_IDS].str[0]
+    widest = schema.N_DOCUMENTS if RECURRENCE_UNIT in columns else schema.N_CITIES
     order = table.assign(_first=first_ids).sort_values(
-        [schema.N_CITIES, schema.N_SEGMENTS, "_first"],
+        [widest, schema.N_SEGMENTS, "_first"],
         ascending=[False, False, True],
         kind="stable",
     )
     prefix = function.replace(" ", "_")
     width = max(2, len(str(len(order))))
     order.insert(0, schema.GROUP_ID, [f"{prefix}-{i + 1:0{width}d}" for i in range(len(order))])
-    return order[_GROUP_COLUMNS].reset_index(drop=True)
+    return order[columns].reset_index(drop=True)
 
 
 # --- links between proposals and obstacles -----------------------------------------------------
@@ -999,13 +1131,14 @@ def unanswered_obstacles(obstacle_groups: pd.DataFrame, links: pd.DataFrame) -> 
     Returns
     -------
     DataFrame
-        The rows of ``obstacle_groups`` with no link, sorted by decreasing ``n_cities`` then
-        ``group_id``.
+        The rows of ``obstacle_groups`` with no link, sorted by decreasing ``n_cities`` (or
+        ``n_documents``, with a single concertation: :func:`unit_of`) then ``group_id``.
     """
     answered = set(links[schema.OBSTACLE_GROUP_ID]) if len(links) else set()
     alone = obstacle_groups[~obstacle_groups[schema.GROUP_ID].isin(answered)]
+    widest = schema.N_DOCUMENTS if unit_of(obstacle_groups) == schema.DOC_ID else schema.N_CITIES
     return alone.sort_values(
-        [schema.N_CITIES, schema.GROUP_ID], ascending=[False, True], kind="stable"
+        [widest, schema.GROUP_ID], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
 
 
@@ -1198,16 +1331,18 @@ def specificities(
         On an unknown ``unit``.
     """
     if unit not in ("theme", "lemma"):
-        raise TracingError(f"unit={unit!r}: use 'theme' or 'lemma'.")
+        raise TracingError(f"unit={unit!r} : choisissez 'theme' ou 'lemma'.")
     schema.require_columns(segments, schema.SEGMENT_ID, table="segments")
     if by == schema.CITY:
         segments = normalise_cities(segments)
     segments = segments.sort_values(schema.SEGMENT_ID, kind="stable")
     segments = segments.assign(**{schema.PART: _part_column(segments, by, config)})
     if segments[schema.PART].nunique() < 2:
+        value = str(segments[schema.PART].iloc[0]) if len(segments) else ""
         warnings.warn(
-            f"Only one value of '{by}' ({segments[schema.PART].iloc[0] if len(segments) else ''}): "
-            "specificities compare parts with one another, so there is nothing to compare.",
+            f"Une seule valeur de « {by} » ({f'« {value} »' if value.strip() else 'non renseignée'}"
+            ") : les spécificités comparent les parties entre elles, il n'y a rien à comparer "
+            f"(pour un tableau, --meta-columns {by}=<colonne> donne la colonne qui la porte).",
             SingleConcertationWarning,
             stacklevel=2,
         )
@@ -1274,13 +1409,14 @@ def _warn_small_cells(table: pd.DataFrame) -> None:
     if small.empty:
         return
     examples = ", ".join(
-        f"{f} in {p}" for p, f in small[[schema.PART, schema.FORM]].head(3).itertuples(index=False)
+        f"{f} à {p}" for p, f in small[[schema.PART, schema.FORM]].head(3).itertuples(index=False)
     )
     warnings.warn(
-        f"{len(small)} of {len(table)} cells are too small to test (a form seen fewer than "
-        "min_frequency times in all, or a cell whose most extreme count could not be "
-        f"significant), e.g. {examples}. They get no q-value; merge small parts (a period "
-        "instead of a concertation) or lower [tracing] min_frequency to test more of them.",
+        f"{len(small)} cases sur {len(table)} sont trop petites pour être testées (une forme vue "
+        "moins de min_frequency fois en tout, ou une case dont même le compte le plus extrême "
+        f"ne serait pas significatif), par exemple {examples}. Elles n'ont pas de q-value ; "
+        "regroupez les petites parties (une période plutôt qu'une concertation) ou baissez "
+        "[tracing] min_frequency pour en tester davantage.",
         SmallCellsWarning,
         stacklevel=3,
     )
