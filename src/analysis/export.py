@@ -578,7 +578,12 @@ def _groups_frame(items: Sequence[GroupItem], what: str) -> pd.DataFrame:
         {
             what: [i.label for i in items],
             labels.COLUMN_LABELS[schema.CITY] + "s": [", ".join(i.cities) for i in items],
-            labels.COLUMN_LABELS[schema.N_CONCERTATIONS]: [i.n_concertations for i in items],
+            # one consultation: recurrence is counted over contributions (documents)
+            (
+                "Contributions"
+                if items and items[0].recurrence_unit == schema.DOC_ID
+                else labels.COLUMN_LABELS[schema.N_CONCERTATIONS]
+            ): [i.n_units for i in items],
             labels.COLUMN_LABELS[schema.N_SEGMENTS]: [i.n_segments for i in items],
             "Période": [labels.french_period(i.first_date, i.last_date) for i in items],
         }
@@ -593,6 +598,8 @@ def _docx_fiche(document: Any, fiche: Fiche) -> None:
     keywords.add_run(_xml_safe(", ".join(fiche.keywords) or "—"))
     document.add_heading(fl["volume"], level=2)
     document.add_paragraph(_xml_safe(f"{fiche.volume} {fiche.weight}".strip()))
+    if fiche.recurrence_note:
+        document.add_paragraph().add_run(_xml_safe(fiche.recurrence_note)).italic = True
     sections = (
         ("obstacles", fiche.obstacles, "no_obstacle", "Frein"),
         ("proposals", fiche.proposals, "no_proposal", "Proposition"),
@@ -818,6 +825,7 @@ def _html_fiche(fiche: Fiche, anchor: str) -> str:
     )
     parts.append(
         f"<h3>{_e(fl['volume'])}</h3><p>{_e(f'{fiche.volume} {fiche.weight}'.strip())}</p>"
+        + (f'<p class="note">{_e(fiche.recurrence_note)}</p>' if fiche.recurrence_note else "")
     )
     for key, items, empty, what in (
         ("obstacles", fiche.obstacles, "no_obstacle", "Frein"),
@@ -962,7 +970,11 @@ def _unique_stems(names: Iterable[str], reserved: frozenset[str] = frozenset()) 
 
 
 def _intro(
-    documents: pd.DataFrame, segments: pd.DataFrame, mark: str | None, n_names: int
+    documents: pd.DataFrame,
+    segments: pd.DataFrame,
+    mark: str | None,
+    n_names: int,
+    fiches: Sequence[Fiche] = (),
 ) -> list[str]:
     concertations = documents if schema.CONCERTATION_ID in documents else segments
     counts = labels.EXPORT_LABELS["generated"].format(
@@ -972,6 +984,8 @@ def _intro(
         else 0,
         n_segments=len(segments),
     )
+    # the mode of recurrence (contributions when the corpus is one consultation)
+    counts = " ".join([counts, *sorted({f.recurrence_note for f in fiches} - {""})])
     if mark is None:
         return [counts, labels.EXPORT_LABELS["names_off"]]
     count = labels.french_plural(n_names, "remplacement")
@@ -1139,7 +1153,7 @@ def write_report(
         names_report=None if protection.mark is None else _names_report(names_report),
         pngs=pngs,
         absent_figures=dict(absent_figures or {}),
-        intro=_intro(documents, segments, protection.mark, len(names_report)),
+        intro=_intro(documents, segments, protection.mark, len(names_report), fiches),
         stamp=_report_date(documents, segments),
     )
     # everything is rendered before the first write: an error leaves the folder as it was
