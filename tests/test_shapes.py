@@ -74,7 +74,15 @@ def one_city_table(root: Path) -> list[str]:
     table = pd.read_csv(REAL / "lille-propositions-decidim.csv", sep=";", dtype=str)
     table["ville"] = "Lille"
     table.to_csv(root / "export.csv", sep=";", index=False)
-    return ["export.csv", "--text-column", "body", "--id-column", "id", "--meta-columns", "city=ville"]
+    return [
+        "export.csv",
+        "--text-column",
+        "body",
+        "--id-column",
+        "id",
+        "--meta-columns",
+        "city=ville",
+    ]
 
 
 def no_date(root: Path) -> list[str]:
