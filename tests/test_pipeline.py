@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import functions, names, pipeline, schema, themes
+from analysis import pipeline, privacy, roles, schema, themes
 from analysis.config import load_config
 from analysis.corpus import load_corpus
+from analysis.segmentation import split_documents
 
 CONCERTATIONS = ["C09-bordeaux-2024", "C10-grenoble-2024", "C11-nantes-2025"]
 
@@ -48,8 +49,8 @@ def test_a_second_run_reads_cues_and_entities_from_the_cache(
     def forbidden(*args, **kwargs):
         raise AssertionError("computed again although the cache holds the result")
 
-    monkeypatch.setattr(functions, "find_cues_in", forbidden)
-    monkeypatch.setattr(names, "_parse", forbidden)
+    monkeypatch.setattr(roles, "find_cues_in", forbidden)
+    monkeypatch.setattr(privacy, "_parse", forbidden)
     monkeypatch.setattr(pipeline, "trace", forbidden)  # same segments, same settings: read back
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
     second = _run(documents, tmp_path / "cache")
@@ -98,16 +99,16 @@ def test_entities_found_beside_the_parse_give_the_same_reports(
     assert beside.entity_prefetch is not None
 
     parsed_here: list[str] = []
-    original = names._parse
+    original = privacy._parse
 
     def recorded(texts, nlp, batch_size):
         parsed_here.extend(texts)
         return original(texts, nlp, batch_size)
 
-    monkeypatch.setattr(names, "_parse", recorded)
+    monkeypatch.setattr(privacy, "_parse", recorded)
     written = pipeline.write(beside, tmp_path / "written")
     # the corpus texts came from the other process; only other tables' cells were left here
-    corpus_texts = set(names.corpus_texts(beside.segments, beside.documents))
+    corpus_texts = set(privacy.corpus_texts(beside.segments, beside.documents))
     assert parsed_here and not corpus_texts & set(parsed_here)
     assert sorted(written) == sorted(expected)
     for name in ("segments.csv", "protection-noms.csv", "fiches.docx", "report.html"):
@@ -120,7 +121,7 @@ def test_entities_found_beside_the_parse_give_the_same_reports(
 
 def test_the_prefetch_starts_only_when_it_pays(documents, tmp_path: Path, monkeypatch) -> None:
     config = _config(tmp_path / "cache").replace("nlp", n_process_min_words=1)
-    segments = pipeline.split_documents(documents, config)
+    segments = split_documents(documents, config)
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
     assert pipeline._wants_prefetch(segments, config)
     assert not pipeline._wants_prefetch(segments, config.replace("export", protect_names=False))
@@ -135,7 +136,7 @@ def test_the_prefetch_starts_only_when_it_pays(documents, tmp_path: Path, monkey
 
 def test_a_failed_stage_stops_the_prefetch(documents, tmp_path: Path, monkeypatch) -> None:
     started = []
-    original = names.EntityPrefetch
+    original = privacy.EntityPrefetch
 
     def recorded(*args, **kwargs):
         started.append(original(*args, **kwargs))
@@ -144,7 +145,7 @@ def test_a_failed_stage_stops_the_prefetch(documents, tmp_path: Path, monkeypatc
     def broken(*args, **kwargs):
         raise ValueError("a curation file names an unknown theme")
 
-    monkeypatch.setattr(names, "EntityPrefetch", recorded)
+    monkeypatch.setattr(privacy, "EntityPrefetch", recorded)
     monkeypatch.setattr(pipeline, "_fit_themes", broken)
     with pytest.raises(ValueError, match="unknown theme"):
         _run(documents, tmp_path / "cache", prefetch_entities=True)
@@ -216,13 +217,13 @@ def test_steps_run_on_the_other_core_give_the_same_results(
     assert not pipeline._second_core(alone.segments, alone.config)
 
     where = tmp_path / "classed-in.txt"
-    original = functions.classify_functions
+    original = roles.classify_functions
 
     def recorded(*args, **kwargs):
         where.write_text(str(multiprocessing.current_process().pid or 0))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(functions, "classify_functions", recorded)
+    monkeypatch.setattr(roles, "classify_functions", recorded)
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
     config = _config(tmp_path / "beside").replace("nlp", n_process_min_words=1)
     with warnings.catch_warnings():
@@ -239,12 +240,12 @@ def test_steps_run_on_the_other_core_give_the_same_results(
 def test_the_default_function_classifier_is_read_from_the_package(
     documents, tmp_path: Path, monkeypatch
 ) -> None:
-    import analysis.function_model
+    import analysis.role_model
 
     def no_training(*args, **kwargs):
         raise AssertionError("the default classifier parsed its training corpus at run time")
 
-    monkeypatch.setattr(analysis.function_model, "_parse_training_corpus", no_training)
+    monkeypatch.setattr(analysis.role_model, "_parse_training_corpus", no_training)
     results = _run(documents, tmp_path / "cache")
     # the run's cache holds the corpus only: nothing else was parsed
     assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 1

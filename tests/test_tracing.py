@@ -11,6 +11,7 @@ import pytest
 from scipy.stats import hypergeom
 
 from analysis import schema, tracing
+from analysis.cities import CitySpellingWarning, normalise_cities
 from analysis.config import TracingConfig
 from analysis.plots import (
     plot_obstacle_recurrence,
@@ -21,7 +22,6 @@ from analysis.plots import (
 from analysis.tracing import (
     NO_DATE,
     STATUS_ABSENT,
-    CitySpellingWarning,
     EmptySelectionWarning,
     MissingDateWarning,
     SingleConcertationWarning,
@@ -29,7 +29,6 @@ from analysis.tracing import (
     TracingError,
     canonical_groups,
     link_proposals,
-    normalise_cities,
     period_labels,
     recurrence,
     specificities,

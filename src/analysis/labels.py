@@ -97,7 +97,7 @@ CURATION_ACTION_LABELS: dict[str, str] = {
     "skipped": "ligne ignorée",
 }
 
-# functions and tracing (functions.py, tracing.py) -------------------------------------------
+# functions and tracing (roles.py, tracing.py) -------------------------------------------
 FUNCTION_REASON_CUES = "indices"
 FUNCTION_REASON_HEADING = "intertitre"
 FUNCTION_REASON_WORDS = "mots du classifieur"

@@ -66,7 +66,7 @@ from tqdm import tqdm
 
 from analysis import schema
 from analysis.config import AnalysisConfig, ExpressionsConfig, NlpConfig
-from analysis.segmentation import NORMALISATION_VERSION, normalise, segment_documents
+from analysis.segmentation import NORMALISATION_VERSION, normalise, split_documents
 
 __all__ = [
     "CacheWarning",
@@ -1567,14 +1567,6 @@ def _resolved(config: AnalysisConfig) -> tuple[NlpConfig, ExpressionsConfig]:
         path = str(config.resolve(expressions_config.domain_file))
         expressions_config = dataclasses.replace(expressions_config, domain_file=path)
     return nlp_config, expressions_config
-
-
-def split_documents(documents: pd.DataFrame, config: AnalysisConfig) -> pd.DataFrame:
-    """The documents cut into segments as the ``[segmentation]`` section says."""
-    unit = config.segmentation
-    return segment_documents(
-        documents, unit=unit.unit, segment_size=unit.segment_size, min_words=unit.min_words
-    )
 
 
 def parse_entry(segments: pd.DataFrame, config: AnalysisConfig) -> Path | None:

@@ -34,20 +34,22 @@ from matplotlib.figure import Figure
 from tqdm import tqdm
 
 from analysis import (
+    cities,
     curation,
     export,
-    functions,
-    names,
     plots,
+    privacy,
+    roles,
     schema,
     summaries,
     themes,
     tracing,
 )
-from analysis.background import Background, closing_on_error, has_spare_core
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
-from analysis.nlp import ParsedSegments, parse_entry, prepare_segments, split_documents
+from analysis.nlp import ParsedSegments, parse_entry, prepare_segments
+from analysis.segmentation import split_documents
+from analysis.workers import Background, closing_on_error, has_spare_core
 
 RUN_FILE = "run.json"  # the settings of the run that wrote an output folder
 STAGES = ("corpus", "nlp", "themes", "functions", "tracing", "fiches")
@@ -128,7 +130,7 @@ class Results:
     tables: dict[str, pd.DataFrame]
     fiches: list[summaries.Fiche]
     figures: StageFigures
-    entity_prefetch: names.EntityPrefetch | None = dataclasses.field(default=None, repr=False)
+    entity_prefetch: privacy.EntityPrefetch | None = dataclasses.field(default=None, repr=False)
 
 
 def _peak_mib() -> float:
@@ -192,14 +194,14 @@ def run(
         with _stage("corpus", figures, bar):
             if documents is None:
                 documents = load_corpus_from_config(config)
-            documents = tracing.normalise_cities(documents)
+            documents = cities.normalise_cities(documents)
         with _stage("nlp", figures, bar):
             segments = split_documents(documents, config)
             if prefetch_entities is True or (
                 prefetch_entities == "auto" and _wants_prefetch(segments, config)
             ):
-                prefetch = names.EntityPrefetch(
-                    names.corpus_texts(segments, documents), config.nlp.model
+                prefetch = privacy.EntityPrefetch(
+                    privacy.corpus_texts(segments, documents), config.nlp.model
                 )
             segments, parsed, expressions = prepare_segments(
                 documents, config, progress=progress, segments=segments
@@ -263,7 +265,9 @@ def _wants_prefetch(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
     if not _second_core(segments, config):
         return False
     entry = parse_entry(segments, config)
-    return entry is None or not (entry / _entity_store(names.load_ner(config.nlp.model))).is_file()
+    return (
+        entry is None or not (entry / _entity_store(privacy.load_ner(config.nlp.model))).is_file()
+    )
 
 
 def _entity_store(ner: Any) -> str:
@@ -409,9 +413,9 @@ _FUNCTION_COLUMNS = [schema.FUNCTION, schema.FUNCTION_SCORE, schema.FUNCTION_REA
 def _functions_of(
     segments: pd.DataFrame, parsed: ParsedSegments, config: AnalysisConfig
 ) -> pd.DataFrame:
-    """``segment_id`` and the function columns of :func:`analysis.functions.classify_functions`
+    """``segment_id`` and the function columns of :func:`analysis.roles.classify_functions`
     (what the other core sends back)."""
-    classed = functions.classify_functions(segments, parsed, config=_functions_config(config))
+    classed = roles.classify_functions(segments, parsed, config=_functions_config(config))
     return classed[[schema.SEGMENT_ID, *_FUNCTION_COLUMNS]]
 
 
@@ -537,7 +541,9 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
         )
     figures = make_figures(results)
     # spaCy's entities (for name protection) are kept beside the cached parse, by model
-    ner = names.load_ner(results.config.nlp.model) if results.config.export.protect_names else None
+    ner = (
+        privacy.load_ner(results.config.nlp.model) if results.config.export.protect_names else None
+    )
     store = _entity_store(ner) if ner is not None else ""
     stored = results.parsed.read_artefact(store) if ner is not None else None
     entity_cache = dict(stored) if isinstance(stored, dict) else {}

@@ -366,7 +366,7 @@ def plot_k_diagnostics(diagnostics: pd.DataFrame, *, ax: Axes | None = None) -> 
     return ax
 
 
-# --- tracing plots (functions.py, tracing.py) -------------------------------------------------
+# --- tracing plots (roles.py, tracing.py) -------------------------------------------------
 
 
 def _short(text: object, width: int = 60) -> str:

@@ -114,7 +114,7 @@ KWIC_LEFT = "left"  # concordance: words before the keyword
 KWIC_KEYWORD = "keyword"  # concordance: the matched words, as written
 KWIC_RIGHT = "right"  # concordance: words after the keyword
 
-# functions and tracing (functions.py, tracing.py) -------------------------------------------
+# functions and tracing (roles.py, tracing.py) -------------------------------------------
 SENTENCE = "sentence"  # rank of a sentence inside its segment, from 0
 SEGMENT_IDS = "segment_ids"  # list of the segment ids a number was computed from
 # SHARE (above) is also n_segments / segments of the column group (concertation, city, period)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import schema
-from analysis.config import Unit
+from analysis.config import AnalysisConfig, Unit
 
 NORMALISATION_VERSION = "2"  # bump whenever normalise() changes: it invalidates parse caches
 UNITS: tuple[str, ...] = ("document", "paragraph", "segment")
@@ -704,3 +704,11 @@ def segment_documents(
     for column in (schema.POSITION, schema.PARAGRAPH, schema.START, schema.END, schema.N_WORDS):
         segments[column] = segments[column].astype("int64")
     return segments
+
+
+def split_documents(documents: pd.DataFrame, config: AnalysisConfig) -> pd.DataFrame:
+    """The documents cut into segments as the ``[segmentation]`` section says."""
+    unit = config.segmentation
+    return segment_documents(
+        documents, unit=unit.unit, segment_size=unit.segment_size, min_words=unit.min_words
+    )

@@ -16,7 +16,7 @@ which every number can be traced back to the ``segment_ids`` it was computed fro
   or a period (Lafon's hypergeometric specificities, as in Lexico and TXM, with a
   Benjamini-Hochberg correction).
 
-Bad input is handled out loud: city spellings are unified with :class:`CitySpellingWarning`,
+Bad input is handled out loud: city spellings are unified (:mod:`analysis.cities`),
 undated concertations are set apart with :class:`MissingDateWarning`, a corpus of a single
 concertation gives :class:`SingleConcertationWarning` and counts recurrence over its
 contributions instead: the tables it gives then hold ``n_documents`` and ``recurrence_unit``
@@ -33,8 +33,6 @@ Example
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -48,7 +46,7 @@ from scipy.special import betaln
 from scipy.stats import false_discovery_control
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from analysis import labels, schema
+from analysis import cities, labels, schema
 from analysis.config import TracingConfig
 
 Period = Literal["year", "semester", "quarter"]
@@ -66,10 +64,6 @@ _MAX_CONTRIBUTION_QUOTES = 5  # a group raised by 40 contributions is quoted by 
 
 class TracingError(ValueError):
     """A table cannot be traced (bad ``by`` column, unknown period or unit...)."""
-
-
-class CitySpellingWarning(UserWarning):
-    """One city is spelt several ways; the variants were unified (the message lists them)."""
 
 
 class MissingDateWarning(UserWarning):
@@ -92,72 +86,6 @@ class SmallCellsWarning(UserWarning):
 
 
 # --- cities, dates, periods -------------------------------------------------------------------
-
-
-def _city_key(city: str) -> str:
-    """Spelling-insensitive key: "Clermont Ferrand", "clermont-ferrand" -> "clermont ferrand"."""
-    text = unicodedata.normalize("NFKD", city.replace("’", "'").casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[-_'.\s]+", " ", text).strip()
-    return re.sub(r"\bst\b", "saint", re.sub(r"\bste\b", "sainte", text))
-
-
-def _preferred_spelling(variants: Counter) -> str:
-    # most frequent first; on a tie, the spelling with hyphens and accents (the official one)
-    def rank(name: str) -> tuple[int, int, str]:
-        marked = sum(1 for c in name if not (c.isascii() and (c.isalpha() or c == " ")))
-        return (-variants[name], -marked, name)
-
-    return sorted(variants, key=rank)[0]
-
-
-def normalise_cities(table: pd.DataFrame) -> pd.DataFrame:
-    """Unify the spellings of each city ("Clermont Ferrand" and "Clermont-Ferrand").
-
-    Spellings that differ only by case, accents, hyphens, apostrophes, dots or spaces (and
-    "St"/"Saint") are one city; the most frequent spelling wins, and on a tie the one with
-    hyphens and accents. Leading and trailing spaces are removed. Missing cities stay missing.
-
-    Parameters
-    ----------
-    table
-        Documents or segments; needs ``city``.
-
-    Returns
-    -------
-    DataFrame
-        A copy with ``city`` unified (the same object's values when nothing changed).
-
-    Warns
-    -----
-    CitySpellingWarning
-        Once, listing each unified city with its variants and the spelling kept.
-    """
-    schema.require_columns(table, schema.CITY, table="segments")
-    present = table[schema.CITY].dropna().astype(str).str.strip()
-    present = present[present != ""]
-    by_key: dict[str, Counter] = {}
-    for name, count in present.value_counts().items():
-        by_key.setdefault(_city_key(name), Counter())[name] += int(count)
-    mapping = {name: _preferred_spelling(v) for v in by_key.values() for name in v}
-    merged = {k: v for k, v in by_key.items() if len(v) > 1}
-    if merged:
-        details = "; ".join(
-            f"{' / '.join(sorted(v))} -> {_preferred_spelling(v)}"
-            for _, v in sorted(merged.items())
-        )
-        warnings.warn(
-            f"Ville écrite de plusieurs façons, unifiée : {details}. Corrigez le champ « city » "
-            "des documents sources pour ne plus voir cet avertissement.",
-            CitySpellingWarning,
-            stacklevel=2,
-        )
-    result = table.copy()
-    stripped = result[schema.CITY].where(
-        result[schema.CITY].isna(), result[schema.CITY].astype(str).str.strip()
-    )
-    result[schema.CITY] = stripped.map(lambda name: mapping.get(name, name))
-    return result
 
 
 def _check_dates(segments: pd.DataFrame) -> pd.Series:
@@ -346,7 +274,8 @@ def theme_by(segments: pd.DataFrame, by: str = schema.CONCERTATION_ID) -> pd.Dat
     ----------
     segments
         Needs ``segment_id``, ``theme_id`` and the ``by`` column; ``theme_label`` is used
-        when present. With ``by="city"`` the spellings are unified (:func:`normalise_cities`).
+        when present. With ``by="city"`` the spellings are unified
+        (:func:`analysis.cities.normalise_cities`).
     by
         The column to cross with themes.
 
@@ -360,7 +289,7 @@ def theme_by(segments: pd.DataFrame, by: str = schema.CONCERTATION_ID) -> pd.Dat
     """
     schema.require_columns(segments, schema.SEGMENT_ID, schema.THEME_ID, by, table="segments")
     if by == schema.CITY:
-        segments = normalise_cities(segments)
+        segments = cities.normalise_cities(segments)
     if by == schema.CONCERTATION_ID:
         _warn_if_single(segments)
     values = segments[by].fillna("").astype(str)
@@ -500,7 +429,7 @@ def _prepared(segments: pd.DataFrame, *columns: str) -> pd.DataFrame:
         *columns,
         table="segments",
     )
-    segments = normalise_cities(segments)
+    segments = cities.normalise_cities(segments)
     segments = segments.assign(**{schema.DATE: _check_dates(segments)})
     return segments.sort_values(schema.SEGMENT_ID, kind="stable").reset_index(drop=True)
 
@@ -1334,7 +1263,7 @@ def specificities(
         raise TracingError(f"unit={unit!r} : choisissez 'theme' ou 'lemma'.")
     schema.require_columns(segments, schema.SEGMENT_ID, table="segments")
     if by == schema.CITY:
-        segments = normalise_cities(segments)
+        segments = cities.normalise_cities(segments)
     segments = segments.sort_values(schema.SEGMENT_ID, kind="stable")
     segments = segments.assign(**{schema.PART: _part_column(segments, by, config)})
     if segments[schema.PART].nunique() < 2:

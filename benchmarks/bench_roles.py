@@ -13,7 +13,7 @@ Prints:
 3. the same figures for a few similarity thresholds (how the default was chosen);
 4. whether the model shipped in the package (``analysis/data/function_model.json``, used when
    no ``labelled_file`` is set) is the one the sample corpus trains today; if not, retrain it
-   with ``python -m analysis.function_model``.
+   with ``python -m analysis.role_model``.
 
 Two settings are reported for the groups: "gold" (annotated functions and themes: the grouping
 alone is measured) and "pipeline" (40-word segments, functions predicted out of fold by the
@@ -34,11 +34,11 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from analysis import function_model, schema
+from analysis import role_model, schema
 from analysis.config import AnalysisConfig, FunctionsConfig, TracingConfig
 from analysis.corpus import load_corpus
-from analysis.functions import FunctionClassifier, load_labelled_file
 from analysis.nlp import prepare_segments
+from analysis.roles import FunctionClassifier, load_labelled_file
 from analysis.themes import ThemeModel, assign_themes
 from analysis.tracing import canonical_groups, link_proposals, unanswered_obstacles
 
@@ -296,8 +296,8 @@ def main() -> None:
     )
     grouping_quality(segments, title, sweep=True)
     print("\n" + "=" * 100 + "\n3. THE PACKAGED MODEL\n" + "=" * 100)
-    shipped = function_model.DEFAULT_MODEL_PATH
-    fresh = function_model.is_up_to_date(shipped, corpus_path=CORPUS)
+    shipped = role_model.DEFAULT_MODEL_PATH
+    fresh = role_model.is_up_to_date(shipped, corpus_path=CORPUS)
     print(
         f"{shipped.relative_to(ROOT)}: "
         + ("up to date" if fresh else "STALE: run python -m analysis.function_model")

@@ -10,7 +10,7 @@ Two sources of evidence are combined:
   "Propositions", "Demandes à l'État"...);
 * **a classifier**: TF-IDF over the segment's lemmas and heading words, then a logistic
   regression, trained on labelled paragraphs: by default the model shipped in the package
-  (trained ahead on the sample ``corpus/annotations.csv``, see :mod:`analysis.function_model`),
+  (trained ahead on the sample ``corpus/annotations.csv``, see :mod:`analysis.role_model`),
   or trained at run time on the user's own labelled file.
 
 With ``method="combined"`` the class probabilities are mixed,
@@ -939,7 +939,7 @@ class FunctionClassifier:
         The six classes, in :data:`analysis.schema.FUNCTIONS` order.
     vectorizer_, model_
         The fitted TF-IDF vectoriser and logistic regression (after :meth:`fit`, or rebuilt
-        from a model file by :func:`analysis.function_model.load_model`).
+        from a model file by :func:`analysis.role_model.load_model`).
     n_training_rows_ : int
         How many labelled rows it was trained on.
     """
@@ -1407,25 +1407,25 @@ def default_classifier(
     Its TF-IDF weights and logistic regression were trained ahead on the sample corpus and
     its ``annotations.csv`` and are read from ``analysis/data/function_model.json`` (plain
     JSON, no pickle): nothing is parsed or trained at run time. Retrain it with
-    ``python -m analysis.function_model`` (see :mod:`analysis.function_model`).
+    ``python -m analysis.role_model`` (see :mod:`analysis.role_model`).
 
     Parameters
     ----------
     config
         Settings of the classifier (method, weights...); defaults to :class:`FunctionsConfig`.
         ``regularisation`` and ``random_state`` are those of the training: another value is
-        reported with :class:`analysis.function_model.FunctionModelWarning`.
+        reported with :class:`analysis.role_model.FunctionModelWarning`.
     path
-        Another model file written by :func:`analysis.function_model.save_model`.
+        Another model file written by :func:`analysis.role_model.save_model`.
 
     Raises
     ------
-    analysis.function_model.FunctionModelError
+    analysis.role_model.FunctionModelError
         When the model file is missing, unreadable or of another format.
     """
-    from analysis import function_model  # noqa: PLC0415 - function_model imports this module
+    from analysis import role_model  # noqa: PLC0415 - function_model imports this module
 
-    return function_model.load_model(path, config=config or FunctionsConfig())
+    return role_model.load_model(path, config=config or FunctionsConfig())
 
 
 # --- segments and sentences -------------------------------------------------------------------

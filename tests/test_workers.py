@@ -1,4 +1,4 @@
-"""Tests of analysis.background: a function run in a second process, its value and warnings."""
+"""Tests of analysis.workers: a function run in a second process, its value and warnings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from analysis.background import Background, has_spare_core
+from analysis.workers import Background, has_spare_core
 
 
 def _lemma_lengths(words: list[str], *, minimum: int) -> dict[str, int]:

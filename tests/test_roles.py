@@ -1,4 +1,4 @@
-"""Tests of analysis.functions: cue patterns, heading, classifier, labelled files, sentences."""
+"""Tests of analysis.roles: cue patterns, heading, classifier, labelled files, sentences."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from analysis import function_model, functions, schema
+from analysis import role_model, roles, schema
 from analysis.config import AnalysisConfig, FunctionsConfig
-from analysis.functions import (
+from analysis.roles import (
     CuePatterns,
     DocsAlignmentError,
     FunctionClassifier,
@@ -103,7 +103,7 @@ def sample_docs(french_nlp: Language, corpus_dir: Path) -> list:
 
 def test_cue_patterns_find_what_spacy_matcher_finds(sample_docs: list) -> None:
     matcher = cue_matcher(sample_docs[0].vocab)
-    patterns = CuePatterns([cue.pattern for cue in functions.CUES])
+    patterns = CuePatterns([cue.pattern for cue in roles.CUES])
     found = patterns.match(sample_docs)
     n_matches = 0
     for doc, (same_doc, matches, sentence_starts) in zip(sample_docs, found, strict=True):
@@ -116,7 +116,7 @@ def test_cue_patterns_find_what_spacy_matcher_finds(sample_docs: list) -> None:
         n_matches += len(matches)
     # real material: hundreds of matches, among them optional tokens and sentence starts
     assert n_matches > 1000
-    names = {functions.CUES[index].name for _, matches, _ in found for index, _, _ in matches}
+    names = {roles.CUES[index].name for _, matches, _ in found for index, _, _ in matches}
     assert {"ne ... pas", "a permis de", "une commune", "chiffre", "devrait"} <= names
 
 
@@ -387,7 +387,7 @@ def test_classify_functions_retrains_on_a_users_labelled_file(
     def no_packaged_model(*args, **kwargs):
         raise AssertionError("a user's labelled file must train the classifier, not the package")
 
-    monkeypatch.setattr(function_model, "load_model", no_packaged_model)
+    monkeypatch.setattr(role_model, "load_model", no_packaged_model)
     result = classify_functions(labelled.drop(columns="label"), french_nlp, config=config)
     assert (result[schema.FUNCTION] == labelled["label"]).mean() >= 0.9
     assert set(result.columns) >= {schema.FUNCTION, schema.FUNCTION_SCORE, schema.FUNCTION_REASON}
@@ -442,7 +442,7 @@ def test_cues_of_a_cached_parse_are_stored_and_read_back(
     def no_matching(*args, **kwargs):
         raise AssertionError("the cues were matched again although the cache holds them")
 
-    monkeypatch.setattr(functions, "find_cues_in", no_matching)
+    monkeypatch.setattr(roles, "find_cues_in", no_matching)
     again = parse_segments(segments, french_nlp, cache_dir=tmp_path, progress=False)
     second = classify_functions(segments.iloc[::-1], again, config=CUES_ONLY)  # any row order
     for result in (first, second.sort_index()):
@@ -482,7 +482,7 @@ def fresh_default(corpus_dir: Path) -> tuple[FunctionClassifier, dict]:
     """The default classifier trained now on the sample corpus (what the packaged file holds)."""
     if not (corpus_dir / "annotations.csv").is_file():
         pytest.skip("the sample corpus has no annotations.csv")
-    return function_model.train_default_model(corpus_dir)
+    return role_model.train_default_model(corpus_dir)
 
 
 @pytest.fixture(scope="module")
@@ -501,7 +501,7 @@ def sample_paragraphs(corpus_dir: Path, fresh_default) -> tuple[pd.DataFrame, ob
 
 
 def test_default_classifier_is_the_packaged_model(corpus_dir: Path, monkeypatch) -> None:
-    monkeypatch.setattr(function_model, "_parse_training_corpus", _no_parse)
+    monkeypatch.setattr(role_model, "_parse_training_corpus", _no_parse)
     model = default_classifier(config=FunctionsConfig(method="classifier"))
     annotations = pd.read_csv(corpus_dir / "annotations.csv")
     assert model.n_training_rows_ == len(annotations)
@@ -514,10 +514,10 @@ def test_default_classifier_is_the_packaged_model(corpus_dir: Path, monkeypatch)
 
 def test_the_packaged_model_is_the_model_trained_on_the_sample_corpus(fresh_default) -> None:
     # fails when the annotations, the corpus, the lemmas or the features changed since the
-    # file was written: run `python -m analysis.function_model` and commit the file
+    # file was written: run `python -m analysis.role_model` and commit the file
     classifier, training = fresh_default
-    stored = json.loads(function_model.DEFAULT_MODEL_PATH.read_text(encoding="utf-8"))
-    fresh = json.loads(json.dumps(function_model.model_to_dict(classifier, training=training)))
+    stored = json.loads(role_model.DEFAULT_MODEL_PATH.read_text(encoding="utf-8"))
+    fresh = json.loads(json.dumps(role_model.model_to_dict(classifier, training=training)))
     assert stored["training"]["digest"] == fresh["training"]["digest"]
     assert {**stored, "versions": None} == {**fresh, "versions": None}
 
@@ -530,8 +530,8 @@ def test_classify_functions_by_default_never_parses_the_corpus_and_classes_as_be
     config = FunctionsConfig()
     expected = classify_functions(segments, parsed, config=config, classifier=classifier)
     fresh_proba = classifier.predict_proba(segments, docs=parsed)
-    monkeypatch.setattr(function_model, "_parse_training_corpus", _no_parse)
-    monkeypatch.setattr(functions, "train_classifier", _no_parse)
+    monkeypatch.setattr(role_model, "_parse_training_corpus", _no_parse)
+    monkeypatch.setattr(roles, "train_classifier", _no_parse)
     result = classify_functions(segments, parsed, config=config)
     pd.testing.assert_frame_equal(result, expected)
     assert result[schema.FUNCTION].nunique() == 6
@@ -545,8 +545,8 @@ def test_a_saved_model_reads_back_exactly_and_writes_the_same_bytes(
     model = FunctionClassifier(method="classifier", regularisation=2.0, random_state=3)
     model.fit(labelled, labelled["label"])
     training = {"digest": "sha256:test"}
-    first = function_model.save_model(model, tmp_path / "a.json", training=training)
-    second = function_model.save_model(model, tmp_path / "b.json", training=training)
+    first = role_model.save_model(model, tmp_path / "a.json", training=training)
+    second = role_model.save_model(model, tmp_path / "b.json", training=training)
     assert first.read_bytes() == second.read_bytes()
     config = FunctionsConfig(method="classifier", regularisation=2.0, random_state=3)
     loaded = default_classifier(config=config, path=first)
@@ -556,7 +556,7 @@ def test_a_saved_model_reads_back_exactly_and_writes_the_same_bytes(
 
 
 def test_other_training_settings_than_the_packaged_models_are_reported() -> None:
-    with pytest.warns(function_model.FunctionModelWarning, match="regularisation = 2.0"):
+    with pytest.warns(role_model.FunctionModelWarning, match="regularisation = 2.0"):
         default_classifier(config=FunctionsConfig(regularisation=2.0))
 
 
@@ -579,13 +579,13 @@ def test_unreadable_model_files_are_refused_in_french(
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content, encoding="utf-8")
-    with pytest.raises(function_model.FunctionModelError, match=message):
+    with pytest.raises(role_model.FunctionModelError, match=message):
         default_classifier(path=path)
 
 
 def test_retraining_needs_annotations(tmp_path: Path, capsys) -> None:
     with pytest.raises(FunctionLabelError, match="annotations.csv est absent"):
-        function_model.build_default_model(tmp_path / "m.json", corpus_path=tmp_path)
-    assert function_model.main(["--corpus", str(tmp_path), "--out", str(tmp_path / "m.json")]) == 2
+        role_model.build_default_model(tmp_path / "m.json", corpus_path=tmp_path)
+    assert role_model.main(["--corpus", str(tmp_path), "--out", str(tmp_path / "m.json")]) == 2
     assert "annotations.csv est absent" in capsys.readouterr().err
     assert not (tmp_path / "m.json").exists()

@@ -1,6 +1,6 @@
 """The default function model: trained ahead on the sample corpus, shipped as plain JSON.
 
-The classifier of :mod:`analysis.functions` (TF-IDF over lemmas and heading words, then a
+The classifier of :mod:`analysis.roles` (TF-IDF over lemmas and heading words, then a
 logistic regression) is trained once on the sample corpus and its ``annotations.csv``, and its
 fitted numbers are written to ``analysis/data/function_model.json``: vocabulary, idf weights,
 coefficients, intercepts and class names, with the settings of the training, a digest of the
@@ -11,8 +11,8 @@ without the sample corpus and without training at run time.
 Retrain after changing the annotations, the corpus, the lemmatisation or the classifier's
 features, from a source checkout::
 
-    python -m analysis.function_model            # writes src/analysis/data/function_model.json
-    python -m analysis.function_model --check    # exit code 1 when the shipped file is stale
+    python -m analysis.role_model            # writes src/analysis/data/function_model.json
+    python -m analysis.role_model --check    # exit code 1 when the shipped file is stale
 
 Example
 -------
@@ -43,7 +43,7 @@ import spacy
 
 from analysis import schema
 from analysis.config import CacheConfig, FunctionsConfig, NlpConfig
-from analysis.functions import (
+from analysis.roles import (
     CLASSES,
     GOLD_FUNCTION_COLUMN,
     FunctionClassifier,
@@ -104,7 +104,7 @@ def model_to_dict(classifier: FunctionClassifier, *, training: dict[str, Any]) -
     Parameters
     ----------
     classifier
-        A fitted :class:`analysis.functions.FunctionClassifier`.
+        A fitted :class:`analysis.roles.FunctionClassifier`.
     training
         What the model was trained on (corpus, labelled file, digest...), stored as it is.
 
@@ -165,7 +165,7 @@ def save_model(
 def load_model(
     path: str | Path | None = None, *, config: FunctionsConfig | None = None
 ) -> FunctionClassifier:
-    """A fitted :class:`~analysis.functions.FunctionClassifier` rebuilt from a model file.
+    """A fitted :class:`~analysis.roles.FunctionClassifier` rebuilt from a model file.
 
     Parameters
     ----------
@@ -337,7 +337,7 @@ def training_digest(training: pd.DataFrame) -> str:
     Parameters
     ----------
     training
-        The labelled segments (output of :func:`analysis.functions.join_labels`): needs
+        The labelled segments (output of :func:`analysis.roles.join_labels`): needs
         ``segment_id``, ``lemmas``, ``gold_function``; ``heading`` when present.
     """
     rows = sorted(
@@ -377,7 +377,7 @@ def train_default_model(
 
     Raises
     ------
-    analysis.functions.FunctionLabelError
+    analysis.roles.FunctionLabelError
         When the corpus has no ``annotations.csv`` or no paragraph carries a label.
     """
     config = config or FunctionsConfig()
@@ -461,7 +461,7 @@ def is_up_to_date(path: str | Path | None = None, *, corpus_path: str | Path | N
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m analysis.function_model``: retrain and write the packaged model."""
+    """``python -m analysis.role_model``: retrain and write the packaged model."""
     parser = argparse.ArgumentParser(
         prog=RETRAIN_COMMAND,
         description="Réentraîne le modèle de fonctions livré avec le paquet à partir du "

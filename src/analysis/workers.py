@@ -1,7 +1,7 @@
 """Run one function in a second process while this one goes on (a 2-core machine's other core).
 
 Used for work that is long, independent of what runs meanwhile, and only needed later: spaCy's
-NER for name protection while the texts are parsed (:class:`analysis.names.EntityPrefetch`),
+NER for name protection while the texts are parsed (:class:`analysis.privacy.EntityPrefetch`),
 the function classification while the themes are fitted (:mod:`analysis.pipeline`), the
 Excel workbook while the other reports are rendered (:mod:`analysis.export`). The result, and the
 warnings the function gave, come back with :meth:`Background.result`; an error is raised there,

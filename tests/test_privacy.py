@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import schema
-from analysis.names import (
+from analysis.privacy import (
     REPORT_COLUMNS,
     NameProtectionError,
     NameProtectionWarning,

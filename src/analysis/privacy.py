@@ -889,7 +889,7 @@ class EntityPrefetch:
     """
 
     def __init__(self, texts: Sequence[str], model: str, *, batch_size: int = 64) -> None:
-        from analysis.background import Background  # noqa: PLC0415 - only when asked for
+        from analysis.workers import Background  # noqa: PLC0415 - only when asked for
 
         self._job = Background(find_entities, list(texts), model, batch_size=batch_size)
 
