@@ -216,7 +216,7 @@ def empty_table(columns: Iterable[str]) -> pd.DataFrame:
 
 
 class SchemaError(ValueError):
-    """A table lacks a column that the next step needs."""
+    """A table lacks a column that the next step needs, or repeats an identifier."""
 
 
 def closest_name(name: str, candidates: Iterable[str]) -> str | None:
@@ -250,8 +250,35 @@ def require_columns(df: pd.DataFrame, *columns: str, table: str = "table") -> No
     hints = []
     for column in missing:
         guess = closest_name(column, df.columns)
-        hints.append(f"'{column}'" + (f" (did you mean '{guess}'?)" if guess else ""))
+        hints.append(f"« {column} »" + (f" (vouliez-vous dire « {guess} » ?)" if guess else ""))
     raise SchemaError(
-        f"The {table} table lacks column(s) {', '.join(hints)}; "
-        f"it has: {', '.join(map(str, df.columns))}."
+        f"Il manque à la table {table} la ou les colonnes {', '.join(hints)} ; "
+        f"elle a : {', '.join(map(str, df.columns)) or 'aucune colonne'}."
     )
+
+
+def require_unique(df: pd.DataFrame, column: str, *, table: str = "table") -> None:
+    """Raise :class:`SchemaError` naming the values of ``column`` that occur more than once.
+
+    Parameters
+    ----------
+    df
+        The table to check; needs ``column``.
+    column
+        The identifier column ("segment_id", "doc_id"...).
+    table
+        Name of the table in the message ("segments", "documents"...).
+
+    Raises
+    ------
+    SchemaError
+        When a value repeats; the message names the first five repeated values.
+    """
+    require_columns(df, column, table=table)
+    repeated = df[column][df[column].duplicated()]
+    if len(repeated):
+        shown = ", ".join(f"« {value} »" for value in sorted(set(map(str, repeated)))[:5])
+        raise SchemaError(
+            f"La table {table} répète des valeurs de « {column} » : {shown}. Chaque ligne doit "
+            "avoir un identifiant unique : corrigez ou retirez les lignes répétées."
+        )
