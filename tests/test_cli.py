@@ -210,14 +210,14 @@ def test_the_title_setting_reaches_every_report_file(tmp_path: Path) -> None:
     config = AnalysisConfig().replace(
         "export", title="Questions écrites & réponses", protect_names=False
     )
-    written = export.write_report(
-        tmp_path,
+    report = export.ReportInput(
         documents=documents,
         segments=segments,
         themes=pd.DataFrame({"theme_id": [0], "label": ["sécurité"]}),
         fiches=[],
         config=config.export,
     )
+    written = export.write_report(tmp_path, report)
     page = written["report.html"].read_text(encoding="utf-8")
     assert "<title>Questions écrites &amp; réponses</title>" in page
     assert "<h1>Questions écrites &amp; réponses</h1>" in page

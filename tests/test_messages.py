@@ -7,9 +7,11 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
+from analysis import tracing
 from analysis.config import ConfigError, load_config
 from analysis.corpus import CorpusError, CorpusWarning
 from analysis.messages import (
@@ -125,3 +127,12 @@ def test_a_display_keeps_what_it_said() -> None:
         display.show("Texte  sur\ndeux lignes", CorpusWarning, "corpus.py", 1)
     assert lines == ["attention : Texte sur deux lignes"]
     assert display.said_ == {"Texte sur deux lignes"}
+
+
+def test_an_error_in_a_subpackage_names_its_step_and_module() -> None:
+    with pytest.raises(tracing.TracingError) as caught:
+        tracing.period_labels(pd.Series(pd.to_datetime(["2022-05-13"])), "decade")  # type: ignore[arg-type]
+    assert failing_step(caught.value) == (
+        "comptage des freins et propositions récurrents",
+        "tracing.dates.period_labels",
+    )

@@ -48,12 +48,13 @@ _STEPS = {
     "vectorise": "analyse linguistique",
     "themes": "recherche des thèmes",
     "curation": "application du fichier de curation",
-    "functions": "repérage des freins et propositions",
-    "function_model": "repérage des freins et propositions",
+    "cities": "lecture du corpus",
+    "roles": "repérage des freins et propositions",
+    "role_model": "repérage des freins et propositions",
     "tracing": "comptage des freins et propositions récurrents",
     "summaries": "rédaction des fiches",
     "plots": "tracé des figures",
-    "names": "protection des noms",
+    "privacy": "protection des noms",
     "export": "écriture des rapports",
     "pipeline": "analyse",
 }
@@ -63,7 +64,7 @@ _FUNCTION_STEPS = {
     ("pipeline", "rerun_from_output"): "relecture du dossier de sortie",
 }
 # modules every step calls: a failure there belongs to the step that called them
-_PLUMBING = frozenset({"background", "schema", "labels", "messages", "cli", "__init__"})
+_PLUMBING = frozenset({"workers", "schema", "labels", "messages", "cli", "__init__"})
 
 
 class CommandError(ValueError):
@@ -101,16 +102,24 @@ def failing_step(error: BaseException) -> tuple[str, str] | None:
     traceback: the deepest frame in the workbook's own modules. None when no frame is ours
     (an error raised in a second process comes back without its frames)."""
     ours = [
-        (Path(frame.f_code.co_filename).stem, frame.f_code.co_qualname.split(".")[0])
+        (_module_path(frame.f_code.co_filename), frame.f_code.co_qualname.split(".")[0])
         for frame, _line in traceback.walk_tb(error.__traceback__)
         if _PACKAGE_DIR in Path(frame.f_code.co_filename).resolve().parents
-        and Path(frame.f_code.co_filename).stem not in _PLUMBING
     ]
+    ours = [(path, function) for path, function in ours if path[0] not in _PLUMBING]
     if not ours:
         return None
-    module, function = ours[-1]  # a lambda or a nested function counts as its outer function
+    path, function = ours[-1]  # a lambda or a nested function counts as its outer function
+    module = path[0]  # the step is the top-level module or subpackage
     step = _FUNCTION_STEPS.get((module, function), _STEPS.get(module, module))
-    return step, f"{module}.{function}"
+    return step, ".".join((*path, function))
+
+
+def _module_path(filename: str) -> tuple[str, ...]:
+    """``("tracing", "links")`` for ``src/analysis/tracing/links.py``; a package's
+    ``__init__`` is the package itself."""
+    parts = Path(filename).resolve().relative_to(_PACKAGE_DIR).with_suffix("").parts
+    return parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts
 
 
 def bug_line(error: BaseException) -> str:

@@ -553,8 +553,7 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
     elif results.entity_prefetch is not None:
         entity_cache = {**results.entity_prefetch.result(), **entity_cache}
     try:
-        written = export.write_report(
-            out,
+        report = export.ReportInput(
             documents=results.documents,
             segments=results.segments,
             themes=results.themes,
@@ -563,6 +562,10 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             figures=figures.drawn,
             absent_figures=figures.absent,
             config=results.config.export,
+        )
+        written = export.write_report(
+            out,
+            report,
             nlp=ner,
             entity_cache=entity_cache,
             parallel=_second_core(results.segments, results.config),

@@ -1,0 +1,174 @@
+"""A fiche as a document: one ordered list of blocks, made once, that every renderer maps.
+
+Markdown (:mod:`analysis.export.markdown`), Word (:mod:`analysis.export.word`) and HTML
+(:mod:`analysis.export.html`) render the blocks :func:`fiche_document` makes, so that a fiche
+says the same thing in the three formats, empty sections included; only the markup differs.
+Blocks hold plain text: each renderer escapes it for its format.
+
+Example
+-------
+>>> [type(b).__name__ for b in fiche_document(fiche)][:3]  # doctest: +SKIP
+['Heading', 'Paragraph', 'Heading']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from analysis import labels, schema
+from analysis.summaries import Fiche, GroupItem, change_line, quote_source, sentence_source
+from analysis.summaries.wording import where_when
+
+# body: plain text; note: a remark on how to read the fiche; empty: a section with nothing to
+# show; fine_print: the closing line (plain in Markdown and Word, small on the page)
+ParagraphStyle = Literal["body", "note", "empty", "fine_print"]
+_FL = labels.FICHE_LABELS
+_CITIES = labels.COLUMN_LABELS[schema.CITY] + "s"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The fiche's title (level 1) or a section's (level 2)."""
+
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph; ``lead`` (bold, before " : ") introduces it ("Mots-clés")."""
+
+    text: str
+    style: ParagraphStyle = "body"
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bulleted list, one line per item."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote (shown :func:`in_quotation_marks`) and where it comes from."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A recurring frein, proposal or good practice: a line in Markdown, a table row elsewhere.
+
+    ``label`` leads the line (and fills the first cell), ``where_when`` ends the line,
+    ``cells`` are the table row (label, cities, count, segments, period), ``note`` says when
+    no proposal answers a frein ("" otherwise).
+    """
+
+    label: str
+    where_when: str
+    note: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The recurring groups of one section, with the header of their table."""
+
+    header: tuple[str, ...]
+    rows: tuple[GroupRow, ...]
+
+
+Block = Heading | Paragraph | Bullets | Citation | Groups
+
+
+def fiche_document(fiche: Fiche) -> tuple[Block, ...]:
+    """Return the blocks of ``fiche``, in reading order, for every renderer.
+
+    Every section is present, and an empty one says so (no frein, no quote, no summary
+    sentence, nothing new between the periods), except the change list of a corpus that
+    covers a single period, which the period note already says.
+    """
+    counted = labels.french_plural(fiche.n_segments, "segment")
+    return (
+        Heading(fiche.label, 1),
+        Paragraph(", ".join(fiche.keywords) or "—", lead=_FL["keywords"]),
+        *_volume(fiche),
+        *_groups(_FL["obstacles"], fiche.obstacles, "no_obstacle", "Frein"),
+        *_groups(_FL["proposals"], fiche.proposals, "no_proposal", "Proposition"),
+        *_groups(_FL["good_practices"], fiche.good_practices, "no_good_practice", "Bonne pratique"),
+        *_quotes(fiche),
+        *_summary(fiche),
+        *_changes(fiche),
+        Heading(_FL["sources"], 2),
+        Paragraph(f"{counted} comptés. {_FL['sources_note']}", style="fine_print"),
+    )
+
+
+def in_quotation_marks(text: str) -> str:
+    """Return "« text »", with the no-break spaces of French typography."""
+    return f"«{labels.NBSP}{text}{labels.NBSP}»"
+
+
+def _empty(key: str) -> Paragraph:
+    """ "Aucune citation retenue." for the label ``key`` of :data:`labels.FICHE_LABELS`."""
+    return Paragraph(_FL[key].capitalize() + ".", style="empty")
+
+
+def _volume(fiche: Fiche) -> list[Block]:
+    blocks: list[Block] = [Heading(_FL["volume"], 2)]
+    blocks.append(Paragraph(f"{fiche.volume} {fiche.weight}".strip()))
+    if fiche.recurrence_note:
+        blocks.append(Paragraph(fiche.recurrence_note, style="note"))
+    if fiche.cities:
+        blocks.append(Paragraph(f"{_CITIES}{labels.NBSP}: {', '.join(fiche.cities)}."))
+    return blocks
+
+
+def _groups(title: str, items: Sequence[GroupItem], empty: str, what: str) -> list[Block]:
+    if not items:
+        return [Heading(title, 2), _empty(empty)]
+    # one consultation: recurrence is counted over contributions (documents)
+    by_contribution = items[0].recurrence_unit == schema.DOC_ID
+    count = "Contributions" if by_contribution else labels.COLUMN_LABELS[schema.N_CONCERTATIONS]
+    header = (what, _CITIES, count, labels.COLUMN_LABELS[schema.N_SEGMENTS], "Période")
+    return [Heading(title, 2), Groups(header, tuple(_group_row(i) for i in items))]
+
+
+def _group_row(item: GroupItem) -> GroupRow:
+    unanswered = item.function == schema.FREIN and item.answered is False
+    cells = (
+        item.label,
+        ", ".join(item.cities),
+        str(item.n_units),
+        str(item.n_segments),
+        labels.french_period(item.first_date, item.last_date),
+    )
+    note = _FL["unanswered"].capitalize() + "." if unanswered else ""
+    return GroupRow(item.label, where_when(item), note, cells)
+
+
+def _quotes(fiche: Fiche) -> list[Block]:
+    quotes: list[Block] = [Citation(q.text, quote_source(q)) for q in fiche.quotes]
+    return [Heading(_FL["quotes"], 2), *(quotes or [_empty("no_quote")])]
+
+
+def _summary(fiche: Fiche) -> list[Block]:
+    blocks: list[Block] = [Heading(_FL["summary"], 2), Paragraph(_FL["summary_note"], "note")]
+    if not fiche.summary:
+        return [*blocks, _empty("no_summary")]
+    return [*blocks, Bullets(tuple(f"{s.text} ({sentence_source(s)})" for s in fiche.summary))]
+
+
+def _changes(fiche: Fiche) -> list[Block]:
+    blocks: list[Block] = [Heading(_FL["changes"], 2), Paragraph(fiche.period_note)]
+    changes = (*fiche.new_items, *fiche.faded_items)
+    if changes:
+        return [*blocks, Bullets(tuple(f"{change_line(c)}." for c in changes))]
+    if fiche.split_date is not None:
+        return [*blocks, _empty("no_change")]
+    return blocks

@@ -1,0 +1,175 @@
+"""The Excel workbook (``fiches.xlsx``): one sheet per table, texts always stored as texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import tempfile
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from analysis import labels, schema
+from analysis.export.errors import ExportWarning
+from analysis.export.files import normalise_zip
+from analysis.export.tables import flatten, readable, xml_safe
+from analysis.summaries import Fiche, fiche_sources, fiches_table
+
+_EXCEL_MAX_CHARS = 32_767
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_REQUIRED_SHEETS = {  # Excel sheet name -> key of the tables dict
+    "recurrences": "recurrence",
+    "specificities": "specificities",
+}
+# Columns of segments.csv the workbook's segments sheet leaves out: what people read and filter
+# stays (ids, theme, function and its reason, metadata, text); lemmas, offsets, counts and the
+# source file (also on the documents sheet) are in the CSV. A fifth of the cells of the largest
+# sheet, which takes most of the time of writing a large corpus's reports.
+_NOT_IN_SEGMENTS_SHEET = (
+    schema.LEMMAS,
+    schema.POSITION,
+    schema.START,
+    schema.END,
+    schema.N_WORDS,
+    schema.LANGUAGE_OK,
+    schema.SOURCE,
+    schema.FILE,
+)
+
+
+def report_sheets(
+    fiches: Sequence[Fiche],
+    themes: pd.DataFrame,
+    segments: pd.DataFrame,
+    documents: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
+    names_report: pd.DataFrame | None,
+) -> list[tuple[str, pd.DataFrame]]:
+    """The workbook's sheets in reading order; recurrences and specificities always present."""
+    sheets = [
+        ("fiches", readable(fiches_table(fiches), label="Thème", headers=labels.EXPORT_HEADERS)),
+        ("themes", readable(themes, label="Thème")),
+        (
+            "segments",
+            readable(segments.drop(columns=list(_NOT_IN_SEGMENTS_SHEET), errors="ignore")),
+        ),
+    ]
+    for sheet, key in _REQUIRED_SHEETS.items():
+        sheets.append((sheet, readable(tables.get(key, pd.DataFrame({"": ["aucune donnée"]})))))
+    others = [(n, t) for n, t in tables.items() if n not in _REQUIRED_SHEETS.values()]
+    sheets += [(name, readable(table)) for name, table in others]
+    sheets.append(("sources des fiches", readable(fiche_sources(fiches))))
+    if names_report is not None:
+        sheets.append(("protection des noms", readable(names_report)))
+    sheets.append(("documents", readable(documents)))
+    return sheets
+
+
+def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """An Excel-safe, unique sheet name: no ``[]:*?/\\``, at most 31 characters."""
+    base = _SHEET_FORBIDDEN.sub(" ", str(name)).strip().strip("'")[:31].strip() or "feuille"
+    taken_lower = {t.lower() for t in taken}
+    candidate, number = base, 2
+    while candidate.lower() in taken_lower:
+        suffix = f" ({number})"
+        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+        number += 1
+    return candidate
+
+
+def _excel_text(value: str, sheet: str, column: object) -> str:
+    """A text cell Excel reads safely: no control characters, not too long."""
+    value = xml_safe(value)
+    if len(value) > _EXCEL_MAX_CHARS:
+        warnings.warn(
+            f"fiches.xlsx, feuille « {sheet} », colonne « {column} » : un texte de {len(value)} "
+            f"caractères a été coupé à la limite d'Excel ({_EXCEL_MAX_CHARS}) ; le fichier CSV "
+            "le garde en entier.",
+            ExportWarning,
+            stacklevel=4,
+        )
+        value = value[:_EXCEL_MAX_CHARS]
+    return value
+
+
+def _column_widths(table: pd.DataFrame) -> list[int]:
+    """Characters of each column's longest cell (header included), counted up to 80."""
+    widths = []
+    for column in table.columns:
+        values = table[column]
+        longest = (
+            values.map(lambda v: len(v) if isinstance(v, str) else 0).max() if len(values) else 0
+        )
+        widths.append(max(len(str(column)), min(int(longest or 0), 80)))
+    return widths
+
+
+def _fill_sheet(sheet: Any, table: pd.DataFrame, *, header: Any, wrap: Any) -> None:
+    """Write a flattened table (see :func:`flatten`) into an empty xlsxwriter sheet.
+
+    Every text is written as a text (a participant's "=HYPERLINK(...)" never becomes a
+    formula); the header is bold (``header``) and frozen, with a filter; the cells of a column
+    wider than 60 characters wrap (``wrap``).
+    """
+    cell_formats = []
+    for index, (column, width) in enumerate(zip(table.columns, _column_widths(table), strict=True)):
+        cell_formats.append(wrap if width > 60 else None)
+        sheet.set_column(index, index, min(max(width, 8), 60) + 2, cell_formats[-1])
+        sheet.write_string(0, index, xml_safe(column), header)
+    for row_number, record in enumerate(table.itertuples(index=False, name=None), start=1):
+        for index, value in enumerate(record):
+            cell_format = cell_formats[index]
+            if isinstance(value, str):
+                if value:
+                    text = _excel_text(value, sheet.name, table.columns[index])
+                    sheet.write_string(row_number, index, text, cell_format)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row_number, index, value, cell_format)
+            elif isinstance(value, int | float):
+                sheet.write_number(row_number, index, value, cell_format)
+            elif value is not None:
+                text = _excel_text(str(value), sheet.name, table.columns[index])
+                sheet.write_string(row_number, index, text, cell_format)
+    sheet.freeze_panes(1, 0)
+    if table.shape[1]:
+        sheet.autofilter(0, 0, len(table), table.shape[1] - 1)
+
+
+def workbook_bytes(
+    sheets: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    stamp: dt.datetime,
+    title: str = labels.EXPORT_LABELS["report_title"],
+) -> bytes:
+    """Return an Excel workbook with one sheet per table, in order (names made Excel-safe).
+
+    ``title`` (``[export] title``) fills the workbook's properties.
+
+    Written with XlsxWriter, row by row with temporary files (``constant_memory``): a table
+    of 100,000 segments takes seconds and little memory, where openpyxl took minutes.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="analysis-xlsx-") as scratch:
+        options = {"constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False}
+        workbook = xlsxwriter.Workbook(buffer, options)
+        workbook.set_properties(
+            {
+                "title": title,
+                "author": "analysis",
+                "created": stamp,
+            }
+        )
+        header = workbook.add_format({"bold": True})
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        taken: list[str] = []
+        for name, table in sheets:
+            title = sheet_name(name, taken)
+            taken.append(title)
+            _fill_sheet(workbook.add_worksheet(title), flatten(table), header=header, wrap=wrap)
+        workbook.close()
+    return normalise_zip(buffer.getvalue())

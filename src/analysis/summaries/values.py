@@ -1,0 +1,69 @@
+"""Small conversions of table cells and texts that fiche building shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.segmentation import split_sentences
+from analysis.vectorise import display_term, stop_words
+
+_EXCERPT_CHARS = 220
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list cell, whatever its storage: list, tuple, array, "a; b" string, or missing."""
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series):
+        return list(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in re.split(r"[;|,]", value) if p.strip()]
+    return [value]
+
+
+def theme_keywords(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        parts = re.split(r"\s*[;,|·]\s*", value)
+    else:
+        parts = [str(v) for v in as_list(value)]
+    return tuple(display_term(p.strip()) for p in parts if p and p.strip())
+
+
+def to_date(value: Any) -> dt.date | None:
+    stamp = pd.to_datetime(value, errors="coerce")
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def excerpt(text: str) -> str:
+    """The first sentence of ``text``, cut at a word boundary beyond ``_EXCERPT_CHARS``."""
+    spans = split_sentences(text)
+    first = clean_label(text[spans[0][0] : spans[0][1]] if spans else text)
+    if len(first) <= _EXCERPT_CHARS:
+        return first
+    return first[:_EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def clean_label(value: Any) -> str:
+    """A group label on one line, without the bullet of the list item it was taken from."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.split()).lstrip("-*•–— ").strip()
+
+
+def sorted_ids(ids: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(sorted(set(ids), key=str))
+
+
+def sentence_terms(text: str) -> list[str]:
+    """Lower-cased content words of a sentence (a module function: vectorisers stay picklable)."""
+    return [w for w in re.findall(r"[^\W\d_]{3,}", text.lower()) if w not in stop_words()]
+
+
+def word_set(text: str) -> set[str]:
+    return set(sentence_terms(text))

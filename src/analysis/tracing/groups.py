@@ -1,0 +1,295 @@
+"""Canonical groups: the freins (or proposals...) of different concertations that say the
+same thing, clustered in the lemma space, each with a label, keywords, quotes and its spread."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from analysis import labels, schema
+from analysis.config import TracingConfig
+from analysis.tracing.crosstabs import theme_labels
+from analysis.tracing.errors import EmptySelectionWarning, TracingError
+from analysis.tracing.space import LemmaSpace, lemma_column, lemma_space
+from analysis.tracing.spread import MEMBERS, Timeline, prepared, spread
+from analysis.tracing.units import (
+    RECURRENCE_UNIT,
+    n_units_column,
+    recurrence_unit,
+    warn_if_single,
+    with_unit_columns,
+)
+
+_MAX_CONTRIBUTION_QUOTES = 5  # a group raised by 40 contributions is quoted by its 5 closest
+
+
+def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
+    """One row per statement: the segments of one paragraph that share a function and theme.
+
+    A paragraph cut into 40-word segments says one thing; comparing its pieces separately
+    would miss what one piece says and the other completes. Without ``doc_id`` and
+    ``paragraph`` (or with ``by_paragraph=False``), each segment is its own statement.
+    """
+    if not by_paragraph or not {schema.DOC_ID, schema.PARAGRAPH} <= set(selected.columns):
+        return selected.assign(**{MEMBERS: [[str(i)] for i in selected[schema.SEGMENT_ID]]})
+    keys = [schema.THEME_ID, schema.DOC_ID, schema.PARAGRAPH]
+    ordered = selected.sort_values([*keys, schema.SEGMENT_ID], kind="stable")
+    statements = ordered.groupby(keys, sort=True, dropna=False).agg(
+        **{
+            schema.SEGMENT_ID: (schema.SEGMENT_ID, "first"),
+            schema.CONCERTATION_ID: (schema.CONCERTATION_ID, "first"),
+            schema.CITY: (schema.CITY, "first"),
+            schema.DATE: (schema.DATE, "first"),
+            schema.TEXT: (schema.TEXT, " ".join),
+            schema.LEMMAS: (schema.LEMMAS, " ".join),
+            MEMBERS: (schema.SEGMENT_ID, _sorted_ids),
+        }
+    )
+    return statements.reset_index().sort_values(schema.SEGMENT_ID, kind="stable")
+
+
+def _sorted_ids(ids: pd.Series) -> list[str]:
+    return sorted(map(str, ids))
+
+
+def _cluster(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
+    """Average-linkage clusters whose mean cosine similarity is at least ``threshold``."""
+    n_rows = vectors.shape[0]
+    if n_rows == 1:
+        return np.zeros(1, dtype=int)
+    tree = linkage(_condensed_distances(vectors), method="average")
+    return fcluster(tree, t=1.0 - threshold, criterion="distance") - 1
+
+
+def _condensed_distances(vectors: sp.csr_matrix, block: int = 1024) -> np.ndarray:
+    """Cosine distances of every pair of rows, in scipy's condensed order.
+
+    Computed block by block, straight into the condensed vector: memory is the n(n-1)/2
+    distances plus one block, not several dense n-by-n copies (1.9 GB each for 15,000
+    statements).
+    """
+    n_rows = vectors.shape[0]
+    distances = np.empty(n_rows * (n_rows - 1) // 2, dtype=np.float64)
+    transposed = vectors.T.tocsc()
+    cursor = 0
+    for start in range(0, n_rows, block):
+        stop = min(n_rows, start + block)
+        # only the columns from ``start`` on: the pairs below the diagonal are known already
+        similarity = (vectors[start:stop] @ transposed[:, start:]).toarray()
+        for offset in range(stop - start):
+            width = n_rows - start - offset - 1
+            distances[cursor : cursor + width] = similarity[offset, offset + 1 :]
+            cursor += width
+    np.subtract(1.0, distances, out=distances)
+    return np.clip(distances, 0.0, 2.0, out=distances)
+
+
+def _representative(
+    members: pd.DataFrame, vectors: sp.csr_matrix, space: LemmaSpace
+) -> tuple[str, list[str], np.ndarray]:
+    """The group's label sentence, its keywords and each member's similarity to the centroid."""
+    from analysis.segmentation import split_sentences  # noqa: PLC0415 - avoids an import cycle
+
+    closeness = np.asarray(vectors @ np.asarray(vectors.mean(axis=0)).ravel()).ravel()
+    centroid = np.asarray(space.term_weights(vectors).mean(axis=0)).ravel()
+    terms = space.terms
+    top = np.argsort(-centroid, kind="stable")[:8]
+    keywords = [str(terms[j]) for j in top if centroid[j] > 0][:5]
+    medoid = members.iloc[int(np.argmax(closeness))]
+    text = str(medoid[schema.TEXT])
+    stems = {str(terms[j]).replace("_", " ")[:6]: centroid[j] for j in top if centroid[j] > 0}
+    best, best_score = text, -1.0
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        folded = sentence.lower()
+        score = sum(weight for stem, weight in stems.items() if stem in folded)
+        if score > best_score:
+            best, best_score = sentence, score
+    return best, keywords, closeness
+
+
+def _quotes(
+    members: pd.DataFrame, closeness: np.ndarray, unit: str = schema.CONCERTATION_ID
+) -> list[str]:
+    """One quote per concertation (its member closest to the group), in date order; with
+    contributions as the unit, the ``_MAX_CONTRIBUTION_QUOTES`` contributions closest to the
+    group, one quote each."""
+    ranked = members.assign(_closeness=closeness).sort_values(
+        [schema.DATE, unit, "_closeness", schema.SEGMENT_ID],
+        ascending=[True, True, False, True],
+        kind="stable",
+        na_position="last",
+    )
+    bests = [best.iloc[0] for _, best in ranked.groupby(unit, sort=False, dropna=False)]
+    if unit == schema.DOC_ID:
+        bests = sorted(bests, key=lambda row: (-row["_closeness"], str(row[schema.SEGMENT_ID])))
+        bests = bests[:_MAX_CONTRIBUTION_QUOTES]
+    quotes = []
+    for row in bests:
+        where = ", ".join(
+            x for x in (str(row[schema.CITY]), labels.french_date(row[schema.DATE])) if x
+        )
+        text = f"« {' '.join(str(row[schema.TEXT]).split())} »"
+        quotes.append(f"{text} ({where})" if where else text)
+    return quotes
+
+
+_GROUP_COLUMNS = [
+    schema.GROUP_ID,
+    schema.THEME_ID,
+    schema.THEME_LABEL,
+    schema.FUNCTION,
+    schema.LABEL,
+    schema.KEYWORDS,
+    schema.N_CITIES,
+    schema.CITIES,
+    schema.N_CONCERTATIONS,
+    schema.CONCERTATIONS,
+    schema.DATES,
+    schema.FIRST_DATE,
+    schema.LAST_DATE,
+    schema.N_SEGMENTS,
+    schema.SEGMENT_IDS,
+    schema.QUOTES,
+    schema.STATUS,
+]
+
+
+def canonical_groups(
+    segments: pd.DataFrame,
+    function: str = schema.FREIN,
+    *,
+    config: TracingConfig,
+    min_concertations: int | None = None,
+) -> pd.DataFrame:
+    """Group the segments of one function (freins, proposals...) that say the same thing.
+
+    The segments of ``function`` are first gathered into *statements* (the segments of one
+    paragraph, when ``config.by_paragraph``), then compared by cosine: half lemma terms
+    (TF-IDF; an expression counts as itself and as its words; word rarity measured on the
+    whole corpus), half 4-5 letter n-grams of the lemmas (``config.char_ngrams``), and
+    grouped by average-linkage clustering: a group holds statements whose mean similarity is
+    at least ``config.similarity_threshold``. Statements of different themes may be grouped
+    (the theme model can split one subject), unless ``config.group_within_theme``.
+
+    Parameters
+    ----------
+    segments
+        Needs ``segment_id``, ``concertation_id``, ``city``, ``date``, ``text``, ``lemmas``,
+        ``theme_id`` and ``function``; ``theme_label`` when present.
+    function
+        The function whose segments are grouped: ``"frein"`` or ``"proposition"`` mostly.
+    config
+        ``[tracing]`` settings.
+    min_concertations
+        Keep groups found in at least this many concertations (default
+        ``config.min_concertations``; 1 keeps one-off items too); with a single concertation
+        (:func:`recurrence_unit`), in at least this many contributions (documents).
+
+    Returns
+    -------
+    DataFrame
+        One row per group, sorted by decreasing number of cities, then of segments, then
+        ``group_id``: ``group_id`` ("frein-01"...), ``theme_id``, ``theme_label``, ``function``,
+        ``label`` (a representative sentence), ``keywords``, ``n_cities``, ``cities``,
+        ``n_concertations``, ``concertations``, ``dates``, ``first_date``, ``last_date``,
+        ``n_segments``, ``segment_ids``, ``quotes`` (one per concertation), ``status``.
+        With a single concertation, groups are counted and ranked by contributions: the table
+        gains ``n_documents`` (after ``concertations``) and ``recurrence_unit`` (``"doc_id"``,
+        last), ``quotes`` holds the contributions closest to the group (five at most) and
+        ``status`` counts contributions. Empty (same columns) when no segment has the
+        function, with :class:`EmptySelectionWarning`. A theme with no such segment simply
+        has no group (:func:`recurrence` reports it as ``absent``).
+    """
+    if function not in schema.FUNCTIONS:
+        raise TracingError(
+            f"function={function!r} : choisissez parmi {', '.join(schema.FUNCTIONS)}."
+        )
+    segments = prepared(segments, schema.THEME_ID, schema.FUNCTION, schema.LEMMAS, schema.TEXT)
+    minimum = config.min_concertations if min_concertations is None else min_concertations
+    unit = recurrence_unit(segments)
+    columns = with_unit_columns(_GROUP_COLUMNS, unit)
+    selected = segments[segments[schema.FUNCTION] == function]
+    if selected.empty:
+        warnings.warn(
+            f"Aucun segment n'a la fonction « {function} » : aucun groupe à former. Vérifiez "
+            "le repérage des fonctions (classify_functions) avant le traçage.",
+            EmptySelectionWarning,
+            stacklevel=2,
+        )
+        return schema.empty_table(columns)
+    warn_if_single(segments)
+    space = lemma_space(lemma_column(segments), char_ngrams=config.char_ngrams)
+    timeline = Timeline(segments[schema.DATE], config)
+    names = theme_labels(segments)
+    rows = []
+    selected = _statements(
+        selected.assign(
+            **{
+                schema.LEMMAS: lemma_column(selected),
+                schema.TEXT: selected[schema.TEXT].fillna("").astype(str),
+            }
+        ),
+        by_paragraph=config.by_paragraph,
+    )
+    partitions = (
+        selected.groupby(schema.THEME_ID, sort=True)
+        if config.group_within_theme
+        else [(None, selected)]
+    )
+    for _, part in partitions:
+        vectors = space.transform(lemma_column(part))
+        clusters = _cluster(vectors, config.similarity_threshold)
+        for cluster in np.unique(clusters):
+            inside = np.flatnonzero(clusters == cluster)
+            members = part.iloc[inside]
+            rows.append(
+                _group_row(members, vectors[inside], space, timeline, names, function, unit)
+            )
+    table = pd.DataFrame(rows, columns=[c for c in columns if c != schema.GROUP_ID])
+    table = table[table[n_units_column(unit)] >= minimum]
+    return _number_groups(table, function, columns)
+
+
+def _group_row(
+    members: pd.DataFrame,
+    vectors: sp.csr_matrix,
+    space: LemmaSpace,
+    timeline: Timeline,
+    names: dict[object, str],
+    function: str,
+    unit: str,
+) -> dict[str, object]:
+    label, keywords, closeness = _representative(members, vectors, space)
+    theme = Counter(members[schema.THEME_ID]).most_common()
+    theme_id = sorted(theme, key=lambda item: (-item[1], str(item[0])))[0][0]
+    return {
+        schema.THEME_ID: theme_id,
+        schema.THEME_LABEL: names.get(theme_id, ""),
+        schema.FUNCTION: function,
+        schema.LABEL: label,
+        schema.KEYWORDS: keywords,
+        schema.QUOTES: _quotes(members, closeness, unit),
+        **spread(members, timeline, unit),
+    }
+
+
+def _number_groups(table: pd.DataFrame, function: str, columns: list[str]) -> pd.DataFrame:
+    """Number the groups, most widespread first: in most cities (several concertations) or
+    raised by most contributions (a single concertation)."""
+    first_ids = table[schema.SEGMENT_IDS].str[0]
+    widest = schema.N_DOCUMENTS if RECURRENCE_UNIT in columns else schema.N_CITIES
+    order = table.assign(_first=first_ids).sort_values(
+        [widest, schema.N_SEGMENTS, "_first"],
+        ascending=[False, False, True],
+        kind="stable",
+    )
+    prefix = function.replace(" ", "_")
+    width = max(2, len(str(len(order))))
+    order.insert(0, schema.GROUP_ID, [f"{prefix}-{i + 1:0{width}d}" for i in range(len(order))])
+    return order[columns].reset_index(drop=True)

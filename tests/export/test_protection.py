@@ -1,0 +1,56 @@
+"""Names protection applied to every export."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import docx
+import openpyxl
+import pandas as pd
+import pytest
+from factories import FICHE_THEMES, fiche_report
+
+from analysis import schema
+from analysis.config import ExportConfig
+from analysis.export import ReportInput, write_report
+from analysis.summaries import build_fiches
+
+
+def _named_report() -> ReportInput:
+    report = fiche_report()
+    segments = report.segments
+    first = segments.index[segments[schema.THEME_ID] == 0][0]
+    segments.loc[first, schema.TEXT] = (
+        "M. Jean Dupuis, adjoint au maire de Nîmes, rappelle que les communes se livrent une "
+        "concurrence sévère pour recruter des policiers municipaux formés."
+    )
+    fiches = build_fiches(segments, FICHE_THEMES, documents=report.documents)
+    return replace(report, fiches=fiches)
+
+
+@pytest.mark.parametrize("protect", [True, False])
+def test_names_are_protected_in_every_export(tmp_path, french_nlp, protect) -> None:
+    config = ExportConfig(protect_names=protect)
+    written = write_report(tmp_path, replace(_named_report(), config=config), nlp=french_nlp)
+    segments = pd.read_csv(written["segments.csv"], keep_default_na=False)
+    texts = " ".join(segments[schema.TEXT])
+    workbook = openpyxl.load_workbook(written["fiches.xlsx"])
+    cells = " ".join(
+        str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value
+    )
+    document = docx.Document(written["fiches.docx"])
+    paragraphs = " ".join(p.text for p in document.paragraphs)
+    page = written["report.html"].read_text(encoding="utf-8")
+    everything = " ".join([texts, cells, paragraphs, page])
+    if protect:
+        assert "M. [personne], adjoint au maire de Nîmes" in texts
+        assert "Dupuis" not in everything and "dupuis" not in everything
+        report = pd.read_csv(written["protection-noms.csv"], keep_default_na=False)
+        assert list(report.columns) == ["item", "doc_id", "field", "rule", "context"]
+        assert "[personne]" in report["context"].iloc[0]
+        assert "remplacés par « [personne] »" in page
+        n_names = len(report)
+        assert f"({n_names} remplacement{'s' if n_names > 1 else ''} ;" in page
+    else:
+        assert "M. Jean Dupuis" in texts and "protection-noms.csv" not in written
+        assert "Protection des noms désactivée" in page

@@ -1,0 +1,41 @@
+"""The French sentences of a fiche: volume, change lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.summaries import ChangeItem, change_line, volume_sentence
+
+
+def test_sentence_labels_do_not_double_their_punctuation() -> None:
+    change = ChangeItem(
+        "frein", "Les agents formés partent vers les communes voisines.", "faded", 3, 0, ("a",)
+    )
+    assert change_line(change) == (
+        "Estompé (frein)\u00a0: Les agents formés partent vers les communes voisines "
+        "(3 concertations avant, 0 depuis)"
+    )
+    unfinished = ChangeItem("term", "vidéoprotection...", "new", 0, 2, ("b",))
+    assert "vidéoprotection... (0 concertation avant, 2 depuis)" in change_line(unfinished)
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (
+            (7, 12, 9, "2022-01-10", "2024-04-02"),
+            "Cité dans 7 concertations sur 12, 9 villes, de janvier 2022 à avril 2024.",
+        ),
+        (
+            (1, 12, 1, "2021-06-17", "2021-06-17"),
+            "Cité dans 1 concertation sur 12, 1 ville, en juin 2021.",
+        ),
+        ((2, 3, 2, None, None), "Cité dans 2 concertations sur 3, 2 villes, date inconnue."),
+        (
+            (3, 12, 3, "2021-10-08", "2022-05-13"),
+            "Cité dans 3 concertations sur 12, 3 villes, d’octobre 2021 à mai 2022.",
+        ),
+    ],
+)
+def test_volume_sentence(args, sentence) -> None:
+    assert volume_sentence(*args) == sentence

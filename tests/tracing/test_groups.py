@@ -1,0 +1,114 @@
+"""Tests of analysis.tracing.groups: canonical groups of freins and proposals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from factories import platform_segments, quiet
+
+from analysis import schema
+from analysis.config import TracingConfig
+from analysis.tracing.errors import (
+    EmptySelectionWarning,
+    SingleConcertationWarning,
+    TracingError,
+)
+from analysis.tracing.groups import canonical_groups
+from analysis.tracing.links import link_proposals, unanswered_obstacles
+from analysis.tracing.units import RECURRENCE_UNIT, unit_of
+
+
+def test_canonical_groups_find_the_recurring_obstacles(segments: pd.DataFrame) -> None:
+    groups = quiet(canonical_groups, segments, "frein", config=TracingConfig())
+    by_theme = {g[schema.THEME_ID]: g for _, g in groups.iterrows()}
+    assert set(by_theme) == {"pm", "radicalites", "cyber"}
+    recruitment = by_theme["pm"]
+    assert recruitment[schema.CITIES] == ["Lille", "Metz", "Nîmes", "Rennes"]
+    assert recruitment[schema.N_CITIES] == 4
+    assert recruitment[schema.STATUS] == schema.STATUS_PERSISTENT
+    assert "gilets" not in " ".join(recruitment[schema.QUOTES])  # the one-off stays alone
+    assert len(recruitment[schema.QUOTES]) == 4  # one quote per concertation
+    assert recruitment[schema.LABEL] in " ".join(segments[schema.TEXT])
+    assert groups[schema.GROUP_ID].tolist() == ["frein-01", "frein-02", "frein-03"]
+    assert by_theme["radicalites"][schema.STATUS] == schema.STATUS_FADING
+
+
+def test_canonical_groups_keep_one_offs_on_request(segments: pd.DataFrame) -> None:
+    groups = quiet(canonical_groups, segments, "frein", config=TracingConfig(), min_concertations=1)
+    singles = groups[groups[schema.N_CONCERTATIONS] == 1]
+    assert len(singles) == 1
+    assert singles[schema.STATUS].item() == schema.STATUS_ONE_OFF
+
+
+def test_canonical_groups_do_not_depend_on_row_order(segments: pd.DataFrame) -> None:
+    first = quiet(canonical_groups, segments, "frein", config=TracingConfig())
+    second = quiet(
+        canonical_groups, segments.sample(frac=1.0, random_state=7), "frein", config=TracingConfig()
+    )
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_canonical_groups_merge_the_segments_of_one_paragraph(segments: pd.DataFrame) -> None:
+    first = segments.iloc[0]
+    halves = pd.DataFrame([first, first]).reset_index(drop=True)
+    halves[schema.SEGMENT_ID] = [first[schema.SEGMENT_ID], first[schema.SEGMENT_ID] + "b"]
+    halves[schema.TEXT] = [
+        "Les communes peinent à recruter des policiers municipaux :",
+        "les agents formés partent vers une ville voisine.",
+    ]
+    halves[schema.LEMMAS] = ["commune recruter policier_municipal", "agent former partir ville"]
+    table = pd.concat([halves, segments.iloc[1:]], ignore_index=True)
+    groups = quiet(canonical_groups, table, "frein", config=TracingConfig())
+    recruitment = groups[groups[schema.THEME_ID] == "pm"].iloc[0]
+    assert recruitment[schema.N_SEGMENTS] == 5 and recruitment[schema.N_CONCERTATIONS] == 4
+
+
+def test_canonical_groups_of_an_absent_function_warn(segments: pd.DataFrame) -> None:
+    with pytest.warns(EmptySelectionWarning, match="demande"):
+        groups = canonical_groups(segments, "demande", config=TracingConfig())
+    assert groups.empty and schema.GROUP_ID in groups.columns
+
+
+def test_canonical_groups_reject_an_unknown_function(segments: pd.DataFrame) -> None:
+    with pytest.raises(TracingError, match="function"):
+        canonical_groups(segments, "obstacle", config=TracingConfig())
+
+
+def test_a_stricter_threshold_splits_groups(segments: pd.DataFrame) -> None:
+    loose = quiet(canonical_groups, segments, "frein", config=TracingConfig())
+    strict = quiet(
+        canonical_groups, segments, "frein", config=TracingConfig(similarity_threshold=0.9)
+    )
+    assert len(loose) == 3 and strict.empty
+
+
+def test_a_single_concertation_groups_by_contributions() -> None:
+    segments = platform_segments()
+    with pytest.warns(SingleConcertationWarning):
+        freins = canonical_groups(segments, "frein", config=TracingConfig())
+    assert unit_of(freins) == schema.DOC_ID
+    assert list(freins.columns[-1:]) == [RECURRENCE_UNIT]
+    assert len(freins) == 1  # the speed limit of one contribution is not recurrent
+    precarity = freins.iloc[0]
+    assert precarity[schema.N_DOCUMENTS] == 3 and precarity[schema.N_SEGMENTS] == 4
+    assert precarity[schema.N_CONCERTATIONS] == 1 and precarity[schema.N_CITIES] == 0
+    assert "intérim" in precarity[schema.LABEL].lower() or "précaire" in precarity[schema.LABEL]
+    assert len(precarity[schema.QUOTES]) == 3  # one per contribution
+    assert not any(q.endswith("()") for q in precarity[schema.QUOTES])
+    proposals = quiet(canonical_groups, segments, "proposition", config=TracingConfig())
+    assert proposals[schema.N_DOCUMENTS].tolist() == [3]
+    assert "revenu" in proposals[schema.LABEL].item()
+
+
+def test_a_single_concertation_ranks_groups_by_contributions() -> None:
+    segments = platform_segments()
+    config = TracingConfig(min_concertations=1)  # a threshold of contributions here
+    groups = quiet(canonical_groups, segments, "frein", config=config)
+    assert groups[schema.N_DOCUMENTS].tolist() == [3, 1]
+    assert groups[schema.GROUP_ID].tolist() == ["frein-01", "frein-02"]
+    alone = unanswered_obstacles(
+        groups, link_proposals(groups, groups.iloc[:0], segments, config=config)
+    )
+    assert alone[schema.N_DOCUMENTS].tolist() == [3, 1]
+    strict = quiet(canonical_groups, segments, "frein", config=TracingConfig(min_concertations=4))
+    assert strict.empty and RECURRENCE_UNIT in strict.columns
