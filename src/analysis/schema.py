@@ -114,7 +114,7 @@ KWIC_LEFT = "left"  # concordance: words before the keyword
 KWIC_KEYWORD = "keyword"  # concordance: the matched words, as written
 KWIC_RIGHT = "right"  # concordance: words after the keyword
 
-# functions and tracing (roles.py, tracing.py) -------------------------------------------
+# segment roles and tracing (roles, tracing) --------------------------------------------------
 SENTENCE = "sentence"  # rank of a sentence inside its segment, from 0
 SEGMENT_IDS = "segment_ids"  # list of the segment ids a number was computed from
 # SHARE (above) is also n_segments / segments of the column group (concertation, city, period)
@@ -122,6 +122,9 @@ THEME_SHARE = "theme_share"  # n_segments / segments of the theme
 PERIOD = "period"  # "2023", "2023-S2", "2023-T4"; "sans date" when the date is missing
 GROUP_ID = "group_id"  # canonical obstacle or proposal group: "frein-03"
 N_CITIES = "n_cities"
+# the unit a single concertation's group and recurrence tables count ("doc_id"); absent when
+# recurrence counts concertations
+RECURRENCE_UNIT = "recurrence_unit"
 CITIES = "cities"  # list of distinct cities, sorted
 CONCERTATIONS = "concertations"  # list of distinct concertation ids, sorted
 DATES = "dates"  # list of distinct dates (ISO strings), sorted

@@ -15,7 +15,7 @@ from analysis.tracing.errors import (
 )
 from analysis.tracing.groups import canonical_groups
 from analysis.tracing.links import link_proposals, unanswered_obstacles
-from analysis.tracing.units import RECURRENCE_UNIT, unit_of
+from analysis.tracing.units import unit_of
 
 
 def test_canonical_groups_find_the_recurring_obstacles(segments: pd.DataFrame) -> None:
@@ -87,7 +87,7 @@ def test_a_single_concertation_groups_by_contributions() -> None:
     with pytest.warns(SingleConcertationWarning):
         freins = canonical_groups(segments, "frein", config=TracingConfig())
     assert unit_of(freins) == schema.DOC_ID
-    assert list(freins.columns[-1:]) == [RECURRENCE_UNIT]
+    assert list(freins.columns[-1:]) == [schema.RECURRENCE_UNIT]
     assert len(freins) == 1  # the speed limit of one contribution is not recurrent
     precarity = freins.iloc[0]
     assert precarity[schema.N_DOCUMENTS] == 3 and precarity[schema.N_SEGMENTS] == 4
@@ -111,4 +111,4 @@ def test_a_single_concertation_ranks_groups_by_contributions() -> None:
     )
     assert alone[schema.N_DOCUMENTS].tolist() == [3, 1]
     strict = quiet(canonical_groups, segments, "frein", config=TracingConfig(min_concertations=4))
-    assert strict.empty and RECURRENCE_UNIT in strict.columns
+    assert strict.empty and schema.RECURRENCE_UNIT in strict.columns

@@ -10,7 +10,6 @@ from analysis import schema
 from analysis.config import TracingConfig
 from analysis.tracing.errors import MissingDateWarning, SingleConcertationWarning
 from analysis.tracing.spread import STATUS_ABSENT, recurrence
-from analysis.tracing.units import RECURRENCE_UNIT
 
 
 def _status(table: pd.DataFrame, theme: str, function: str) -> str:
@@ -40,7 +39,7 @@ def test_recurrence_of_a_single_concertation_counts_its_contributions() -> None:
     single = tracing_segments([r for r in TRACING_ROWS if r[0] == "C2"])  # one document, too
     with pytest.warns(SingleConcertationWarning, match="Une seule concertation \\(« C2 »\\)"):
         table = recurrence(single, config=TracingConfig())
-    assert (table[RECURRENCE_UNIT] == schema.DOC_ID).all()
+    assert (table[schema.RECURRENCE_UNIT] == schema.DOC_ID).all()
     present = table[table[schema.N_SEGMENTS] > 0]
     assert (present[schema.N_DOCUMENTS] == 1).all()
     assert set(present[schema.STATUS]) == {schema.STATUS_ONE_OFF}  # one contribution each

@@ -14,7 +14,7 @@ from analysis.tracing.crosstabs import theme_by
 from analysis.tracing.errors import SingleConcertationWarning
 from analysis.tracing.groups import canonical_groups
 from analysis.tracing.spread import recurrence
-from analysis.tracing.units import RECURRENCE_UNIT, recurrence_unit, unit_of
+from analysis.tracing.units import recurrence_unit, unit_of
 
 
 @pytest.mark.parametrize(
@@ -37,11 +37,11 @@ def test_recurrence_unit_is_decided_from_the_concertations(concertations, doc_id
 
 def test_several_concertations_keep_their_tables(segments: pd.DataFrame) -> None:
     groups = quiet(canonical_groups, segments, "frein", config=TracingConfig())
-    assert RECURRENCE_UNIT not in groups and schema.N_DOCUMENTS not in groups
+    assert schema.RECURRENCE_UNIT not in groups and schema.N_DOCUMENTS not in groups
     assert unit_of(groups) == schema.CONCERTATION_ID
     assert groups[schema.N_CONCERTATIONS].tolist() == [4, 2, 2]
     table = quiet(recurrence, segments, config=TracingConfig())
-    assert RECURRENCE_UNIT not in table and schema.N_DOCUMENTS not in table
+    assert schema.RECURRENCE_UNIT not in table and schema.N_DOCUMENTS not in table
 
 
 @pytest.mark.parametrize(

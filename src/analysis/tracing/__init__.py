@@ -50,7 +50,6 @@ from analysis.tracing.space import lemma_terms
 from analysis.tracing.specificity import SpecificityUnit, specificities
 from analysis.tracing.spread import STATUS_ABSENT, recurrence
 from analysis.tracing.units import (
-    RECURRENCE_UNIT,
     RecurrenceUnit,
     n_units_column,
     recurrence_unit,
@@ -60,7 +59,6 @@ from analysis.tracing.units import (
 
 __all__ = [
     "NO_DATE",
-    "RECURRENCE_UNIT",
     "STATUS_ABSENT",
     "EmptySelectionWarning",
     "MissingDateWarning",

@@ -18,7 +18,6 @@ from analysis.tracing.errors import EmptySelectionWarning, TracingError
 from analysis.tracing.space import LemmaSpace, lemma_column, lemma_space
 from analysis.tracing.spread import MEMBERS, Timeline, prepared, spread
 from analysis.tracing.units import (
-    RECURRENCE_UNIT,
     n_units_column,
     recurrence_unit,
     warn_if_single,
@@ -283,7 +282,7 @@ def _number_groups(table: pd.DataFrame, function: str, columns: list[str]) -> pd
     """Number the groups, most widespread first: in most cities (several concertations) or
     raised by most contributions (a single concertation)."""
     first_ids = table[schema.SEGMENT_IDS].str[0]
-    widest = schema.N_DOCUMENTS if RECURRENCE_UNIT in columns else schema.N_CITIES
+    widest = schema.N_DOCUMENTS if schema.RECURRENCE_UNIT in columns else schema.N_CITIES
     order = table.assign(_first=first_ids).sort_values(
         [widest, schema.N_SEGMENTS, "_first"],
         ascending=[False, False, True],

@@ -16,7 +16,6 @@ from analysis.config import TracingConfig
 from analysis.tracing.crosstabs import theme_labels
 from analysis.tracing.dates import check_dates
 from analysis.tracing.units import (
-    RECURRENCE_UNIT,
     recurrence_unit,
     warn_if_single,
     with_unit_columns,
@@ -90,7 +89,7 @@ def spread(
             len(concertations) if unit == schema.CONCERTATION_ID else int(documents), first, last
         ),
         schema.SEGMENT_IDS: segment_ids,
-        RECURRENCE_UNIT: unit,
+        schema.RECURRENCE_UNIT: unit,
     }
 
 

@@ -20,10 +20,6 @@ from analysis.tracing.errors import SingleConcertationWarning
 
 RecurrenceUnit = Literal["concertation_id", "doc_id"]
 
-# column of the group and recurrence tables of a single concertation: the unit counted
-# ("doc_id"); absent when recurrence counts concertations (so those tables are unchanged)
-RECURRENCE_UNIT = "recurrence_unit"
-
 # how messages name a concertation or a document that has no name
 UNNAMED = {
     schema.CONCERTATION_ID: "aucune concertation nommée",
@@ -64,9 +60,9 @@ def recurrence_unit(segments: pd.DataFrame) -> RecurrenceUnit:
 def unit_of(table: pd.DataFrame) -> RecurrenceUnit:
     """The unit a group or recurrence table was counted in (its ``recurrence_unit`` column;
     concertations when the column is absent, as in every table of several concertations)."""
-    if RECURRENCE_UNIT not in table.columns:
+    if schema.RECURRENCE_UNIT not in table.columns:
         return schema.CONCERTATION_ID
-    stored = table[RECURRENCE_UNIT].dropna()
+    stored = table[schema.RECURRENCE_UNIT].dropna()
     return str(stored.iloc[0]) if len(stored) else schema.DOC_ID  # type: ignore[return-value]
 
 
@@ -81,7 +77,7 @@ def with_unit_columns(columns: Sequence[str], unit: str) -> list[str]:
     if unit != schema.DOC_ID:
         return list(columns)
     place = columns.index(schema.CONCERTATIONS) + 1
-    return [*columns[:place], schema.N_DOCUMENTS, *columns[place:], RECURRENCE_UNIT]
+    return [*columns[:place], schema.N_DOCUMENTS, *columns[place:], schema.RECURRENCE_UNIT]
 
 
 def single_concertation_message(segments: pd.DataFrame) -> str:
