@@ -41,7 +41,7 @@ lint: $(STAMP)
 # The default function classifier (constat, frein, proposition...) ships inside the package:
 # retrain it after changing corpus/annotations.csv, then commit src/analysis/data/function_model.json
 function-model: $(STAMP)
-	$(BIN)/python -m analysis.role_model
+	$(BIN)/python -m analysis.roles.model
 
 # A new lock of the newest versions pyproject.toml allows, installed and tested: commit the
 # lock only when `make test` passes on it.

@@ -13,13 +13,13 @@ Prints:
 3. the same figures for a few similarity thresholds (how the default was chosen);
 4. whether the model shipped in the package (``analysis/data/function_model.json``, used when
    no ``labelled_file`` is set) is the one the sample corpus trains today; if not, retrain it
-   with ``python -m analysis.role_model``.
+   with ``python -m analysis.roles.model``.
 
 Two settings are reported for the groups: "gold" (annotated functions and themes: the grouping
 alone is measured) and "pipeline" (40-word segments, functions predicted out of fold by the
 combined model, themes of the default theme model): what a user gets.
 
-Run: ``.venv/bin/python benchmarks/bench_functions.py`` (about a minute; parses are cached).
+Run: ``.venv/bin/python benchmarks/bench_roles.py`` (about a minute; parses are cached).
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from analysis import role_model, schema
+from analysis import schema
 from analysis.config import AnalysisConfig, FunctionsConfig, TracingConfig
 from analysis.corpus import load_corpus
 from analysis.nlp import prepare_segments
 from analysis.roles import FunctionClassifier, load_labelled_file
+from analysis.roles import model as default_model
 from analysis.themes import ThemeModel, assign_themes
 from analysis.tracing import canonical_groups, link_proposals, unanswered_obstacles
 
@@ -296,11 +297,11 @@ def main() -> None:
     )
     grouping_quality(segments, title, sweep=True)
     print("\n" + "=" * 100 + "\n3. THE PACKAGED MODEL\n" + "=" * 100)
-    shipped = role_model.DEFAULT_MODEL_PATH
-    fresh = role_model.is_up_to_date(shipped, corpus_path=CORPUS)
+    shipped = default_model.DEFAULT_MODEL_PATH
+    fresh = default_model.is_up_to_date(shipped, corpus_path=CORPUS)
     print(
         f"{shipped.relative_to(ROOT)}: "
-        + ("up to date" if fresh else "STALE: run python -m analysis.function_model")
+        + ("up to date" if fresh else "STALE: run python -m analysis.roles.model")
     )
     print(f"\nDone in {time.perf_counter() - start:.0f} s.")
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from analysis import schema
+from analysis.config import FunctionsConfig
+from analysis.corpus import CorpusWarning, load_corpus
 
 # --- segments for tracing (tests/tracing) ---------------------------------------------------------
 
@@ -464,3 +469,318 @@ def fiche_report(*, title_prefix: str = "") -> Any:
         figures={"Freins par ville": figure},
         config=ExportConfig(protect_names=False),
     )
+
+
+# --- segments for the role tests (tests/roles) ----------------------------------------------------
+
+CUES_ONLY = FunctionsConfig(method="cues")
+
+
+def role_segments(texts: list[str], headings: list[str] | None = None) -> pd.DataFrame:
+    """Segments table with ids, texts and headings."""
+    return pd.DataFrame(
+        {
+            schema.SEGMENT_ID: [f"doc#p{i:03d}s00" for i in range(len(texts))],
+            schema.DOC_ID: "doc",
+            schema.PARAGRAPH: list(range(len(texts))),
+            schema.TEXT: texts,
+            schema.HEADING: headings if headings is not None else [""] * len(texts),
+        }
+    )
+
+
+# --- corpus inputs as users give them (tests/corpus) ---------------------------------------------
+
+# three sentences of a note: a finding, an obstacle, a proposal
+CONSTAT = "Les effectifs de police municipale ont doublé en cinq ans dans la métropole."
+FREIN = "Les communes voisines recrutent nos agents une fois formés, à nos frais."
+PROPOSITION = "Les élus proposent de mutualiser la formation à l’échelle intercommunale."
+ACCENTED = "Les élus évoquent l’œuvre de prévention, « cœur de métier » des équipes.\n"
+
+
+def write_file(path: Path, content: str | bytes, *, encoding: str = "utf-8") -> Path:
+    """Write ``content`` exactly (no newline translation) and return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content if isinstance(content, bytes) else content.encode(encoding)
+    path.write_bytes(data)
+    return path
+
+
+def markdown_note(meta: dict[str, str], body: str) -> str:
+    """A Markdown file's text: ``meta`` as a front matter (values as given), then ``body``."""
+    lines = [f"{key}: {value}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def dijon_note() -> str:
+    """A workshop note of Dijon whose front matter fills every documents column."""
+    return markdown_note(
+        {
+            "title": '"Dijon : restitution de l\'atelier polices municipales"',
+            "date": "2023-04-28",
+            "city": "Dijon",
+            "concertation": "C06-dijon-2023",
+            "doc_type": "note_restitution",
+            "atelier": "polices_municipales",
+        },
+        f"\n## Constats\n\n{CONSTAT}\n\n## Freins\n\n{FREIN}\n",
+    )
+
+
+def lille_summary() -> str:
+    """A summary of Lille whose front matter gives its own id and source."""
+    return markdown_note(
+        {
+            "id": "lille-synthese",
+            "date": "2023-09-22",
+            "city": "Lille",
+            "concertation": "C07-lille-2023",
+            "doc_type": "synthese",
+            "source": '"Secrétariat de la commission"',
+        },
+        f"\n## Propositions\n\n{PROPOSITION}\n",
+    )
+
+
+def small_corpus(root: Path) -> Path:
+    """Write the Dijon note and the Lille summary in dated folders under ``root``."""
+    write_file(root / "2023-04-28-dijon" / "dijon-2023-restitution.md", dijon_note())
+    write_file(root / "2023-09-22-lille" / "synthese.md", lille_summary())
+    return root
+
+
+def load_quietly(path: Path, **options: Any) -> pd.DataFrame:
+    """Load and fail on any CorpusWarning (the input is meant to be clean)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorpusWarning)
+        return load_corpus(path, **options)
+
+
+def make_docx(path: Path) -> Path:
+    """A Word file with a title, headings, a bulleted item and a table."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.core_properties.title = "Compte rendu de la concertation de Lille"
+    document.add_heading("Compte rendu de la concertation", level=0)
+    document.add_heading("Constats", level=1)
+    document.add_paragraph(CONSTAT)
+    document.add_heading("Freins identifiés", level=2)
+    document.add_paragraph(FREIN, style="List Bullet")
+    document.add_paragraph("")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Atelier"
+    table.rows[0].cells[1].text = "Polices municipales"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def make_pdf(path: Path, paragraphs: list[str]) -> Path:
+    """A one-page PDF of ``paragraphs``; without any, a drawing and no text (a scan)."""
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 8, paragraph)
+        pdf.ln()
+    if not paragraphs:
+        pdf.rect(10, 10, 80, 60)  # a page with a drawing and no text, like a scan
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+EXPORT_ROWS = [  # a platform export: HTML in its texts, dates written two ways
+    {
+        "id": "P-12",
+        "titre": "Éclairage du quartier nord",
+        "corps": "<p>Les habitants du quartier nord demandent un meilleur éclairage.</p>"
+        "<p>Ils signalent aussi&nbsp;des rodéos&nbsp;urbains.</p>",
+        "categorie": "Tranquillité publique",
+        "ville": "Dijon",
+        "publication": "2023-04-28",
+    },
+    {
+        "id": "P-13",
+        "titre": "Médiation de nuit",
+        "corps": "Les médiateurs de nuit<br>manquent de moyens &amp; de formation.",
+        "categorie": "Médiation",
+        "ville": "Dijon",
+        "publication": "28/04/2023",
+    },
+    {
+        "id": "P-14",
+        "titre": "Liste",
+        "corps": "<ul><li>Plus de médiateurs</li><li>Des locaux rénovés</li></ul>",
+        "categorie": "Médiation",
+        "ville": "Chenôve",
+        "publication": "2023-04-29",
+    },
+]
+EXPORT_TEXTS = [  # the texts of EXPORT_ROWS, as loaded
+    "Les habitants du quartier nord demandent un meilleur éclairage.\n\n"
+    "Ils signalent aussi\u00a0des rodéos\u00a0urbains.",
+    "Les médiateurs de nuit\nmanquent de moyens & de formation.",
+    "- Plus de médiateurs\n\n- Des locaux rénovés",
+]
+
+
+def csv_text(rows: list[dict[str, str]], delimiter: str) -> str:
+    """``rows`` as a CSV export, every field quoted."""
+    header = delimiter.join(rows[0])
+    lines = [delimiter.join('"' + v.replace('"', '""') + '"' for v in r.values()) for r in rows]
+    # a platform export: CRLF and LF mixed, a line break inside a quoted field
+    return header + "\r\n" + "\n".join(lines).replace("<br>", "<br>\r\n") + "\r\n"
+
+
+# every table format the loader reads: file name -> writer of rows
+TABLE_WRITERS: dict[str, Callable[[Path, list[dict[str, str]]], Path]] = {
+    "semicolon.csv": lambda p, rows: write_file(p, csv_text(rows, ";")),
+    "comma.csv": lambda p, rows: write_file(p, csv_text(rows, ","), encoding="utf-8-sig"),
+    "cp1252.csv": lambda p, rows: write_file(p, csv_text(rows, ";"), encoding="cp1252"),
+    "tabs.tsv": lambda p, rows: write_file(p, csv_text(rows, "\t")),
+    "sheet.xlsx": lambda p, rows: (pd.DataFrame(rows).to_excel(p, index=False), p)[1],
+    "records.json": lambda p, rows: write_file(p, json.dumps(rows, ensure_ascii=False, indent=1)),
+    "records.jsonl": lambda p, rows: write_file(
+        p, "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n"
+    ),
+}
+
+
+# real material of tests/data/real (see its README.md)
+DECIDIM_FILE = "lille-propositions-decidim.csv"
+SEEDS = ("000_2cd2bd4c25204821", "003_fd5e50badf8bf442")
+_AS_LATIN1 = str.maketrans({"’": "'", "“": '"', "”": '"', "…": "...", "œ": "oe", "\u00a0": " "})
+
+
+def seed_paragraphs(real_dir: Path, seed: str, *, latin1: bool = False) -> list[str]:
+    """The non-blank lines of a real article (one paragraph per line), as the loader tidies them."""
+    text = (real_dir / "seeds" / f"{seed}.txt").read_text(encoding="utf-8")
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return [line.translate(_AS_LATIN1) for line in lines] if latin1 else lines
+
+
+def seed_note(real_dir: Path, seed: str = SEEDS[0]) -> str:
+    """A real article as a Markdown note: one paragraph per line of the seed."""
+    return "\n\n".join(seed_paragraphs(real_dir, seed)) + "\n"
+
+
+def make_seed_docx(path: Path, paragraphs: list[str]) -> Path:
+    """A Word file of plain ``paragraphs``."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def warnings_about(caught: Any, fragment: str) -> list[str]:
+    """The messages of the caught warnings that contain ``fragment``."""
+    return [str(w.message) for w in caught if fragment in str(w.message)]
+
+
+def numbered_pdf(paragraphs: list[str], *, gap: float, title: str | None) -> Any:
+    """An fpdf2 document whose pages carry their number at the bottom, as reports do."""
+    fpdf = pytest.importorskip("fpdf")
+
+    class Numbered(fpdf.FPDF):
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=9)
+            self.cell(0, 10, str(self.page_no()), align="C")
+
+    pdf = Numbered()
+    if title is not None:
+        pdf.set_title(title)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 6, paragraph)
+        pdf.ln(gap)
+    return pdf
+
+
+# --- four clear themes in two concertations (tests/themes) ---------------------------------------
+
+THEME_SENTENCES = {
+    "recrutement": [
+        "Les communes peinent à recruter des policiers municipaux et à garder les agents formés.",
+        "Le recrutement de policiers municipaux bute sur la concurrence entre communes voisines.",
+        "Une commune forme ses policiers municipaux puis les voit partir vers une commune voisine.",
+        "La formation initiale des policiers municipaux coûte cher à la commune qui recrute.",
+        "Les élus demandent le remboursement de la formation quand un agent formé part ailleurs.",
+        "Le recrutement des policiers municipaux reste difficile malgré les primes proposées.",
+        "Plusieurs communes mutualisent la formation des policiers municipaux pour mieux recruter.",
+        "Les postes de policiers municipaux restent vacants faute de candidats formés.",
+    ],
+    "videoprotection": [
+        "Le centre de supervision urbain reçoit les images des caméras de la ville.",
+        "Les opérateurs du centre de supervision urbain visionnent les caméras jour et nuit.",
+        "La ville installe de nouvelles caméras raccordées au centre de supervision urbain.",
+        "Les images des caméras sont conservées trente jours puis effacées.",
+        "Les opérateurs signalent à la police nationale ce que montrent les caméras.",
+        "La maintenance des caméras pèse sur le budget du centre de supervision urbain.",
+        "Le raccordement des caméras au commissariat facilite les réquisitions d'images.",
+        "Les caméras nomades complètent le réseau du centre de supervision urbain.",
+    ],
+    "mediation": [
+        "Les médiateurs sociaux apaisent les conflits de voisinage dans les quartiers.",
+        "Le financement des médiateurs sociaux dépend chaque année des appels à projets.",
+        "Les postes d'adultes-relais financent une partie des médiateurs sociaux du quartier.",
+        "Les médiateurs sociaux quittent leur poste faute de financement durable.",
+        "La médiation sociale de nuit rassure les habitants des quartiers.",
+        "Les médiateurs sociaux accompagnent les habitants vers les services publics du quartier.",
+        "Une convention pluriannuelle stabiliserait le financement des médiateurs sociaux.",
+        "La formation des médiateurs sociaux améliore la gestion des conflits.",
+    ],
+    "tig": [
+        "Les services municipaux accueillent des tigistes pour un travail d'intérêt général.",
+        "Les tuteurs encadrent les tigistes dans les services municipaux.",
+        "Le travail d'intérêt général manque de postes offerts par les services municipaux.",
+        "Les tuteurs des tigistes demandent une formation et une reconnaissance.",
+        "Le juge prononce un travail d'intérêt général exécuté dans les espaces verts.",
+        "Le service pénitentiaire d'insertion suit les tigistes avec les tuteurs.",
+        "Une plateforme départementale recense les postes de travail d'intérêt général.",
+        "Les tigistes mineurs sont accueillis avec un tuteur formé par la protection judiciaire.",
+    ],
+}
+THEME_LEFTOVERS = ["Partager", "Imprimer cette page"]
+_THEME_EXPRESSIONS = {
+    "policiers municipaux": "policier_municipal",
+    "centre de supervision urbain": "centre_de_supervision_urbain",
+    "médiateurs sociaux": "médiateur_social",
+    "travail d'intérêt général": "travail_d_intérêt_général",
+}
+_THEME_STOP = {"dans", "pour", "avec", "puis", "leur", "sont", "cette", "chaque", "vers", "faute"}
+
+
+def theme_lemmas(text: str, stop: frozenset[str] | set[str] = _THEME_STOP) -> str:
+    """A stand-in for analysis.nlp: expressions joined, short and ``stop`` words dropped."""
+    lowered = text.lower()
+    for phrase, joined in _THEME_EXPRESSIONS.items():
+        lowered = lowered.replace(phrase, joined)
+    words = re.findall(r"[\w'-]+", lowered)
+    return " ".join(w for w in words if len(w) > 3 and w not in stop)
+
+
+def theme_segments(sentences: dict[str, list[str]] = THEME_SENTENCES) -> pd.DataFrame:
+    """Segments of two concertations (a document per theme and concertation), with the true
+    theme in ``truth`` ("hors_theme" for two web leftovers)."""
+    rows = []
+    for theme, texts in sentences.items():
+        for index, text in enumerate(texts):
+            concertation = "C1" if index % 2 == 0 else "C2"
+            doc_id = f"{concertation.lower()}-{theme}"
+            rows.append((doc_id, concertation, index // 2, text, theme))
+    for index, text in enumerate(THEME_LEFTOVERS):
+        rows.append(("c1-article", "C1", index, text, "hors_theme"))
+    frame = pd.DataFrame(
+        rows, columns=[schema.DOC_ID, schema.CONCERTATION_ID, schema.POSITION, schema.TEXT, "truth"]
+    )
+    frame[schema.PARAGRAPH] = frame[schema.POSITION]
+    frame[schema.SEGMENT_ID] = frame[schema.DOC_ID] + "-" + frame[schema.POSITION].astype(str)
+    frame[schema.LEMMAS] = frame[schema.TEXT].map(theme_lemmas)
+    return frame

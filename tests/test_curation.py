@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from factories import theme_lemmas
 
 from analysis import schema
 from analysis.curation import (
@@ -83,21 +84,12 @@ NEW_CONCERTATION = {
         "Les agents apprennent à repérer les courriels piégés avant une attaque informatique.",
     ],
 }
-EXPRESSIONS = {
-    "policiers municipaux": "policier_municipal",
-    "centre de supervision urbain": "centre_de_supervision_urbain",
-    "médiateurs sociaux": "médiateur_social",
-    "travail d'intérêt général": "travail_d_intérêt_général",
-}
+# the theme tests' stand-in lemmatiser, with the function words of these sentences
 STOP = {"dans", "pour", "avec", "leur", "sont", "vers", "faute", "après", "avant", "avait"}
 
 
 def lemmas_of(text: str) -> str:
-    """A stand-in for analysis.nlp: expressions joined, short and function words dropped."""
-    lowered = text.lower()
-    for phrase, joined in EXPRESSIONS.items():
-        lowered = lowered.replace(phrase, joined)
-    return " ".join(w for w in re.findall(r"[\w'-]+", lowered) if len(w) > 3 and w not in STOP)
+    return theme_lemmas(text, stop=STOP)
 
 
 def make_segments(sentences: dict[str, list[str]], concertations: tuple[str, ...]) -> pd.DataFrame:
@@ -212,12 +204,12 @@ def test_moves_put_a_segment_where_the_analyst_says(first, tmp_path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("rename:\n  99: Disparu\n", "rename names theme 99"),
-        ("merge:\n  - themes: [1, 99]\n", "merge names theme 99"),
-        ("split:\n  - theme: 99\n", "split names theme 99"),
-        ("move:\n  - segment: inconnu\n    theme: 1\n", "segment 'inconnu'"),
-        ("move:\n  - segment: c1-police-0\n    theme: 99\n", "move names theme 99"),
-        ("merge:\n  - themes: [1, 2]\nrename:\n  2: Ancien\n", "merged into 1; rename 1"),
+        ("rename:\n  99: Disparu\n", "la ligne rename nomme le thème 99"),
+        ("merge:\n  - themes: [1, 99]\n", "la ligne merge nomme le thème 99"),
+        ("split:\n  - theme: 99\n", "la ligne split nomme le thème 99"),
+        ("move:\n  - segment: inconnu\n    theme: 1\n", "segment « inconnu »"),
+        ("move:\n  - segment: c1-police-0\n    theme: 99\n", "la ligne move nomme le thème 99"),
+        ("merge:\n  - themes: [1, 2]\nrename:\n  2: Ancien\n", "fusionné dans 1 ; renommez 1"),
     ],
 )
 def test_a_line_naming_a_missing_theme_warns_and_is_logged(first, tmp_path, text, message):
@@ -272,7 +264,7 @@ def test_a_merged_theme_gone_since_the_last_run_leaves_the_name_to_the_other() -
         "tfidf": sp.csr_matrix((4, 1)),
         "vocabulary": np.array(["caméra"]),
     }
-    with pytest.warns(CurationWarning, match="it was in the last run; theme 5 keeps"):
+    with pytest.warns(CurationWarning, match="précédente ; le thème 5 garde"):
         curated = apply_curation(np.array([5, 5, 3, 3]), curation, previous=memory, **common)
     assert curated.names == {5: "Présence dans l'espace public"}
     assert list(curated.theme_ids) == [5, 5, 3, 3]
@@ -280,14 +272,14 @@ def test_a_merged_theme_gone_since_the_last_run_leaves_the_name_to_the_other() -
     assert renamed[schema.THEME_ID].tolist() == [5]
     assert "no longer found" in renamed[schema.DETAIL].iloc[0]
     # a theme that never existed (a typo in the file): the line is skipped, nothing renamed
-    with pytest.warns(CurationWarning, match="merge names theme 2"):
+    with pytest.warns(CurationWarning, match="la ligne merge nomme le thème 2"):
         curated = apply_curation(np.array([5, 5, 3, 3]), curation, previous=None, **common)
     assert curated.names == {}
 
 
 def test_a_split_of_a_tiny_theme_is_skipped_with_a_warning(first, tmp_path) -> None:
     curation_file = write(tmp_path / "curation.yml", "split:\n  - theme: 1\n    parts: 20\n")
-    with pytest.warns(CurationWarning, match="needs at least 40 segments"):
+    with pytest.warns(CurationWarning, match="demande au moins 40 segments"):
         run = run_themes(first, ThemeModel("nmf", 4), curation=curation_file)
     assert sorted(run.themes[schema.THEME_ID]) == [1, 2, 3, 4]
 
@@ -321,24 +313,24 @@ def test_yaml_and_csv_files_say_the_same(tmp_path) -> None:
 
 def test_a_missing_file_is_an_empty_curation_unless_required(tmp_path) -> None:
     assert load_curation(tmp_path / "absent.yml").is_empty()
-    with pytest.raises(CurationError, match="not found"):
+    with pytest.raises(CurationError, match="introuvable"):
         load_curation(tmp_path / "absent.yml", missing_ok=False)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("rename: [1, 2]\n", "'rename' must map theme ids"),
-        ("rename:\n  trois: Nom\n", "'trois' is not a theme id"),
-        ("merge:\n  - themes: [4]\n", "at least two different themes"),
-        ("merge:\n  - 4\n", "each merge needs"),
-        ("split:\n  - parts: 2\n", "each split needs 'theme: 5'"),
-        ("split:\n  - theme: 5\n    parts: 1\n", "'parts' must be 2 or more"),
-        ("move:\n  - segment: abc\n", "each move needs"),
-        ("renommer:\n  1: Nom\n", "unknown section"),
-        ("rename:\n  1: [a, b\n", "not valid YAML"),
-        ("- rename\n", "expected the sections"),
-        ("rename:\n  1: ''\n", "non-empty text"),
+        ("rename: [1, 2]\n", "« rename » associe des numéros de thème"),
+        ("rename:\n  trois: Nom\n", "'trois' n'est pas un numéro de thème"),
+        ("merge:\n  - themes: [4]\n", "au moins deux thèmes différents"),
+        ("merge:\n  - 4\n", "chaque fusion (merge) demande"),
+        ("split:\n  - parts: 2\n", "chaque découpage (split) demande « theme: 5 »"),
+        ("split:\n  - theme: 5\n    parts: 1\n", "« parts » vaut au moins 2"),
+        ("move:\n  - segment: abc\n", "chaque déplacement (move) demande"),
+        ("renommer:\n  1: Nom\n", "section(s) inconnue(s)"),
+        ("rename:\n  1: [a, b\n", "YAML illisible"),
+        ("- rename\n", "doit contenir les sections"),
+        ("rename:\n  1: ''\n", "texte non vide"),
     ],
 )
 def test_a_malformed_file_says_what_to_fix(tmp_path, text: str, message: str) -> None:
@@ -349,9 +341,9 @@ def test_a_malformed_file_says_what_to_fix(tmp_path, text: str, message: str) ->
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("curation.csv", "action,theme\nrename,1\n", "needs the columns"),
-        ("curation.csv", "action,theme,into,segment,name\nfusion,1,2,,\n", "unknown action"),
-        ("curation.txt", "rename: {}\n", "must end in .yml"),
+        ("curation.csv", "action,theme\nrename,1\n", "a besoin des colonnes"),
+        ("curation.csv", "action,theme,into,segment,name\nfusion,1,2,,\n", "action inconnue"),
+        ("curation.txt", "rename: {}\n", "se termine par .yml"),
     ],
 )
 def test_a_malformed_csv_says_what_to_fix(tmp_path, name: str, text: str, message: str) -> None:
@@ -382,9 +374,9 @@ def test_memory_file_round_trips_and_is_identical_run_after_run(first, tmp_path)
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{not json", "not valid JSON"),
+        ("{not json", "JSON illisible"),
         ('{"version": 99}', "version 1"),
-        ('{"version": 1}', "damaged"),
+        ('{"version": 1}', "abîmée"),
     ],
 )
 def test_a_damaged_memory_says_so(tmp_path, text: str, message: str) -> None:

@@ -129,7 +129,7 @@ def test_the_wheel_installed_elsewhere_runs_a_report(project_root: Path, tmp_pat
     env |= {"MPLBACKEND": "Agg", "MPLCONFIGDIR": str(tmp_path / "mpl")}
     where = _run(
         [str(bin_dir / "python"), "-c",
-         "import analysis, analysis.role_model as m; print(analysis.__file__); "
+         "import analysis, analysis.roles.model as m; print(analysis.__file__); "
          "print(m.DEFAULT_MODEL_PATH.is_file())"],
         cwd=tmp_path, env=env,
     ).split()  # fmt: skip

@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 
 from analysis import pipeline, privacy, roles, schema, themes
+from analysis.cache import RunKey, Store
 from analysis.config import load_config
 from analysis.corpus import load_corpus
+from analysis.nlp import parse as nlp_parse
+from analysis.privacy import ner as privacy_ner
+from analysis.roles import cues as role_cues
+from analysis.roles import model as role_model
 from analysis.segmentation import split_documents
 
 CONCERTATIONS = ["C09-bordeaux-2024", "C10-grenoble-2024", "C11-nantes-2025"]
@@ -34,23 +39,27 @@ def _run(documents, cache: Path, **options):
         return pipeline.run(_config(cache), documents=documents, progress=False, **options)
 
 
-def test_a_second_run_reads_cues_and_entities_from_the_cache(
-    documents, tmp_path: Path, monkeypatch
-) -> None:
+def _entries(cache: Path, kind: str) -> list[Path]:
+    """The entries of one kind in the store of ``cache``."""
+    return [p for folder in cache.glob(kind) for p in folder.iterdir()]
+
+
+def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatch) -> None:
     assert set(documents[schema.CONCERTATION_ID]) == set(CONCERTATIONS)
     first = _run(documents, tmp_path / "cache")
     written = pipeline.write(first, tmp_path / "first")
-    entry = tmp_path / "cache" / "parsed" / first.parsed.key
-    assert list(entry.glob("cues-*.json")) and list(entry.glob("entities-*.json"))
-    assert len(list(entry.glob("tracing-*.pickle"))) == 1
+    cache = tmp_path / "cache"
+    for kind in ("parsed", "cues*", "entities", "themes", "tracing"):
+        assert len(_entries(cache, kind)) == 1, kind
     report = (tmp_path / "first" / "protection-noms.csv").read_text(encoding="utf-8")
     assert "Harambure" not in report and report.count("[personne]") >= 5
 
     def forbidden(*args, **kwargs):
         raise AssertionError("computed again although the cache holds the result")
 
-    monkeypatch.setattr(roles, "find_cues_in", forbidden)
-    monkeypatch.setattr(privacy, "_parse", forbidden)
+    monkeypatch.setattr(nlp_parse, "_parse", forbidden)
+    monkeypatch.setattr(role_cues, "find_cues_in", forbidden)
+    monkeypatch.setattr(privacy_ner, "_parse", forbidden)
     monkeypatch.setattr(pipeline, "trace", forbidden)  # same segments, same settings: read back
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
     second = _run(documents, tmp_path / "cache")
@@ -82,12 +91,17 @@ def test_stored_tracing_tables_are_only_read_for_the_same_inputs(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         changed = pipeline.run(config, documents=documents, progress=False)
-        relabelled = first.segments.assign(function="constat")  # another classification
-        pipeline._memo(first.parsed, "tracing", (relabelled, first.config.tracing), lambda: 1)
     assert calls == [0.3]  # a new setting: computed, not read
     assert not changed.tables["obstacles"].equals(first.tables["obstacles"])
-    entry = tmp_path / "cache" / "parsed" / first.parsed.key
-    assert len(list(entry.glob("tracing-*.pickle"))) == 3  # one per distinct input
+    assert len(_entries(tmp_path / "cache", "tracing")) == 2  # one per distinct input
+    # other theme columns (last run's memory, a curation): another key, whatever made them
+    run = RunKey.of(split_documents(documents, first.config), first.config)
+    themed = first.theme_run.segments
+    lemmatised = themed.drop(columns=[schema.THEME_ID, schema.THEME_LABEL])
+    key = pipeline._tracing_key(run, first.parsed, lemmatised, themed)
+    assert pipeline._tracing_key(run, first.parsed, lemmatised, themed.copy()) == key
+    renamed = themed.assign(**{schema.THEME_LABEL: "thème renommé"})
+    assert pipeline._tracing_key(run, first.parsed, lemmatised, renamed) != key
 
 
 def test_entities_found_beside_the_parse_give_the_same_reports(
@@ -99,13 +113,13 @@ def test_entities_found_beside_the_parse_give_the_same_reports(
     assert beside.entity_prefetch is not None
 
     parsed_here: list[str] = []
-    original = privacy._parse
+    original = privacy_ner._parse
 
     def recorded(texts, nlp, batch_size):
         parsed_here.extend(texts)
         return original(texts, nlp, batch_size)
 
-    monkeypatch.setattr(privacy, "_parse", recorded)
+    monkeypatch.setattr(privacy_ner, "_parse", recorded)
     written = pipeline.write(beside, tmp_path / "written")
     # the corpus texts came from the other process; only other tables' cells were left here
     corpus_texts = set(privacy.corpus_texts(beside.segments, beside.documents))
@@ -115,23 +129,27 @@ def test_entities_found_beside_the_parse_give_the_same_reports(
         assert written[name].read_bytes() == expected[name].read_bytes(), name
     report = (tmp_path / "written" / "protection-noms.csv").read_text(encoding="utf-8")
     assert report.count("[personne]") >= 5
-    stored = tmp_path / "beside" / "parsed" / beside.parsed.key
-    assert list(stored.glob("entities-*.json"))  # kept for the next run, as without prefetch
+    assert _entries(tmp_path / "beside", "entities")  # kept for the next run, as without prefetch
 
 
 def test_the_prefetch_starts_only_when_it_pays(documents, tmp_path: Path, monkeypatch) -> None:
     config = _config(tmp_path / "cache").replace("nlp", n_process_min_words=1)
     segments = split_documents(documents, config)
+
+    def wants(config) -> bool:
+        store = Store.from_config(config)
+        return pipeline._wants_prefetch(segments, config, RunKey.of(segments, config), store)
+
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
-    assert pipeline._wants_prefetch(segments, config)
-    assert not pipeline._wants_prefetch(segments, config.replace("export", protect_names=False))
-    assert not pipeline._wants_prefetch(segments, config.replace("nlp", n_process=2))
-    assert not pipeline._wants_prefetch(segments, _config(tmp_path / "cache"))  # a small corpus
+    assert wants(config)
+    assert not wants(config.replace("export", protect_names=False))
+    assert not wants(config.replace("nlp", n_process=2))
+    assert not wants(_config(tmp_path / "cache"))  # a small corpus
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: False)
-    assert not pipeline._wants_prefetch(segments, config)
+    assert not wants(config)
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
     pipeline.write(_run(documents, tmp_path / "cache"), tmp_path / "out")  # entities now stored
-    assert not pipeline._wants_prefetch(segments, config)
+    assert not wants(config)
 
 
 def test_a_failed_stage_stops_the_prefetch(documents, tmp_path: Path, monkeypatch) -> None:
@@ -152,19 +170,6 @@ def test_a_failed_stage_stops_the_prefetch(documents, tmp_path: Path, monkeypatc
     assert len(started) == 1
     assert not multiprocessing.active_children()  # stopped: nothing left running
     assert isinstance(started[0].result(), dict)  # what came before the stop, or nothing
-
-
-def test_a_stored_result_says_its_warnings_again(documents, tmp_path: Path) -> None:
-    parsed = _run(documents, tmp_path / "cache").parsed
-
-    def compute():
-        warnings.warn("3 segments are too short for a theme", UserWarning, stacklevel=1)
-        return {"themes": 4}
-
-    for _ in range(2):  # computed, then read back: the analyst is told both times
-        with pytest.warns(UserWarning, match="too short for a theme"):
-            assert pipeline._memo(parsed, "demo", ("same inputs",), compute) == {"themes": 4}
-    assert len(list((tmp_path / "cache" / "parsed" / parsed.key).glob("demo-*.pickle"))) == 1
 
 
 def test_a_fixed_number_of_themes_is_not_fitted_again_after_a_first_report(
@@ -240,12 +245,10 @@ def test_steps_run_on_the_other_core_give_the_same_results(
 def test_the_default_function_classifier_is_read_from_the_package(
     documents, tmp_path: Path, monkeypatch
 ) -> None:
-    import analysis.role_model
-
     def no_training(*args, **kwargs):
         raise AssertionError("the default classifier parsed its training corpus at run time")
 
-    monkeypatch.setattr(analysis.role_model, "_parse_training_corpus", no_training)
+    monkeypatch.setattr(role_model, "_parse_training_corpus", no_training)
     results = _run(documents, tmp_path / "cache")
     # the run's cache holds the corpus only: nothing else was parsed
     assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 1

@@ -344,7 +344,7 @@ def test_a_sentence_is_cut_only_beyond_twice_the_size() -> None:
 def test_a_paragraph_without_punctuation_is_cut_with_a_warning() -> None:
     words = "les élus demandent des moyens pour la médiation sociale dans les quartiers "
     flood = (words * 500).strip()  # 6,000 words, no punctuation
-    with pytest.warns(SegmentationWarning, match="'flood'.*cut every 40 words"):
+    with pytest.warns(SegmentationWarning, match="« flood ».*coupée tous les 40 mots"):
         segments = segment_documents(_documents(flood=flood), segment_size=40)
     assert count_words(flood) == 6000
     assert len(segments) == 150
@@ -364,14 +364,14 @@ def test_a_short_last_sentence_joins_the_previous_segment() -> None:
 def test_a_document_without_segment_is_reported(text: str | None) -> None:
     documents = _documents(empty="x", full=NOTE)
     documents.loc[0, schema.TEXT] = text
-    with pytest.warns(SegmentationWarning, match="Document 'empty' yields no segment"):
+    with pytest.warns(SegmentationWarning, match="Document « empty » : aucune unité « segment »"):
         segments = segment_documents(documents)
     assert set(segments[schema.DOC_ID]) == {"full"}
 
 
 def test_a_paragraph_without_words_is_skipped_but_keeps_its_number() -> None:
     text = "Premier paragraphe sur la vidéoprotection.\n\n* * *\n\nTroisième paragraphe sur le CSU."
-    with pytest.warns(SegmentationWarning, match=r"'note'.*\[1\]"):
+    with pytest.warns(SegmentationWarning, match=r"« note ».*\[1\]"):
         segments = segment_documents(_documents(note=text), unit="paragraph")
     assert segments[schema.PARAGRAPH].tolist() == [0, 2]
 
@@ -386,9 +386,9 @@ def test_web_leftovers_are_kept_as_their_own_units() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"unit": "sentence"}, "Unknown unit 'sentence'"),
-        ({"segment_size": 2}, "segment_size must be"),
-        ({"min_words": -1}, "min_words must be"),
+        ({"unit": "sentence"}, r"\[segmentation\] unit = 'sentence' : unité inconnue"),
+        ({"segment_size": 2}, r"\[segmentation\] segment_size = 2 :"),
+        ({"min_words": -1}, r"\[segmentation\] min_words = -1 :"),
     ],
 )
 def test_bad_settings_raise(options: dict, message: str) -> None:
@@ -398,7 +398,7 @@ def test_bad_settings_raise(options: dict, message: str) -> None:
 
 def test_bad_tables_raise() -> None:
     documents = pd.concat([_documents(note=NOTE), _documents(note=WORD_NOTE)])
-    with pytest.raises(SegmentationError, match="duplicated doc_id.*note"):
+    with pytest.raises(schema.SchemaError, match="répète des valeurs de « doc_id » : « note »"):
         segment_documents(documents)
-    with pytest.raises(schema.SchemaError, match="'text'"):
+    with pytest.raises(schema.SchemaError, match="« text »"):
         segment_documents(_documents(note=NOTE).drop(columns=schema.TEXT))

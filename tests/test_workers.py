@@ -59,7 +59,7 @@ def test_a_stopped_job_leaves_no_process_and_says_so() -> None:
     job = Background(_sleep, 30.0)
     job.close()
     assert not multiprocessing.active_children()
-    with pytest.raises(RuntimeError, match="stopped before it finished"):
+    with pytest.raises(RuntimeError, match="arrêté avant la fin"):
         job.result()
 
 
@@ -92,6 +92,6 @@ def test_without_a_second_process_the_function_runs_when_asked() -> None:
 @needs_fork
 def test_a_process_that_dies_says_so() -> None:
     job = Background(os._exit, 3)
-    with pytest.raises(RuntimeError, match="exit code 3"):
+    with pytest.raises(RuntimeError, match="code de sortie 3"):
         job.result()
     assert not multiprocessing.active_children()

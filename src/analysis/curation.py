@@ -138,15 +138,23 @@ def load_curation(path: str | Path, *, missing_ok: bool = True) -> Curation:
     if not path.is_file():
         if missing_ok:
             return Curation(source=str(path))
-        raise CurationError(f"Curation file not found: {path}.")
+        raise CurationError(
+            f"Fichier de curation introuvable : {path}. Vérifiez [themes] curation_file dans "
+            "analysis.toml (un chemin relatif part du dossier de ce fichier)."
+        )
     if path.suffix.lower() == ".csv":
         return _curation_from_csv(path)
     if path.suffix.lower() not in (".yml", ".yaml"):
-        raise CurationError(f"{path}: a curation file must end in .yml, .yaml or .csv.")
+        raise CurationError(
+            f"{path} : un fichier de curation se termine par .yml, .yaml ou .csv ; renommez-le."
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
-        raise CurationError(f"{path}: not valid YAML ({error}).") from error
+        raise CurationError(
+            f"{path} : YAML illisible ({error}). Corrigez la ligne indiquée (indentation, « : » "
+            "après chaque clé, « - » devant chaque entrée)."
+        ) from error
     return curation_from_dict(data, source=str(path))
 
 
@@ -154,17 +162,22 @@ def curation_from_dict(data: Any, *, source: str = "<curation>") -> Curation:
     """Build a :class:`Curation` from the parsed YAML mapping (see :func:`load_curation`)."""
     if not isinstance(data, dict):
         raise CurationError(
-            f"{source}: expected the sections rename:, merge:, split:, move:; "
-            f"got {type(data).__name__}."
+            f"{source} : le fichier doit contenir les sections rename:, merge:, split:, move: "
+            f"(trouvé : {type(data).__name__}) ; partez du modèle du carnet 03-themes.ipynb "
+            "(curation_template)."
         )
     unknown = sorted(set(map(str, data)) - set(ACTIONS))
     if unknown:
         raise CurationError(
-            f"{source}: unknown section(s) {', '.join(unknown)}; use {', '.join(ACTIONS)}."
+            f"{source} : section(s) inconnue(s) {', '.join(unknown)} ; sections possibles : "
+            f"{', '.join(ACTIONS)}."
         )
     renames = data.get("rename") or {}
     if not isinstance(renames, dict):
-        raise CurationError(f"{source}: 'rename' must map theme ids to names (3: Nouveau nom).")
+        raise CurationError(
+            f"{source} : « rename » associe des numéros de thème à des noms, une ligne par "
+            "thème (3: Nouveau nom)."
+        )
     return Curation(
         renames={_theme_id(k, source, "rename"): _name(v, source) for k, v in renames.items()},
         merges=tuple(_merge(entry, source) for entry in _entries(data, "merge", source)),
@@ -177,7 +190,9 @@ def curation_from_dict(data: Any, *, source: str = "<curation>") -> Curation:
 def _entries(data: dict, section: str, source: str) -> list[Any]:
     entries = data.get(section) or []
     if not isinstance(entries, list):
-        raise CurationError(f"{source}: '{section}' must be a list of entries (lines with '- ').")
+        raise CurationError(
+            f"{source} : « {section} » doit être une liste d'entrées (lignes commençant par « - »)."
+        )
     return entries
 
 
@@ -186,15 +201,17 @@ def _theme_id(value: Any, source: str, where: str) -> int:
         number = int(str(value).strip())
     except ValueError:
         raise CurationError(
-            f"{source}: in '{where}', {value!r} is not a theme id; use the numbers of the "
-            "theme_id column of themes.csv."
+            f"{source} : dans « {where} », {value!r} n'est pas un numéro de thème ; utilisez "
+            "les numéros de la colonne theme_id de themes.csv."
         ) from None
     return number
 
 
 def _name(value: Any, source: str) -> str:
     if not isinstance(value, str | int | float) or not str(value).strip():
-        raise CurationError(f"{source}: theme names must be non-empty text, got {value!r}.")
+        raise CurationError(
+            f"{source} : un nom de thème doit être un texte non vide (trouvé : {value!r})."
+        )
     return str(value).strip()
 
 
@@ -203,24 +220,30 @@ def _merge(entry: Any, source: str) -> Merge:
         entry = {"themes": entry}
     if not isinstance(entry, dict) or not isinstance(entry.get("themes"), list):
         raise CurationError(
-            f"{source}: each merge needs 'themes: [4, 7]' (and optionally 'name:'), got {entry!r}."
+            f"{source} : chaque fusion (merge) demande « themes: [4, 7] » (et, si besoin, "
+            f"« name: ») ; trouvé : {entry!r}."
         )
     themes = tuple(_theme_id(t, source, "merge") for t in entry["themes"])
     if len(set(themes)) < 2:
-        raise CurationError(f"{source}: a merge needs at least two different themes: {entry!r}.")
+        raise CurationError(
+            f"{source} : une fusion (merge) demande au moins deux thèmes différents : {entry!r}."
+        )
     name = entry.get("name")
     return Merge(themes=themes, name=None if name is None else _name(name, source))
 
 
 def _split(entry: Any, source: str) -> Split:
     if not isinstance(entry, dict) or "theme" not in entry:
-        raise CurationError(f"{source}: each split needs 'theme: 5' and 'parts: 2', got {entry!r}.")
+        raise CurationError(
+            f"{source} : chaque découpage (split) demande « theme: 5 » et « parts: 2 » ; "
+            f"trouvé : {entry!r}."
+        )
     parts = _theme_id(entry.get("parts", 2), source, "split parts")
     names = entry.get("names") or []
     if parts < 2 or not isinstance(names, list):
         raise CurationError(
-            f"{source}: split of theme {entry['theme']}: 'parts' must be 2 or more and 'names' a "
-            "list."
+            f"{source} : découpage du thème {entry['theme']} : « parts » vaut au moins 2 et "
+            "« names » est une liste ([Nom 1, Nom 2])."
         )
     return Split(
         theme=_theme_id(entry["theme"], source, "split"),
@@ -232,7 +255,8 @@ def _split(entry: Any, source: str) -> Split:
 def _move(entry: Any, source: str) -> Move:
     if not isinstance(entry, dict) or "segment" not in entry or "theme" not in entry:
         raise CurationError(
-            f"{source}: each move needs 'segment: <segment_id>' and 'theme: <id>', got {entry!r}."
+            f"{source} : chaque déplacement (move) demande « segment: <segment_id> » et "
+            f"« theme: <numéro> » ; trouvé : {entry!r}."
         )
     return Move(segment_id=str(entry["segment"]), theme=_theme_id(entry["theme"], source, "move"))
 
@@ -242,13 +266,13 @@ def _curation_from_csv(path: Path) -> Curation:
         rows = list(csv.DictReader(handle))
     if rows and set(CSV_COLUMNS) - set(rows[0]):
         raise CurationError(
-            f"{path}: a curation CSV needs the columns {', '.join(CSV_COLUMNS)}; "
-            f"it has {', '.join(rows[0])}."
+            f"{path} : un fichier de curation CSV a besoin des colonnes "
+            f"{', '.join(CSV_COLUMNS)} ; il a {', '.join(rows[0])}."
         )
     data: dict[str, Any] = {"rename": {}, "merge": [], "split": [], "move": []}
     for line, row in enumerate(rows, start=2):
         action = (row["action"] or "").strip().lower()
-        where = f"{path} line {line}"
+        where = f"{path}, ligne {line}"
         if action == "rename":
             data["rename"][_theme_id(row["theme"], where, "rename")] = row["name"]
         elif action == "merge":
@@ -259,7 +283,9 @@ def _curation_from_csv(path: Path) -> Curation:
         elif action == "move":
             data["move"].append({"segment": row["segment"], "theme": row["into"]})
         else:
-            raise CurationError(f"{where}: unknown action {action!r}; use {', '.join(ACTIONS)}.")
+            raise CurationError(
+                f"{where} : action inconnue {action!r} ; actions possibles : {', '.join(ACTIONS)}."
+            )
     return curation_from_dict(data, source=str(path))
 
 
@@ -364,14 +390,18 @@ class ThemeMemory:
         """
         if not isinstance(data, dict) or data.get("version") != MEMORY_VERSION:
             raise CurationError(
-                f"{source}: not a theme memory of version {MEMORY_VERSION}; delete it to start "
-                "the theme ids afresh (curated names will then need checking)."
+                f"{source} : ce n'est pas une mémoire des thèmes de version {MEMORY_VERSION} ; "
+                "supprimez ce fichier pour renuméroter les thèmes (vérifiez ensuite les noms du "
+                "fichier de curation)."
             )
         try:
             themes = [ThemeRecord(**item) for item in data["themes"]]
             return cls(themes=themes, next_id=int(data["next_id"]), method=data.get("method", ""))
         except (KeyError, TypeError, ValueError) as error:
-            raise CurationError(f"{source}: damaged theme memory ({error}).") from error
+            raise CurationError(
+                f"{source} : mémoire des thèmes abîmée ({error}) ; supprimez ce fichier pour "
+                "renuméroter les thèmes (vérifiez ensuite les noms du fichier de curation)."
+            ) from error
 
     @classmethod
     def load(cls, path: str | Path) -> ThemeMemory:
@@ -386,9 +416,15 @@ class ThemeMemory:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as error:
-            raise CurationError(f"Theme memory not found: {path}.") from error
+            raise CurationError(
+                f"Mémoire des thèmes introuvable : {path}. Elle est écrite par chaque analyse "
+                "dans son dossier de sortie : relancez l'analyse complète."
+            ) from error
         except json.JSONDecodeError as error:
-            raise CurationError(f"{path}: not valid JSON ({error}).") from error
+            raise CurationError(
+                f"{path} : JSON illisible ({error}) ; supprimez ce fichier pour renuméroter les "
+                "thèmes (vérifiez ensuite les noms du fichier de curation)."
+            ) from error
         return cls.from_dict(data, source=str(path))
 
 
@@ -550,11 +586,12 @@ class _Curator:
     def missing(self, action: str, theme: int, hint: str = "") -> None:
         """Warn about (and log) a line that names a theme this run does not have."""
         if theme in self.split_into:
-            hint = f"it was split into {', '.join(map(str, self.split_into[theme]))}; " + hint
+            hint = f"il a été découpé en {', '.join(map(str, self.split_into[theme]))} ; " + hint
         themes = ", ".join(map(str, self.existing()))
         message = (
-            f"{self.curation.source}: {action} names theme {theme}, which this run does not have "
-            f"({hint}themes now: {themes}; see themes.csv). Update or remove that line."
+            f"{self.curation.source} : la ligne {action} nomme le thème {theme}, absent de cette "
+            f"analyse ({hint}thèmes actuels : {themes} ; voir themes.csv). Corrigez ou retirez "
+            "cette ligne."
         )
         warnings.warn(message, CurationWarning, stacklevel=4)
         self.rows.append(("skipped", theme, message, np.nan))
@@ -573,7 +610,8 @@ class _Curator:
         gone = [t for t in absent if t in known]
         for theme in absent:
             hint = (
-                f"it was in the last run; theme {present[0]} keeps the merge's name; "
+                f"il était dans l'analyse précédente ; le thème {present[0]} garde le nom de la "
+                "fusion ; "
                 if theme in gone and present and merge.name
                 else ""
             )
@@ -598,8 +636,8 @@ class _Curator:
         where = np.flatnonzero(segment_ids == move.segment_id)
         if len(where) == 0:
             message = (
-                f"{self.curation.source}: move names segment '{move.segment_id}', which this run "
-                "does not have (see segments.csv); update or remove that line."
+                f"{self.curation.source} : la ligne move nomme le segment « {move.segment_id} », "
+                "absent de cette analyse (voir segments.csv) ; corrigez ou retirez cette ligne."
             )
             warnings.warn(message, CurationWarning, stacklevel=3)
             self.rows.append(("skipped", move.theme, message, np.nan))
@@ -615,7 +653,9 @@ class _Curator:
     def rename(self, theme: int, name: str) -> None:
         resolved = self.resolve(theme)
         if resolved != theme:
-            self.missing("rename", theme, f"it was merged into {resolved}; rename {resolved}; ")
+            self.missing(
+                "rename", theme, f"il a été fusionné dans {resolved} ; renommez {resolved} ; "
+            )
             return
         if theme not in self.existing():
             self.missing("rename", theme)
@@ -645,8 +685,9 @@ class _Curator:
         rows = np.flatnonzero(self.ids == theme)
         if len(rows) < 2 * split.parts:
             message = (
-                f"{self.curation.source}: split of theme {theme} into {split.parts} parts needs "
-                f"at least {2 * split.parts} segments; it has {len(rows)}. Remove that line."
+                f"{self.curation.source} : découper le thème {theme} en {split.parts} parties "
+                f"demande au moins {2 * split.parts} segments ; il en a {len(rows)}. Retirez "
+                "cette ligne ou demandez moins de parties."
             )
             warnings.warn(message, CurationWarning, stacklevel=3)
             self.rows.append(("skipped", theme, message, np.nan))

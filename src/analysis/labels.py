@@ -36,7 +36,7 @@ COLUMN_LABELS: dict[str, str] = {
     schema.DOC_TYPES: "Types de documents",
 }
 
-# corpus plots and tables (corpus.py, notebook 01)
+# corpus plots and tables (corpus/, notebook 01)
 CORPUS_TITLES: dict[str, str] = {
     "per_concertation": "Documents par concertation et par type",
     "timeline": "Calendrier des concertations",
@@ -64,7 +64,7 @@ FUNCTION_LABELS: dict[str, str] = {
 
 UNCLASSIFIED_LABEL = "non classé"
 
-# themes and curation (themes.py, curation.py, notebook 03) ------------------------------------
+# themes and curation (themes/, curation.py, notebook 03) -------------------------------------
 THEME_TITLES: dict[str, str] = {
     "sizes": "Taille des thèmes",
     "top_terms": "Mots les plus spécifiques du thème {theme_id}",
@@ -97,7 +97,7 @@ CURATION_ACTION_LABELS: dict[str, str] = {
     "skipped": "ligne ignorée",
 }
 
-# functions and tracing (roles.py, tracing.py) -------------------------------------------
+# functions and tracing (roles/, tracing/) ---------------------------------------------
 FUNCTION_REASON_CUES = "indices"
 FUNCTION_REASON_HEADING = "intertitre"
 FUNCTION_REASON_WORDS = "mots du classifieur"
@@ -169,7 +169,7 @@ def french_plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {word}"
 
 
-# --- fiches and exports (summaries.py, export.py, names.py) -----------------------------------
+# --- fiches and exports (summaries/, export/, privacy/) --------------------------------------
 NBSP = "\u00a0"  # French typography: before % : ; ? ! and inside « »
 
 FICHE_LABELS: dict[str, str] = {
@@ -296,7 +296,7 @@ COLUMN_LABELS.update(
     }
 )
 
-# --- text processing (segmentation.py, nlp.py, notebook 02) ----------------------------------
+# --- text processing (segmentation.py, nlp/, notebook 02) -----------------------------------
 COLUMN_LABELS.update(
     {
         schema.TERM: "Terme",

@@ -50,7 +50,6 @@ _STEPS = {
     "curation": "application du fichier de curation",
     "cities": "lecture du corpus",
     "roles": "repérage des freins et propositions",
-    "role_model": "repérage des freins et propositions",
     "tracing": "comptage des freins et propositions récurrents",
     "summaries": "rédaction des fiches",
     "plots": "tracé des figures",

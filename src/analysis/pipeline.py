@@ -15,7 +15,6 @@ Example
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import resource
 import time
@@ -26,10 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-import scipy
-import sklearn
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
@@ -45,9 +41,10 @@ from analysis import (
     themes,
     tracing,
 )
+from analysis.cache import Computed, RunKey, Store, digest, memo
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
-from analysis.nlp import ParsedSegments, parse_entry, prepare_segments
+from analysis.nlp import ParsedSegments, load_pipeline, parse_key, prepare_segments
 from analysis.segmentation import split_documents
 from analysis.workers import Background, closing_on_error, has_spare_core
 
@@ -197,27 +194,28 @@ def run(
             documents = cities.normalise_cities(documents)
         with _stage("nlp", figures, bar):
             segments = split_documents(documents, config)
+            key = RunKey.of(segments, config)  # the corpus is hashed here, once
+            store = Store.from_config(config)
             if prefetch_entities is True or (
-                prefetch_entities == "auto" and _wants_prefetch(segments, config)
+                prefetch_entities == "auto" and _wants_prefetch(segments, config, key, store)
             ):
                 prefetch = privacy.EntityPrefetch(
                     privacy.corpus_texts(segments, documents), config.nlp.model
                 )
             segments, parsed, expressions = prepare_segments(
-                documents, config, progress=progress, segments=segments
+                documents, config, progress=progress, segments=segments, run=key
             )
         beside = _second_core(segments, config)
         with _stage("themes", figures, bar):
             # the functions do not depend on the themes: classed meanwhile on the other core
             classed = Background(_functions_of, segments, parsed, config, parallel=beside)
             with closing_on_error(lambda: classed):
-                theme_run = _fit_themes(segments, config, previous, parsed)
+                theme_run = _fit_themes(segments, config, previous, store, _ThemeKeys(key, parsed))
         with _stage("functions", figures, bar):  # what the themes left to wait for
+            traced = _tracing_key(key, parsed, segments, theme_run.segments)
             segments = _with_functions(theme_run.segments, classed.result())
         with _stage("tracing", figures, bar):
-            tables = _memo(
-                parsed, "tracing", (segments, config.tracing), lambda: trace(segments, config)
-            )
+            tables = memo(store, "tracing", traced, lambda: trace(segments, config))
             if theme_run.model.diagnostics_ is not None:  # only when k was chosen ("auto")
                 tables["theme_diagnostics"] = theme_run.model.diagnostics_
             tables["theme_log"] = theme_run.log
@@ -255,111 +253,72 @@ def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
     )
 
 
-def _wants_prefetch(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
+def _wants_prefetch(
+    segments: pd.DataFrame, config: AnalysisConfig, key: RunKey, store: Store
+) -> bool:
     """True when running the NER beside the parse saves time: names are protected, spaCy
     itself runs in one process on a machine with another core, the corpus is large enough for
-    a second process to pay (``[nlp] n_process_min_words``), and the entities are not already
-    kept beside a cached parse of these segments."""
+    a second process to pay (``[nlp] n_process_min_words``), and the entities of this corpus
+    are not already stored."""
     if not config.export.protect_names or config.nlp.n_process > 1:
         return False
     if not _second_core(segments, config):
         return False
-    entry = parse_entry(segments, config)
-    return (
-        entry is None or not (entry / _entity_store(privacy.load_ner(config.nlp.model))).is_file()
-    )
+    parsed = parse_key(key.texts, load_pipeline(config.nlp.model))
+    return not store.has(_ENTITIES, _entities_key(parsed, privacy.load_ner(config.nlp.model)))
 
 
-def _entity_store(ner: Any) -> str:
-    """The name of the file, beside the cached parse, that keeps ``ner``'s entities."""
-    return f"entities-{ner.meta['name']}-{ner.meta['version']}.json"
+# spaCy's entities of a parse, by NER model: they depend on the texts and the model alone, so
+# they are kept across versions of this package's code
+_ENTITIES = "entities"
+_ENTITIES_FORMAT = "1"
 
 
-# Results kept beside the cached parse are named by a digest of their inputs and of this
-# package's code and data files: a stored result is only read for exactly the same inputs.
-_PACKAGE = Path(__file__).parent
-_CODE_DIGEST = hashlib.sha256(
-    b"".join(
-        p.read_bytes()
-        for p in sorted(_PACKAGE.rglob("*"))
-        if p.is_file() and p.suffix in (".py", ".txt")
-    )
-    + json.dumps({m.__name__: m.__version__ for m in (np, pd, scipy, sklearn)}).encode()
-).hexdigest()
+def _entities_key(parsed: str, ner: Any) -> str:
+    """The store key of ``ner``'s entities of the parse whose key is ``parsed``."""
+    return digest(parsed, ner.meta["name"], ner.meta["version"])
 
 
-def _inputs_digest(parts: tuple[Any, ...]) -> str:
-    digest = hashlib.sha256(_CODE_DIGEST.encode())
-    for part in parts:
-        if isinstance(part, pd.DataFrame):
-            frame = part.reset_index(drop=True)
-            digest.update(json.dumps([str(c) for c in frame.columns]).encode())
-            digest.update(str(frame.dtypes.tolist()).encode())
-            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
-            digest.update(hashed.to_numpy().tobytes())
-        else:
-            digest.update(repr(part).encode())
-    return digest.hexdigest()[:32]
-
-
-def _memo(
-    parsed: ParsedSegments, stage: str, inputs: tuple[Any, ...], compute: Callable[[], Any]
-) -> Any:
-    """``compute()``, or its result stored beside the cached parse for the same inputs (the
-    three most recent results of a stage are kept: a curation changes the inputs)."""
-    name = _memo_name(stage, inputs)
-    stored = parsed.read_pickle(name)
-    if not isinstance(stored, _Stored):
-        stored = _computed(compute)
-        parsed.write_pickle(name, stored, keep_like=f"{stage}-")
-    return _said(stored)
+# The settings sections that shape the lemmas (with the parse, which covers spaCy's model)
+_LEMMA_SECTIONS = ("nlp", "expressions")
 
 
 @dataclasses.dataclass(frozen=True)
-class _Stored:
-    """A memoised result and the warnings its computation gave."""
+class _ThemeKeys:
+    """The store keys of the theme step: the run, the parse it reads, its settings."""
 
-    result: Any
-    warnings: list[tuple[str, type[Warning], str, int]]
+    run: RunKey
+    parsed: ParsedSegments
 
+    def search(self) -> str:
+        """The search for k (it does not depend on the previous run)."""
+        return self.run.key("k-search", *_LEMMA_SECTIONS, "themes", parts=(self.parsed.key,))
 
-def _computed(compute: Callable[[], Any]) -> _Stored:
-    with warnings.catch_warnings(record=True) as caught:
-        result = compute()
-    return _Stored(result, [(str(w.message), w.category, w.filename, w.lineno) for w in caught])
-
-
-def _memo_name(stage: str, inputs: tuple[Any, ...]) -> str:
-    """The file, beside the cached parse, that keeps a stage's result for these inputs."""
-    return f"{stage}-{_inputs_digest(inputs)}.pickle"
+    def model(self, n_themes: int | None) -> str:
+        """The fitted model, by the number of themes it has (None: too few segments to search)."""
+        return self.run.key("themes", *_LEMMA_SECTIONS, "themes", parts=(self.parsed.key, n_themes))
 
 
-def _said(stored: _Stored) -> Any:
-    """The stored result, its warnings given again (on every run, stored or not)."""
-    for message, category, filename, lineno in stored.warnings:
-        warnings.warn_explicit(message, category, filename, lineno)
-    return stored.result
-
-
-# The segment columns a theme model reads (ThemeModel.fit)
-_THEME_INPUTS = (
-    schema.SEGMENT_ID,
-    schema.DOC_ID,
-    schema.POSITION,
-    schema.N_WORDS,
-    schema.TEXT,
-    schema.LEMMAS,
-)
+def _tracing_key(
+    run: RunKey, parsed: ParsedSegments, lemmatised: pd.DataFrame, themed: pd.DataFrame
+) -> str:
+    """The store key of the tracing tables. They read the corpus, its lemmas and functions
+    (shaped by the run's settings) and the theme columns, whatever made them (the model, last
+    run's memory, a curation): those columns are hashed, not the settings that made them."""
+    theme_columns = [c for c in themed.columns if c not in lemmatised.columns]
+    sections = (*_LEMMA_SECTIONS, "functions", "tracing")
+    return run.key("tracing", *sections, parts=(parsed.key, themed[theme_columns]))
 
 
 def _fit_themes(
     segments: pd.DataFrame,
     config: AnalysisConfig,
     previous: str | Path | None,
-    parsed: ParsedSegments,
+    store: Store,
+    keys: _ThemeKeys,
 ) -> themes.ThemeRun:
-    """The theme step; the fitted model is stored beside the parse for the same segments,
-    settings and number of themes (a re-run after a curation fits nothing)."""
+    """The theme step; the fitted model is stored for the same corpus, lemmas, settings and
+    number of themes (a re-run after a curation fits nothing)."""
     memory_file = Path(previous) / curation.MEMORY_FILE if previous is not None else None
     memory = (
         curation.ThemeMemory.load(memory_file)
@@ -369,33 +328,29 @@ def _fit_themes(
     # last run's number of themes only matters when k is searched ("auto")
     searched = config.themes.n_themes == "auto"
     prefer = len(memory.base_themes()) if memory is not None and searched else None
-    # the segments are hashed once for both keys below
-    inputs = _inputs_digest((segments[[c for c in _THEME_INPUTS if c in segments.columns]],))
     # the search for k does not depend on the previous run: kept apart, a second run with
     # last run's k preferred only fits that k
-    search = f"k-search-{_inputs_digest((inputs, config.themes))}.pickle"
-    known = parsed.read_pickle(search)
+    known = store.read("k-search", keys.search())
 
     def fit() -> themes.ThemeModel:
         model = themes.ThemeModel.from_config(config.themes)
         model.fit(segments, prefer_n_themes=prefer, diagnostics=known)
         if model.diagnostics_ is not None and known is None:
-            parsed.write_pickle(search, model.diagnostics_, keep_like="k-search-")
+            store.write("k-search", keys.search(), model.diagnostics_)
         return model
 
     # The model is stored under the number of themes it has, whichever run chose it: a second
     # run that keeps last run's k (prefer) reads the first run's model
     if searched and known is None:  # k is unknown until the search: search and fit at once
-        stored = _computed(fit)
-        diagnostics = stored.result.diagnostics_  # None: too few segments to search k
+        computed = Computed.of(fit)
+        diagnostics = computed.result.diagnostics_  # None: too few segments to search k
         final_k = themes.chosen_k(diagnostics) if diagnostics is not None else None
-        name = _memo_name("themes", (inputs, config.themes, final_k))
-        parsed.write_pickle(name, stored, keep_like="themes-")
-        model = _said(stored)
+        store.write("themes", keys.model(final_k), computed)
+        model = computed.said()
     else:
         choice = themes.choose_k(known, prefer) if searched else None
         final_k = themes.chosen_k(choice) if searched else config.themes.n_themes
-        model = _memo(parsed, "themes", (inputs, config.themes, final_k), fit)
+        model = memo(store, "themes", keys.model(final_k), fit)
         if searched:  # the marks of this run's choice, whichever run stored the model
             model.diagnostics_ = choice
     return themes.run_themes(
@@ -540,12 +495,13 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             "modifié. Donnez un autre dossier à --out (par exemple un sous-dossier 'rapports')."
         )
     figures = make_figures(results)
-    # spaCy's entities (for name protection) are kept beside the cached parse, by model
+    # spaCy's entities (for name protection) are stored by parse and model
     ner = (
         privacy.load_ner(results.config.nlp.model) if results.config.export.protect_names else None
     )
-    store = _entity_store(ner) if ner is not None else ""
-    stored = results.parsed.read_artefact(store) if ner is not None else None
+    store = Store.from_config(results.config)
+    key = _entities_key(results.parsed.key, ner) if ner is not None else ""
+    stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT) if ner is not None else None
     entity_cache = dict(stored) if isinstance(stored, dict) else {}
     n_known = len(entity_cache)
     if results.entity_prefetch is not None and ner is None:
@@ -573,7 +529,7 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
     finally:
         figures.close()
     if ner is not None and len(entity_cache) != n_known:
-        results.parsed.write_artefact(store, dict(sorted(entity_cache.items())))
+        store.write(_ENTITIES, key, dict(sorted(entity_cache.items())), version=_ENTITIES_FORMAT)
     memory = json.dumps(results.theme_run.memory.to_dict(), ensure_ascii=False, indent=2)
     settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2)
     for name, text in ((curation.MEMORY_FILE, memory), (RUN_FILE, settings)):

@@ -178,7 +178,7 @@ def plot_words_per_document(words: pd.DataFrame, *, ax: Axes | None = None) -> A
     return ax
 
 
-# --- theme plots (themes.py) ------------------------------------------------------------------
+# --- theme plots (themes/) --------------------------------------------------------------------
 
 
 def _theme_names(themes: pd.DataFrame | None) -> dict[int, str]:
@@ -366,7 +366,7 @@ def plot_k_diagnostics(diagnostics: pd.DataFrame, *, ax: Axes | None = None) -> 
     return ax
 
 
-# --- tracing plots (roles.py, tracing.py) -------------------------------------------------
+# --- tracing plots (roles/, tracing/) ---------------------------------------------------
 
 
 def _short(text: object, width: int = 60) -> str:

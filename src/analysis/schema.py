@@ -92,7 +92,7 @@ GOLD_CANONICAL = "canonical"
 TEXT_START = "text_start"
 ANNOTATION_COLUMNS = (DOC_ID, PARAGRAPH, GOLD_THEME, GOLD_FUNCTION, GOLD_CANONICAL, TEXT_START)
 
-# text processing (segmentation.py, nlp.py) -------------------------------------------------
+# text processing (segmentation.py, nlp/) --------------------------------------------------
 EXPRESSION = "expression"  # multiword expression as one token: "police_municipale"
 EXPRESSION_TOKENS = "tokens"  # its lemma sequence, space-separated: "police municipal"
 EXPRESSION_PATTERN = "pattern"  # part-of-speech pattern: "NOUN ADJ"
@@ -155,7 +155,7 @@ DIRECTION = "direction"  # over | under | "" (not significant)
 TESTABLE = "testable"
 SIGNIFICANT = "significant"
 
-# fiches, exports and name protection (summaries.py, export.py, names.py) ---------------------
+# fiches, exports and name protection (summaries/, export/, privacy/) ------------------------
 FICHE_SECTION = "section"  # part of a fiche a counted segment supports (volume, frein, citation)
 FICHE_ITEM = "item"  # label of the fiche item (group label, quote rank...)
 NAME_ITEM = "item"  # name report: position of the text, or its segment_id

@@ -534,9 +534,9 @@ def _worded_paragraphs(doc_id: str, text: str) -> list[Paragraph]:
     wordless = [p.index for p in paragraphs if _WORD.search(p.text) is None]
     if wordless:
         warnings.warn(
-            f"Document '{doc_id}': paragraph(s) {wordless} hold no word (only punctuation or "
-            "markup); they are skipped (their index is kept, so the paragraph numbers still "
-            "match the annotations).",
+            f"Document « {doc_id} » : le(s) paragraphe(s) {wordless} ne contiennent aucun mot "
+            "(seulement de la ponctuation ou du balisage) ; ils sont ignorés (leur numéro est "
+            "gardé : les numéros de paragraphe correspondent toujours aux annotations).",
             SegmentationWarning,
             stacklevel=4,
         )
@@ -587,9 +587,10 @@ def _document_units(
             )
     if blind_cuts:
         warnings.warn(
-            f"Document '{doc_id}': paragraph(s) {blind_cuts} hold a sentence of more than "
-            f"{2 * size} words with no punctuation to cut at; it was cut every {size} words. "
-            "Check the source (a lost line break or a table pasted as text?).",
+            f"Document « {doc_id} » : le(s) paragraphe(s) {blind_cuts} contiennent une phrase "
+            f"de plus de {2 * size} mots sans ponctuation où couper ; elle a été coupée tous "
+            f"les {size} mots. Vérifiez le fichier source (un saut de ligne perdu, un tableau "
+            "collé comme du texte ?).",
             SegmentationWarning,
             stacklevel=3,
         )
@@ -598,20 +599,22 @@ def _document_units(
 
 def _check_documents(documents: pd.DataFrame, unit: str, segment_size: int, min_words: int) -> None:
     if unit not in UNITS:
-        raise SegmentationError(f"Unknown unit '{unit}': choose one of {', '.join(UNITS)}.")
+        raise SegmentationError(
+            f"[segmentation] unit = {unit!r} : unité inconnue ; choisissez parmi "
+            f"{', '.join(UNITS)}."
+        )
     if not isinstance(segment_size, int) or segment_size < 5:
         raise SegmentationError(
-            f"segment_size must be an integer of 5 or more, not {segment_size!r}."
+            f"[segmentation] segment_size = {segment_size!r} : donnez un nombre entier de mots, "
+            "5 ou plus."
         )
     if not isinstance(min_words, int) or min_words < 0:
-        raise SegmentationError(f"min_words must be a non-negative integer, not {min_words!r}.")
-    schema.require_columns(documents, schema.DOC_ID, schema.TEXT, table="documents")
-    duplicated = documents[schema.DOC_ID][documents[schema.DOC_ID].duplicated()]
-    if len(duplicated):
         raise SegmentationError(
-            f"The documents table has duplicated doc_id value(s): "
-            f"{', '.join(map(str, sorted(set(duplicated))[:5]))}. Give each document a unique id."
+            f"[segmentation] min_words = {min_words!r} : donnez un nombre entier de mots, 0 ou "
+            "plus."
         )
+    schema.require_columns(documents, schema.DOC_ID, schema.TEXT, table="documents")
+    schema.require_unique(documents, schema.DOC_ID, table="documents")
 
 
 def segment_documents(
@@ -656,7 +659,9 @@ def segment_documents(
     Raises
     ------
     SegmentationError
-        On an unknown unit, bad sizes, duplicated ``doc_id`` or a missing column.
+        On an unknown unit or bad sizes.
+    analysis.schema.SchemaError
+        On a duplicated ``doc_id`` or a missing column.
 
     Warns
     -----
@@ -675,8 +680,9 @@ def segment_documents(
         units = _document_units(doc_id, text, unit, segment_size, min_words)
         if not units:
             warnings.warn(
-                f"Document '{doc_id}' yields no {unit}: its text is empty or holds only "
-                "headings. It is left out of the analysis; check the source file.",
+                f"Document « {doc_id} » : aucune unité « {unit} » n'en sort, son texte est vide "
+                "ou ne contient que des intertitres. Il est laissé hors de l'analyse ; vérifiez "
+                "le fichier source.",
                 SegmentationWarning,
                 stacklevel=2,
             )

@@ -196,10 +196,10 @@ class LemmaVectoriser:
             counts = self.counter_.fit_transform(texts)
         except ValueError as error:
             raise EmptyVocabularyError(
-                f"No theme term is left among {n_segments} segments after filtering "
-                f"(min_df={self.min_df}, max_df={self.max_df}, stop words removed). Check that "
-                f"the '{schema.LEMMAS}' column is filled, or lower themes.min_df / raise "
-                "themes.max_df in analysis.toml."
+                f"Aucun terme de thème ne reste parmi {n_segments} segments après filtrage "
+                f"(min_df={self.min_df}, max_df={self.max_df}, mots vides retirés). Vérifiez que "
+                f"la colonne '{schema.LEMMAS}' est remplie, ou baissez themes.min_df / montez "
+                "themes.max_df dans analysis.toml."
             ) from error
         self.vocabulary_ = np.asarray(self.counter_.get_feature_names_out(), dtype=object)
         presence = counts.copy()

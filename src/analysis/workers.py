@@ -66,14 +66,22 @@ def _child(function: Callable[..., Any], args: tuple, kwargs: dict, sender: Any)
         answer: tuple[bool, Any] = (True, _call(function, args, kwargs))
     except BaseException as error:  # noqa: BLE001 - every error is raised again in the parent
         # where it happened, for a developer (a user's message is the error's own text)
-        error.add_note(f"In the background process:\n{traceback.format_exc()}")
+        error.add_note(f"Dans le processus d'arrière-plan :\n{traceback.format_exc()}")
         answer = (False, error)
     try:
         sender.send(answer)
     except Exception as error:  # noqa: BLE001 - an error or value that cannot be pickled
-        sender.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+        sender.send((False, RuntimeError(_unsent_message(error))))
     finally:
         sender.close()
+
+
+def _unsent_message(error: Exception) -> str:
+    return (
+        f"Le processus d'arrière-plan n'a pas pu renvoyer son résultat ({type(error).__name__} : "
+        f"{error}) : la fonction doit rendre des valeurs que pickle sait copier (tables, "
+        "dictionnaires, textes)."
+    )
 
 
 class Background:
@@ -123,16 +131,19 @@ class Background:
 
     def _receive(self) -> tuple[bool, Any]:
         if self._closed:
-            raise RuntimeError("The background process was stopped before it finished.")
+            raise RuntimeError(
+                "Le processus d'arrière-plan a été arrêté avant la fin : son résultat n'existe "
+                "pas ; relancez l'étape."
+            )
         try:
             return self._receiver.recv()
         except EOFError:
             self._process.join(5)
             raise RuntimeError(
-                "The background process ended without an answer (exit code "
-                f"{self._process.exitcode}): it may have run out of memory. To keep everything "
-                "in one process, set [nlp] n_process_min_words above the corpus's number of "
-                "words."
+                "Le processus d'arrière-plan s'est terminé sans réponse (code de sortie "
+                f"{self._process.exitcode}) : la mémoire a peut-être manqué. Pour tout faire "
+                "dans un seul processus, réglez [nlp] n_process_min_words au-dessus du nombre "
+                "de mots du corpus dans analysis.toml."
             ) from None
         finally:
             self.close()

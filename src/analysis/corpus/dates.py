@@ -1,0 +1,140 @@
+"""Dates as users write them (ISO, day first, French month names, with a time zone), and the
+date and city that file and folder names like ``2023-04-28-dijon`` give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.corpus.errors import CorpusError
+
+_FRENCH_MONTHS = {
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
+}
+_FRENCH_DATE = re.compile(
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+    r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>[a-zéû]+)\s+(?P<year>\d{4})",
+    flags=re.IGNORECASE,
+)
+_DAY_FIRST = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})")
+_ISO_LIKE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?(?:[ T].*)?")
+_DATED_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ](?P<city>.*[^\W\d_].*))?")
+_NAME_DATED = re.compile(r"(?P<city>.*[^\W\d_].*?)[-_ ](?P<date>\d{4}-\d{2}-\d{2})")
+_LOWERCASE_PARTICLES = frozenset("en le la les sur sous de du des et aux au".split())
+
+
+def parse_date(value: Any, where: str) -> pd.Timestamp:
+    """Parse a date given as a date object or text.
+
+    Accepted: ``2023-04-28`` (with optional time), ``28/04/2023``, ``28 avril 2023``,
+    ``2023-04`` (first of the month), ``2023`` (1 January).
+
+    Parameters
+    ----------
+    value
+        A date, a timestamp, a text, or nothing (``None``, NaN, ``""``).
+    where
+        The place messages name (``"note.md : date"``).
+
+    Returns
+    -------
+    pandas.Timestamp
+        Without time zone (the local wall-clock time is kept); ``NaT`` when ``value`` is empty.
+
+    Raises
+    ------
+    CorpusError
+        When the text is not a date.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return pd.NaT
+    if isinstance(value, dt.date | pd.Timestamp):
+        return _naive(pd.Timestamp(value))
+    text = str(value).strip()
+    if not text:
+        return pd.NaT
+    try:
+        if match := _FRENCH_DATE.fullmatch(text):
+            month = _FRENCH_MONTHS[match.group("month").lower()]
+            return pd.Timestamp(int(match.group("year")), month, int(match.group("day")))
+        if match := _DAY_FIRST.fullmatch(text):
+            day, month, year = (int(match.group(g)) for g in ("day", "month", "year"))
+            return pd.Timestamp(year, month, day)
+        if _ISO_LIKE.fullmatch(text):
+            return _naive(pd.Timestamp(text))
+    except (KeyError, ValueError):
+        pass
+    raise CorpusError(
+        f"{where} : date illisible {text!r}. Écrivez-la AAAA-MM-JJ (par exemple 2023-04-28), "
+        "JJ/MM/AAAA ou « 28 avril 2023 »."
+    )
+
+
+def _naive(timestamp: pd.Timestamp) -> pd.Timestamp:
+    """Drop the time zone, keeping the local wall-clock time (all dates then compare)."""
+    return timestamp.tz_localize(None) if timestamp.tzinfo is not None else timestamp
+
+
+def date_and_city_from_path(relative: str) -> tuple[pd.Timestamp | None, str | None]:
+    """Read a date and a city from the file stem, then from its folders (nearest first).
+
+    Parameters
+    ----------
+    relative
+        The file's POSIX path relative to the corpus root.
+
+    Returns
+    -------
+    tuple
+        The date (``None`` when no name holds one) and the city (``None`` when the dated name
+        holds none).
+
+    Examples
+    --------
+    >>> date_and_city_from_path("2023-04-28-dijon/note.md")
+    (Timestamp('2023-04-28 00:00:00'), 'Dijon')
+    """
+    parts = Path(relative).parts
+    names = [Path(relative).stem, *reversed(parts[:-1])]
+    for name in names:
+        match = _DATED_NAME.fullmatch(name) or _NAME_DATED.fullmatch(name)
+        if match is None:
+            continue
+        try:
+            date = pd.Timestamp(match.group("date"))
+        except ValueError:
+            continue
+        city = match.group("city")
+        return date, _city_from_slug(city) if city else None
+    return None, None
+
+
+def _city_from_slug(slug: str) -> str:
+    """``clermont-ferrand`` -> ``Clermont-Ferrand``; ``aix-en-provence`` -> ``Aix-en-Provence``."""
+    words = []
+    for position, word in enumerate(re.split(r"([-_ ])", slug)):
+        if word in "-_ ":
+            words.append(" " if word == "_" else word)
+        elif position > 0 and word.lower() in _LOWERCASE_PARTICLES:
+            words.append(word.lower())
+        else:
+            words.append(word[:1].upper() + word[1:])
+    return "".join(words)

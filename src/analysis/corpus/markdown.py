@@ -1,0 +1,118 @@
+"""Reader of Markdown and plain text files, with an optional YAML front matter.
+
+A ``.txt`` file whose first line starts with ``****`` is an IRaMuTeQ corpus: it is read by
+:mod:`analysis.corpus.iramuteq`, one record per text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.corpus import iramuteq
+from analysis.corpus.encoding import decode, read_bytes
+from analysis.corpus.errors import CorpusError, SkippedFile
+from analysis.corpus.records import ReadOptions, Record, document_record
+
+EXTENSIONS = (".md", ".markdown", ".txt")
+
+_FENCE = re.compile(r"---[ \t]*")
+_CLOSING_FENCES = ("---", "...")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
+    """Read one Markdown or text file as document records (a
+    :class:`~analysis.corpus.records.Reader`): one record, or one per text of an IRaMuTeQ
+    ``.txt``. Uses ``options.encoding``.
+
+    Raises
+    ------
+    SkippedFile
+        When the file is empty, binary or has no text after its front matter.
+    CorpusError
+        When the front matter is malformed or the explicit encoding fails.
+    """
+    text = decode(read_bytes(path, relative), relative, encoding=options.encoding)
+    if path.suffix.lower() == ".txt" and iramuteq.is_iramuteq(text):
+        return iramuteq.read_text(text, relative)
+    meta, body = split_front_matter(text, relative)
+    if not body.strip():
+        raise SkippedFile(
+            f"{relative} : aucun texte après l’en-tête ; fichier laissé de côté. Ajoutez le texte."
+        )
+    return [document_record(meta, body, None, relative)]
+
+
+def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
+    """Return the YAML front matter (``{}`` when none) and the body that follows it, unchanged.
+
+    Parameters
+    ----------
+    text
+        The file's text, ``"\\n"`` line endings.
+    name
+        The file as messages name it.
+
+    Returns
+    -------
+    tuple
+        The front matter's keys and values, and the body.
+
+    Raises
+    ------
+    CorpusError
+        When the front matter is not closed, is not valid YAML, holds an impossible date or is
+        not made of ``key: value`` lines; the message gives the line.
+    """
+    lines = text.split("\n")
+    if not _FENCE.fullmatch(lines[0]):
+        return {}, text
+    closing = next(
+        (i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSING_FENCES),
+        None,
+    )
+    if closing is None:
+        raise CorpusError(
+            f"{name}, ligne 1 : l’en-tête ouvert par « --- » n’est jamais fermé. Ajoutez une "
+            "ligne « --- » après sa dernière clé (ou supprimez la ligne 1 si le fichier n’a pas "
+            "d’en-tête)."
+        )
+    source = "\n".join(lines[1:closing])
+    try:
+        meta = yaml.safe_load(source) if source.strip() else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f", ligne {mark.line + 2}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).split("\n")[0]
+        raise CorpusError(
+            f"{name}{where} : l’en-tête n’est pas du YAML valide ({problem}). Écrivez une ligne "
+            "« clé: valeur » par champ et mettez entre guillemets doubles les valeurs qui "
+            'contiennent « : » ou des guillemets, par exemple title: "Dijon : restitution".'
+        ) from error
+    except ValueError as error:  # YAML reads 2023-02-30 as a date, and fails
+        raise CorpusError(
+            f"{name}{_impossible_date_line(lines[1:closing])} : date impossible dans l’en-tête "
+            f"({error}). Vérifiez-la et écrivez-la AAAA-MM-JJ."
+        ) from error
+    if not isinstance(meta, dict):
+        raise CorpusError(
+            f"{name} : l’en-tête doit être fait de lignes « clé: valeur » (trouvé : "
+            f"{type(meta).__name__})."
+        )
+    return meta, "\n".join(lines[closing + 1 :])
+
+
+def _impossible_date_line(lines: list[str]) -> str:
+    """``", ligne N"`` for the first date of the front matter ``lines`` that cannot exist."""
+    for number, line in enumerate(lines, start=2):  # the front matter starts on line 2
+        for found in _ISO_DATE.findall(line):
+            try:
+                dt.date.fromisoformat(found)
+            except ValueError:
+                return f", ligne {number}"
+    return ""

@@ -1,0 +1,218 @@
+"""Table files read as strings: CSV, TSV, Excel, JSON and JSON Lines, one reader per format.
+
+Each reader gives the table (every cell a string, ``""`` when missing) and a label per row, as
+messages name it: ``"ligne 2"`` for the first row of a sheet (its header is line 1),
+``"entrée 1"`` for the first object of a JSON list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.corpus.encoding import decode, read_bytes
+from analysis.corpus.errors import CorpusError, warn
+
+Table = tuple[pd.DataFrame, list[str]]  # the cells as strings, and a label per row
+
+
+def read_table(path: Path, name: str, *, encoding: str) -> Table:
+    """Read a table file with the reader of its extension (:data:`TABLE_READERS`).
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.tsv``, ``.xlsx``, ``.json`` or ``.jsonl`` file.
+    name
+        The file as messages name it.
+    encoding
+        For text formats: ``"auto"`` or a Python codec name (see
+        :func:`analysis.corpus.encoding.decode`).
+
+    Returns
+    -------
+    tuple
+        The table, every cell a string, and a label per row.
+
+    Raises
+    ------
+    SkippedFile
+        When the file is empty or binary.
+    CorpusError
+        When the file is malformed; the message gives the line.
+    """
+    return TABLE_READERS[path.suffix.lower()](path, name, encoding)
+
+
+def _sheet_rows(frame: pd.DataFrame) -> Table:
+    """Rows of a sheet are labelled by their line, the header being line 1."""
+    return frame, [f"ligne {i + 2}" for i in range(len(frame))]
+
+
+def _read_text(path: Path, name: str, encoding: str) -> str:
+    return decode(read_bytes(path, name), name, encoding=encoding)
+
+
+def _read_csv_file(path: Path, name: str, encoding: str) -> Table:
+    text = _read_text(path, name, encoding)
+    return _sheet_rows(read_csv(text, name, _sniff_delimiter(text)))
+
+
+def _read_tsv_file(path: Path, name: str, encoding: str) -> Table:
+    return _sheet_rows(read_csv(_read_text(path, name, encoding), name, "\t"))
+
+
+def _read_xlsx_file(path: Path, name: str, encoding: str) -> Table:
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as workbook:
+            sheets = workbook.sheet_names
+            frame = workbook.parse(sheets[0], dtype=str)
+    except Exception as error:  # a damaged workbook fails in many ways (zip, XML, styles)
+        raise CorpusError(
+            f"{name} : ne s’ouvre pas comme un classeur Excel ({error}). Ouvrez-le dans un "
+            "tableur et enregistrez-le de nouveau en .xlsx."
+        ) from error
+    if len(sheets) > 1:
+        warn(
+            f"{name} : seule la première feuille « {sheets[0]} » est lue ; autres feuilles "
+            f"laissées de côté : {', '.join(sheets[1:])}. Mettez les textes dans la première."
+        )
+    return _sheet_rows(frame.fillna(""))
+
+
+def _read_json_file(path: Path, name: str, encoding: str) -> Table:
+    records = _json_records(_read_text(path, name, encoding), name)
+    return _records_frame(records), [f"entrée {i + 1}" for i in range(len(records))]
+
+
+def _read_jsonl_file(path: Path, name: str, encoding: str) -> Table:
+    records, labels = [], []
+    for number, line in enumerate(_read_text(path, name, encoding).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CorpusError(f"{name}, ligne {number} : JSON invalide ({error.msg}).") from error
+        if not isinstance(item, dict):
+            raise CorpusError(f"{name}, ligne {number} : un objet {{...}} par ligne est attendu.")
+        records.append(item)
+        labels.append(f"ligne {number}")
+    return _records_frame(records), labels
+
+
+TABLE_READERS: dict[str, Callable[[Path, str, str], Table]] = {
+    ".csv": _read_csv_file,
+    ".tsv": _read_tsv_file,
+    ".xlsx": _read_xlsx_file,
+    ".json": _read_json_file,
+    ".jsonl": _read_jsonl_file,
+}
+
+
+def read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
+    """Read CSV text as strings (``""`` when missing).
+
+    Parameters
+    ----------
+    text
+        The file's text.
+    name
+        The file as messages name it.
+    delimiter
+        The field separator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell a string.
+
+    Raises
+    ------
+    CorpusError
+        When a row does not parse (a quote left open, a field too many); names the line.
+    """
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False
+        )
+    except pd.errors.ParserError as error:
+        line = re.search(r"line (\d+)", str(error))
+        where = f", ligne {line.group(1)}" if line else ""
+        raise CorpusError(
+            f"{name}{where} : illisible comme tableau au délimiteur {delimiter!r} ({error}). "
+            "Vérifiez les guillemets autour des textes qui contiennent le délimiteur ou des "
+            "retours à la ligne."
+        ) from error
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter from the header line (quoted parts aside), else csv.Sniffer."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] > 0 and list(counts.values()).count(counts[best]) == 1:
+        return best
+    try:
+        return csv.Sniffer().sniff(text[:20_000], delimiters=";,\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _json_records(text: str, name: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CorpusError(
+            f"{name}, ligne {error.lineno}, colonne {error.colno} : JSON invalide ({error.msg})."
+        ) from error
+    if isinstance(data, dict):
+        lists = [value for value in data.values() if isinstance(value, list)]
+        if len(lists) != 1:
+            raise CorpusError(
+                f"{name} : une liste d’objets est attendue, ou un objet qui contient une seule "
+                "telle liste."
+            )
+        data = lists[0]
+    if not isinstance(data, list):
+        raise CorpusError(
+            f"{name} : une liste d’objets est attendue, trouvé : {type(data).__name__}."
+        )
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise CorpusError(
+                f"{name}, entrée {number} : un objet {{...}} est attendu, trouvé : {item!r}."
+            )
+    return data
+
+
+def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Flatten nested JSON (``{"body": {"fr": ...}}`` -> column ``body.fr``) into strings."""
+    flat = [_flatten(record) for record in records]
+    columns = list(dict.fromkeys(key for record in flat for key in record))
+    return pd.DataFrame([[r.get(c, "") for c in columns] for r in flat], columns=columns)
+
+
+def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in record.items():
+        column = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, prefix=f"{column}."))
+        elif isinstance(value, list):
+            scalars = all(not isinstance(v, dict | list) for v in value)
+            flat[column] = (
+                "; ".join("" if v is None else str(v) for v in value)
+                if scalars
+                else json.dumps(value, ensure_ascii=False)
+            )
+        else:
+            flat[column] = "" if value is None else str(value)
+    return flat

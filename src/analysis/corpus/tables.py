@@ -1,0 +1,205 @@
+"""Reader of platform exports: one row per document, in a table file.
+
+The options say which column holds the text (``text_column``, else a column named ``text`` or,
+with a warning, the one with the longest texts), which one the id (``id_column``, else rows are
+numbered ``row-0001``...) and which other columns to keep (``meta_columns``; ``"city=Ville"``
+keeps column ``Ville`` as ``city``). Columns already named like the documents table (``city``,
+``date``...) are used as they are. HTML in fields becomes plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import schema
+from analysis.corpus.dates import parse_date
+from analysis.corpus.errors import CorpusError, SkippedFile, shorten, warn
+from analysis.corpus.html_text import html_to_text
+from analysis.corpus.records import FRONT_MATTER_KEYS, ReadOptions, Record, empty_record
+from analysis.corpus.table_files import TABLE_READERS, read_table
+
+EXTENSIONS = tuple(TABLE_READERS)
+
+
+def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
+    """Read a platform export (one row per document) as document records.
+
+    Parameters
+    ----------
+    path
+        The table file.
+    relative
+        The file as messages and the ``file`` column name it.
+    options
+        ``encoding``, ``text_column``, ``id_column``, ``meta_columns``.
+
+    Returns
+    -------
+    list of dict
+        One record per row with a text; rows with an empty text are left out with a warning.
+
+    Raises
+    ------
+    CorpusError
+        When the file cannot be read as a table, is empty, lacks a column asked for, has an
+        empty id or an unreadable date, or holds no text at all.
+    """
+    try:
+        frame, row_labels = read_table(path, relative, encoding=options.encoding)
+    except SkippedFile as skipped:  # a table is the whole corpus: nothing is left to load
+        raise CorpusError(str(skipped)) from None
+    if frame.empty:
+        raise CorpusError(
+            f"{relative} : le tableau n’a aucune ligne. Vérifiez que c’est le bon export."
+        )
+    columns = _TableColumns.resolve(frame, relative, options)
+    records, empty_rows = [], []
+    for position, row in enumerate(frame.to_dict("records")):
+        label = row_labels[position]
+        text = _field_text(row[columns.text])
+        if not text.strip():
+            empty_rows.append(label)
+            continue
+        records.append(_table_record(row, text, columns, relative, label, position, len(frame)))
+    if not records:
+        raise CorpusError(
+            f"{relative} : tous les textes de la colonne « {columns.text} » sont vides. "
+            f"Choisissez la colonne des textes avec --text-column (colonnes : "
+            f"{', '.join(map(str, frame.columns))})."
+        )
+    if empty_rows:
+        warn(
+            f"{relative} : {len(empty_rows)} ligne(s) à la colonne « {columns.text} » vide "
+            f"laissée(s) de côté ({shorten(empty_rows)})."
+        )
+    return records
+
+
+@dataclass(frozen=True)
+class _TableColumns:
+    """Which table column fills which document column."""
+
+    text: str
+    doc_id: str | None
+    targets: dict[str, str]  # document column -> table column
+
+    @classmethod
+    def resolve(cls, frame: pd.DataFrame, name: str, options: ReadOptions) -> _TableColumns:
+        available = [str(c) for c in frame.columns]
+        targets: dict[str, str] = {}
+        for column in available:  # columns already named like the documents table
+            standard = FRONT_MATTER_KEYS.get(column.strip().lower())
+            if standard and standard != schema.DOC_ID:
+                targets[standard] = column
+        for entry in options.meta_columns:
+            target, _, column = entry.partition("=") if "=" in entry else (entry, "", entry)
+            targets[target.strip()] = require_column(
+                frame, column.strip(), name, "colonne de métadonnée"
+            )
+        id_column = options.id_column
+        if id_column is not None:
+            id_column = require_column(frame, id_column, name, "colonne d’identifiant")
+        if options.text_column is None:
+            text_column = _guess_text_column(frame, name, exclude={id_column, *targets.values()})
+        else:
+            text_column = require_column(frame, options.text_column, name, "colonne de texte")
+        for reserved in (schema.TEXT, schema.DOC_ID, schema.FILE):
+            targets.pop(reserved, None)
+        return cls(text_column, id_column, targets)
+
+
+def require_column(frame: pd.DataFrame, column: str, name: str, role: str) -> str:
+    """Return ``column`` if the table has it; raise :class:`CorpusError` with a guess if not.
+
+    Parameters
+    ----------
+    frame
+        The table.
+    column
+        The column asked for.
+    name
+        The file as messages name it.
+    role
+        What the column is for, in French (``"colonne de texte"``).
+
+    Returns
+    -------
+    str
+        ``column``.
+
+    Raises
+    ------
+    CorpusError
+        Naming the closest column and every column of the table.
+    """
+    available = [str(c) for c in frame.columns]
+    if column in available:
+        return column
+    guess = schema.closest_name(column, available)
+    hint = f" Vouliez-vous dire « {guess} » ?" if guess else ""
+    raise CorpusError(
+        f"{name} : pas de {role} « {column} ».{hint} Les colonnes du tableau sont : "
+        f"{', '.join(available)}. Donnez le nom exact (--text-column, --id-column, "
+        "--meta-columns)."
+    )
+
+
+def _guess_text_column(frame: pd.DataFrame, name: str, *, exclude: set[Any]) -> str:
+    candidates = [str(c) for c in frame.columns if c not in exclude]
+    for column in candidates:
+        if column.strip().lower() == schema.TEXT:
+            return column
+    if not candidates:
+        raise CorpusError(
+            f"{name} : il ne reste aucune colonne pour les textes ; donnez --text-column."
+        )
+    lengths = {c: frame[c].astype(str).str.len().mean() for c in candidates}
+    best = max(candidates, key=lambda c: (lengths[c], -candidates.index(c)))
+    warn(
+        f"{name} : pas de colonne de texte indiquée ; la colonne « {best} » (aux textes les "
+        "plus longs) est prise. Donnez --text-column (text_column=) pour en choisir une autre."
+    )
+    return best
+
+
+def _table_record(
+    row: Mapping[str, Any],
+    text: str,
+    columns: _TableColumns,
+    name: str,
+    label: str,
+    position: int,
+    n_rows: int,
+) -> Record:
+    record = empty_record()
+    for target, column in columns.targets.items():
+        value = _field_text(row[column]).strip()
+        if target == schema.DATE:
+            record[target] = parse_date(value, f"{name}, {label}, colonne « {column} »")
+        else:
+            record[target] = value
+    if columns.doc_id is not None:
+        record[schema.DOC_ID] = _field_text(row[columns.doc_id]).strip()
+        if not record[schema.DOC_ID]:
+            raise CorpusError(
+                f"{name}, {label} : identifiant vide dans la colonne « {columns.doc_id} ». "
+                "Remplissez-le, ou retirez --id-column pour numéroter les lignes."
+            )
+    else:
+        record[schema.DOC_ID] = f"row-{position + 1:0{max(4, len(str(n_rows)))}d}"
+    record[schema.TEXT] = text
+    record[schema.FILE] = name
+    record[schema.SOURCE] = record[schema.SOURCE] or f"{name}, {label}"
+    record[schema.TITLE] = record[schema.TITLE] or record[schema.DOC_ID]
+    record["_origin"] = f"{name}, {label}"
+    return record
+
+
+def _field_text(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return html_to_text(text.replace("\r\n", "\n").replace("\r", "\n"))

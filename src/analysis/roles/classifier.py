@@ -1,0 +1,379 @@
+"""The function classifier: cue scores, a TF-IDF logistic regression over lemmas and heading
+words, or both mixed (:class:`FunctionClassifier`), with a French reason for every decision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from spacy.tokens import Doc, Span
+
+from analysis import labels, schema
+from analysis.config import FunctionsConfig
+from analysis.roles import cues
+from analysis.roles.annotations import FunctionLabelError
+from analysis.roles.cue_table import CLASS_INDEX, CLASSES
+from analysis.roles.cues import CueHit, cue_scores
+from analysis.roles.docs import DocsOrNlp, resolve_docs
+from analysis.roles.headings import fold, heading_function
+
+Method = Literal["cues", "classifier", "combined"]
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
+
+
+class FunctionSettingsError(ValueError):
+    """A setting of the classifier is out of range (``method``, ``cue_weight``)."""
+
+
+def doc_lemmas(doc: Doc | Span) -> str:
+    """Content lemmas of a Doc or sentence, lower-cased and space-separated.
+
+    Used for sentences and when the segments table has no ``lemmas`` column; the nlp module's
+    lemmas (stop list, expressions joined by "_") are preferred when present.
+    """
+    return " ".join(
+        t.lemma_.lower()
+        for t in doc
+        if t.pos_ in _CONTENT_POS and t.is_alpha and not t.is_stop and len(t) > 2
+    )
+
+
+def _heading_tokens(heading: Any) -> str:
+    if not isinstance(heading, str) or not heading.strip():
+        return ""
+    words = ["h_" + w for w in fold(heading).replace("'", " ").split() if len(w) > 2]
+    announced = heading_function(heading)
+    if announced is not None:
+        words.append("hclass_" + announced.replace(" ", "_"))
+    return " ".join(words)
+
+
+def feature_texts(segments: pd.DataFrame, lemmas: Sequence[str]) -> list[str]:
+    headings = segments[schema.HEADING] if schema.HEADING in segments else [""] * len(segments)
+    return [f"{lem} {_heading_tokens(h)}".strip() for lem, h in zip(lemmas, headings, strict=True)]
+
+
+def new_vectorizer() -> TfidfVectorizer:
+    """The unfitted TF-IDF vectoriser of :class:`FunctionClassifier` (features are lemmas and
+    heading words, already lower-cased and joined by spaces)."""
+    return TfidfVectorizer(
+        token_pattern=r"\S+", sublinear_tf=True, lowercase=False, ngram_range=(1, 1)
+    )
+
+
+def new_regression(*, regularisation: float, random_state: int) -> LogisticRegression:
+    """The unfitted logistic regression of :class:`FunctionClassifier`."""
+    return LogisticRegression(
+        C=regularisation, class_weight="balanced", max_iter=5000, random_state=random_state
+    )
+
+
+@dataclass
+class _Decision:
+    function: str
+    score: float
+    probabilities: np.ndarray
+    cues: list[str]
+    heading_class: str | None
+    words: list[str]
+    reason: str
+
+
+class FunctionClassifier:
+    """Function of segments (constat, frein, proposition...): cue patterns, a classifier, or both.
+
+    Parameters
+    ----------
+    method
+        ``"cues"`` (patterns and heading only, no training needed), ``"classifier"`` (TF-IDF +
+        logistic regression over lemmas and heading words) or ``"combined"``.
+    cue_weight
+        Weight of the cue distribution in the combined probabilities (0 to 1).
+    heading_weight
+        Cue score added to the class a heading announces ("Freins identifiés": frein).
+    regularisation
+        Inverse regularisation strength ``C`` of the logistic regression.
+    min_words
+        With cues only and no evidence, texts of fewer words are "autre", longer ones "constat".
+    random_state
+        Seed of the logistic regression's solver.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The six classes, in :data:`analysis.schema.FUNCTIONS` order.
+    vectorizer_, model_
+        The fitted TF-IDF vectoriser and logistic regression (after :meth:`fit`, or rebuilt
+        from a model file by :func:`analysis.roles.model_file.load_model`).
+    n_training_rows_ : int
+        How many labelled rows it was trained on.
+    """
+
+    def __init__(
+        self,
+        *,
+        method: Method = "combined",
+        cue_weight: float = 0.4,
+        heading_weight: float = 1.5,
+        regularisation: float = 4.0,
+        min_words: int = 4,
+        random_state: int = 0,
+    ) -> None:
+        self.method = method
+        self.cue_weight = cue_weight
+        self.heading_weight = heading_weight
+        self.regularisation = regularisation
+        self.min_words = min_words
+        self.random_state = random_state
+
+    def fit(
+        self, segments: pd.DataFrame, labels: Sequence[str], *, docs: DocsOrNlp | None = None
+    ) -> FunctionClassifier:
+        """Train the classifier on labelled segments.
+
+        Parameters
+        ----------
+        segments
+            Needs ``lemmas`` (or ``docs`` to lemmatise ``text``); ``heading`` is used when present.
+        labels
+            One function per row, each one of :data:`analysis.schema.FUNCTIONS`.
+        docs
+            Only needed when ``segments`` has no ``lemmas`` column.
+
+        Raises
+        ------
+        FunctionLabelError
+            On a label outside the six classes, a length mismatch, or fewer than two classes.
+        """
+        self._check_params()
+        labels = [str(label) for label in labels]
+        if len(labels) != len(segments):
+            raise FunctionLabelError(
+                f"{len(labels)} étiquettes pour {len(segments)} segments : donnez une étiquette "
+                "par segment."
+            )
+        unknown = sorted(set(labels) - set(CLASSES))
+        if unknown:
+            raise FunctionLabelError(
+                f"Étiquette(s) de fonction inconnue(s) {unknown} ; attendues : "
+                f"{', '.join(CLASSES)}. Lisez le fichier avec load_labelled_file(), qui "
+                "normalise les graphies et met de côté les étiquettes inconnues."
+            )
+        if len(set(labels)) < 2:
+            raise FunctionLabelError(
+                "Il faut au moins deux fonctions différentes parmi les étiquettes pour entraîner "
+                f"le classifieur (toutes valent « {labels[0]} »)."
+                if labels
+                else "Aucune étiquette : il faut au moins deux fonctions différentes pour "
+                "entraîner le classifieur."
+            )
+        texts = feature_texts(segments, self._lemmas(segments, docs))
+        self.vectorizer_ = new_vectorizer()
+        features = self.vectorizer_.fit_transform(texts)
+        self.model_ = new_regression(
+            regularisation=self.regularisation, random_state=self.random_state
+        ).fit(features, labels)
+        self.classes_ = np.array(CLASSES)
+        self.n_training_rows_ = len(labels)
+        return self
+
+    def _check_params(self) -> None:
+        if self.method not in ("cues", "classifier", "combined"):
+            raise FunctionSettingsError(
+                f"[functions] method = {self.method!r} : choisissez 'cues', 'classifier' ou "
+                "'combined'."
+            )
+        if not 0.0 <= self.cue_weight <= 1.0:
+            raise FunctionSettingsError(
+                f"[functions] cue_weight = {self.cue_weight} : choisissez une valeur entre 0 et 1."
+            )
+
+    @staticmethod
+    def _lemmas(segments: pd.DataFrame, docs: DocsOrNlp | None) -> list[str]:
+        if schema.LEMMAS in segments:
+            return segments[schema.LEMMAS].fillna("").astype(str).tolist()
+        return [doc_lemmas(doc) for doc in resolve_docs(segments, docs)]
+
+    def predict(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> np.ndarray:
+        """Return the function of each row (array of str)."""
+        return np.array([d.function for d in self._decide(segments, docs)], dtype=object)
+
+    def predict_proba(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> np.ndarray:
+        """Return an (n_rows, 6) array of class probabilities in :attr:`classes_` order."""
+        decisions = self._decide(segments, docs)
+        return np.vstack([d.probabilities for d in decisions]) if decisions else np.zeros((0, 6))
+
+    def explain(
+        self,
+        segments: pd.DataFrame,
+        *,
+        docs: DocsOrNlp | None = None,
+        hits: Sequence[Sequence[CueHit]] | None = None,
+        lemmas: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Return, per row, the function, its score, the cues, the heading and the key words.
+
+        ``hits`` (the cues of each row, from :func:`find_cues`) replaces ``docs`` when the
+        cues were found before; ``lemmas`` (one string per row) replaces the ``lemmas`` column.
+
+        Returns
+        -------
+        DataFrame
+            ``segment_id`` (when present), ``function``, ``function_score``, ``cues`` (list),
+            ``heading_function``, ``words`` (list), ``function_reason`` (French sentence).
+        """
+        decisions = self._decide(segments, docs, hits=hits, lemmas=lemmas)
+        table = pd.DataFrame(
+            {
+                schema.FUNCTION: [d.function for d in decisions],
+                schema.FUNCTION_SCORE: [round(d.score, 4) for d in decisions],
+                "cues": [d.cues for d in decisions],
+                "heading_function": [d.heading_class for d in decisions],
+                "words": [d.words for d in decisions],
+                schema.FUNCTION_REASON: [d.reason for d in decisions],
+            },
+            index=segments.index,
+        )
+        if schema.SEGMENT_ID in segments:
+            table.insert(0, schema.SEGMENT_ID, segments[schema.SEGMENT_ID])
+        return table
+
+    def _decide(
+        self,
+        segments: pd.DataFrame,
+        docs: DocsOrNlp | None,
+        hits: Sequence[Sequence[CueHit]] | None = None,
+        lemmas: Sequence[str] | None = None,
+    ) -> list[_Decision]:
+        self._check_params()
+        uses_cues = self.method != "classifier"
+        uses_model = self.method != "cues"
+        if uses_model and not hasattr(self, "model_"):
+            raise FunctionLabelError(
+                f"Ce FunctionClassifier (method={self.method!r}) n'est pas entraîné : appelez "
+                "fit(), prenez default_classifier(), ou method='cues'."
+            )
+        resolved = None
+        if uses_cues and hits is None:
+            resolved = resolve_docs(segments, docs)
+            hits = cues.find_cues_in(resolved)
+        model_proba, words = None, None
+        if uses_model:
+            if lemmas is None:
+                lemmas = self._lemmas(segments, resolved if resolved is not None else docs)
+            model_proba, words = self._model_outputs(segments, lemmas)
+        headings = (
+            segments[schema.HEADING].tolist()
+            if schema.HEADING in segments
+            else [None] * len(segments)
+        )
+        n_words = segments[schema.TEXT].fillna("").astype(str).str.split().str.len().tolist()
+        return [
+            self._combine(
+                hits[i] if uses_cues else [],
+                headings[i],
+                model_proba[i] if uses_model else None,
+                words[i] if uses_model else [],
+                n_words[i],
+            )
+            for i in range(len(segments))
+        ]
+
+    def _model_outputs(
+        self, segments: pd.DataFrame, lemmas: Sequence[str]
+    ) -> tuple[np.ndarray, list[list[str]]]:
+        features = self.vectorizer_.transform(feature_texts(segments, lemmas))
+        raw = self.model_.predict_proba(features)
+        proba = np.zeros((features.shape[0], len(CLASSES)))
+        for column, name in enumerate(self.model_.classes_):
+            proba[:, CLASS_INDEX[name]] = raw[:, column]
+        vocabulary = self.vectorizer_.get_feature_names_out()
+        words = []
+        for row in range(features.shape[0]):
+            best = CLASSES[int(np.argmax(proba[row]))]
+            words.append(self._top_words(features[row], best, vocabulary))
+        return proba, words
+
+    def _top_words(self, row: Any, function: str, vocabulary: np.ndarray, n: int = 4) -> list[str]:
+        if function not in self.model_.classes_:
+            return []
+        coefficients = self.model_.coef_[list(self.model_.classes_).index(function)]
+        if len(self.model_.classes_) == 2:  # binary case: one row of coefficients
+            sign = 1 if function == self.model_.classes_[1] else -1
+            coefficients = sign * self.model_.coef_[0]
+        contributions = {
+            vocabulary[j]: value * coefficients[j]
+            for j, value in zip(row.indices, row.data, strict=True)
+            if value * coefficients[j] > 0
+        }
+        ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
+        return [word for word, _ in ranked[:n] if not word.startswith("hclass_")]
+
+    def _combine(
+        self,
+        hits: Sequence[CueHit],
+        heading: Any,
+        model_proba: np.ndarray | None,
+        words: list[str],
+        n_words: int,
+    ) -> _Decision:
+        scores = cue_scores(
+            hits,
+            heading=heading if isinstance(heading, str) else None,
+            heading_weight=self.heading_weight,
+        )
+        announced = heading_function(heading if isinstance(heading, str) else None)
+        has_evidence = scores.sum() > 0 and self.method != "classifier"
+        if has_evidence:
+            cue_proba = scores / scores.sum()
+            proba = (
+                cue_proba
+                if model_proba is None
+                else (self.cue_weight * cue_proba + (1 - self.cue_weight) * model_proba)
+            )
+        elif model_proba is not None:
+            proba = model_proba
+        else:
+            default = schema.CONSTAT if n_words >= self.min_words else schema.AUTRE
+            proba = np.full(len(CLASSES), 1 / len(CLASSES))
+            described = [h.describe() for h in hits]  # only cancelled cues can be left here
+            reason = f"{labels.FUNCTION_REASON_NONE} : {default} {labels.FUNCTION_REASON_DEFAULT}"
+            if described:
+                reason = f"{labels.FUNCTION_REASON_CUES} : {', '.join(described)} ; {reason}"
+            return _Decision(default, 0.0, proba, described, None, [], reason)
+        best = int(np.argmax(proba))
+        described = [h.describe() for h in hits]
+        reason = _reason(described, announced if self.method != "classifier" else None, words)
+        return _Decision(
+            CLASSES[best], float(proba[best]), proba, described, announced, words, reason
+        )
+
+
+def _reason(described: list[str], heading_class: str | None, words: list[str]) -> str:
+    """French explanation: "indices : « il faut » (proposition) ; intertitre : frein ; ..."."""
+    parts = []
+    if described:
+        parts.append(f"{labels.FUNCTION_REASON_CUES} : " + ", ".join(described))
+    if heading_class is not None:
+        parts.append(f"{labels.FUNCTION_REASON_HEADING} : {heading_class}")
+    shown = [w.removeprefix("h_") + (" (intertitre)" if w.startswith("h_") else "") for w in words]
+    if shown:
+        parts.append(f"{labels.FUNCTION_REASON_WORDS} : " + ", ".join(shown))
+    return " ; ".join(parts) if parts else labels.FUNCTION_REASON_NONE
+
+
+def classifier_from_config(config: FunctionsConfig) -> FunctionClassifier:
+    """Return an unfitted :class:`FunctionClassifier` with the settings of ``config``."""
+    return FunctionClassifier(
+        method=config.method,
+        cue_weight=config.cue_weight,
+        heading_weight=config.heading_weight,
+        regularisation=config.regularisation,
+        min_words=config.min_words,
+        random_state=config.random_state,
+    )

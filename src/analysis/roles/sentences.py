@@ -1,0 +1,106 @@
+"""The function of every sentence of every segment, with its offsets in the source text."""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+from spacy.tokens import Doc
+
+from analysis import schema
+from analysis.config import FunctionsConfig
+from analysis.roles import cues
+from analysis.roles.classifier import FunctionClassifier, doc_lemmas
+from analysis.roles.classify import choose_classifier
+from analysis.roles.docs import DocsOrNlp, resolve_docs
+
+SENTENCE = schema.SENTENCE
+
+
+def sentence_functions(
+    segments: pd.DataFrame,
+    docs_or_nlp: DocsOrNlp,
+    *,
+    config: FunctionsConfig,
+    classifier: FunctionClassifier | None = None,
+) -> pd.DataFrame:
+    """Class every sentence of every segment.
+
+    Each sentence is judged on its own cues and lemmas, under its segment's heading.
+
+    Returns
+    -------
+    DataFrame
+        One row per sentence, sorted by ``segment_id`` then ``sentence``: ``segment_id``,
+        ``doc_id`` (when present), ``sentence`` (rank in the segment, from 0), ``start`` and
+        ``end`` (character offsets in the document when the segments have ``start``, else in
+        the segment), ``text``, ``function``, ``function_score``, ``function_reason``.
+    """
+    classifier = choose_classifier(segments, config, classifier)
+    docs = resolve_docs(segments, docs_or_nlp)
+    rows, hits, lemmas = [], [], []
+    all_hits = cues.find_cues_in(docs)
+    for (_, segment), doc, segment_hits in zip(segments.iterrows(), docs, all_hits, strict=True):
+        offset = int(segment[schema.START]) if schema.START in segments else 0
+        source = str(segment[schema.TEXT])
+        spans = _sentence_spans(doc, source)
+        for rank, (sentence, (start, end)) in enumerate(zip(doc.sents, spans, strict=True)):
+            rows.append(
+                {
+                    schema.SEGMENT_ID: segment[schema.SEGMENT_ID],
+                    **(
+                        {schema.DOC_ID: segment[schema.DOC_ID]} if schema.DOC_ID in segments else {}
+                    ),
+                    SENTENCE: rank,
+                    schema.START: offset + start,
+                    schema.END: offset + end,
+                    schema.TEXT: source[start:end],
+                    schema.HEADING: segment.get(schema.HEADING, ""),
+                }
+            )
+            hits.append([h for h in segment_hits if sentence.start <= h.start < sentence.end])
+            lemmas.append(doc_lemmas(sentence))
+    sentences = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+    if sentences.empty:
+        return sentences
+    explained = classifier.explain(sentences, hits=hits, lemmas=lemmas)
+    for column in (schema.FUNCTION, schema.FUNCTION_SCORE, schema.FUNCTION_REASON):
+        sentences[column] = explained[column]
+    sentences = sentences.drop(columns=[schema.HEADING])
+    return sentences.sort_values([schema.SEGMENT_ID, SENTENCE], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _source_offsets(source: str, parsed: str) -> np.ndarray:
+    """Map each character position of ``parsed`` (normalised text) to a position in ``source``.
+
+    The normalisation changes a few characters (apostrophes, spaces, "…" -> "..."), so the
+    two strings are aligned with difflib; positions inside a replaced run map to its start.
+    """
+    mapping = np.zeros(len(parsed) + 1, dtype=int)
+    matcher = difflib.SequenceMatcher(None, parsed, source, autojunk=False)
+    for tag, p_start, p_end, s_start, _s_end in matcher.get_opcodes():
+        for k in range(p_start, p_end):
+            mapping[k] = s_start + (k - p_start if tag == "equal" else 0)
+    mapping[len(parsed)] = len(source)
+    for tag, p_start, p_end, s_start, s_end in matcher.get_opcodes():
+        if tag != "equal" and p_end > p_start:
+            mapping[p_end - 1] = max(s_end - 1, s_start)
+    return mapping
+
+
+def _sentence_spans(doc: Doc, source: str) -> list[tuple[int, int]]:
+    """Character spans of ``doc``'s sentences in the source text, whitespace trimmed."""
+    mapping = _source_offsets(source, doc.text)
+    spans = []
+    for sentence in doc.sents:
+        start = int(mapping[sentence.start_char])
+        end = int(mapping[sentence.end_char - 1]) + 1 if sentence.end_char > 0 else start
+        while start < end and source[start].isspace():
+            start += 1
+        while end > start and source[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return spans

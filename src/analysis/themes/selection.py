@@ -1,0 +1,228 @@
+"""Choosing the number of themes: stability, coherence and separation for each k.
+
+With ``n_themes="auto"`` the model fits each k of a range on a seeded sample of the segments and
+scores it (:func:`k_search_table`); the best combined score wins, unless the previous run's k
+is close enough (:func:`choose_k`), so that adding a few documents does not reshuffle the themes.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+from analysis import schema
+from analysis.themes.base import ThemeError, ThemeEstimator, ThemeWarning
+from analysis.themes.keywords import keyword_table, npmi_coherence
+
+# diagnostics table columns (auto k)
+K = "k"
+STABILITY = "stability"
+COHERENCE = "coherence"
+SEPARATION = "separation"
+UNCLASSIFIED_SHARE = "unclassified_share"
+COMBINED = "score"
+CHOSEN = "chosen"
+PREVIOUS = "previous"  # the previous run's number of themes
+K_TOLERANCE = 0.1  # the previous k is kept when its score is this close to the best
+
+
+def choose_k(diagnostics: pd.DataFrame, prefer_n_themes: int | None = None) -> pd.DataFrame:
+    """Mark the chosen number of themes in an auto-k diagnostics table.
+
+    The best combined score wins, unless ``prefer_n_themes`` (the previous run's k) is within
+    ``K_TOLERANCE`` of it. Returns a copy with the columns ``chosen`` and ``previous`` set
+    again (a table of an earlier fit may carry another run's marks); :func:`chosen_k` reads it.
+    """
+    table = diagnostics.drop(columns=[CHOSEN, PREVIOUS], errors="ignore").reset_index(drop=True)
+    table[CHOSEN] = False
+    best = int(np.argmax(table[COMBINED].to_numpy()))
+    table[PREVIOUS] = table[K] == prefer_n_themes
+    previous = np.flatnonzero(table[PREVIOUS].to_numpy())
+    if (
+        len(previous)
+        and table[COMBINED].iloc[previous[0]] >= table[COMBINED].iloc[best] - K_TOLERANCE
+    ):
+        best = int(previous[0])
+    table.loc[best, CHOSEN] = True
+    return table
+
+
+def chosen_k(diagnostics: pd.DataFrame) -> int:
+    """The k marked ``chosen`` in a table of :func:`choose_k`."""
+    return int(diagnostics.loc[diagnostics[CHOSEN], K].iloc[0])
+
+
+def fixed_n_themes(n_themes: int, n_distinct: int) -> int:
+    """Check a number of themes asked for against the distinct segments; warn when thin.
+
+    Raises
+    ------
+    ThemeError
+        When there are fewer distinct segments than themes.
+    """
+    if n_themes > n_distinct:
+        raise ThemeError(
+            f"n_themes={n_themes}, mais seuls {n_distinct} segments distincts "
+            f"ont des lemmes : choisissez n_themes <= {max(2, n_distinct // 3)}, "
+            "ou 'auto'."
+        )
+    if n_themes * 3 > n_distinct:
+        warnings.warn(
+            f"n_themes={n_themes} pour {n_distinct} segments distincts laisse "
+            "environ deux segments par thème : de tels thèmes ne sont pas fiables ; "
+            "demandez-en moins.",
+            ThemeWarning,
+            stacklevel=4,
+        )
+    return int(n_themes)
+
+
+def search_range(n_distinct: int, n_terms: int, k_min: int, k_max: int) -> list[int]:
+    """The values of k to try: ``k_min..k_max`` narrowed to about five segments per theme.
+
+    Returns an empty list when fewer than two themes could be searched; warns when the range
+    is narrowed.
+    """
+    k_high = min(k_max, n_distinct // 5, n_terms)  # NMF cannot find more themes than terms
+    k_low = min(k_min, k_high)
+    if k_high < 2:
+        return []
+    if (k_low, k_high) != (k_min, k_max):
+        warnings.warn(
+            f"Avec {n_distinct} segments distincts, le nombre de thèmes est cherché "
+            f"entre {k_low} et {k_high} au lieu de {k_min} et {k_max} "
+            "(au moins cinq segments par thème environ).",
+            ThemeWarning,
+            stacklevel=4,
+        )
+    return list(range(k_low, k_high + 1))
+
+
+def too_few_to_search(n_distinct: int, n_terms: int) -> int:
+    """The number of themes of a note or two, where no search is meaningful (with a warning):
+    the report still runs to the end."""
+    n_themes = 2 if min(n_distinct, n_terms) >= 4 else 1
+    warnings.warn(
+        f"Seulement {n_distinct} segments distincts : trop peu pour choisir le "
+        f"nombre de thèmes (il en faut au moins 10) ; {n_themes} thème(s) retenu(s). "
+        "Lisez ces thèmes comme une simple indication, ou ajoutez des documents.",
+        ThemeWarning,
+        stacklevel=4,
+    )
+    return n_themes
+
+
+def sample_rows(n_rows: int, size: int, random_state: int) -> np.ndarray:
+    """All rows, or a seeded sorted sample of ``size`` rows when there are more."""
+    if n_rows <= size:
+        return np.arange(n_rows)
+    rng = np.random.default_rng(random_state)
+    return np.sort(rng.choice(n_rows, size, replace=False))
+
+
+def k_search_table(
+    estimator: ThemeEstimator,
+    tfidf: sp.csr_matrix,
+    presence: sp.csr_matrix,
+    ks: list[int],
+    *,
+    random_state: int,
+    n_resamples: int,
+) -> pd.DataFrame:
+    """The auto-k table: stability, coherence and separation for each k.
+
+    - stability: mean adjusted Rand index between the partitions of ``n_resamples`` seeded
+      80 % subsamples (each with its own random start), on the segments they share;
+    - coherence: mean NPMI of the ten best keywords' pairs, per theme;
+    - separation: cosine silhouette of the segments in TF-IDF space.
+    The three are rescaled to [0, 1] over the k tried and averaged into ``score``; the
+    best score wins, the smaller k on a tie, except that the previous run's k (column
+    ``previous``) is kept when its score is within ``K_TOLERANCE`` of the best.
+    """
+    n_rows = tfidf.shape[0]
+    full = _partitions(estimator, tfidf, presence, ks, random_state)
+    subsets, parts = [], []
+    for resample in range(n_resamples):
+        seed = random_state + 1 + resample
+        rows = np.sort(np.random.default_rng(seed).choice(n_rows, int(0.8 * n_rows), replace=False))
+        subsets.append(rows)
+        parts.append(_partitions(estimator, tfidf[rows], presence[rows], ks, seed))
+    records = []
+    for k in ks:
+        labels = full[k]
+        records.append(
+            {
+                K: k,
+                STABILITY: _mean_pairwise_ari(subsets, [p[k] for p in parts]),
+                COHERENCE: _coherence(presence, labels),
+                SEPARATION: _separation(tfidf, labels, random_state),
+                UNCLASSIFIED_SHARE: float(np.mean(labels < 0)),
+            }
+        )
+    table = pd.DataFrame(records)
+    scaled = [_rescale(table[c]) for c in (STABILITY, COHERENCE, SEPARATION)]
+    table[COMBINED] = np.mean(scaled, axis=0)
+    return table
+
+
+def _partitions(
+    estimator: ThemeEstimator,
+    tfidf: sp.csr_matrix,
+    presence: sp.csr_matrix,
+    ks: list[int],
+    seed: int,
+) -> dict[int, np.ndarray]:
+    seeded = clone(estimator).set_params(random_state=seed)
+    return seeded.partitions(tfidf, ks, presence=presence)
+
+
+def _mean_pairwise_ari(subsets: list[np.ndarray], partitions: list[np.ndarray]) -> float:
+    """Mean ARI between partitions of overlapping subsets, on their shared classified rows."""
+    values = []
+    for first in range(len(subsets)):
+        for second in range(first + 1, len(subsets)):
+            shared = np.intersect1d(subsets[first], subsets[second])
+            a = partitions[first][np.searchsorted(subsets[first], shared)]
+            b = partitions[second][np.searchsorted(subsets[second], shared)]
+            both = (a >= 0) & (b >= 0)
+            if both.sum() > 1:
+                values.append(adjusted_rand_score(a[both], b[both]))
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _coherence(presence: sp.csr_matrix, labels: np.ndarray) -> float:
+    columns = np.arange(presence.shape[1])
+    table = keyword_table(presence, labels, columns, n_keywords=10)
+    groups = [g["term"].to_numpy(dtype=np.int64) for _, g in table.groupby(schema.THEME_ID)]
+    return npmi_coherence(presence, groups)
+
+
+def _separation(tfidf: sp.csr_matrix, labels: np.ndarray, seed: int) -> float:
+    kept = np.flatnonzero(labels >= 0)
+    if len(np.unique(labels[kept])) < 2 or len(kept) < 3:
+        return float("nan")
+    return float(
+        silhouette_score(
+            tfidf[kept],
+            labels[kept],
+            metric="cosine",
+            sample_size=min(len(kept), 2000),
+            random_state=seed,
+        )
+    )
+
+
+def _rescale(values: pd.Series) -> np.ndarray:
+    """Min-max rescaling to [0, 1]; a constant (or all-NaN) criterion counts 0.5 everywhere."""
+    array = values.to_numpy(dtype=float)
+    if np.all(np.isnan(array)):
+        return np.full(len(array), 0.5)
+    low, high = np.nanmin(array), np.nanmax(array)
+    if high - low < 1e-12:
+        return np.full(len(array), 0.5)
+    return np.nan_to_num((array - low) / (high - low), nan=0.0)

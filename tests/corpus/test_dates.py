@@ -1,0 +1,47 @@
+"""Tests of analysis.corpus.dates: dates as users write them, dates and cities from names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from factories import CONSTAT, load_quietly, markdown_note, write_file
+
+from analysis import schema
+
+
+@pytest.mark.parametrize(
+    ("relative", "city", "date", "concertation"),
+    [
+        ("2023-04-28-dijon/note.md", "Dijon", "2023-04-28", "2023-04-28-dijon"),
+        ("2022-05-13-clermont-ferrand/a.txt", "Clermont-Ferrand", "2022-05-13", None),
+        ("ateliers/aix-en-provence-2024-03-01.md", "Aix-en-Provence", "2024-03-01", "ateliers"),
+        ("2021/2021-06-17_saint_denis/compte-rendu.md", "Saint Denis", "2021-06-17", None),
+    ],
+)
+def test_city_and_date_are_read_from_folder_or_file_names(
+    tmp_path: Path, relative: str, city: str, date: str, concertation: str | None
+) -> None:
+    write_file(tmp_path / relative, CONSTAT + "\n")
+    document = load_quietly(tmp_path).iloc[0]
+    assert document[schema.CITY] == city
+    assert document[schema.DATE] == pd.Timestamp(date)
+    assert document[schema.CONCERTATION_ID] == (concertation or str(Path(relative).parent))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-04-28", "2023-04-28"),
+        ("28/04/2023", "2023-04-28"),
+        ('"28 avril 2023"', "2023-04-28"),
+        ('"vendredi 1er décembre 2023"', "2023-12-01"),
+        ("2023-04", "2023-04-01"),
+        ('"2023-4-8"', "2023-04-08"),
+        ('"2023-04-28T10:30:00+02:00"', "2023-04-28 10:30:00"),
+    ],
+)
+def test_dates_in_front_matter(tmp_path: Path, value: str, expected: str) -> None:
+    write_file(tmp_path / "a.md", markdown_note({"city": "Rennes", "date": value}, CONSTAT))
+    assert load_quietly(tmp_path).loc[0, schema.DATE] == pd.Timestamp(expected)

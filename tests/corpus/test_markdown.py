@@ -1,0 +1,78 @@
+"""Tests of analysis.corpus.markdown: Markdown and text files with their front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from factories import (
+    CONSTAT,
+    FREIN,
+    dijon_note,
+    load_quietly,
+    markdown_note,
+    small_corpus,
+    write_file,
+)
+
+from analysis import schema
+from analysis.corpus import CorpusWarning, load_corpus
+
+
+def test_folder_gives_the_documents_table(tmp_path: Path) -> None:
+    documents = load_quietly(small_corpus(tmp_path))
+
+    assert list(documents.columns) == [*schema.DOCUMENT_COLUMNS, schema.FILE, schema.ATELIER]
+    assert documents[schema.DOC_ID].tolist() == ["dijon-2023-restitution", "lille-synthese"]
+    assert str(documents[schema.DATE].dtype) == "datetime64[ns]"
+    dijon, lille = documents.to_dict("records")
+    assert dijon[schema.CONCERTATION_ID] == "C06-dijon-2023"
+    assert dijon[schema.TITLE] == "Dijon : restitution de l'atelier polices municipales"
+    assert dijon[schema.DATE] == pd.Timestamp("2023-04-28")
+    assert dijon[schema.ATELIER] == "polices_municipales"
+    assert dijon[schema.SOURCE] == "2023-04-28-dijon/dijon-2023-restitution.md"
+    assert dijon[schema.FILE] == "2023-04-28-dijon/dijon-2023-restitution.md"
+    assert dijon[schema.TEXT] == f"\n## Constats\n\n{CONSTAT}\n\n## Freins\n\n{FREIN}\n"
+    assert lille[schema.SOURCE] == "Secrétariat de la commission"
+    assert pd.isna(lille[schema.ATELIER])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Premier constat.\r\n\r\nSecond constat.\r\n", "Premier constat.\n\nSecond constat.\n"),
+        ("Premier constat.\r\rSecond constat.", "Premier constat.\n\nSecond constat."),
+        ("Premier constat.\r\n\nSecond constat.\n", "Premier constat.\n\nSecond constat.\n"),
+    ],
+    ids=["crlf", "cr", "mixed"],
+)
+def test_line_endings_become_newlines_and_nothing_else_changes(
+    tmp_path: Path, raw: str, expected: str
+) -> None:
+    write_file(tmp_path / "2022-05-13-clermont-ferrand" / "note.txt", raw)
+    documents = load_quietly(tmp_path)
+    assert documents.loc[0, schema.TEXT] == expected
+
+
+def test_front_matter_wins_over_folder_names(tmp_path: Path) -> None:
+    write_file(tmp_path / "2023-04-28-dijon" / "a.md", markdown_note({"city": "Chenôve"}, CONSTAT))
+    document = load_quietly(tmp_path).iloc[0]
+    assert (document[schema.CITY], document[schema.DATE]) == ("Chenôve", pd.Timestamp("2023-04-28"))
+
+
+def test_a_single_document_file_is_a_corpus(tmp_path: Path) -> None:
+    path = write_file(tmp_path / "2023-04-28-dijon" / "note.md", dijon_note())
+    documents = load_quietly(path)
+    assert documents[schema.DOC_ID].tolist() == ["note"]
+    assert documents.loc[0, schema.FILE] == "note.md"
+
+
+def test_misspelt_front_matter_key_is_kept_with_a_hint(tmp_path: Path) -> None:
+    write_file(
+        tmp_path / "a.md",
+        markdown_note({"city": "Metz", "date": "2025-09-26", "titel": "X"}, FREIN),
+    )
+    with pytest.warns(CorpusWarning, match="« titel ».*vouliez-vous dire « title »"):
+        documents = load_corpus(tmp_path)
+    assert documents.loc[0, "titel"] == "X"

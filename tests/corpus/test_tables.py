@@ -1,0 +1,113 @@
+"""Tests of analysis.corpus.tables and table_files: platform exports, every table format."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from factories import (
+    CONSTAT,
+    EXPORT_ROWS,
+    EXPORT_TEXTS,
+    FREIN,
+    TABLE_WRITERS,
+    csv_text,
+    load_quietly,
+    write_file,
+)
+
+from analysis import schema
+from analysis.corpus import CorpusWarning, load_corpus
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_WRITERS))
+def test_tables_load_with_html_turned_into_plain_text(tmp_path: Path, name: str) -> None:
+    path = TABLE_WRITERS[name](tmp_path / name, EXPORT_ROWS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorpusWarning)
+        warnings.filterwarnings("ignore", message=".*pas en UTF-8", category=CorpusWarning)
+        documents = load_corpus(
+            path,
+            text_column="corps",
+            id_column="id",
+            meta_columns=["categorie", "date=publication", "title=titre", "city=ville"],
+        )
+    assert documents[schema.DOC_ID].tolist() == ["P-12", "P-13", "P-14"]
+    assert documents[schema.TEXT].tolist() == EXPORT_TEXTS
+    assert documents[schema.DATE].tolist() == [pd.Timestamp("2023-04-28")] * 2 + [
+        pd.Timestamp("2023-04-29")
+    ]
+    assert documents[schema.TITLE].tolist() == [r["titre"] for r in EXPORT_ROWS]
+    assert documents["categorie"].tolist() == [r["categorie"] for r in EXPORT_ROWS]
+    assert documents[schema.FILE].unique().tolist() == [name]
+    first = {".json": "entrée 1", ".jsonl": "ligne 1"}.get(Path(name).suffix, "ligne 2")
+    assert documents.loc[0, schema.SOURCE] == f"{name}, {first}"  # a spreadsheet's row number
+
+
+def test_table_rows_are_numbered_without_id_column(tmp_path: Path) -> None:
+    path = write_file(tmp_path / "export.csv", csv_text(EXPORT_ROWS, ";"))
+    documents = load_quietly(path, text_column="corps", meta_columns="city=ville, date=publication")
+    assert documents[schema.DOC_ID].tolist() == ["row-0001", "row-0002", "row-0003"]
+    assert documents[schema.SOURCE].tolist() == [f"export.csv, ligne {n}" for n in (2, 3, 4)]
+    assert "categorie" not in documents.columns  # only the columns asked for are kept
+
+
+def test_table_standard_columns_are_used_as_they_are(tmp_path: Path) -> None:
+    table = pd.DataFrame(
+        {
+            "City": ["Nantes", "Metz"],
+            "date": ["2025-03-21", "2025-09-26"],
+            "text": [CONSTAT, FREIN],
+            "doc_type": ["contribution", "contribution"],
+        }
+    )
+    path = tmp_path / "contributions.csv"
+    table.to_csv(path, index=False)
+    documents = load_quietly(path)
+    assert documents[schema.CITY].tolist() == ["Nantes", "Metz"]
+    assert documents[schema.TEXT].tolist() == [CONSTAT, FREIN]
+
+
+def test_table_text_column_is_guessed_with_a_warning(tmp_path: Path) -> None:
+    path = write_file(tmp_path / "export.csv", csv_text(EXPORT_ROWS, ";"))
+    with pytest.warns(
+        CorpusWarning, match="export.csv : pas de colonne de texte indiquée ; la colonne « corps »"
+    ):
+        documents = load_corpus(path, meta_columns=["city=ville", "date=publication"])
+    assert documents[schema.TEXT].tolist() == EXPORT_TEXTS
+
+
+def test_nested_json_fields_become_dotted_columns(tmp_path: Path) -> None:
+    proposals = [
+        {"id": 7, "body": {"fr": "<p>Créer un poste de coordonnateur CLSPD.</p>"}, "scope": None},
+        {"id": 8, "body": {"fr": "Former les agents d’accueil."}, "scope": {"name": "Nord"}},
+    ]
+    for proposal in proposals:
+        proposal.update(city="Grenoble", date="2024-11-29T18:02:11+01:00")
+    path = write_file(tmp_path / "decidim.json", json.dumps({"proposals": proposals}))
+    documents = load_quietly(
+        path, text_column="body.fr", id_column="id", meta_columns=["scope.name"]
+    )
+    assert documents[schema.TEXT].tolist() == [
+        "Créer un poste de coordonnateur CLSPD.",
+        "Former les agents d’accueil.",
+    ]
+    assert documents["scope.name"].tolist() == ["", "Nord"]
+    assert documents[schema.DOC_ID].tolist() == ["7", "8"]
+
+
+def test_only_the_first_sheet_of_a_workbook_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame(EXPORT_ROWS).to_excel(writer, sheet_name="Contributions", index=False)
+        pd.DataFrame({"note": ["Export du 3 mai"]}).to_excel(
+            writer, sheet_name="Infos", index=False
+        )
+    with pytest.warns(CorpusWarning, match="seule la première feuille « Contributions ».*Infos"):
+        documents = load_corpus(
+            path, text_column="corps", meta_columns=["city=ville", "date=publication"]
+        )
+    assert len(documents) == len(EXPORT_ROWS)

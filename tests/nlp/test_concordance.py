@@ -1,0 +1,45 @@
+"""Tests of analysis.nlp.concordance: keyword in context."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import schema
+from analysis.nlp import concordance
+
+
+@pytest.mark.parametrize(
+    ("term", "keywords"),
+    [
+        ("police_municipale", {"polices municipales", "police municipale"}),
+        ("tigiste", {"tigistes"}),
+        ("CLSPD", {"CLSPD"}),
+    ],
+)
+def test_concordance_finds_every_form(segments, parsed, term, keywords) -> None:
+    kwic = concordance(segments, term, parsed=parsed, window=4)
+    assert set(kwic[schema.KWIC_KEYWORD]) == keywords
+    assert list(kwic.columns)[:5] == [
+        schema.SEGMENT_ID,
+        schema.DOC_ID,
+        schema.CONCERTATION_ID,
+        schema.CITY,
+        schema.DATE,
+    ]
+    assert kwic[schema.DATE].is_monotonic_increasing
+    assert kwic[schema.KWIC_LEFT].map(lambda s: len(s.split()) <= 4).all()
+
+
+def test_concordance_without_parse_matches_the_written_form(segments) -> None:
+    kwic = concordance(segments, "point de deal", window=3)
+    assert kwic[schema.CITY].tolist() == ["Lille", "Metz", "Metz"]  # "points de deal" differs
+    first = kwic.iloc[0]
+    assert (first[schema.KWIC_LEFT], first[schema.KWIC_KEYWORD], first[schema.KWIC_RIGHT]) == (
+        "bailleurs sociaux. Un",
+        "point de deal",
+        "démantelé se reconstitue",
+    )
+
+
+def test_concordance_of_an_absent_term_is_empty(segments, parsed) -> None:
+    assert concordance(segments, "vidéoverbalisation", parsed=parsed).empty

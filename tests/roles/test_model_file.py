@@ -1,0 +1,56 @@
+"""Tests of analysis.roles.model_file: a model file written, read back, or refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.config import FunctionsConfig
+from analysis.roles import FunctionClassifier, default_classifier, model_file
+
+
+def test_a_saved_model_reads_back_exactly_and_writes_the_same_bytes(
+    labelled: pd.DataFrame, tmp_path: Path
+) -> None:
+    model = FunctionClassifier(method="classifier", regularisation=2.0, random_state=3)
+    model.fit(labelled, labelled["label"])
+    training = {"digest": "sha256:test"}
+    first = model_file.save_model(model, tmp_path / "a.json", training=training)
+    second = model_file.save_model(model, tmp_path / "b.json", training=training)
+    assert first.read_bytes() == second.read_bytes()
+    config = FunctionsConfig(method="classifier", regularisation=2.0, random_state=3)
+    loaded = default_classifier(config=config, path=first)
+    assert np.array_equal(loaded.predict_proba(labelled), model.predict_proba(labelled))
+    pd.testing.assert_frame_equal(loaded.explain(labelled), model.explain(labelled))
+    assert loaded.n_training_rows_ == len(labelled)
+
+
+def test_other_training_settings_than_the_packaged_models_are_reported() -> None:
+    with pytest.warns(model_file.FunctionModelWarning, match="regularisation = 2.0"):
+        default_classifier(config=FunctionsConfig(regularisation=2.0))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "introuvable"),
+        (b"\xff\xfe\x00modele", "pas du texte UTF-8"),
+        ('{"format": "analysis.function_model",\n "classes": [,]}', "ligne 2, colonne 14"),
+        ('{"vocabulary": []}', "pas un modèle de fonctions"),
+        ('{"format": "analysis.function_model", "format_version": 99}', "format 99"),
+        ('{"format": "analysis.function_model", "format_version": 1}', "absente"),
+    ],
+)
+def test_unreadable_model_files_are_refused_in_french(
+    tmp_path: Path, content: str | bytes | None, message: str
+) -> None:
+    path = tmp_path / "modele.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(model_file.FunctionModelError, match=message):
+        default_classifier(path=path)
