@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -35,9 +36,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import scipy
-import sklearn
-import spacy
 
 from analysis import schema
 
@@ -147,7 +145,8 @@ def _code_version() -> str:
     files = sorted(
         p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".json")
     )
-    versions = {m.__name__: m.__version__ for m in (np, pd, scipy, sklearn, spacy)}
+    libraries = ("numpy", "pandas", "scipy", "scikit-learn", "spacy")  # read without importing
+    versions = {name: importlib.metadata.version(name) for name in libraries}
     return digest(*(p.read_bytes() for p in files), versions)
 
 

@@ -72,6 +72,40 @@ def test_load_labelled_file_errors(tmp_path: Path, content: str, message: str) -
         load_labelled_file(path)
 
 
+def test_a_labelled_file_is_read_as_the_corpus_tables_are(tmp_path: Path) -> None:
+    """Any encoding and the corpus's table formats: an analyst's Excel corrections, a CSV
+    saved by a French spreadsheet in cp1252 with ";" between fields."""
+    rows = {"doc_id": ["n-1", "n-1"], "paragraph": ["0", "2"], "function": ["Difficulté", "Frein"]}
+    pd.DataFrame(rows).to_excel(tmp_path / "corrections.xlsx", index=False)
+    (tmp_path / "corrections.csv").write_bytes(
+        "doc_id;paragraph;function\nn-1;0;difficulté\nn-1;2;frein\n".encode("cp1252")
+    )
+    for name in ("corrections.xlsx", "corrections.csv"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the cp1252 fallback is said to the user
+            table = load_labelled_file(tmp_path / name)
+        assert table[schema.DOC_ID].tolist() == ["n-1", "n-1"], name
+        assert table[schema.PARAGRAPH].tolist() == [0, 2], name
+        assert table[schema.GOLD_FUNCTION].tolist() == ["frein", "frein"], name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("labels.csv", 'doc_id,paragraph,function\ndoc,0,"frein\n', r"labels\.csv : illisible"),
+        ("labels.ods", "doc_id,paragraph,function\n", r"labels\.ods : format non lu \(\.ods\)"),
+        ("labels.csv", " \n", r"labels\.csv : fichier vide"),
+    ],
+)
+def test_an_unreadable_labelled_file_is_named(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(FunctionLabelError, match=message):
+        load_labelled_file(path)
+
+
 def test_load_labelled_file_missing(tmp_path: Path) -> None:
     with pytest.raises(FunctionLabelError, match="introuvable"):
         load_labelled_file(tmp_path / "absent.csv")

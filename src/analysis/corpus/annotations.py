@@ -8,9 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import schema
-from analysis.corpus.encoding import decode, read_bytes
 from analysis.corpus.errors import CorpusError, SkippedFile
-from analysis.corpus.table_files import read_csv
+from analysis.corpus.table_files import TABLE_READERS, read_table
 from analysis.corpus.tables import require_column
 
 ANNOTATIONS_FILE = "annotations.csv"
@@ -41,11 +40,15 @@ def load_annotations(path: str | Path) -> pd.DataFrame:
         path = path / ANNOTATIONS_FILE
     if not path.is_file():
         raise CorpusError(f"Fichier d’annotations introuvable : {path}.")
+    if path.suffix.lower() not in TABLE_READERS:
+        raise CorpusError(
+            f"{path} : format non lu ({path.suffix or 'sans extension'}) ; enregistrez les "
+            f"annotations en {', '.join(sorted(TABLE_READERS))}."
+        )
     try:
-        text = decode(read_bytes(path, path.name), path.name)
+        frame, _rows = read_table(path, path.name, encoding="auto")
     except SkippedFile as skipped:
         raise CorpusError(str(skipped)) from None
-    frame = read_csv(text, path.name, ",")
     for column in schema.ANNOTATION_COLUMNS:
         require_column(frame, column, path.name, "colonne")
     frame = frame[list(schema.ANNOTATION_COLUMNS)].copy()

@@ -30,13 +30,11 @@ def read_bytes(path: Path, relative: str) -> bytes:
         data = path.read_bytes()
     except OSError as error:
         raise SkippedFile(
-            f"{relative} : illisible ({error.strerror}) ; fichier laissé de côté. Vérifiez qu’il "
+            f"{relative} : illisible ({error.strerror}). Vérifiez qu’il "
             "n’est pas ouvert dans un autre programme et que vous avez le droit de le lire."
         ) from error
     if not data.strip():
-        raise SkippedFile(
-            f"{relative} : fichier vide ; laissé de côté. Supprimez-le ou écrivez son texte."
-        )
+        raise SkippedFile(f"{relative} : fichier vide. Supprimez-le ou écrivez son texte.")
     return data
 
 
@@ -69,7 +67,7 @@ def decode(data: bytes, name: str, *, encoding: str = "auto") -> str:
         text = data.decode("utf-16")
     elif b"\x00" in data[:8192]:
         raise SkippedFile(
-            f"{name} : contenu binaire, pas du texte (un fichier renommé ?) ; laissé de côté. "
+            f"{name} : contenu binaire, pas du texte (un fichier renommé ?). "
             "Enregistrez-le en texte brut (.txt/.md, UTF-8) ou en .docx."
         )
     elif encoding != "auto":

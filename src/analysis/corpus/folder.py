@@ -70,7 +70,7 @@ def read_folder(root: Path, options: ReadOptions) -> list[Record]:
         try:
             records.extend(read(root / relative, relative, options))
         except SkippedFile as reason:
-            warn(str(reason))
+            warn(f"{reason} Ce fichier est laissé de côté ; les autres sont chargés.")
             skipped.append(relative)
     if not records:
         raise CorpusError(

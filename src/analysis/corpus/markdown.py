@@ -42,9 +42,7 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
         return iramuteq.read_text(text, relative)
     meta, body = split_front_matter(text, relative)
     if not body.strip():
-        raise SkippedFile(
-            f"{relative} : aucun texte après l’en-tête ; fichier laissé de côté. Ajoutez le texte."
-        )
+        raise SkippedFile(f"{relative} : aucun texte après l’en-tête. Ajoutez le texte.")
     return [document_record(meta, body, None, relative)]
 
 

@@ -42,8 +42,7 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise SkippedFile(
-                f"{relative} : le PDF est protégé par un mot de passe ; laissé de côté. Retirez "
-                "le mot de passe."
+                f"{relative} : le PDF est protégé par un mot de passe. Retirez le mot de passe."
             )
         pages = [_page_lines(page) for page in reader.pages]
         metadata_title = _metadata_title(reader.metadata)
@@ -51,13 +50,13 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
         raise
     except Exception as error:  # pypdf raises many kinds of errors on damaged files
         raise SkippedFile(
-            f"{relative} : illisible comme PDF ({error}) ; laissé de côté. Exportez-le de "
+            f"{relative} : illisible comme PDF ({error}). Exportez-le de "
             "nouveau en PDF, ou enregistrez-le en .docx ou .txt."
         ) from error
     paragraphs = _paragraphs(pages)
     if not paragraphs:
         raise SkippedFile(
-            f"{relative} : le PDF n’a pas de couche texte (un scan ?) ; laissé de côté. Il faut "
+            f"{relative} : le PDF n’a pas de couche texte (un scan ?). Il faut "
             "d’abord le passer à l’OCR (par exemple `ocrmypdf entree.pdf sortie.pdf`), puis "
             "charger le nouveau fichier."
         )

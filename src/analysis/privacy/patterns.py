@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
-
 from analysis.privacy.spans import NameSpan
 from analysis.privacy.words import ENUM_WORDS, FIRST_NAMES, ROLES, after_word, refine_span
+from analysis.vectorise import stop_words
 
 _UP = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
 _LOW = "a-zàâäçéèêëîïôöùûüÿæœñ"
@@ -80,7 +79,7 @@ def _first_and_surname(name: str) -> bool:
     """True for "Gwenaëlle LE BIHAN": a capitalised first word, then a surname in capitals
     with a vowel (an acronym such as "CLSPD" has none or is known)."""
     words = name.split()
-    if len(words) < 2 or words[0].isupper() or words[0].lower() in FRENCH_STOP_WORDS:
+    if len(words) < 2 or words[0].isupper() or words[0].lower() in stop_words():
         return False  # "Les CCAS", "Pour INFO": a word that opens a phrase, then an acronym
     surname = "".join(words[1:])
     return len(surname) >= 3 and any(c in "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸ" for c in surname)

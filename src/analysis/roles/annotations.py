@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
+from analysis.corpus.errors import CorpusError, SkippedFile
+from analysis.corpus.table_files import TABLE_READERS, read_table
 from analysis.roles.cue_table import CLASSES
 from analysis.roles.headings import fold
 
@@ -68,7 +70,7 @@ def normalise_function_label(label: Any) -> str | None:
 
 
 def load_labelled_file(path: str | Path) -> pd.DataFrame:
-    """Read a labelled CSV and normalise its function labels.
+    """Read a labelled table (CSV, TSV, Excel, JSON) and normalise its function labels.
 
     The file has a ``function`` column and either ``doc_id`` + ``paragraph`` (the format of
     ``corpus/annotations.csv``) or ``segment_id``. Spellings of the six classes are normalised
@@ -93,13 +95,17 @@ def load_labelled_file(path: str | Path) -> pd.DataFrame:
             f"Fichier d'annotations introuvable : {path}. Vérifiez [functions] labelled_file "
             "(un chemin relatif part du dossier de analysis.toml)."
         )
-    try:
-        table = pd.read_csv(path, dtype={schema.DOC_ID: str, schema.SEGMENT_ID: str})
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+    if path.suffix.lower() not in TABLE_READERS:
         raise FunctionLabelError(
-            f"{path} : fichier CSV illisible ({error}). Enregistrez-le en CSV UTF-8, séparé "
-            "par des virgules, avec une ligne d'en-tête."
-        ) from error
+            f"{path} : format non lu ({path.suffix or 'sans extension'}). Enregistrez le fichier "
+            f"d'annotations en {', '.join(sorted(TABLE_READERS))}, avec une ligne d'en-tête."
+        )
+    try:  # read as the corpus's tables are: any encoding, every cell a string
+        table, _rows = read_table(path, str(path), encoding="auto")
+    except (CorpusError, SkippedFile) as error:
+        raise FunctionLabelError(
+            f"{error} (fichier d'annotations : [functions] labelled_file)"
+        ) from None
     if schema.GOLD_FUNCTION not in table:
         raise FunctionLabelError(
             f"{path} : pas de colonne « {schema.GOLD_FUNCTION} » (colonnes trouvées : "

@@ -6,7 +6,6 @@ so that a fitted segment and the same segment transformed get the same row.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis import schema
+from analysis.cache import digest
 from analysis.vectorise import (
     LemmaVectoriser,
     lemma_strings,
@@ -66,10 +66,8 @@ def corpus_fingerprint(segments: Segments) -> str:
         if isinstance(segments, pd.DataFrame) and schema.SEGMENT_ID in segments.columns
         else np.arange(len(texts)).astype(str)
     )
-    digest = hashlib.sha1()
-    for position in canonical_order(segments):
-        digest.update(f"{ids[position]}\t{texts.iloc[position]}\n".encode())
-    return digest.hexdigest()
+    order = canonical_order(segments)
+    return digest(pd.Series(ids[order]), texts.iloc[order].reset_index(drop=True).rename(None))
 
 
 def theme_matrices(

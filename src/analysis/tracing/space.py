@@ -7,7 +7,6 @@ for the freins, the proposals, the good practices and their links.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -17,9 +16,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from analysis import schema
-
-# the small words inside expressions ("groupe_de_travail") are not terms of their own
-_FUNCTION_WORDS = frozenset("les des aux une pour par sur dans avec sans entre".split())
+from analysis.cache import digest
+from analysis.vectorise import stop_words
 
 
 def lemma_terms(lemmas: str) -> list[str]:
@@ -31,7 +29,7 @@ def lemma_terms(lemmas: str) -> list[str]:
     """
     tokens = str(lemmas).split()
     parts = [part for token in tokens if "_" in token for part in token.split("_")]
-    return tokens + [part for part in parts if len(part) > 2 and part not in _FUNCTION_WORDS]
+    return tokens + [part for part in parts if len(part) > 2 and part not in stop_words()]
 
 
 def _spaced(lemmas: str) -> str:
@@ -149,10 +147,8 @@ _SPACES: dict[tuple[str, bool], LemmaSpace] = {}  # the last space built, by its
 def lemma_space(lemmas: pd.Series, *, char_ngrams: bool) -> LemmaSpace:
     """The :class:`LemmaSpace` of these lemmas, built once for the obstacles, the proposals,
     the good practices and their links (the same corpus, whatever the order of its rows)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for text in sorted(lemmas):
-        digest.update(text.encode("utf-8") + b"\x1f")
-    key = (digest.hexdigest(), char_ngrams)
+    ordered = lemmas.astype(str).sort_values(ignore_index=True).rename(None)
+    key = (digest(ordered), char_ngrams)
     if key not in _SPACES:
         _SPACES.clear()
         _SPACES[key] = LemmaSpace(lemmas, char_ngrams=char_ngrams)
