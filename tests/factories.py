@@ -784,3 +784,115 @@ def theme_segments(sentences: dict[str, list[str]] = THEME_SENTENCES) -> pd.Data
     frame[schema.SEGMENT_ID] = frame[schema.DOC_ID] + "-" + frame[schema.POSITION].astype(str)
     frame[schema.LEMMAS] = frame[schema.TEXT].map(theme_lemmas)
     return frame
+
+
+# --- themes an analyst curates, then a new concertation (tests/curation) ---------------------
+
+FIRST_ROUND = {
+    "police": [
+        "Les communes peinent à recruter des policiers municipaux formés.",
+        "La formation initiale des policiers municipaux coûte cher à la commune.",
+        "Les policiers municipaux formés partent vers une commune voisine mieux payée.",
+        "Le recrutement des policiers municipaux reste difficile malgré les primes.",
+        "Les communes mutualisent la formation des policiers municipaux recrutés.",
+        "Les postes de policiers municipaux restent vacants dans plusieurs communes.",
+    ],
+    "video": [
+        "Le centre de supervision urbain reçoit les images des caméras.",
+        "Les opérateurs visionnent les caméras du centre de supervision urbain.",
+        "La ville raccorde ses caméras au centre de supervision urbain.",
+        "Les images des caméras sont conservées trente jours.",
+        "La maintenance des caméras pèse sur le budget municipal.",
+        "Les opérateurs transmettent les images des caméras au commissariat.",
+    ],
+    "mediation": [
+        "Les médiateurs sociaux apaisent les conflits de voisinage du quartier.",
+        "Le financement des médiateurs sociaux du quartier dépend des appels à projets.",
+        "Les médiateurs sociaux quittent le quartier faute de financement durable.",
+        "Les médiateurs sociaux de nuit rassurent les habitants du quartier.",
+        "Les médiateurs sociaux orientent les habitants du quartier vers les services publics.",
+        "Une convention pluriannuelle stabiliserait le financement des médiateurs sociaux.",
+    ],
+    "tig": [
+        "Les services municipaux accueillent des tigistes encadrés par des tuteurs.",
+        "Les tuteurs des tigistes demandent une formation reconnue.",
+        "Le travail d'intérêt général manque de postes dans les services municipaux.",
+        "Les tigistes entretiennent les espaces verts avec un tuteur.",
+        "Une plateforme départementale recense les postes pour les tigistes.",
+        "Les tigistes mineurs sont suivis par un tuteur et un éducateur.",
+        "Les tuteurs accueillent les tigistes au service des espaces verts.",
+        "Le juge prononce un travail d'intérêt général exécuté par des tigistes.",
+    ],
+}
+
+
+NEW_CONCERTATION = {
+    "police": [
+        "La commune a recruté trois policiers municipaux après leur formation initiale.",
+        "Les policiers municipaux formés par la commune partent vers une commune voisine.",
+    ],
+    "video": [
+        "Les opérateurs du centre de supervision urbain ont repéré l'incendie sur les caméras.",
+    ],
+    "mediation": [
+        "Les médiateurs sociaux du quartier ont désamorcé un conflit de voisinage.",
+    ],
+    "cyber": [
+        "Une attaque par rançongiciel a paralysé les serveurs informatiques de la mairie.",
+        "La mairie n'avait ni sauvegarde des serveurs ni plan de continuité informatique.",
+        "Les communes partagent un responsable de sécurité informatique contre les rançongiciels.",
+        "Un exercice de crise simule une attaque informatique des serveurs municipaux.",
+        "Le rançongiciel a chiffré les sauvegardes des serveurs de la commune.",
+        "Les agents apprennent à repérer les courriels piégés avant une attaque informatique.",
+    ],
+}
+
+
+_CURATION_STOP = {
+    "dans",
+    "pour",
+    "avec",
+    "leur",
+    "sont",
+    "vers",
+    "faute",
+    "après",
+    "avant",
+    "avait",
+}
+
+
+def curation_lemmas(text: str) -> str:
+    """:func:`theme_lemmas` with the function words of the curation sentences."""
+    return theme_lemmas(text, stop=_CURATION_STOP)
+
+
+def curation_segments(
+    sentences: dict[str, list[str]], concertations: tuple[str, ...]
+) -> pd.DataFrame:
+    """One segment per sentence, its concertation taken in turn from ``concertations``, its
+    true theme in ``truth``."""
+    rows = []
+    for theme, texts in sentences.items():
+        for index, text in enumerate(texts):
+            concertation = concertations[index % len(concertations)]
+            doc_id = f"{concertation.lower()}-{theme}"
+            rows.append((doc_id, concertation, index, text, theme))
+    frame = pd.DataFrame(
+        rows, columns=[schema.DOC_ID, schema.CONCERTATION_ID, schema.POSITION, schema.TEXT, "truth"]
+    )
+    frame[schema.SEGMENT_ID] = frame[schema.DOC_ID] + "-" + frame[schema.POSITION].astype(str)
+    frame[schema.LEMMAS] = frame[schema.TEXT].map(curation_lemmas)
+    return frame
+
+
+def theme_of(run, truth: str) -> int:
+    """The theme id holding most segments of a true theme."""
+    segments = run.segments
+    return int(segments.loc[segments["truth"] == truth, schema.THEME_ID].mode().iloc[0])
+
+
+def write(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) and return ``path``."""
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import pipeline, privacy, roles, schema, themes
+from analysis import pipeline, privacy, roles, schema, themes, tracing
 from analysis.cache import RunKey, Store
 from analysis.config import load_config
 from analysis.corpus import load_corpus
@@ -60,7 +60,7 @@ def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatc
     monkeypatch.setattr(nlp_parse, "_parse", forbidden)
     monkeypatch.setattr(role_cues, "find_cues_in", forbidden)
     monkeypatch.setattr(privacy_ner, "_parse", forbidden)
-    monkeypatch.setattr(pipeline, "trace", forbidden)  # same segments, same settings: read back
+    monkeypatch.setattr(tracing, "trace", forbidden)  # same segments, same settings: read back
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
     second = _run(documents, tmp_path / "cache")
     again = pipeline.write(second, tmp_path / "second")
@@ -80,19 +80,19 @@ def test_stored_tracing_tables_are_only_read_for_the_same_inputs(
 ) -> None:
     first = _run(documents, tmp_path / "cache")
     calls = []
-    original = pipeline.trace
+    original = tracing.trace
 
-    def counted(segments, config, **options):
-        calls.append(config.tracing.similarity_threshold)
-        return original(segments, config, **options)
+    def counted(segments, settings, **options):
+        calls.append(settings.similarity_threshold)
+        return original(segments, settings, **options)
 
-    monkeypatch.setattr(pipeline, "trace", counted)
+    monkeypatch.setattr(tracing, "trace", counted)
     config = first.config.replace("tracing", similarity_threshold=0.3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         changed = pipeline.run(config, documents=documents, progress=False)
     assert calls == [0.3]  # a new setting: computed, not read
-    assert not changed.tables["obstacles"].equals(first.tables["obstacles"])
+    assert not changed.tables.obstacles.equals(first.tables.obstacles)
     assert len(_entries(tmp_path / "cache", "tracing")) == 2  # one per distinct input
     # other theme columns (last run's memory, a curation): another key, whatever made them
     run = RunKey.of(split_documents(documents, first.config), first.config)
@@ -236,9 +236,9 @@ def test_steps_run_on_the_other_core_give_the_same_results(
         beside = pipeline.run(config, documents=documents, progress=False)
     assert int(where.read_text()) not in (0, os.getpid())  # classed in another process
     assert beside.segments.equals(alone.segments)
-    assert sorted(beside.tables) == sorted(alone.tables)
-    for name, table in alone.tables.items():
-        assert beside.tables[name].equals(table), name
+    assert list(beside.tables.named()) == list(alone.tables.named())
+    for name, table in alone.tables.named().items():
+        assert beside.tables.named()[name].equals(table), name
     assert [f.label for f in beside.fiches] == [f.label for f in alone.fiches]
 
 

@@ -228,7 +228,7 @@ EXPORT_LABELS: dict[str, str] = {
     "{n_segments} segments.",
 }
 
-# the tracing and theme tables of the report, by their name in pipeline.Results.tables
+# the tracing and theme tables of the report, by their name in pipeline.RunTables.named()
 TABLE_LABELS: dict[str, str] = {
     "recurrence": "Récurrence des fonctions par thème",
     "obstacles": "Freins récurrents",

@@ -89,6 +89,43 @@ class StageFigures:
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class RunTables(tracing.TracingTables):
+    """The tracing tables of a run, and what the theme step adds to the report."""
+
+    keywords: pd.DataFrame
+    theme_log: pd.DataFrame
+    expressions: pd.DataFrame
+    theme_diagnostics: pd.DataFrame | None = None  # only when k was chosen ("auto")
+
+    @classmethod
+    def of(
+        cls, traced: tracing.TracingTables, theme_run: themes.ThemeRun, expressions: pd.DataFrame
+    ) -> RunTables:
+        """Gather the tables of a run."""
+        return cls(
+            **traced.named(),
+            keywords=theme_run.keywords,
+            theme_log=theme_run.log,
+            expressions=expressions,
+            theme_diagnostics=theme_run.model.diagnostics_,
+        )
+
+    def named(self) -> dict[str, pd.DataFrame]:
+        """Every table by the name it is exported under, in the report's order."""
+        named = {name: getattr(self, name) for name in _TRACING_NAMES}
+        if self.theme_diagnostics is not None:
+            named["theme_diagnostics"] = self.theme_diagnostics
+        return named | {
+            "theme_log": self.theme_log,
+            "keywords": self.keywords,
+            "expressions": self.expressions,
+        }
+
+
+_TRACING_NAMES = [field.name for field in dataclasses.fields(tracing.TracingTables)]
+
+
 @dataclasses.dataclass
 class Results:
     """Everything one run produces; :func:`write` turns it into files.
@@ -106,8 +143,8 @@ class Results:
     theme_run
         The theme step's full output (keywords, centroids, memory, decision log, model).
     tables
-        Tracing tables by name: recurrence, obstacles, proposals, links, unanswered,
-        themes by concertation/city/period, specificities.
+        The tables of the report besides the three above (:class:`RunTables`): the tracing
+        tables, the keywords, the theme log and diagnostics.
     fiches
         One :class:`analysis.summaries.Fiche` per theme.
     figures
@@ -124,7 +161,7 @@ class Results:
     expressions: pd.DataFrame
     parsed: ParsedSegments
     theme_run: themes.ThemeRun
-    tables: dict[str, pd.DataFrame]
+    tables: RunTables
     fiches: list[summaries.Fiche]
     figures: StageFigures
     entity_prefetch: privacy.EntityPrefetch | None = dataclasses.field(default=None, repr=False)
@@ -215,19 +252,17 @@ def run(
             traced = _tracing_key(key, parsed, segments, theme_run.segments)
             segments = _with_functions(theme_run.segments, classed.result())
         with _stage("tracing", figures, bar):
-            tables = memo(store, "tracing", traced, lambda: trace(segments, config))
-            if theme_run.model.diagnostics_ is not None:  # only when k was chosen ("auto")
-                tables["theme_diagnostics"] = theme_run.model.diagnostics_
-            tables["theme_log"] = theme_run.log
-            tables["keywords"] = theme_run.keywords
-            tables["expressions"] = expressions
+            computed = memo(
+                store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
+            )
+            tables = RunTables.of(computed, theme_run, expressions)
         with _stage("fiches", figures, bar):
             fiches = summaries.build_fiches(
                 segments,
                 theme_run.themes,
                 documents=documents,
-                groups=[tables["obstacles"], tables["proposals"], tables["good_practices"]],
-                links=tables["links"],
+                groups=tables.groups,
+                links=tables.links,
                 config=config.summaries,
             )
     return Results(
@@ -389,40 +424,6 @@ def _functions_config(config: AnalysisConfig) -> Any:
     return dataclasses.replace(config.functions, labelled_file=str(config.resolve(labelled)))
 
 
-def trace(segments: pd.DataFrame, config: AnalysisConfig) -> dict[str, pd.DataFrame]:
-    """Every tracing table of :mod:`analysis.tracing`, by the name it is exported under.
-
-    Parameters
-    ----------
-    segments
-        Segments with ``theme_id``, ``theme_label``, ``function``, ``lemmas`` and metadata.
-    config
-        The ``[tracing]`` section is used.
-    """
-    settings = config.tracing
-    # one function after the other: grouping holds n² distances (two copies while linking);
-    # two groupings at once on two cores took 5.4 GiB at 100,000 segments
-    obstacles = tracing.canonical_groups(segments, schema.FREIN, config=settings)
-    proposals = tracing.canonical_groups(segments, schema.PROPOSITION, config=settings)
-    practices = tracing.canonical_groups(segments, schema.BONNE_PRATIQUE, config=settings)
-    links = tracing.link_proposals(obstacles, proposals, segments, config=settings)
-    return {
-        "recurrence": tracing.recurrence(segments, config=settings),
-        "obstacles": obstacles,
-        "proposals": proposals,
-        "good_practices": practices,
-        "links": links,
-        "unanswered": tracing.unanswered_obstacles(obstacles, links),
-        "themes_by_concertation": tracing.theme_by(segments, schema.CONCERTATION_ID),
-        "themes_by_city": tracing.theme_by(segments, schema.CITY),
-        "themes_by_period": tracing.theme_by_period(segments, settings.period),
-        "specificities": tracing.specificities(segments, schema.CITY, config=settings),
-        "word_specificities": tracing.specificities(
-            segments, schema.CITY, unit="lemma", config=settings
-        ),
-    }
-
-
 @dataclasses.dataclass
 class ReportFigures:
     """The report's figures: those drawn, and those left out with the reason (French)."""
@@ -449,13 +450,13 @@ def make_figures(results: Results) -> ReportFigures:
         "theme-map": lambda: plots.plot_theme_map(results.theme_run),
         "theme-dendrogram": lambda: plots.plot_theme_dendrogram(results.theme_run),
         "themes-by-concertation": lambda: plots.plot_theme_heatmap(
-            results.tables["themes_by_concertation"]
+            results.tables.themes_by_concertation
         ),
         "theme-trajectories": lambda: plots.plot_theme_trajectories(
-            results.tables["themes_by_period"]
+            results.tables.themes_by_period
         ),
-        "obstacle-recurrence": lambda: plots.plot_obstacle_recurrence(results.tables["obstacles"]),
-        "city-specificities": lambda: plots.plot_specificities(results.tables["specificities"]),
+        "obstacle-recurrence": lambda: plots.plot_obstacle_recurrence(results.tables.obstacles),
+        "city-specificities": lambda: plots.plot_specificities(results.tables.specificities),
     }
     figures = ReportFigures()
     for name in REPORT_FIGURES:
@@ -514,7 +515,7 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             segments=results.segments,
             themes=results.themes,
             fiches=results.fiches,
-            tables=results.tables,
+            tables=results.tables.named(),
             figures=figures.drawn,
             absent_figures=figures.absent,
             config=results.config.export,
@@ -530,10 +531,10 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
         figures.close()
     if ner is not None and len(entity_cache) != n_known:
         store.write(_ENTITIES, key, dict(sorted(entity_cache.items())), version=_ENTITIES_FORMAT)
-    memory = json.dumps(results.theme_run.memory.to_dict(), ensure_ascii=False, indent=2)
-    settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2)
-    for name, text in ((curation.MEMORY_FILE, memory), (RUN_FILE, settings)):
-        written[name] = export.atomic_write(out / name, (text + "\n").encode("utf-8"))
+    memory = results.theme_run.memory.to_json()
+    written[curation.MEMORY_FILE] = export.atomic_write(out / curation.MEMORY_FILE, memory)
+    settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2) + "\n"
+    written[RUN_FILE] = export.atomic_write(out / RUN_FILE, settings.encode("utf-8"))
     return written
 
 

@@ -322,8 +322,8 @@ def test_the_decidim_export_fiches_list_what_contributions_raise(tmp_path) -> No
             id_column="id",
         )
         results = pipeline.run(config, documents=documents, progress=False)
-    assert results.tables["obstacles"][schema.N_DOCUMENTS].min() >= 2
-    assert (results.tables["proposals"]["recurrence_unit"] == schema.DOC_ID).all()
+    assert results.tables.obstacles[schema.N_DOCUMENTS].min() >= 2
+    assert (results.tables.proposals["recurrence_unit"] == schema.DOC_ID).all()
     listed = [i for f in results.fiches for i in (*f.obstacles, *f.proposals)]
     assert len(listed) >= 10 and all(i.n_documents >= 2 for i in listed)
     assert any(f.obstacles for f in results.fiches) and any(f.proposals for f in results.fiches)

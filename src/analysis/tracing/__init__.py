@@ -49,6 +49,7 @@ from analysis.tracing.links import link_proposals, unanswered_obstacles
 from analysis.tracing.space import lemma_terms
 from analysis.tracing.specificity import SpecificityUnit, specificities
 from analysis.tracing.spread import STATUS_ABSENT, recurrence
+from analysis.tracing.tables import TracingTables, trace
 from analysis.tracing.units import (
     RecurrenceUnit,
     n_units_column,
@@ -58,6 +59,8 @@ from analysis.tracing.units import (
 )
 
 __all__ = [
+    "TracingTables",
+    "trace",
     "NO_DATE",
     "STATUS_ABSENT",
     "EmptySelectionWarning",
