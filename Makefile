@@ -39,7 +39,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 # The default function classifier (constat, frein, proposition...) ships inside the package:
-# retrain it after changing corpus/annotations.csv, then commit src/analysis/data/function_model.json
+# retrain it after changing corpus/annotations.csv or tests/data/roles/real-labelled.csv, then
+# commit src/analysis/data/function_model.json
 function-model: $(STAMP)
 	$(BIN)/python -m analysis.roles.model
 

@@ -5,7 +5,8 @@ Prints:
 1. precision, recall and F1 per function class against ``corpus/annotations.csv``, for the cue
    patterns (no training), the classifier and the combination; the classifier is scored by
    cross-validation over concertations (4 folds: it never predicts a concertation it was
-   trained on), so are the combined predictions;
+   trained on), so are the combined predictions (trained on the sample corpus alone; the
+   shipped model also learns from real text: ``bench_roles_real.py`` measures it on both);
 2. the canonical obstacles (and proposals) found in the sample corpus, next to the recurring
    ones written into it on purpose (the ``canonical`` column: F01-F11, P01-P09): how many were
    found, how many groups mix different things, which recurrences nobody planted; then the
@@ -102,7 +103,7 @@ def out_of_fold(segments: pd.DataFrame, docs: list, method: str) -> np.ndarray:
             random_state=config.random_state,
         )
         if method != "cues":
-            model.fit(segments.iloc[train], labels[train])
+            model.fit(segments.iloc[train], labels[train], docs=[docs[i] for i in train])
         predicted[test] = model.predict(segments.iloc[test], docs=[docs[i] for i in test])
     return predicted
 

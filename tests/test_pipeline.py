@@ -16,7 +16,7 @@ from analysis.corpus import load_corpus
 from analysis.nlp import parse as nlp_parse
 from analysis.privacy import ner as privacy_ner
 from analysis.roles import cues as role_cues
-from analysis.roles import model as role_model
+from analysis.roles import training as role_training
 from analysis.segmentation import split_documents
 
 CONCERTATIONS = ["C09-bordeaux-2024", "C10-grenoble-2024", "C11-nantes-2025"]
@@ -248,7 +248,7 @@ def test_the_default_function_classifier_is_read_from_the_package(
     def no_training(*args, **kwargs):
         raise AssertionError("the default classifier parsed its training corpus at run time")
 
-    monkeypatch.setattr(role_model, "_parse_training_corpus", no_training)
+    monkeypatch.setattr(role_training, "_parse", no_training)
     results = _run(documents, tmp_path / "cache")
     # the run's cache holds the corpus only: nothing else was parsed
     assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 1

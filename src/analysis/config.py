@@ -121,7 +121,9 @@ class FunctionsConfig:
     """Segment function (constat, frein, proposition...)."""
 
     method: FunctionMethod = "combined"
-    labelled_file: str | None = None  # a user's labelled file to retrain on (CSV)
+    labelled_file: str | None = None  # the analyst's labels (corrections): they win
+    train_on_labelled: bool = False  # True: labelled_file also trains the classifier
+    min_score: float = 0.5  # fiches quote freins, proposals, good practices from this score
     cue_weight: float = 0.4
     heading_weight: float = 1.5  # cue score given to the class a heading announces
     regularisation: float = 4.0  # C of the logistic regression
@@ -147,6 +149,8 @@ class TracingConfig:
     by_paragraph: bool = True  # compare a paragraph's segments of one function as one statement
     alpha: float = 0.05  # specificities: level of the Benjamini-Hochberg-adjusted test
     min_frequency: int = 10  # specificities: forms rarer than this in all are not tested
+    # correspondence analysis maps of themes x each of these (any metadata column of the corpus)
+    correspondence: tuple[str, ...] = ("concertation_id", "city", "period")
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,8 @@ class ExportConfig:
     figure_dpi: int = 110
     name_mark: str = "[personne]"  # what replaces a person's name
     keep_names: tuple[str, ...] = ()  # capitalised words never taken for a name (besides cities)
+    people_columns: tuple[str, ...] = ()  # metadata columns of people besides those detected
+    public_columns: tuple[str, ...] = ()  # metadata columns never pseudonymised
     html_max_rows: int = 200  # rows of each table shown in report.html (all rows in the xlsx)
 
 
@@ -307,10 +313,20 @@ def _title_problem(title: str) -> str | None:
     return "le titre du rapport ne peut pas être vide." if not title.strip() else None
 
 
+def _score_problem(score: float) -> str | None:
+    if 0.0 <= score <= 1.0:
+        return None
+    return (
+        "choisissez un score entre 0 et 1 (0 : les fiches citent toutes les fonctions, "
+        "1 : seulement celles corrigées par l'analyste)."
+    )
+
+
 # checks of a value beyond its type: (section, key) -> French reason, or None when fine
 _VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], str | None]] = {
     ("corpus", "encoding"): encoding_problem,
     ("export", "title"): _title_problem,
+    ("functions", "min_score"): _score_problem,
 }
 
 

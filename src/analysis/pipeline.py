@@ -397,7 +397,7 @@ def _fit_themes(
     )
 
 
-_FUNCTION_COLUMNS = [schema.FUNCTION, schema.FUNCTION_SCORE, schema.FUNCTION_REASON]
+_FUNCTION_COLUMNS = list(schema.FUNCTION_COLUMNS)
 
 
 def _functions_of(

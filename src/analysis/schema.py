@@ -43,6 +43,11 @@ SECOND_THEME_ID = "second_theme_id"
 FUNCTION = "function"
 FUNCTION_SCORE = "function_score"
 FUNCTION_REASON = "function_reason"
+# "à vérifier" when function_score is below [functions] min_score (fiches do not quote it), ""
+# otherwise; an analyst's correction ([functions] labelled_file) is never to check
+FUNCTION_CHECK = "function_check"
+TO_CHECK = "à vérifier"
+FUNCTION_COLUMNS = (FUNCTION, FUNCTION_SCORE, FUNCTION_REASON, FUNCTION_CHECK)
 
 SEGMENT_COLUMNS = (
     SEGMENT_ID,

@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from factories import role_segments
+from spacy.language import Language
 
 from analysis import schema
 from analysis.config import FunctionsConfig
-from analysis.roles import FunctionLabelError, default_classifier, model_file
+from analysis.roles import FunctionLabelError, default_classifier, model_file, training
 from analysis.roles import model as default_model
 
 
@@ -19,16 +20,21 @@ def _no_parse(*args, **kwargs):
     raise AssertionError("the default classifier must not parse or train on corpus/")
 
 
-def test_default_classifier_is_the_packaged_model(corpus_dir: Path, monkeypatch) -> None:
-    monkeypatch.setattr(default_model, "_parse_training_corpus", _no_parse)
+def test_default_classifier_is_the_packaged_model(
+    corpus_dir: Path, french_nlp: Language, monkeypatch
+) -> None:
+    monkeypatch.setattr(training, "_parse", _no_parse)
     model = default_classifier(config=FunctionsConfig(method="classifier"))
     annotations = pd.read_csv(corpus_dir / "annotations.csv")
-    assert model.n_training_rows_ == len(annotations)
+    real = pd.read_csv(training.REAL_LABELLED)
+    assert model.n_training_rows_ == len(annotations) + (real["split"] == "train").sum()
     assert model.training_["labelled_file"] == "corpus/annotations.csv"
+    assert model.training_["real_labelled_file"] == "tests/data/roles/real-labelled.csv"
+    assert model.training_["real_split"] == "train"
     test = role_segments(["Les participants proposent de mutualiser un RSSI entre communes."],
                  ["Propositions"])  # fmt: skip
     test[schema.LEMMAS] = "participant proposer mutualiser rssi commune"
-    assert model.predict(test).tolist() == ["proposition"]
+    assert model.predict(test, docs=french_nlp).tolist() == ["proposition"]
 
 
 def test_the_packaged_model_is_the_model_trained_on_the_sample_corpus(fresh_default) -> None:

@@ -7,24 +7,31 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from spacy.language import Language
 
 from analysis.config import FunctionsConfig
 from analysis.roles import FunctionClassifier, default_classifier, model_file
 
 
 def test_a_saved_model_reads_back_exactly_and_writes_the_same_bytes(
-    labelled: pd.DataFrame, tmp_path: Path
+    labelled: pd.DataFrame, french_nlp: Language, tmp_path: Path
 ) -> None:
     model = FunctionClassifier(method="classifier", regularisation=2.0, random_state=3)
-    model.fit(labelled, labelled["label"])
+    model.fit(labelled, labelled["label"], docs=french_nlp)
     training = {"digest": "sha256:test"}
     first = model_file.save_model(model, tmp_path / "a.json", training=training)
     second = model_file.save_model(model, tmp_path / "b.json", training=training)
     assert first.read_bytes() == second.read_bytes()
     config = FunctionsConfig(method="classifier", regularisation=2.0, random_state=3)
     loaded = default_classifier(config=config, path=first)
-    assert np.array_equal(loaded.predict_proba(labelled), model.predict_proba(labelled))
-    pd.testing.assert_frame_equal(loaded.explain(labelled), model.explain(labelled))
+    assert loaded.form_features
+    docs = list(french_nlp.pipe(labelled["text"]))
+    assert np.array_equal(
+        loaded.predict_proba(labelled, docs=docs), model.predict_proba(labelled, docs=docs)
+    )
+    pd.testing.assert_frame_equal(
+        loaded.explain(labelled, docs=docs), model.explain(labelled, docs=docs)
+    )
     assert loaded.n_training_rows_ == len(labelled)
 
 
@@ -41,7 +48,7 @@ def test_other_training_settings_than_the_packaged_models_are_reported() -> None
         ('{"format": "analysis.function_model",\n "classes": [,]}', "ligne 2, colonne 14"),
         ('{"vocabulary": []}', "pas un modèle de fonctions"),
         ('{"format": "analysis.function_model", "format_version": 99}', "format 99"),
-        ('{"format": "analysis.function_model", "format_version": 1}', "absente"),
+        ('{"format": "analysis.function_model", "format_version": 2}', "absente"),
     ],
 )
 def test_unreadable_model_files_are_refused_in_french(

@@ -65,7 +65,16 @@ def segments_table(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
         table[schema.LEMMAS] = [
             " ".join(v) if isinstance(v, list | tuple) else v for v in table[schema.LEMMAS]
         ]
-    first = [schema.DOC_ID, schema.SEGMENT_ID, schema.THEME_ID, schema.THEME_LABEL, schema.FUNCTION]
+    # "à vérifier" beside the function, where the analyst reads it to correct it
+    first = [
+        schema.DOC_ID,
+        schema.SEGMENT_ID,
+        schema.THEME_ID,
+        schema.THEME_LABEL,
+        schema.FUNCTION,
+        schema.FUNCTION_CHECK,
+        schema.FUNCTION_SCORE,
+    ]
     last = [schema.TEXT, schema.LEMMAS]
     head = [c for c in first if c in table.columns]
     tail = [c for c in last if c in table.columns]

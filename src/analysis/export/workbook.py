@@ -25,9 +25,11 @@ _REQUIRED_SHEETS = {  # Excel sheet name -> key of the tables dict
     "specificities": "specificities",
 }
 # Columns of segments.csv the workbook's segments sheet leaves out: what people read and filter
-# stays (ids, theme, function and its reason, metadata, text); lemmas, offsets, counts and the
-# source file (also on the documents sheet) are in the CSV. A fifth of the cells of the largest
-# sheet, which takes most of the time of writing a large corpus's reports.
+# stays (ids, theme, function, "à vérifier" and the score beside it, its reason, metadata, text:
+# an analyst filters "à vérifier" and copies corrections to [functions] labelled_file); lemmas,
+# offsets, counts and the source file (also on the documents sheet) are in the CSV. A fifth of
+# the cells of the largest sheet, which takes most of the time of writing a large corpus's
+# reports.
 _NOT_IN_SEGMENTS_SHEET = (
     schema.LEMMAS,
     schema.POSITION,

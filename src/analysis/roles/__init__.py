@@ -10,10 +10,15 @@ Two sources of evidence are combined:
   an obstacle) and of the heading the segment sits under (:mod:`~analysis.roles.headings`:
   "Freins identifiés", "Propositions", "Demandes à l'État"...);
 * **a classifier** (:mod:`~analysis.roles.classifier`): TF-IDF over the segment's lemmas and
-  heading words, then a logistic regression, trained on labelled paragraphs
-  (:mod:`~analysis.roles.annotations`): by default the model shipped in the package (trained
-  ahead on the sample ``corpus/annotations.csv``, see :mod:`analysis.roles.model`), or trained
-  at run time on the user's own labelled file.
+  heading words, and how the text is put (its cues, forms such as "Suppression de…" or a
+  question, :mod:`~analysis.roles.forms`, and pairs of words), then a logistic regression:
+  by default the model shipped in the package (trained ahead on the sample
+  ``corpus/annotations.csv`` and the real labelled segments, see :mod:`analysis.roles.model`),
+  or trained at run time on the user's own labelled file (``train_on_labelled``).
+
+The analyst's labels (``[functions] labelled_file``) replace the classifier's for the segments
+they label, and segments whose score is below ``[functions] min_score`` are marked "à
+vérifier" (``function_check``): the fiches do not quote them.
 
 With ``method="combined"`` the class probabilities are mixed,
 ``cue_weight * p_cues + (1 - cue_weight) * p_classifier``, when at least one cue or a known
@@ -45,7 +50,13 @@ from analysis.roles.classifier import (
     new_regression,
     new_vectorizer,
 )
-from analysis.roles.classify import classify_functions, default_classifier, train_classifier
+from analysis.roles.classify import (
+    apply_corrections,
+    classify_functions,
+    default_classifier,
+    mark_to_check,
+    train_classifier,
+)
 from analysis.roles.cue_table import CLASSES, CUES, Cue
 from analysis.roles.cues import CueHit, cue_scores, find_cues, find_cues_in
 from analysis.roles.docs import DocsAlignmentError, DocsOrNlp, resolve_docs
@@ -70,6 +81,7 @@ __all__ = [
     "FunctionModelWarning",
     "FunctionSettingsError",
     "Method",
+    "apply_corrections",
     "UnknownFunctionWarning",
     "UnlabelledSegmentsWarning",
     "classifier_from_config",
@@ -84,6 +96,7 @@ __all__ = [
     "join_labels",
     "load_labelled_file",
     "load_model",
+    "mark_to_check",
     "new_regression",
     "new_vectorizer",
     "normalise_function_label",

@@ -1,8 +1,10 @@
-"""The function classifier: cue scores, a TF-IDF logistic regression over lemmas and heading
-words, or both mixed (:class:`FunctionClassifier`), with a French reason for every decision."""
+"""The function classifier: cue scores, a TF-IDF logistic regression over lemmas, heading words
+and how the text is put (its cues, forms and pairs of words), or both mixed
+(:class:`FunctionClassifier`), with a French reason for every decision."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,6 +26,7 @@ from analysis.roles.headings import fold, heading_function
 
 Method = Literal["cues", "classifier", "combined"]
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
+_REQUEST_FIRST = 2.5  # weight of the request cues that decide a segment's function alone
 
 
 class FunctionSettingsError(ValueError):
@@ -53,16 +56,53 @@ def _heading_tokens(heading: Any) -> str:
     return " ".join(words)
 
 
-def feature_texts(segments: pd.DataFrame, lemmas: Sequence[str]) -> list[str]:
+def cue_tokens(hits: Sequence[CueHit]) -> str:
+    """The cues and forms of a text as classifier features: "cue_il_faut", "cue_manque_de_nie"."""
+    words = []
+    for hit in hits:
+        slug = "_".join(fold(hit.cue.name).replace("'", " ").replace("/", " ").split())
+        words.append(f"cue_{slug.replace('...', '').strip('_')}" + ("_nie" if hit.negated else ""))
+    return " ".join(words)
+
+
+_WORD = re.compile(r"[^\W\d_]+|[?!]")
+
+
+def word_pairs(text: str) -> str:
+    """The pairs of consecutive words of a text and its first word, as classifier features
+    ("w_il_faudrait", "w_je_propose", "first_taxer"): how a sentence is put, which the content
+    lemmas lose (accents and case folded)."""
+    words = _WORD.findall(fold(text))
+    pairs = [f"w_{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return " ".join(([f"first_{words[0]}"] if words else []) + pairs)
+
+
+def feature_texts(
+    segments: pd.DataFrame,
+    lemmas: Sequence[str],
+    hits: Sequence[Sequence[CueHit]] | None = None,
+) -> list[str]:
+    """The text each row is vectorised from: its lemmas, its heading's words ("h_…") and, when
+    ``hits`` is given (form features), its cues and forms ("cue_…", see :func:`cue_tokens`)
+    and its word pairs (:func:`word_pairs`, from ``text``)."""
     headings = segments[schema.HEADING] if schema.HEADING in segments else [""] * len(segments)
-    return [f"{lem} {_heading_tokens(h)}".strip() for lem, h in zip(lemmas, headings, strict=True)]
+    if hits is None:
+        forms = [""] * len(segments)
+    else:
+        texts = segments[schema.TEXT].fillna("").astype(str)
+        forms = [f"{cue_tokens(h)} {word_pairs(t)}" for h, t in zip(hits, texts, strict=True)]
+    return [
+        " ".join(part for part in (lem, _heading_tokens(h), f.strip()) if part)
+        for lem, h, f in zip(lemmas, headings, forms, strict=True)
+    ]
 
 
 def new_vectorizer() -> TfidfVectorizer:
-    """The unfitted TF-IDF vectoriser of :class:`FunctionClassifier` (features are lemmas and
-    heading words, already lower-cased and joined by spaces)."""
+    """The unfitted TF-IDF vectoriser of :class:`FunctionClassifier` (features are lemmas,
+    heading words and form features, already lower-cased and joined by spaces; a feature of a
+    single training text is left out: it would only learn that text)."""
     return TfidfVectorizer(
-        token_pattern=r"\S+", sublinear_tf=True, lowercase=False, ngram_range=(1, 1)
+        token_pattern=r"\S+", sublinear_tf=True, lowercase=False, ngram_range=(1, 1), min_df=2
     )
 
 
@@ -102,6 +142,10 @@ class FunctionClassifier:
         With cues only and no evidence, texts of fewer words are "autre", longer ones "constat".
     random_state
         Seed of the logistic regression's solver.
+    form_features
+        The classifier also sees how each text is put: its cues and forms ("cue_il_faut",
+        "cue_question") and its pairs of words ("w_je_propose"): :meth:`fit` then needs the
+        texts' Docs or cue hits, and ``text``.
 
     Attributes
     ----------
@@ -123,6 +167,7 @@ class FunctionClassifier:
         regularisation: float = 4.0,
         min_words: int = 4,
         random_state: int = 0,
+        form_features: bool = True,
     ) -> None:
         self.method = method
         self.cue_weight = cue_weight
@@ -130,9 +175,16 @@ class FunctionClassifier:
         self.regularisation = regularisation
         self.min_words = min_words
         self.random_state = random_state
+        self.form_features = form_features
 
     def fit(
-        self, segments: pd.DataFrame, labels: Sequence[str], *, docs: DocsOrNlp | None = None
+        self,
+        segments: pd.DataFrame,
+        labels: Sequence[str],
+        *,
+        docs: DocsOrNlp | None = None,
+        hits: Sequence[Sequence[CueHit]] | None = None,
+        sample_weight: Sequence[float] | None = None,
     ) -> FunctionClassifier:
         """Train the classifier on labelled segments.
 
@@ -143,7 +195,12 @@ class FunctionClassifier:
         labels
             One function per row, each one of :data:`analysis.schema.FUNCTIONS`.
         docs
-            Only needed when ``segments`` has no ``lemmas`` column.
+            The Docs of the texts (or a French pipeline to parse them): needed for the cue
+            features (unless ``hits`` is given) and when ``segments`` has no ``lemmas`` column.
+        hits
+            The cues of each row (:func:`analysis.roles.find_cues_in`), instead of ``docs``.
+        sample_weight
+            A weight per row (real texts may count more than the sample corpus's).
 
         Raises
         ------
@@ -172,12 +229,17 @@ class FunctionClassifier:
                 else "Aucune étiquette : il faut au moins deux fonctions différentes pour "
                 "entraîner le classifieur."
             )
-        texts = feature_texts(segments, self._lemmas(segments, docs))
+        if self.form_features and hits is None:
+            resolved = resolve_docs(segments, docs)
+            docs, hits = resolved, cues.find_cues_in(resolved)
+        texts = feature_texts(
+            segments, self._lemmas(segments, docs), hits if self.form_features else None
+        )
         self.vectorizer_ = new_vectorizer()
         features = self.vectorizer_.fit_transform(texts)
         self.model_ = new_regression(
             regularisation=self.regularisation, random_state=self.random_state
-        ).fit(features, labels)
+        ).fit(features, labels, sample_weight=sample_weight)
         self.classes_ = np.array(CLASSES)
         self.n_training_rows_ = len(labels)
         return self
@@ -259,14 +321,16 @@ class FunctionClassifier:
                 "fit(), prenez default_classifier(), ou method='cues'."
             )
         resolved = None
-        if uses_cues and hits is None:
+        if (uses_cues or (uses_model and self.form_features)) and hits is None:
             resolved = resolve_docs(segments, docs)
             hits = cues.find_cues_in(resolved)
         model_proba, words = None, None
         if uses_model:
             if lemmas is None:
                 lemmas = self._lemmas(segments, resolved if resolved is not None else docs)
-            model_proba, words = self._model_outputs(segments, lemmas)
+            model_proba, words = self._model_outputs(
+                segments, lemmas, hits if self.form_features else None
+            )
         headings = (
             segments[schema.HEADING].tolist()
             if schema.HEADING in segments
@@ -285,9 +349,12 @@ class FunctionClassifier:
         ]
 
     def _model_outputs(
-        self, segments: pd.DataFrame, lemmas: Sequence[str]
+        self,
+        segments: pd.DataFrame,
+        lemmas: Sequence[str],
+        hits: Sequence[Sequence[CueHit]] | None,
     ) -> tuple[np.ndarray, list[list[str]]]:
-        features = self.vectorizer_.transform(feature_texts(segments, lemmas))
+        features = self.vectorizer_.transform(feature_texts(segments, lemmas, hits))
         raw = self.model_.predict_proba(features)
         proba = np.zeros((features.shape[0], len(CLASSES)))
         for column, name in enumerate(self.model_.classes_):
@@ -312,7 +379,8 @@ class FunctionClassifier:
             if value * coefficients[j] > 0
         }
         ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
-        return [word for word, _ in ranked[:n] if not word.startswith("hclass_")]
+        shown = [w for w, _ in ranked if not w.startswith(("hclass_", "cue_", "w_", "first_"))]
+        return shown[:n]
 
     def _combine(
         self,
@@ -341,13 +409,19 @@ class FunctionClassifier:
         else:
             default = schema.CONSTAT if n_words >= self.min_words else schema.AUTRE
             proba = np.full(len(CLASSES), 1 / len(CLASSES))
-            described = [h.describe() for h in hits]  # only cancelled cues can be left here
+            described = [h.describe() for h in hits if h.cue.weight > 0]  # only cancelled cues
             reason = f"{labels.FUNCTION_REASON_NONE} : {default} {labels.FUNCTION_REASON_DEFAULT}"
             if described:
                 reason = f"{labels.FUNCTION_REASON_CUES} : {', '.join(described)} ; {reason}"
             return _Decision(default, 0.0, proba, described, None, [], reason)
         best = int(np.argmax(proba))
-        described = [h.describe() for h in hits]
+        if self.method != "classifier" and any(
+            h.function == schema.DEMANDE and h.cue.weight >= _REQUEST_FIRST for h in hits
+        ):
+            # a request to an authority governs its segment (the labelling guide's order):
+            # "Que l'État reconnaisse ce métier, méprisé depuis des années !" is a demande
+            best = CLASS_INDEX[schema.DEMANDE]
+        described = [h.describe() for h in hits if h.cue.weight > 0]  # forms are features only
         reason = _reason(described, announced if self.method != "classifier" else None, words)
         return _Decision(
             CLASSES[best], float(proba[best]), proba, described, announced, words, reason

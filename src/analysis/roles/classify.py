@@ -1,10 +1,13 @@
 """The function of every segment: the classifier the settings ask for (cues only, the packaged
-model, or one trained on the user's labelled file), its decisions and their reasons."""
+model, or one trained on the user's labelled file), its decisions and their reasons, the
+analyst's corrections applied, and the segments to check (score below ``min_score``)."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import schema
@@ -13,34 +16,49 @@ from analysis.roles import model_file
 from analysis.roles.annotations import (
     GOLD_FUNCTION_COLUMN,
     FunctionLabelError,
+    UnlabelledSegmentsWarning,
     join_labels,
     load_labelled_file,
 )
 from analysis.roles.classifier import FunctionClassifier, classifier_from_config
+from analysis.roles.cues import find_cues_in
 from analysis.roles.docs import DocsOrNlp, resolve_docs
 from analysis.roles.store import stored_cue_hits
 
 
 def train_classifier(
-    segments: pd.DataFrame, labelled: pd.DataFrame, *, config: FunctionsConfig
+    segments: pd.DataFrame,
+    labelled: pd.DataFrame,
+    *,
+    config: FunctionsConfig,
+    docs: DocsOrNlp | None = None,
 ) -> FunctionClassifier:
     """Fit a classifier with ``config``'s settings on the segments that ``labelled`` labels.
 
     Parameters
     ----------
     segments
-        Segments with ``segment_id``, ``lemmas``, ``heading`` and the key columns of ``labelled``.
+        Segments with ``segment_id``, ``text``, ``lemmas``, ``heading`` and the key columns of
+        ``labelled``.
     labelled
         Output of :func:`load_labelled_file` (or ``corpus/annotations.csv`` read by it).
+    docs
+        The Docs of ``segments`` (or what :func:`resolve_docs` reads): the classifier's form
+        features are found on them.
     """
-    training = join_labels(segments, labelled)
+    training = join_labels(segments.assign(_row=range(len(segments))), labelled)
     if training.empty:
         raise FunctionLabelError(
             "Aucun segment ne porte d'étiquette : les identifiants de document et les numéros "
             "de paragraphe du fichier d'annotations ne correspondent pas au corpus analysé "
             "(annotez ce corpus, ou retirez [functions] labelled_file pour le modèle livré)."
         )
-    return classifier_from_config(config).fit(training, training[GOLD_FUNCTION_COLUMN])
+    classifier = classifier_from_config(config)
+    hits = None
+    if classifier.form_features:
+        resolved = resolve_docs(segments, docs)
+        hits = find_cues_in([resolved[i] for i in training["_row"]])
+    return classifier.fit(training.drop(columns="_row"), training[GOLD_FUNCTION_COLUMN], hits=hits)
 
 
 def default_classifier(
@@ -48,9 +66,10 @@ def default_classifier(
 ) -> FunctionClassifier:
     """The classifier shipped with the package, with ``config``'s settings.
 
-    Its TF-IDF weights and logistic regression were trained ahead on the sample corpus and
-    its ``annotations.csv`` and are read from ``analysis/data/function_model.json`` (plain
-    JSON, no pickle): nothing is parsed or trained at run time. Retrain it with
+    Its TF-IDF weights and logistic regression were trained ahead on the sample corpus (its
+    ``annotations.csv``) and on the ``train`` rows of the real labelled segments, and are read
+    from ``analysis/data/function_model.json`` (plain JSON, no pickle): nothing is parsed or
+    trained at run time. Retrain it with
     ``python -m analysis.roles.model`` (see :mod:`analysis.roles.model`).
 
     Parameters
@@ -71,19 +90,23 @@ def default_classifier(
 
 
 def choose_classifier(
-    segments: pd.DataFrame, config: FunctionsConfig, classifier: FunctionClassifier | None
+    segments: pd.DataFrame,
+    config: FunctionsConfig,
+    classifier: FunctionClassifier | None,
+    docs: DocsOrNlp | None = None,
 ) -> FunctionClassifier:
     """``classifier`` when given, else the one ``config`` asks for: cues only, one trained on
-    ``labelled_file`` (joined to ``segments``), or the packaged model."""
+    ``labelled_file`` (joined to ``segments``) with ``train_on_labelled``, or the packaged
+    model."""
     if classifier is not None:
         return classifier
     if config.method == "cues":
         return classifier_from_config(config)
-    if config.labelled_file:
+    if config.labelled_file and config.train_on_labelled:
         # the user's own labels, joined to the corpus analysed: trained at run time
         labelled = load_labelled_file(config.labelled_file)
         try:
-            return train_classifier(segments, labelled, config=config)
+            return train_classifier(segments, labelled, config=config, docs=docs)
         except FunctionLabelError as error:  # say which file the labels come from
             raise FunctionLabelError(f"{config.labelled_file} : {error}") from error
     return default_classifier(config=config)
@@ -96,7 +119,7 @@ def classify_functions(
     config: FunctionsConfig,
     classifier: FunctionClassifier | None = None,
 ) -> pd.DataFrame:
-    """Add the function of each segment, its score and the reason for it.
+    """Add the function of each segment, its score, the reason for it and whether to check it.
 
     Parameters
     ----------
@@ -107,9 +130,11 @@ def classify_functions(
         French pipeline to parse them.
     config
         ``[functions]`` settings. Without ``classifier``: ``method="cues"`` needs no training;
-        otherwise the classifier is trained on ``labelled_file`` (joined to these segments on
-        ``doc_id`` + ``paragraph`` or ``segment_id``) when set, else the packaged model
-        (:func:`default_classifier`, trained ahead on the sample corpus) is used.
+        with ``train_on_labelled`` the classifier is trained on ``labelled_file``; otherwise
+        the packaged model (:func:`default_classifier`, trained ahead) is used. The labels of
+        ``labelled_file`` (joined on ``segment_id``, or ``doc_id`` + ``paragraph``) then
+        replace the classifier's for the segments they label: the analyst's corrections.
+        Segments whose score is below ``min_score`` are marked "à vérifier".
     classifier
         An already fitted :class:`FunctionClassifier`, used as it is.
 
@@ -117,18 +142,80 @@ def classify_functions(
     -------
     DataFrame
         A copy of ``segments`` with ``function``, ``function_score`` (0 to 1; 0 when nothing
-        supported the default class) and ``function_reason`` (French).
+        supported the default class, 1 for a correction), ``function_reason`` (French) and
+        ``function_check`` ("à vérifier", or "").
     """
-    classifier = choose_classifier(segments, config, classifier)
+    classifier = choose_classifier(segments, config, classifier, docs_or_nlp)
     hits = stored_cue_hits(segments, docs_or_nlp)
     if hits is None:
         explained = classifier.explain(segments, docs=resolve_docs(segments, docs_or_nlp))
     else:
         explained = classifier.explain(segments, hits=hits)
-    return segments.assign(
+    classed = segments.assign(
         **{
             schema.FUNCTION: explained[schema.FUNCTION],
             schema.FUNCTION_SCORE: explained[schema.FUNCTION_SCORE],
             schema.FUNCTION_REASON: explained[schema.FUNCTION_REASON],
         }
     )
+    if config.labelled_file:
+        classed = apply_corrections(classed, load_labelled_file(config.labelled_file))
+    return mark_to_check(classed, min_score=config.min_score)
+
+
+CORRECTED_REASON = "corrigée par l'analyste ([functions] labelled_file)"
+
+
+def apply_corrections(segments: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+    """The functions of ``labelled`` (an analyst's corrections) in place of the classifier's.
+
+    Parameters
+    ----------
+    segments
+        Classified segments: ``segment_id`` (and ``doc_id``, ``paragraph`` for a file keyed by
+        paragraph), ``function``, ``function_score``, ``function_reason``.
+    labelled
+        Output of :func:`load_labelled_file`. Labels of segments absent from ``segments`` are
+        ignored (another corpus, an older cut): :class:`UnlabelledSegmentsWarning` says how many.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``segments``; a corrected segment has its label, score 1 and a reason saying
+        so.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnlabelledSegmentsWarning)
+        columns = list(dict.fromkeys([schema.SEGMENT_ID, *_keys(labelled)]))
+        joined = join_labels(segments[columns], labelled)
+    for warning in caught:  # name the setting: the user knows the file by it
+        warnings.warn(
+            f"[functions] labelled_file : {warning.message}",
+            UnlabelledSegmentsWarning,
+            stacklevel=3,
+        )
+    keys = _keys(labelled)
+    right = joined[[*keys, GOLD_FUNCTION_COLUMN]].drop_duplicates(keys)
+    merged = segments[keys].merge(right, on=keys, how="left", validate="many_to_one")
+    corrected = pd.Series(merged[GOLD_FUNCTION_COLUMN].to_numpy(), index=segments.index)
+    found = corrected.notna()
+    result = segments.copy()
+    result.loc[found, schema.FUNCTION] = corrected[found]
+    result.loc[found, schema.FUNCTION_SCORE] = 1.0
+    result.loc[found, schema.FUNCTION_REASON] = CORRECTED_REASON
+    return result
+
+
+def _keys(labelled: pd.DataFrame) -> list[str]:
+    if schema.SEGMENT_ID in labelled:
+        return [schema.SEGMENT_ID]
+    return [schema.DOC_ID, schema.PARAGRAPH]
+
+
+def mark_to_check(segments: pd.DataFrame, *, min_score: float) -> pd.DataFrame:
+    """``segments`` with ``function_check``: "à vérifier" where ``function_score`` is below
+    ``min_score`` (the fiches do not quote these segments as freins, proposals or good
+    practices), "" elsewhere."""
+    scores = segments[schema.FUNCTION_SCORE].astype(float).to_numpy()
+    check = np.where(scores < min_score, schema.TO_CHECK, "")
+    return segments.assign(**{schema.FUNCTION_CHECK: check})

@@ -79,7 +79,10 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_P, 2.0, "recommander", (_stem(r"^recommand"),)),
     (_P, 2.0, "suggérer", (_stem(r"^sugg[eéè]r"),)),
     (_P, 1.5, "nécessité de", (_lem("nécessité"), _DE)),
-    (_P, 1.5, "il est nécessaire", (_lem("être"), _lem("nécessaire", "indispensable", "essentiel", "urgent"), _DE)),  # noqa: E501
+    (_P, 1.5, "il est nécessaire", (_lem("être"), _lem("nécessaire", "indispensable", "essentiel", "urgent", "important", "primordial", "impératif"), _low("de", "d'", "d’", "que", "qu'", "qu’"))),  # noqa: E501
+    (_P, 1.5, "il convient de", (_lem("convenir"), _DE)),
+    (_P, 1.5, "pourquoi ne pas", (_low("pourquoi"), _low("ne", "n'", "n’"), _low("pas"))),
+    (_P, 1.0, "solution", (_lem("solution", "alternative"),)),
     (_P, 2.0, "il serait utile", (_lem("être") | _CND, _lem("utile", "souhaitable", "opportun", "pertinent", "judicieux", "nécessaire", "bon"))),  # noqa: E501
     (_P, 1.5, "devrait", (_lem("devoir") | _CND,)),
     (_P, 1.0, "devoir", (_lem("devoir"), _INF)),
@@ -94,6 +97,7 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_D, 1.0, "souhaiter que", (_lem("souhaiter"), _low("que", "qu'", "qu’"))),
     (_D, 1.5, "appeler l'État à", (_lem("appeler"), _ANY, _ADDRESSEE)),
     (_D, 0.5, "demande", (_lem("demande", "revendication"),)),
+    (_D, 2.5, "il est temps que", (_lem("être"), _low("temps"), _low("que", "qu'", "qu’"))),
     (_F, 2.0, "manque de", (_lem("manque", "manquer"),)),
     (_F, 2.0, "faute de", (_low("faute"), _DE)),
     (_F, 1.5, "difficulté", (_stem(r"^difficult|^difficile"),)),
@@ -127,6 +131,8 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_F, 1.0, "épuisement", (_lem("épuisement", "épuiser", "usure", "démobilisation", "découragement"),)),  # noqa: E501
     (_F, 1.0, "vacant", (_lem("vacant", "vacance", "sous-effectif", "turn-over"),)),
     (_F, 1.0, "faible", (_lem("faible", "faiblesse"),)),
+    (_F, 1.5, "injuste", (_lem("injuste", "injustice", "inégalité", "inégalitaire", "inéquitable", "aberrant", "aberration", "scandale", "scandaleux", "absurde", "abus", "gaspillage", "gâchis", "mépris", "laxisme", "dérive", "exorbitant", "arbitraire"),)),  # noqa: E501
+    (_F, 1.0, "trop de", (_low("trop"), _low("de", "d'", "d’", "nombreux", "nombreuses", "cher", "chers", "chère", "élevé", "élevés", "élevée", "élevées", "lourd", "lourds", "lourde", "lourdes", "souvent", "long", "longs", "longue", "longues", "compliqué", "compliquée", "complexe"))),  # noqa: E501
     (_B, 2.0, "a permis de", (_lem("avoir"), _ADV, _lem("permettre"))),
     (_B, 1.0, "permettre", (_lem("permettre"),)),
     (_B, 1.5, "expérimentation", (_lem("expérimentation", "expérimenter", "expérimental", "pilote"),)),  # noqa: E501
@@ -157,6 +163,9 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_A, 1.5, "ordre du jour", (_low("ordre"), _low("du"), _low("jour"))),
     (_A, 1.0, "programme", (_lem("programme", "intervenant", "rendez-vous", "secrétariat", "rapporteur"),)),  # noqa: E501
     (_A, 1.5, "prochaine concertation", (_lem("prochain"), _lem("concertation", "étape", "rendez-vous", "séance", "réunion"))),  # noqa: E501
+    (_A, 1.0, "débattre", (_lem("aborder", "évoquer", "débattre", "échanger", "restituer", "restitution", "synthèse", "visiter", "découvrir"),)),  # noqa: E501
+    (_A, 2.0, "identification des freins", (_lem("identification", "production", "recueil", "question", "remontée", "partage"), _DE, _ANY, _lem("frein", "constat", "proposition", "idée", "obstacle", "difficulté"))),  # noqa: E501
+    (_A, 2.0, "séance consacrée à", (_lem("matinée", "après-midi", "journée", "séance", "réunion", "atelier", "plénière", "soirée"), _ANY, _ANY, _lem("consacrer", "dédier"))),  # noqa: E501
     (_A, 1.0, "réunir", (_lem("réunir", "rassembler", "animer", "accueillir", "tenir", "ouvrir") | {"MORPH": {"IS_SUPERSET": ["Tense=Past"]}},)),  # noqa: E501
 )
 # fmt: on

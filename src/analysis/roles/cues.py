@@ -2,13 +2,15 @@
 
 "ne manque pas de" is no obstacle; "n'a pas permis de" turns a good practice into an obstacle;
 an infinitive opening a sentence is a proposal; "demander" with the State in the same sentence
-is a request to the State. :func:`cue_scores` sums the votes of the hits and of the heading.
+is a request to the State; the forms of :mod:`analysis.roles.forms` ("Suppression de…", a
+question) are found on each sentence. :func:`cue_scores` sums the votes of the hits and of the
+heading.
 
 Example
 -------
 >>> hits = find_cues(nlp("Il faudrait mutualiser la formation."))
->>> [hit.describe() for hit in hits]
-['« il faut » (proposition)', '« infinitif en tête » (proposition)']
+>>> [hit.describe() for hit in hits]  # a form (weight 0: a feature of the classifier), a cue
+['« conditionnel » (proposition)', '« il faut » (proposition)']
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from analysis import labels, schema
 from analysis.roles.cue_table import ADDRESSEE_LEMMAS, CLASS_INDEX, CLASSES, CUES, Cue
 from analysis.roles.docs import ensure_sentences
+from analysis.roles.forms import sentence_forms
 from analysis.roles.headings import heading_function
 from analysis.roles.matcher import cue_patterns
 
@@ -172,6 +175,8 @@ def _starts_with_infinitive(sentence: Span) -> Token | None:
     words = [t for t in sentence if not (t.is_punct or t.is_space)]
     if not words or words[0].pos_ != "VERB" or "Inf" not in words[0].morph.get("VerbForm"):
         return None
+    if words[0].lemma_ == "rendre":  # "Rendre obligatoire…": the adjective is often tagged a verb
+        return words[0]
     for token in words[1:]:
         if token.text in {",", ":", ";"} or token.is_punct:
             break
@@ -197,6 +202,8 @@ def _sentence_cues(doc: Doc, hits: list[CueHit]) -> list[CueHit]:
             extra.append(
                 CueHit(REQUEST_CUE, schema.DEMANDE, addressee[0].i, addressee[0].i + 1, False)
             )
+        forms = sentence_forms(sentence)
+        extra.extend(CueHit(cue, cue.function, i, i + 1, False) for cue, i in forms)
     return extra
 
 
@@ -206,7 +213,7 @@ def cue_scores(
     """Sum the weights of ``hits`` and of the heading's class, per class in CLASSES order."""
     scores = np.zeros(len(CLASSES))
     for hit in hits:
-        if hit.function is not None:
+        if hit.function is not None and hit.cue.weight > 0:
             scores[CLASS_INDEX[hit.function]] += hit.cue.weight
     announced = heading_function(heading)
     if announced is not None:

@@ -1,9 +1,12 @@
-"""The default function model: trained ahead on the sample corpus, shipped in the package.
+"""The default function model: trained ahead on labelled texts, shipped in the package.
 
-The classifier is trained once on the sample corpus and its ``annotations.csv`` and written to
+The classifier is trained once on the sample corpus and its ``annotations.csv`` and on the
+``split = train`` rows of the real labelled segments (``tests/data/roles/real-labelled.csv``,
+which weigh :data:`REAL_WEIGHT` times more), and written to
 ``analysis/data/function_model.json`` by :func:`build_default_model` (the file's format is
-that of :mod:`analysis.roles.model_file`). Retrain after changing the annotations, the corpus,
-the lemmatisation or the classifier's features, from a source checkout::
+that of :mod:`analysis.roles.model_file`; the material is read by
+:mod:`analysis.roles.training`). Retrain after changing a labelled file, the corpus, the
+lemmatisation, the cues or the classifier's features, from a source checkout::
 
     python -m analysis.roles.model            # writes src/analysis/data/function_model.json
     python -m analysis.roles.model --check    # exit code 1 when the shipped file is stale
@@ -18,11 +21,9 @@ Example
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import json
 import sys
-import warnings
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -32,13 +33,9 @@ import pandas as pd
 
 from analysis import schema
 from analysis.config import CacheConfig, FunctionsConfig, NlpConfig
-from analysis.roles.annotations import (
-    GOLD_FUNCTION_COLUMN,
-    FunctionLabelError,
-    join_labels,
-    load_labelled_file,
-)
-from analysis.roles.classifier import FunctionClassifier, classifier_from_config, feature_texts
+from analysis.roles.annotations import GOLD_FUNCTION_COLUMN
+from analysis.roles.classifier import FunctionClassifier, feature_texts
+from analysis.roles.cues import CueHit
 from analysis.roles.model_file import (
     DEFAULT_MODEL_PATH,
     RETRAIN_COMMAND,
@@ -46,46 +43,39 @@ from analysis.roles.model_file import (
     plain_json,
     save_model,
 )
+from analysis.roles.training import (
+    ANNOTATIONS,
+    REAL_LABELLED,
+    REPOSITORY,
+    SAMPLE,
+    SAMPLE_CORPUS,
+    SOURCE,
+    LabelledRows,
+    fit_labelled,
+    real_rows,
+    sample_rows,
+)
 
-# only for retraining, from a source checkout: a wheel has no corpus
-SAMPLE_CORPUS = Path(__file__).resolve().parents[3] / "corpus"
-ANNOTATIONS = "annotations.csv"
-
-
-def _parse_training_corpus(corpus_path: Path, cache: CacheConfig | None) -> pd.DataFrame:
-    """Paragraph segments of the labelled corpus with their lemmas, parsed with the default
-    settings (the parse is kept in the cache beside the corpus, or in ``cache``)."""
-    from analysis.config import AnalysisConfig  # noqa: PLC0415 - heavy, only to retrain
-    from analysis.corpus import CorpusWarning, load_corpus  # noqa: PLC0415
-    from analysis.nlp import NlpWarning, prepare_segments  # noqa: PLC0415
-
-    config = AnalysisConfig(base_dir=str(corpus_path.parent))
-    config = config.replace("segmentation", unit="paragraph")
-    if cache is not None:
-        config = config.replace("cache", **dataclasses.asdict(cache))
-    with warnings.catch_warnings():
-        # remarks on the training corpus (a paragraph with no content word...) are not about
-        # any corpus a user analyses
-        warnings.simplefilter("ignore", NlpWarning)
-        warnings.simplefilter("ignore", CorpusWarning)
-        documents = load_corpus(corpus_path)
-        segments, _parsed, _expressions = prepare_segments(documents, config, progress=False)
-    return segments
+# the real rows weigh this much more than the sample corpus's paragraphs: the model must
+# class what users bring, and the sample corpus is larger
+REAL_WEIGHT = 3.0
 
 
-def training_digest(training: pd.DataFrame) -> str:
+def training_digest(training: pd.DataFrame, hits: Sequence[Sequence[CueHit]]) -> str:
     """SHA-256 of what a classifier learns from: each labelled row's features and label.
 
     Parameters
     ----------
     training
-        The labelled segments (output of :func:`analysis.roles.annotations.join_labels`): needs
-        ``segment_id``, ``lemmas``, ``gold_function``; ``heading`` when present.
+        The labelled segments: needs ``segment_id``, ``lemmas``, ``gold_function``; ``heading``
+        when present.
+    hits
+        The cues of each row (its cue features).
     """
     rows = sorted(
         zip(
             training[schema.SEGMENT_ID].astype(str),
-            feature_texts(training, training[schema.LEMMAS].fillna("").astype(str).tolist()),
+            feature_texts(training, training[schema.LEMMAS].fillna("").astype(str).tolist(), hits),
             training[GOLD_FUNCTION_COLUMN].astype(str),
             strict=True,
         )
@@ -94,23 +84,35 @@ def training_digest(training: pd.DataFrame) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(REPOSITORY).as_posix()
+    except ValueError:
+        return path.name
+
+
 def train_default_model(
     corpus_path: str | Path | None = None,
     *,
+    real_path: str | Path | None = None,
     config: FunctionsConfig | None = None,
     cache: CacheConfig | None = None,
 ) -> tuple[FunctionClassifier, dict[str, Any]]:
-    """Train the default classifier on a labelled corpus, as :func:`build_default_model` does.
+    """Train the default classifier, as :func:`build_default_model` does: on the labelled
+    paragraphs of the sample corpus and the ``train`` rows of the real labelled segments.
 
     Parameters
     ----------
     corpus_path
         A corpus folder holding ``annotations.csv``; defaults to the sample ``corpus/``.
+    real_path
+        The real labelled segments; defaults to ``tests/data/roles/real-labelled.csv``. Only
+        its ``split = train`` rows are learnt from: the ``eval`` rows measure the model.
     config
         ``regularisation`` and ``random_state`` of the training; defaults to
         :class:`~analysis.config.FunctionsConfig`.
     cache
-        Where the corpus parse is cached; None: the ``.cache`` folder beside the corpus.
+        Where the parses are cached; None: the ``.cache`` folder beside the corpus.
 
     Returns
     -------
@@ -120,36 +122,35 @@ def train_default_model(
     Raises
     ------
     analysis.roles.FunctionLabelError
-        When the corpus has no ``annotations.csv`` or no paragraph carries a label.
+        When a labelled file is missing or labels nothing.
     """
     config = config or FunctionsConfig()
     corpus_path = Path(corpus_path) if corpus_path is not None else SAMPLE_CORPUS
+    real_path = Path(real_path) if real_path is not None else REAL_LABELLED
+    sample = sample_rows(corpus_path, cache=cache)
+    real = real_rows(real_path, split="train", cache=cache)
+    rows = LabelledRows.concat([sample, real])
+    weights = {source: REAL_WEIGHT for source in sorted(set(real.segments[SOURCE]))}
+    classifier = fit_labelled(rows, weights=weights, config=config)
+    training = rows.segments
     annotations = corpus_path / ANNOTATIONS
-    if not annotations.is_file():
-        raise FunctionLabelError(
-            f"Pas de données annotées pour entraîner le classifieur de fonctions : {annotations} "
-            "est absent. Lancez la commande depuis une copie du dépôt (qui contient corpus/), "
-            "ou donnez avec --corpus un dossier qui contient annotations.csv."
-        )
-    labelled = load_labelled_file(annotations)
-    segments = _parse_training_corpus(corpus_path.resolve(), cache)
-    training = join_labels(segments, labelled)
-    if training.empty:
-        raise FunctionLabelError(
-            f"{annotations} : aucune ligne ne correspond à un paragraphe de {corpus_path} "
-            "(vérifiez les colonnes doc_id et paragraph)."
-        )
-    classifier = classifier_from_config(config).fit(training, training[GOLD_FUNCTION_COLUMN])
     described = {
         "corpus": corpus_path.name,
         "labelled_file": f"{corpus_path.name}/{ANNOTATIONS}",
         "labelled_file_sha256": hashlib.sha256(annotations.read_bytes()).hexdigest(),
-        "digest": training_digest(training),
+        "real_labelled_file": _relative(real_path),
+        "real_labelled_file_sha256": hashlib.sha256(real_path.read_bytes()).hexdigest(),
+        "real_split": "train",
+        "weights": {SAMPLE: 1.0, **weights},
+        "digest": training_digest(training, rows.hits),
         "labels": {
             name: int(count)
             for name, count in training[GOLD_FUNCTION_COLUMN].value_counts().sort_index().items()
         },
-        "segmentation_unit": "paragraph",
+        "rows_by_source": {
+            name: int(count) for name, count in training[SOURCE].value_counts().sort_index().items()
+        },
+        "segmentation_unit": "paragraph (sample corpus), one unit per text (real segments)",
         "spacy_model": _spacy_model_name(),
     }
     return classifier, described
@@ -167,9 +168,10 @@ def build_default_model(
     out_path: str | Path | None = None,
     *,
     corpus_path: str | Path | None = None,
+    real_path: str | Path | None = None,
     cache: CacheConfig | None = None,
 ) -> Path:
-    """Train the default classifier on the sample corpus and write it as the packaged model.
+    """Train the default classifier and write it as the packaged model.
 
     Parameters
     ----------
@@ -177,6 +179,8 @@ def build_default_model(
         Where to write; defaults to ``src/analysis/data/function_model.json``.
     corpus_path
         A labelled corpus folder (with ``annotations.csv``); defaults to the sample corpus.
+    real_path
+        The real labelled segments; defaults to ``tests/data/roles/real-labelled.csv``.
     cache
         Where the corpus parse is cached; None: the ``.cache`` folder beside the corpus.
 
@@ -185,15 +189,20 @@ def build_default_model(
     Path
         The file written.
     """
-    classifier, training = train_default_model(corpus_path, cache=cache)
+    classifier, training = train_default_model(corpus_path, real_path=real_path, cache=cache)
     return save_model(classifier, out_path or DEFAULT_MODEL_PATH, training=training)
 
 
-def is_up_to_date(path: str | Path | None = None, *, corpus_path: str | Path | None = None) -> bool:
-    """True when retraining on the corpus gives the model stored at ``path`` (the versions of
-    the libraries aside)."""
+def is_up_to_date(
+    path: str | Path | None = None,
+    *,
+    corpus_path: str | Path | None = None,
+    real_path: str | Path | None = None,
+) -> bool:
+    """True when retraining on the labelled files gives the model stored at ``path`` (the
+    versions of the libraries aside)."""
     path = Path(path) if path is not None else DEFAULT_MODEL_PATH
-    classifier, training = train_default_model(corpus_path)
+    classifier, training = train_default_model(corpus_path, real_path=real_path)
     fresh = plain_json(model_to_dict(classifier, training=training))
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
@@ -207,13 +216,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=RETRAIN_COMMAND,
         description="Réentraîne le modèle de fonctions livré avec le paquet à partir du "
-        "corpus d'exemple et de son annotations.csv.",
+        "corpus d'exemple (et de son annotations.csv) et des segments réels annotés "
+        "(lignes split = train).",
     )
     parser.add_argument(
         "--corpus",
         type=Path,
         default=SAMPLE_CORPUS,
         help="dossier du corpus annoté (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=REAL_LABELLED,
+        help="segments réels annotés (défaut : %(default)s)",
     )
     parser.add_argument(
         "--out",
@@ -229,16 +245,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.check:
-            fresh = is_up_to_date(args.out, corpus_path=args.corpus)
+            fresh = is_up_to_date(args.out, corpus_path=args.corpus, real_path=args.real)
             print(f"{args.out} : {'à jour' if fresh else 'périmé, relancez sans --check'}")
             return 0 if fresh else 1
-        written = build_default_model(args.out, corpus_path=args.corpus)
+        written = build_default_model(args.out, corpus_path=args.corpus, real_path=args.real)
     except (ValueError, OSError) as error:
         print(f"erreur : {error}", file=sys.stderr)
         return 2
     model = json.loads(written.read_text(encoding="utf-8"))
     print(
-        f"{written} écrit : {model['training']['n_rows']} paragraphes annotés, "
+        f"{written} écrit : {model['training']['n_rows']} textes annotés, "
         f"{len(model['vocabulary'])} termes, classes {', '.join(model['classes'])}."
     )
     return 0

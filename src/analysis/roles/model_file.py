@@ -1,9 +1,11 @@
 """The function model file: a fitted classifier's numbers as plain JSON, written and read back.
 
-The classifier of :mod:`analysis.roles.classifier` (TF-IDF over lemmas and heading words, then a
-logistic regression) is stored in ``analysis/data/function_model.json``: vocabulary, idf
-weights, coefficients, intercepts and class names, with the settings of the training, a digest
-of the training data and the versions used. :func:`load_model` rebuilds the estimators from
+The classifier of :mod:`analysis.roles.classifier` (TF-IDF over lemmas, heading words and form
+features, then a logistic regression) is stored in ``analysis/data/function_model.json``:
+vocabulary, idf weights, coefficients, intercepts and class names, with the settings of the
+training (whether
+the classifier reads form features, the weight of real texts), a digest of the training data,
+the labelled files and the versions used. :func:`load_model` rebuilds the estimators from
 these numbers (no pickle: loading the file runs no code), so an installed package classes
 segments without the sample corpus and without training at run time. The file is written by
 :mod:`analysis.roles.model` (``python -m analysis.roles.model``).
@@ -13,7 +15,7 @@ Example
 >>> from analysis.config import FunctionsConfig
 >>> classifier = load_model(config=FunctionsConfig(method="combined"))
 >>> classifier.n_training_rows_
-712
+1183
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from analysis.roles.classifier import (
 from analysis.roles.cue_table import CLASSES
 
 FORMAT = "analysis.function_model"  # a file-format id, kept when modules are renamed
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: cue features, sample weights
 MODEL_FILE = "function_model.json"
 PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_MODEL_PATH = PACKAGE_DATA / MODEL_FILE
@@ -46,6 +48,7 @@ RETRAIN_COMMAND = "python -m analysis.roles.model"
 # the vectoriser's settings that shape its features: a file written with others is refused
 _VECTORIZER_KEYS = (
     "lowercase",
+    "min_df",
     "ngram_range",
     "norm",
     "smooth_idf",
@@ -105,6 +108,7 @@ def model_to_dict(classifier: FunctionClassifier, *, training: dict[str, Any]) -
         "settings": {
             "regularisation": float(classifier.regularisation),
             "random_state": int(classifier.random_state),
+            "form_features": bool(classifier.form_features),
             "class_weight": model.class_weight,
             "max_iter": int(model.max_iter),
             "vectorizer": _vectorizer_settings(),
@@ -179,6 +183,7 @@ def load_model(
     vectorizer, model, data = _read_model(str(path), stat.st_mtime_ns, stat.st_size)
     _warn_other_settings(path, data["settings"], config)
     classifier = classifier_from_config(config)
+    classifier.form_features = bool(data["settings"].get("form_features", False))  # as trained
     classifier.vectorizer_ = vectorizer
     classifier.model_ = model
     classifier.classes_ = np.array(CLASSES)

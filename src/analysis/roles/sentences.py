@@ -37,7 +37,7 @@ def sentence_functions(
         ``end`` (character offsets in the document when the segments have ``start``, else in
         the segment), ``text``, ``function``, ``function_score``, ``function_reason``.
     """
-    classifier = choose_classifier(segments, config, classifier)
+    classifier = choose_classifier(segments, config, classifier, docs_or_nlp)
     docs = resolve_docs(segments, docs_or_nlp)
     rows, hits, lemmas = [], [], []
     all_hits = cues.find_cues_in(docs)

@@ -11,11 +11,14 @@ from analysis.roles import cues
 from analysis.roles.cue_table import CUES
 from analysis.roles.cues import INFINITIVE_CUE, REQUEST_CUE, CueHit
 from analysis.roles.docs import is_parsed_segments
+from analysis.roles.forms import FORM_CUES
 
 # The cues of a parse are kept in the cache under the parse's key; the store's code version
 # (the package's source and spaCy's version) keeps a match from being read by other cue rules.
 _CUE_STORE = "cues"
-_SPECIAL_CUES = {-1: REQUEST_CUE, -2: INFINITIVE_CUE}
+_SPECIAL_CUES = {-1: REQUEST_CUE, -2: INFINITIVE_CUE} | {
+    -3 - i: cue for i, cue in enumerate(FORM_CUES)
+}
 _CUE_INDEX = {id(cue): i for i, cue in enumerate(CUES)} | {
     id(c): i for i, c in _SPECIAL_CUES.items()
 }

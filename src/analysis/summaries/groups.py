@@ -49,10 +49,27 @@ def _group_function(row: dict[str, Any], corpus: Corpus, rows: np.ndarray) -> st
     return None
 
 
+# the functions a fiche quotes only when the classifier is confident (``function_check``)
+QUOTED_FUNCTIONS = frozenset({schema.FREIN, schema.PROPOSITION, schema.BONNE_PRATIQUE})
+
+
+def confident(rows: np.ndarray, corpus: Corpus) -> np.ndarray:
+    """The rows not marked "à vérifier" (all of them when the column is absent)."""
+    if schema.FUNCTION_CHECK not in corpus.segments.columns or not len(rows):
+        return rows
+    check = corpus.segments[schema.FUNCTION_CHECK].iloc[rows].to_numpy()
+    return rows[check != schema.TO_CHECK]
+
+
 def group_items(
     groups: pd.DataFrame, corpus: Corpus, answered_ids: set[str] | None
 ) -> list[GroupItem]:
-    """Every group of ``groups`` as a :class:`GroupItem`, counted on its segments."""
+    """Every group of ``groups`` as a :class:`GroupItem`, counted on its segments.
+
+    A frein, proposal or good practice counts only its segments that are not "à vérifier"
+    (``function_check``); a group left with none is not listed, and one that lost the
+    segment its label quoted is named after its most typical remaining segment.
+    """
     items, missing = [], []
     for row in groups.to_dict("records"):
         ids = as_list(row.get(schema.SEGMENT_IDS))
@@ -62,6 +79,12 @@ def group_items(
         group_id = str(row.get(schema.GROUP_ID, ""))
         answered = None if answered_ids is None else group_id in answered_ids
         label = clean_label(row.get(schema.LABEL)) or group_id
+        if function in QUOTED_FUNCTIONS and len(rows):
+            kept = confident(rows, corpus)
+            if not len(kept):
+                continue
+            if len(kept) < len(rows):
+                rows, label = kept, _label_of(kept, corpus)
         if len(rows):
             items.append(
                 _item_from_segments(
@@ -98,6 +121,15 @@ def group_items(
     return items
 
 
+def _label_of(rows: np.ndarray, corpus: Corpus) -> str:
+    """The excerpt of the most typical of ``rows`` (first segment id on a tie)."""
+    frame = corpus.segments.iloc[rows]
+    best = frame.assign(_key=frame[schema.SEGMENT_ID].astype(str)).sort_values(
+        ["_typicality", "_key"], ascending=[False, True], kind="stable"
+    )
+    return excerpt(best[schema.TEXT].iloc[0])
+
+
 def _rank_groups(items: Iterable[GroupItem], *, min_concertations: int, n: int) -> list[GroupItem]:
     """The ``n`` items raised by most concertations (or contributions: ``n_units``), kept
     from ``min_concertations`` of them."""
@@ -110,7 +142,7 @@ def _good_practices(theme_rows: np.ndarray, corpus: Corpus) -> list[GroupItem]:
     """Good practices from segments: one item per source paragraph, most typical first."""
     if schema.FUNCTION not in corpus.segments.columns:
         return []
-    frame = corpus.segments.iloc[theme_rows]
+    frame = corpus.segments.iloc[confident(theme_rows, corpus)]
     frame = frame[frame[schema.FUNCTION] == schema.BONNE_PRATIQUE]
     if frame.empty:
         return []

@@ -31,6 +31,7 @@ _USED_COLUMNS = (
     schema.THEME_ID,
     schema.THEME_SCORE,
     schema.FUNCTION,
+    schema.FUNCTION_CHECK,
     schema.TEXT,
     schema.LEMMAS,
 )

@@ -1,0 +1,165 @@
+"""Quality of segment functions on real text, and on the sample corpus, per source.
+
+Prints, for each source, macro-F1 (over the classes the source holds) and the precision and
+recall of frein and proposition:
+
+1. on the ``split = eval`` rows of ``tests/data/roles/real-labelled.csv`` (Decidim proposals,
+   France urbaine's two articles), for the model shipped before these rows existed (the
+   ``model_before`` column) and for a model trained as the shipped one is (sample corpus and
+   the real ``train`` rows), which never saw an ``eval`` row;
+2. on the sample corpus (``corpus/annotations.csv``), by cross-validation grouped by
+   concertation (4 folds): each fold is predicted by a model trained on the other three and
+   on the real ``train`` rows;
+3. how many segments the fiches would quote at the ``[functions] min_score`` threshold, and
+   how right they are (real ``eval`` rows).
+
+Run: ``.venv/bin/python benchmarks/bench_roles_real.py`` (about a minute; parses are cached).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+
+from analysis import schema
+from analysis.config import FunctionsConfig
+from analysis.roles import training
+from analysis.roles.annotations import GOLD_FUNCTION_COLUMN, normalise_function_label
+from analysis.roles.model import REAL_WEIGHT
+from analysis.roles.training import LabelledRows
+
+N_FOLDS = 4
+MIN_CLASS_ROWS = 10  # "m-F1 10+": macro-F1 over the classes with this many rows or more
+QUOTED = (schema.FREIN, schema.PROPOSITION, schema.BONNE_PRATIQUE)
+_PLURAL = {"body": "bodies", "title": "titles"}  # the rows of each field
+
+
+def scores(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    """Macro-F1 over the classes present in ``truth`` and over those with at least
+    :data:`MIN_CLASS_ROWS` rows (a class of 3 rows moves macro-F1 by a fifth), and frein and
+    proposition P/R."""
+    present = sorted(set(truth))
+    f1 = precision_recall_fscore_support(truth, predicted, labels=present, zero_division=0)[2]
+    counts = pd.Series(truth).value_counts()
+    frequent = sorted(counts[counts >= MIN_CLASS_ROWS].index)
+    f1_frequent = precision_recall_fscore_support(
+        truth, predicted, labels=frequent, zero_division=0
+    )[2]
+    precision, recall, _, _ = precision_recall_fscore_support(
+        truth, predicted, labels=[schema.FREIN, schema.PROPOSITION], zero_division=0
+    )
+    return {
+        "n": len(truth),
+        "accuracy": float(np.mean(truth == predicted)),
+        "macro_f1": float(np.mean(f1)),
+        "macro_f1_frequent": float(np.mean(f1_frequent)) if frequent else float("nan"),
+        "frein_p": precision[0],
+        "frein_r": recall[0],
+        "proposition_p": precision[1],
+        "proposition_r": recall[1],
+    }
+
+
+def print_row(name: str, figures: dict[str, float]) -> None:
+    print(
+        f"  {name:<34}{figures['n']:>5}{figures['accuracy']:>7.3f}{figures['macro_f1']:>9.3f}"
+        f"{figures['macro_f1_frequent']:>9.3f}"
+        f"{figures['frein_p']:>9.3f}{figures['frein_r']:>7.3f}"
+        f"{figures['proposition_p']:>9.3f}{figures['proposition_r']:>7.3f}"
+    )
+
+
+def print_header() -> None:
+    print(
+        f"  {'':<34}{'n':>5}{'acc':>7}{'macro-F1':>9}{'m-F1 10+':>9}{'frein P':>9}{'R':>7}"
+        f"{'prop. P':>9}{'R':>7}"
+    )
+
+
+def predict(train: LabelledRows, test: LabelledRows, config: FunctionsConfig) -> pd.DataFrame:
+    """Function and score of each ``test`` row by a model fitted on ``train``."""
+    weights = {s: REAL_WEIGHT for s in set(train.segments[training.SOURCE]) - {training.SAMPLE}}
+    model = training.fit_labelled(train, weights=weights, config=config)
+    return model.explain(test.segments, hits=test.hits)
+
+
+def real_part(sample: LabelledRows, real: LabelledRows, config: FunctionsConfig) -> pd.DataFrame:
+    """Section 1: the real eval rows, before and after, per source."""
+    train = LabelledRows.concat([sample, real.take(real.segments[training.SPLIT] == "train")])
+    test = real.take(real.segments[training.SPLIT] == "eval")
+    explained = predict(train, test, config)
+    test_rows = test.segments.assign(
+        predicted=explained[schema.FUNCTION].to_numpy(),
+        score=explained[schema.FUNCTION_SCORE].to_numpy(),
+    )
+    before = pd.read_csv(training.REAL_LABELLED, dtype=str, keep_default_na=False)
+    before = before[before["split"] == "eval"]
+    print("=" * 84 + "\n1. REAL TEXT, split = eval (model trained without these rows)\n" + "=" * 84)
+    print_header()
+    for source, rows in test_rows.groupby(training.SOURCE, sort=True):
+        old = before[before["source"] == source]
+        truth_before = old["function"].map(normalise_function_label).to_numpy()
+        predicted_before = old["model_before"].map(normalise_function_label).to_numpy()
+        print_row(f"{source}, shipped model before", scores(truth_before, predicted_before))
+        truth = rows[GOLD_FUNCTION_COLUMN].to_numpy()
+        print_row(f"{source}, new model", scores(truth, rows["predicted"].to_numpy()))
+        if "field" in rows and (rows["field"] == "title").any():
+            for field, part in rows.groupby("field", sort=True):
+                truth = part[GOLD_FUNCTION_COLUMN].to_numpy()
+                found = scores(truth, part["predicted"].to_numpy())
+                print_row(f"  {source} {_PLURAL.get(field, field)}", found)
+    print("\nConfusion, all real eval rows (rows: truth, columns: predicted):")
+    print(pd.crosstab(test_rows[GOLD_FUNCTION_COLUMN], test_rows["predicted"]).to_string())
+    return test_rows
+
+
+def sample_part(sample: LabelledRows, real: LabelledRows, config: FunctionsConfig) -> None:
+    """Section 2: the sample corpus, grouped by concertation."""
+    print("\n" + "=" * 84 + "\n2. SAMPLE CORPUS, 4-fold CV by concertation\n" + "=" * 84)
+    real_train = real.take(real.segments[training.SPLIT] == "train")
+    truth = sample.segments[GOLD_FUNCTION_COLUMN].to_numpy()
+    predicted = np.empty(len(sample), dtype=object)
+    folds = GroupKFold(n_splits=N_FOLDS).split(sample.segments, truth, sample.segments["group"])
+    for fit_rows, test_rows in folds:
+        fold_mask = np.zeros(len(sample), dtype=bool)
+        fold_mask[test_rows] = True
+        train = LabelledRows.concat([sample.take(~fold_mask), real_train])
+        explained = predict(train, sample.take(fold_mask), config)
+        predicted[test_rows] = explained[schema.FUNCTION].to_numpy()
+        del fit_rows
+    print_header()
+    print_row("sample corpus (before: 0.875)", scores(truth, predicted))
+
+
+def threshold_part(test_rows: pd.DataFrame, config: FunctionsConfig) -> None:
+    """Section 3: what the fiches quote at each threshold (real eval rows)."""
+    print("\n" + "=" * 84 + "\n3. THRESHOLD OF THE FICHES (real eval rows)\n" + "=" * 84)
+    print("  min_score  quoted (frein/prop./BP)  of which right  left 'à vérifier'")
+    candidates = test_rows[test_rows["predicted"].isin(QUOTED)]
+    for threshold in sorted({0.0, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, config.min_score}):
+        kept = candidates[candidates["score"] >= threshold]
+        right = (kept["predicted"] == kept[GOLD_FUNCTION_COLUMN]).mean() if len(kept) else 0.0
+        mark = "  <- [functions] min_score" if threshold == config.min_score else ""
+        print(
+            f"  {threshold:>9.2f}  {len(kept):>23}  {right:>14.3f}  "
+            f"{len(candidates) - len(kept):>17}{mark}"
+        )
+
+
+def main() -> None:
+    start = time.perf_counter()
+    config = FunctionsConfig()
+    sample = training.sample_rows()
+    real = training.real_rows()
+    test_rows = real_part(sample, real, config)
+    sample_part(sample, real, config)
+    threshold_part(test_rows, config)
+    print(f"\nDone in {time.perf_counter() - start:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

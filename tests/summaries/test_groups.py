@@ -1,0 +1,68 @@
+"""The freins, proposals and good practices a fiche lists: only segments the classifier is sure
+of (``function_check``), the others being left "à vérifier"."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from factories import FICHE_THEMES, french_corpus
+
+from analysis import schema
+from analysis.summaries import Fiche, build_fiches
+
+
+def _fiches(segments: pd.DataFrame) -> list[Fiche]:
+    documents, _, groups = french_corpus()
+    return build_fiches(segments, FICHE_THEMES, documents=documents, groups=groups)
+
+
+def _police(fiches: list[Fiche]) -> Fiche:
+    return next(f for f in fiches if f.theme_id == 0)
+
+
+@pytest.fixture(scope="module")
+def segments() -> pd.DataFrame:
+    _, segments, _ = french_corpus()
+    return segments.assign(**{schema.FUNCTION_CHECK: ""})
+
+
+def test_no_segment_to_check_lists_what_the_groups_say(segments) -> None:
+    _, plain, _ = french_corpus()
+    assert _police(_fiches(segments)) == _police(_fiches(plain))
+
+
+def test_a_group_of_segments_to_check_is_not_listed(segments) -> None:
+    group = _police(_fiches(segments)).obstacles[0]
+    doubtful = segments[schema.SEGMENT_ID].isin(group.segment_ids)
+    marked = segments.assign(
+        **{schema.FUNCTION_CHECK: segments[schema.FUNCTION_CHECK].mask(doubtful, schema.TO_CHECK)}
+    )
+    listed = [g.group_id for g in _police(_fiches(marked)).obstacles]
+    assert group.group_id not in listed
+
+
+def test_a_group_counts_only_its_sure_segments_and_quotes_one(segments) -> None:
+    group = _police(_fiches(segments)).obstacles[0]
+    doubtful_id = group.segment_ids[0]
+    marked = segments.assign(
+        **{
+            schema.FUNCTION_CHECK: segments[schema.FUNCTION_CHECK].mask(
+                segments[schema.SEGMENT_ID] == doubtful_id, schema.TO_CHECK
+            )
+        }
+    )
+    kept = next(g for g in _police(_fiches(marked)).obstacles if g.group_id == group.group_id)
+    assert doubtful_id not in kept.segment_ids
+    assert kept.n_segments == group.n_segments - 1
+    sure = segments[segments[schema.SEGMENT_ID].isin(kept.segment_ids)]
+    assert any(kept.label.rstrip("…") in text for text in sure[schema.TEXT])
+
+
+def test_good_practices_to_check_are_not_listed(segments) -> None:
+    practices = segments[schema.FUNCTION] == schema.BONNE_PRATIQUE
+    assert practices.any()
+    marked = segments.assign(
+        **{schema.FUNCTION_CHECK: segments[schema.FUNCTION_CHECK].mask(practices, schema.TO_CHECK)}
+    )
+    assert all(f.good_practices == () for f in _fiches(marked))
+    assert any(f.good_practices for f in _fiches(segments))
