@@ -18,6 +18,7 @@ import dataclasses
 import re
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -246,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     iramuteq.add_argument("corpus", type=Path, metavar="CORPUS", help=corpus_help)
     iramuteq.add_argument("output", type=Path, metavar="SORTIE", help="le fichier .txt à écrire")
     _add_corpus_options(iramuteq)
+    iramuteq.add_argument(
+        "--keep-names",
+        action="store_true",
+        help="garder les personnes des colonnes de métadonnées (auteur, contributeur...), "
+        "remplacées par défaut par « contributeur 1 », « contributeur 2 »...",
+    )
     _add_debug(iramuteq)
     return parser
 
@@ -340,11 +347,26 @@ def _iramuteq(args: argparse.Namespace) -> int:
         raise CommandError(f"{output} est le corpus lui-même : donnez un autre fichier de sortie.")
     if output.is_dir():
         raise CommandError(f"{output} est un dossier : donnez un fichier .txt à écrire.")
-    documents = load_corpus_from_config(config_from_args(args))
+    config = config_from_args(args)
+    documents = load_corpus_from_config(config)
+    if config.export.protect_names:
+        documents = _pseudonymised(documents, config.export)
     text = to_iramuteq(documents, variables=iramuteq_variables(documents))
     atomic_write(output, text.encode("utf-8"))
     print(f"{len(documents)} textes écrits dans {output} (corpus IRaMuTeQ, UTF-8)")
     return 0
+
+
+def _pseudonymised(documents: Any, config: Any) -> Any:
+    """The documents with their columns of people pseudonymised, said in the run's log."""
+    from analysis.privacy.errors import PeopleNotice
+    from analysis.privacy.people import pseudonymise_people
+
+    people = pseudonymise_people(documents, add=config.people_columns, public=config.public_columns)
+    notice = people.notice()
+    if notice is not None:
+        warnings.warn(notice.replace(" ; voir protection-noms.csv", ""), PeopleNotice, stacklevel=2)
+    return people.documents
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -3,7 +3,8 @@
 - A warning of the workbook's own modules (its category is defined in ``analysis.*``:
   ``CorpusWarning``, ``ThemeWarning``...) is shown once per text, as ``attention : ...``,
   however many times the analysis gives it. A category whose class sets ``said_once = True``
-  is shown once whatever its texts (the first one): one situation met by several steps.
+  is shown once whatever its texts (the first one): one situation met by several steps. A
+  category whose class sets ``prefix = "note"`` says what was done, not a problem (``note : ...``).
 - A warning of a library (matplotlib's legend, scikit-learn's ``ConvergenceWarning``, pandas'
   ``FutureWarning``, numpy's ``RuntimeWarning``) and a library's log records (pypdf...) say
   nothing a user can act on: they are kept out, and shown as ``débogage : ...`` with ``--debug``.
@@ -207,7 +208,7 @@ class WarningDisplay:
         if key in self.said_:
             return
         self.said_.add(key)
-        self.write(f"attention : {text}")
+        self.write(f"{getattr(category, 'prefix', 'attention')} : {text}")
 
 
 class _LibraryLogs(logging.Handler):

@@ -56,3 +56,84 @@ def test_an_empty_mark_is_refused() -> None:
 def test_protect_before_fit_is_an_error() -> None:
     with pytest.raises(NameProtectionError, match="n'a encore lu aucun texte"):
         NameProtector(None).protect("Mme Leroux")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # words that open a sentence, or a title glued to its body
+        "Ces travaux ont coûté bien plus que prévu.",
+        "Nécessité de créer des places en crèche dans chaque quartier.",
+        "Oui ou Non, il faut trancher.",
+        "Renforcer la lutte contre la fraude fiscale.",
+        # numbers and currencies
+        "La dette atteint 40 Milliards d'Euros selon la Cour.",
+        # organisations and programmes
+        "Il faut s'actualiser chaque mois à Pôle Emploi.",
+        "Les impôts, l'Urssaf et la CAF devraient partager leurs fichiers.",
+        "Parcoursup angoisse les lycéens de terminale.",
+        "Le logiciel Louvois a coûté des millions à l'armée.",
+        # places and overseas territories
+        "Il faut regrouper Saint Martin, Saint Barthélemy et la Guadeloupe.",
+        "Les habitants de Wallis et Futuna paient l'avion très cher.",
+        "Une étudiante de Mayotte raconte ses démarches.",
+        "La police municipale de Metz compte quatre-vingt-quinze agents.",
+        # laws and plans named after a person
+        "La circulaire Valls a changé les régularisations.",
+        "La loi Le Pors fixe le statut des fonctionnaires.",
+    ],
+)
+def test_words_places_organisations_and_laws_are_kept(french_nlp, text) -> None:
+    protected, report = protect_names([text], french_nlp)
+    assert protected == [text], report[["original", "rule"]].to_dict("records")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yanis explique que le terrain est inondé.", "[personne] explique"),
+        ("Merci à Kévin et à Yasmina pour le café.", "Merci à [personne] et à [personne]"),
+        ("Gisèle Petit-Jean a pris la parole.", "[personne] a pris"),
+        ("Clotilde d'Espinay préside la fondation.", "[personne] préside"),
+        ("Mmes Hamel et Bertin ont quitté la séance.", "Mmes [personne] et [personne]"),
+        ("Excusés : Karim Belhadj, Sandrine Ponsard.", "Excusés : [personne], [personne]."),
+        ("France Duhamel et Noël Prigent animent l'atelier.", "[personne] et [personne]"),
+        ("Paris Hadjadj présente la recyclerie.", "[personne] présente"),
+        ("M. D. a signalé un dépôt sauvage.", "M. [personne] a signalé"),
+        ("Phillipe Tireloque, directeur adjoint, répond.", "[personne], directeur"),
+    ],
+)
+def test_people_are_masked(french_nlp, text, expected) -> None:
+    protected, _ = protect_names([text], french_nlp)
+    assert expected in protected[0], protected[0]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (  # a surname learned from a person is not masked where it names a law
+            ["Simone Veil a défendu son texte.", "La loi Veil reste un acquis."],
+            "La loi Veil reste un acquis.",
+        ),
+        (  # ... a place
+            ["Mme Roubaix signe le registre.", "Elle habite à Roubaix depuis dix ans."],
+            "Elle habite à Roubaix depuis dix ans.",
+        ),
+        (  # ... an organisation after its article
+            ["M. Poste ouvre la séance.", "Le bureau de la Poste ferme à midi."],
+            "Le bureau de la Poste ferme à midi.",
+        ),
+        (  # a first name that is a word stays where the corpus reads a place
+            [
+                "Le train entre Paris et Lille est souvent en retard.",
+                "Jules Paris a quitté Paris en 2019.",
+            ],
+            "[personne] a quitté Paris en 2019.",
+        ),
+    ],
+)
+def test_a_learned_name_is_not_recalled_where_it_names_something_else(
+    french_nlp, texts, expected
+) -> None:
+    protected, _ = protect_names(texts, french_nlp)
+    assert protected[-1] == expected

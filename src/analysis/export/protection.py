@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
@@ -18,6 +19,8 @@ from spacy.language import Language
 from analysis import schema
 from analysis.config import ExportConfig
 from analysis.privacy import NameProtector, fit_protector, load_ner, protect_frame
+from analysis.privacy.errors import PeopleNotice
+from analysis.privacy.people import PeoplePseudonyms, pseudonymise_people
 from analysis.summaries import ChangeItem, Fiche, GroupItem, Quote, SummarySentence
 
 # Columns holding identifiers or categories: never run through name protection.
@@ -115,6 +118,20 @@ def names_protection(
         frame=lambda frame: protect_frame(frame, protector),
         mark=protector.mark,
     )
+
+
+def people_pseudonyms(
+    documents: pd.DataFrame, protection: Protection, config: ExportConfig
+) -> PeoplePseudonyms:
+    """The documents with their columns of people pseudonymised when names are protected
+    (:mod:`analysis.privacy.people`); the run's log says which columns."""
+    if protection.mark is None:
+        return PeoplePseudonyms(documents, (), pd.DataFrame(), 0)
+    people = pseudonymise_people(documents, add=config.people_columns, public=config.public_columns)
+    notice = people.notice()
+    if notice is not None:
+        warnings.warn(notice, PeopleNotice, stacklevel=3)
+    return people
 
 
 def _protect_cell(value: Any, protect: Callable[[Any], Any]) -> Any:

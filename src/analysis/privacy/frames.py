@@ -13,6 +13,7 @@ from analysis import schema
 from analysis.privacy.errors import NameProtectionError
 from analysis.privacy.ner import Entity
 from analysis.privacy.protector import DEFAULT_MARK, NameProtector, check_texts
+from analysis.privacy.words import word_key
 
 
 @overload
@@ -127,6 +128,42 @@ def protect_frame(
         ]
     report = pd.concat(reports, ignore_index=True) if reports else pd.DataFrame()
     return protected, report
+
+
+def without_names(segments: pd.DataFrame, protector: NameProtector) -> pd.DataFrame:
+    """Take people's names out of the ``lemmas`` column, so that no theme, keyword, label or
+    fiche file name is ever made of a name, whatever the export settings.
+
+    A lemma goes when one of its words is a word of a name found in the segment's text (a
+    surname is taken out where it names a person, "petit" stays where it is an adjective); an
+    expression holding a name goes with it.
+
+    Parameters
+    ----------
+    segments
+        Needs ``text`` and ``lemmas``.
+    protector
+        Fitted on the corpus (:func:`fit_protector`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``segments`` whose ``lemmas`` hold no name.
+    """
+    _require_text(segments)
+    schema.require_columns(segments, schema.LEMMAS, table="segments")
+    cleaned = [
+        _without_name_words(lemmas, protector.name_words(text))
+        for lemmas, text in zip(segments[schema.LEMMAS], segments[schema.TEXT], strict=True)
+    ]
+    return segments.assign(**{schema.LEMMAS: cleaned})
+
+
+def _without_name_words(lemmas: object, names: frozenset[str]) -> object:
+    if not names or not isinstance(lemmas, str):
+        return lemmas
+    kept = (t for t in lemmas.split(" ") if not any(word_key(p) in names for p in t.split("_")))
+    return " ".join(kept)
 
 
 def fit_protector(

