@@ -240,7 +240,8 @@ def _report_args(tmp_path: Path, *extra: str) -> list[str]:
 
 def _fails_in_a_figure(config: AnalysisConfig, **kwargs: object) -> None:
     """A run whose figures crash as plot_specificities did on every platform export."""
-    pipeline.make_figures(SimpleNamespace(themes=None, theme_run=None, tables={}))
+    tables = SimpleNamespace(correspondences={}, absent_maps={})
+    pipeline.make_figures(SimpleNamespace(themes=None, theme_run=None, tables=tables))
 
 
 def _plot_crashes(*args: object, **kwargs: object) -> None:

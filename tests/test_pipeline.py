@@ -109,21 +109,21 @@ def test_entities_found_beside_the_parse_give_the_same_reports(
 ) -> None:
     alone = _run(documents, tmp_path / "alone")
     expected = pipeline.write(alone, tmp_path / "expected")
-    beside = _run(documents, tmp_path / "beside", prefetch_entities=True)
-    assert beside.entity_prefetch is not None
 
     parsed_here: list[str] = []
     original = privacy_ner._parse
 
     def recorded(texts, nlp, batch_size):
-        parsed_here.extend(texts)
+        parsed_here.extend(texts)  # in this process only: the other one has its own list
         return original(texts, nlp, batch_size)
 
     monkeypatch.setattr(privacy_ner, "_parse", recorded)
-    written = pipeline.write(beside, tmp_path / "written")
-    # the corpus texts came from the other process; only other tables' cells were left here
+    beside = _run(documents, tmp_path / "beside", prefetch_entities=True)
+    # the corpus texts came from the other process: none was parsed for entities here
     corpus_texts = set(privacy.corpus_texts(beside.segments, beside.documents))
-    assert parsed_here and not corpus_texts & set(parsed_here)
+    assert corpus_texts and not corpus_texts & set(parsed_here)
+    written = pipeline.write(beside, tmp_path / "written")
+    assert parsed_here  # the reports' own texts (labels, quotes) were
     assert sorted(written) == sorted(expected)
     for name in ("segments.csv", "protection-noms.csv", "fiches.docx", "report.html"):
         assert written[name].read_bytes() == expected[name].read_bytes(), name
@@ -142,13 +142,14 @@ def test_the_prefetch_starts_only_when_it_pays(documents, tmp_path: Path, monkey
 
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
     assert wants(config)
-    assert not wants(config.replace("export", protect_names=False))
+    # names never become themes: their entities are found even when the reports keep names
+    assert wants(config.replace("export", protect_names=False))
     assert not wants(config.replace("nlp", n_process=2))
     assert not wants(_config(tmp_path / "cache"))  # a small corpus
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: False)
     assert not wants(config)
     monkeypatch.setattr(pipeline, "has_spare_core", lambda: True)
-    pipeline.write(_run(documents, tmp_path / "cache"), tmp_path / "out")  # entities now stored
+    _run(documents, tmp_path / "cache")  # the run stores the entities
     assert not wants(config)
 
 

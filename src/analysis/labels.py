@@ -135,6 +135,12 @@ TRACING_LABELS: dict[str, str] = {
     "specificity_axis": "Spécificité (± log10 p ; > 0 : sur-représenté)",
     "over": "sur-représenté",
     "under": "sous-représenté",
+    "ca_title": "Analyse factorielle des correspondances : thèmes × {variable}",
+    "ca_axis": "Axe {axis} ({share} de l'inertie)",
+    "ca_themes": "thèmes",
+    "ca_values": "{variable}",
+    "ca_words": "mots-clés (projetés)",
+    "similitude_title": "Graphe de similitude : {label}",
 }
 
 MONTHS_FR = (
@@ -183,6 +189,8 @@ FICHE_LABELS: dict[str, str] = {
     "summary": "Résumé extractif",
     "changes": "Ce qui change",
     "sources": "Sources",
+    "similitude": "Graphe de similitude : les mots du thème, reliés quand ils sont employés dans "
+    "les mêmes segments (trait épais : souvent ensemble).",
     "no_obstacle": "aucun frein récurrent identifié",
     "no_proposal": "aucune proposition récurrente identifiée",
     "no_good_practice": "aucune bonne pratique relevée",
@@ -245,7 +253,19 @@ TABLE_LABELS: dict[str, str] = {
     "theme_log": "Journal des thèmes",
     "keywords": "Mots-clés des thèmes",
     "expressions": "Expressions",
+    "concordance": "Mots-clés en contexte (concordancier)",
 }
+
+CORRESPONDENCE_TABLE = "afc_"  # tables of analysis.tracing.correspondence: afc_<variable>
+
+
+def table_label(name: str) -> str:
+    """The French title of a report table ("afc_city": the correspondence analysis by city)."""
+    if name.startswith(CORRESPONDENCE_TABLE):
+        variable = column_label(name.removeprefix(CORRESPONDENCE_TABLE)).lower()
+        return f"AFC thèmes × {variable} : coordonnées et contributions"
+    return TABLE_LABELS.get(name, name)
+
 
 # headers of the fiche overview, sources and name-protection sheets
 EXPORT_HEADERS: dict[str, str] = {
@@ -280,6 +300,18 @@ EXPORT_HEADERS: dict[str, str] = {
     "theme_share": "Part du thème",
     "second_theme_id": "Second thème",
     "function_score": "Score de la fonction",
+    "function_check": "Fonction à vérifier",
+    # correspondence analysis tables (afc_<variable>)
+    "variable": "Variable",
+    "kind": "Type de point",
+    "mass": "Masse",
+    "axis_1": "Axe 1",
+    "axis_2": "Axe 2",
+    "contribution_1": "Contribution à l'axe 1",
+    "contribution_2": "Contribution à l'axe 2",
+    "quality": "Qualité sur le plan (cos²)",
+    "inertia_1": "Inertie de l'axe 1",
+    "inertia_2": "Inertie de l'axe 2",
     "function_reason": "Raison de la fonction",
     "is_french": "En français",
     "segment_ids": "Segments sources",
@@ -359,6 +391,8 @@ ABSENT_FIGURE = {
     "les villes entre elles (ajoutez la ville aux documents, ou une colonne de ville avec "
     "--meta-columns).",
     "no_group": "aucun frein n'a été repéré dans le corpus, il n'y a pas de récurrence à tracer.",
+    "no_cooccurrence": "les mots du thème ne sont jamais employés ensemble dans un segment : "
+    "il n'y a pas de graphe de similitude à tracer.",
 }
 
 # A single concertation (a platform export): recurrence is counted over its contributions

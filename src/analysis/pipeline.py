@@ -19,7 +19,7 @@ import json
 import resource
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,7 @@ from analysis import (
     cities,
     curation,
     export,
+    labels,
     plots,
     privacy,
     roles,
@@ -44,7 +45,13 @@ from analysis import (
 from analysis.cache import Computed, RunKey, Store, digest, memo
 from analysis.config import AnalysisConfig, config_from_dict
 from analysis.corpus import load_corpus_from_config
-from analysis.nlp import ParsedSegments, load_pipeline, parse_key, prepare_segments
+from analysis.nlp import (
+    ParsedSegments,
+    load_pipeline,
+    parse_key,
+    prepare_segments,
+    theme_concordance,
+)
 from analysis.segmentation import split_documents
 from analysis.workers import Background, closing_on_error, has_spare_core
 
@@ -61,6 +68,11 @@ REPORT_FIGURES = (
     "obstacle-recurrence",
     "city-specificities",
 )
+
+
+def correspondence_figure(variable: str) -> str:
+    """The file stem of a correspondence map: ``afc-city``, ``afc-concertation``, ``afc-period``."""
+    return "afc-" + variable.removesuffix("_id").replace("_", "-").replace("/", "-")
 
 
 class PipelineError(ValueError):
@@ -97,10 +109,19 @@ class RunTables(tracing.TracingTables):
     theme_log: pd.DataFrame
     expressions: pd.DataFrame
     theme_diagnostics: pd.DataFrame | None = None  # only when k was chosen ("auto")
+    # correspondence analyses by variable, and why a variable has none
+    correspondences: Mapping[str, tracing.Correspondence] = dataclasses.field(default_factory=dict)
+    absent_maps: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    concordance: pd.DataFrame | None = None  # each theme's keywords in context
 
     @classmethod
     def of(
-        cls, traced: tracing.TracingTables, theme_run: themes.ThemeRun, expressions: pd.DataFrame
+        cls,
+        traced: tracing.TracingTables,
+        theme_run: themes.ThemeRun,
+        expressions: pd.DataFrame,
+        maps: tuple[dict[str, tracing.Correspondence], dict[str, str]] = ({}, {}),
+        concordance: pd.DataFrame | None = None,
     ) -> RunTables:
         """Gather the tables of a run."""
         return cls(
@@ -109,6 +130,9 @@ class RunTables(tracing.TracingTables):
             theme_log=theme_run.log,
             expressions=expressions,
             theme_diagnostics=theme_run.model.diagnostics_,
+            correspondences=maps[0],
+            absent_maps=maps[1],
+            concordance=concordance,
         )
 
     def named(self) -> dict[str, pd.DataFrame]:
@@ -116,6 +140,12 @@ class RunTables(tracing.TracingTables):
         named = {name: getattr(self, name) for name in _TRACING_NAMES}
         if self.theme_diagnostics is not None:
             named["theme_diagnostics"] = self.theme_diagnostics
+        named |= {
+            f"{labels.CORRESPONDENCE_TABLE}{variable.removesuffix('_id')}": result.table()
+            for variable, result in self.correspondences.items()
+        }
+        if self.concordance is not None:
+            named["concordance"] = self.concordance
         return named | {
             "theme_log": self.theme_log,
             "keywords": self.keywords,
@@ -149,9 +179,9 @@ class Results:
         One :class:`analysis.summaries.Fiche` per theme.
     figures
         Time and memory of each stage.
-    entity_prefetch
-        spaCy's entities being found in a second process for name protection (see
-        :func:`run`'s ``prefetch_entities``), collected by :func:`write`; None otherwise.
+    protector
+        The name protector fitted on the corpus (spaCy's entities, patterns, recall): it took
+        people's names out of the lemmas, and :func:`write` protects the reports with it.
     """
 
     config: AnalysisConfig
@@ -164,7 +194,7 @@ class Results:
     tables: RunTables
     fiches: list[summaries.Fiche]
     figures: StageFigures
-    entity_prefetch: privacy.EntityPrefetch | None = dataclasses.field(default=None, repr=False)
+    protector: privacy.NameProtector | None = dataclasses.field(default=None, repr=False)
 
 
 def _peak_mib() -> float:
@@ -206,10 +236,9 @@ def run(
     progress
         Show progress bars on the long steps.
     prefetch_entities
-        Start spaCy's NER for name protection in a second process while the texts are parsed,
-        for :func:`write` to collect (``analysis report`` asks for it): True always, "auto"
-        only when it pays (see :func:`_wants_prefetch`), False never (a notebook that may
-        not write the reports).
+        Start spaCy's NER (people's names, taken out of the lemmas and protected in the
+        reports) in a second process while the texts are parsed: True always, "auto" only when
+        it pays (see :func:`_wants_prefetch`), False never (the NER then runs after the parse).
 
     Returns
     -------
@@ -242,12 +271,16 @@ def run(
             segments, parsed, expressions = prepare_segments(
                 documents, config, progress=progress, segments=segments, run=key
             )
+            # people's names never become themes, whatever the export settings
+            protector = _fit_protector(segments, documents, config, store, parsed, prefetch)
+            segments = privacy.without_names(segments, protector)
         beside = _second_core(segments, config)
         with _stage("themes", figures, bar):
             # the functions do not depend on the themes: classed meanwhile on the other core
             classed = Background(_functions_of, segments, parsed, config, parallel=beside)
             with closing_on_error(lambda: classed):
-                theme_run = _fit_themes(segments, config, previous, store, _ThemeKeys(key, parsed))
+                keys = _ThemeKeys(key, parsed, digest(segments[schema.LEMMAS]))
+                theme_run = _fit_themes(segments, config, previous, store, keys)
         with _stage("functions", figures, bar):  # what the themes left to wait for
             traced = _tracing_key(key, parsed, segments, theme_run.segments)
             segments = _with_functions(theme_run.segments, classed.result())
@@ -255,7 +288,9 @@ def run(
             computed = memo(
                 store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
             )
-            tables = RunTables.of(computed, theme_run, expressions)
+            maps = tracing.correspondences(segments, documents, theme_run.keywords, config.tracing)
+            concordance = theme_concordance(segments, theme_run.keywords, parsed=parsed)
+            tables = RunTables.of(computed, theme_run, expressions, maps, concordance)
         with _stage("fiches", figures, bar):
             fiches = summaries.build_fiches(
                 segments,
@@ -276,7 +311,7 @@ def run(
         tables=tables,
         fiches=fiches,
         figures=figures,
-        entity_prefetch=prefetch,
+        protector=protector,
     )
 
 
@@ -291,11 +326,11 @@ def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
 def _wants_prefetch(
     segments: pd.DataFrame, config: AnalysisConfig, key: RunKey, store: Store
 ) -> bool:
-    """True when running the NER beside the parse saves time: names are protected, spaCy
-    itself runs in one process on a machine with another core, the corpus is large enough for
-    a second process to pay (``[nlp] n_process_min_words``), and the entities of this corpus
-    are not already stored."""
-    if not config.export.protect_names or config.nlp.n_process > 1:
+    """True when running the NER beside the parse saves time: spaCy itself runs in one
+    process on a machine with another core, the corpus is large enough for a second process to
+    pay (``[nlp] n_process_min_words``), and the entities of this corpus are not already
+    stored."""
+    if config.nlp.n_process > 1:
         return False
     if not _second_core(segments, config):
         return False
@@ -314,24 +349,62 @@ def _entities_key(parsed: str, ner: Any) -> str:
     return digest(parsed, ner.meta["name"], ner.meta["version"])
 
 
+def _fit_protector(
+    segments: pd.DataFrame,
+    documents: pd.DataFrame,
+    config: AnalysisConfig,
+    store: Store,
+    parsed: ParsedSegments,
+    prefetch: privacy.EntityPrefetch | None,
+) -> privacy.NameProtector:
+    """The name protector of the corpus; spaCy's entities are read from the store (or from
+    the second process that found them beside the parse) and stored for the next run."""
+    ner = privacy.load_ner(config.nlp.model)
+    key = _entities_key(parsed.key, ner)
+    stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT)
+    entity_cache = dict(stored) if isinstance(stored, dict) else {}
+    n_known = len(entity_cache)
+    if prefetch is not None:
+        entity_cache = {**prefetch.result(), **entity_cache}
+    protector = privacy.fit_protector(
+        segments,
+        documents,
+        ner,
+        mark=config.export.name_mark,
+        keep=config.export.keep_names,
+        entity_cache=entity_cache,
+    )
+    if len(entity_cache) != n_known:
+        _store_entities(store, key, entity_cache)
+    return protector
+
+
+def _store_entities(store: Store, key: str, entity_cache: Mapping[str, Any]) -> None:
+    store.write(_ENTITIES, key, dict(sorted(entity_cache.items())), version=_ENTITIES_FORMAT)
+
+
 # The settings sections that shape the lemmas (with the parse, which covers spaCy's model)
 _LEMMA_SECTIONS = ("nlp", "expressions")
 
 
 @dataclasses.dataclass(frozen=True)
 class _ThemeKeys:
-    """The store keys of the theme step: the run, the parse it reads, its settings."""
+    """The store keys of the theme step: the run, the parse it reads, the lemmas the model
+    sees (people's names taken out) and its settings."""
 
     run: RunKey
     parsed: ParsedSegments
+    lemmas: str  # digest of the lemmas column
 
     def search(self) -> str:
         """The search for k (it does not depend on the previous run)."""
-        return self.run.key("k-search", *_LEMMA_SECTIONS, "themes", parts=(self.parsed.key,))
+        parts = (self.parsed.key, self.lemmas)
+        return self.run.key("k-search", *_LEMMA_SECTIONS, "themes", parts=parts)
 
     def model(self, n_themes: int | None) -> str:
         """The fitted model, by the number of themes it has (None: too few segments to search)."""
-        return self.run.key("themes", *_LEMMA_SECTIONS, "themes", parts=(self.parsed.key, n_themes))
+        parts = (self.parsed.key, self.lemmas, n_themes)
+        return self.run.key("themes", *_LEMMA_SECTIONS, "themes", parts=parts)
 
 
 def _tracing_key(
@@ -342,7 +415,8 @@ def _tracing_key(
     run's memory, a curation): those columns are hashed, not the settings that made them."""
     theme_columns = [c for c in themed.columns if c not in lemmatised.columns]
     sections = (*_LEMMA_SECTIONS, "functions", "tracing")
-    return run.key("tracing", *sections, parts=(parsed.key, themed[theme_columns]))
+    parts = (parsed.key, lemmatised[schema.LEMMAS], themed[theme_columns])
+    return run.key("tracing", *sections, parts=parts)
 
 
 def _fit_themes(
@@ -459,7 +533,16 @@ def make_figures(results: Results) -> ReportFigures:
         "city-specificities": lambda: plots.plot_specificities(results.tables.specificities),
     }
     figures = ReportFigures()
-    for name in REPORT_FIGURES:
+    for variable, result in results.tables.correspondences.items():
+        makers[correspondence_figure(variable)] = lambda r=result: plots.plot_correspondence(r)
+    names = [*REPORT_FIGURES, *(correspondence_figure(v) for v in results.tables.correspondences)]
+    graphs = _similitude_graphs(results)
+    for theme, graph in graphs.items():
+        makers[f"similitude-{theme}"] = lambda g=graph: plots.plot_similitude(g)
+    names += [f"similitude-{theme}" for theme in graphs]
+    for variable, reason in results.tables.absent_maps.items():
+        figures.absent[correspondence_figure(variable)] = reason
+    for name in names:
         try:
             ax = makers[name]()
         except plots.NothingToPlot as reason:
@@ -475,6 +558,14 @@ def make_figures(results: Results) -> ReportFigures:
             ax = ax[0]
         figures.drawn[name] = ax.figure if hasattr(ax, "figure") else ax
     return figures
+
+
+def _similitude_graphs(results: Results) -> dict[int, Any]:
+    """The similitude graph of each theme (none for a run without themes or keywords)."""
+    if results.themes is None or results.theme_run is None or results.themes.empty:
+        return {}
+    keywords = results.tables.keywords
+    return themes.similitude.theme_graphs(results.segments, results.themes, keywords)
 
 
 def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
@@ -496,19 +587,12 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             "modifié. Donnez un autre dossier à --out (par exemple un sous-dossier 'rapports')."
         )
     figures = make_figures(results)
-    # spaCy's entities (for name protection) are stored by parse and model
-    ner = (
-        privacy.load_ner(results.config.nlp.model) if results.config.export.protect_names else None
-    )
-    store = Store.from_config(results.config)
-    key = _entities_key(results.parsed.key, ner) if ner is not None else ""
-    stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT) if ner is not None else None
-    entity_cache = dict(stored) if isinstance(stored, dict) else {}
-    n_known = len(entity_cache)
-    if results.entity_prefetch is not None and ner is None:
-        results.entity_prefetch.close()
-    elif results.entity_prefetch is not None:
-        entity_cache = {**results.entity_prefetch.result(), **entity_cache}
+    protector = results.protector
+    if protector is None and results.config.export.protect_names:  # Results made by hand
+        store = Store.from_config(results.config)
+        protector = _fit_protector(
+            results.segments, results.documents, results.config, store, results.parsed, None
+        )
     try:
         report = export.ReportInput(
             documents=results.documents,
@@ -523,14 +607,18 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
         written = export.write_report(
             out,
             report,
-            nlp=ner,
-            entity_cache=entity_cache,
+            protector=protector,
             parallel=_second_core(results.segments, results.config),
         )
     finally:
         figures.close()
-    if ner is not None and len(entity_cache) != n_known:
-        store.write(_ENTITIES, key, dict(sorted(entity_cache.items())), version=_ENTITIES_FORMAT)
+    cache = protector.entity_cache if protector is not None else None
+    if cache is not None and protector.nlp is not None:  # the reports' texts, for next time
+        store = Store.from_config(results.config)
+        key = _entities_key(results.parsed.key, protector.nlp)
+        stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT)
+        if not isinstance(stored, dict) or len(stored) != len(cache):
+            _store_entities(store, key, cache)
     memory = results.theme_run.memory.to_json()
     written[curation.MEMORY_FILE] = export.atomic_write(out / curation.MEMORY_FILE, memory)
     settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2) + "\n"

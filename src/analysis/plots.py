@@ -6,6 +6,8 @@ the Axes. None of them calls ``plt.show()`` or saves: notebooks display, ``expor
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -624,4 +626,101 @@ def plot_specificities(
     ax.set_xlabel(labels.TRACING_LABELS["specificity_axis"])
     title = labels.TRACING_LABELS["specificity_title"]
     ax.set_title(title if part is None else f"{title} : {part}")
+    return ax
+
+
+def plot_correspondence(result: Any, *, n_words: int = 30, ax: Axes | None = None) -> Axes:
+    """The plane of a correspondence analysis (:func:`analysis.tracing.correspondence_analysis`):
+    themes (coloured), values of the variable (black triangles) and the keywords best shown
+    on the plane (grey), each axis labelled with its share of the inertia.
+
+    Parameters
+    ----------
+    result
+        A :class:`analysis.tracing.Correspondence`.
+    n_words
+        Keywords shown: those of highest quality on the plane.
+    """
+    from analysis.tracing import correspondence as ca
+
+    points = result.points
+    themes = points[points[ca.KIND] == ca.THEME_POINT]
+    values = points[points[ca.KIND] == ca.VALUE_POINT]
+    words = points[points[ca.KIND] == ca.WORD_POINT].nlargest(n_words, ca.QUALITY)
+    ax = _axes(ax, figsize=(9, 7))
+    ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
+    ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
+    x, y = ca.AXIS
+    ax.scatter(words[x], words[y], s=8, color="0.6", label=labels.TRACING_LABELS["ca_words"])
+    for _, row in words.iterrows():
+        ax.annotate(_short(row[schema.LABEL], 25), (row[x], row[y]), fontsize=7, color="0.45")
+    colours = plt.get_cmap("tab10")
+    for i, (_, row) in enumerate(themes.iterrows()):
+        ax.scatter(row[x], row[y], s=60 + 600 * row[ca.MASS], color=colours(i % 10), alpha=0.8)
+        ax.annotate(
+            _short(row[schema.LABEL], 35), (row[x], row[y]), fontsize=8, color=colours(i % 10),
+            fontweight="bold", xytext=(4, 4), textcoords="offset points",
+        )  # fmt: skip
+    variable = labels.column_label(result.variable).lower()
+    ax.scatter(
+        values[x], values[y], marker="^", s=40, color="black",
+        label=labels.TRACING_LABELS["ca_values"].format(variable=variable),
+    )  # fmt: skip
+    for _, row in values.iterrows():
+        ax.annotate(
+            _short(row[schema.LABEL], 25), (row[x], row[y]), fontsize=8,
+            xytext=(4, -10), textcoords="offset points",
+        )  # fmt: skip
+    shares = result.inertia_shares
+    for axis, setter in ((0, ax.set_xlabel), (1, ax.set_ylabel)):
+        share = shares[axis] if axis < len(shares) else 0.0
+        text = labels.TRACING_LABELS["ca_axis"].format(axis=axis + 1, share=_percent(share))
+        setter(text)
+    ax.set_title(labels.TRACING_LABELS["ca_title"].format(variable=variable))
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def _percent(share: float) -> str:
+    """ "33,8 %" (French decimal comma)."""
+    return f"{100 * share:.1f} %".replace(".", ",")
+
+
+def plot_similitude(graph: Any, *, ax: Axes | None = None) -> Axes:
+    """The similitude tree of a theme (:func:`analysis.themes.similitude`): each term sized by
+    the segments holding it, each link as thick as the segments holding both.
+
+    Raises
+    ------
+    NothingToPlot
+        When no two terms of the theme meet in a segment.
+    """
+    import networkx as nx
+
+    if graph.edges.empty:
+        raise NothingToPlot(labels.ABSENT_FIGURE["no_cooccurrence"])
+    sizes = dict(zip(graph.terms[schema.TERM], graph.terms[schema.N_SEGMENTS], strict=True))
+    network = nx.Graph()
+    for source, target, weight in graph.edges.itertuples(index=False):
+        network.add_edge(source, target, weight=weight)
+    nodes = sorted(network.nodes, key=lambda term: (-sizes.get(term, 0), term))
+    layout = nx.spring_layout(network, seed=0, weight=None, iterations=200)  # seeded: the same
+    top = max(sizes.get(term, 1) for term in nodes)
+    ax = _axes(ax, figsize=(8, 6))
+    widths = [
+        0.5 + 4 * d["weight"] / graph.edges["weight"].max() for *_, d in network.edges(data=True)
+    ]
+    nx.draw_networkx_edges(network, layout, ax=ax, width=widths, edge_color="0.65")
+    nx.draw_networkx_nodes(
+        network, layout, nodelist=nodes, ax=ax, node_color="tab:blue", alpha=0.25,
+        node_size=[80 + 900 * sizes.get(term, 1) / top for term in nodes],
+    )  # fmt: skip
+    for term in nodes:
+        x, y = layout[term]
+        ax.annotate(
+            term, (x, y), ha="center", va="center",
+            fontsize=7 + 6 * sizes.get(term, 1) / top,
+        )  # fmt: skip
+    ax.set_title(labels.TRACING_LABELS["similitude_title"].format(label=_short(graph.label, 60)))
+    ax.set_axis_off()
     return ax

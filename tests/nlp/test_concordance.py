@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import schema
@@ -43,3 +44,26 @@ def test_concordance_without_parse_matches_the_written_form(segments) -> None:
 
 def test_concordance_of_an_absent_term_is_empty(segments, parsed) -> None:
     assert concordance(segments, "vidéoverbalisation", parsed=parsed).empty
+
+
+def test_each_theme_gets_its_keywords_in_context_from_several_contributions() -> None:
+    from factories import platform_segments
+
+    from analysis.nlp import theme_concordance
+
+    segments = platform_segments()
+    travail = segments[schema.THEME_ID] == segments.loc[0, schema.THEME_ID]
+    keywords = pd.DataFrame(
+        {
+            schema.THEME_ID: [segments.loc[0, schema.THEME_ID]] * 2,
+            "rank": [1, 2],
+            "term": ["contrat", "cdd"],
+        }
+    )
+    lines = theme_concordance(segments, keywords, n_lines=2)
+    assert list(lines.columns[:3]) == [schema.THEME_ID, schema.THEME_LABEL, schema.TERM]
+    assert set(lines[schema.TERM]) == {"contrat", "cdd"}
+    assert set(lines[schema.SEGMENT_ID]) <= set(segments.loc[travail, schema.SEGMENT_ID])
+    for _, rows in lines.groupby(schema.TERM):
+        assert rows[schema.DOC_ID].is_unique  # two contributions before a second line of one
+    assert lines[schema.KWIC_KEYWORD].str.lower().str.startswith(("contrat", "cdd")).all()

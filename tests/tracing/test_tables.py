@@ -37,6 +37,6 @@ def test_every_table_of_the_report_has_a_french_name() -> None:
     assert names[: len(tables.named())] == list(tables.named())  # the report's order
     assert "theme_diagnostics" not in names  # only when k was chosen
     with_k = RunTables(**tables.named(), keywords=frame, theme_log=frame, expressions=frame,
-                       theme_diagnostics=frame)  # fmt: skip
-    assert set(with_k.named()) - set(names) == {"theme_diagnostics"}
+                       theme_diagnostics=frame, concordance=frame)  # fmt: skip
+    assert set(with_k.named()) - set(names) == {"theme_diagnostics", "concordance"}
     assert set(with_k.named()) == set(labels.TABLE_LABELS)

@@ -13,7 +13,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -83,20 +83,36 @@ class Groups:
     rows: tuple[GroupRow, ...]
 
 
-Block = Heading | Paragraph | Bullets | Citation | Groups
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the fiche: the stem of its PNG in the report's ``figures/``, its caption."""
+
+    stem: str
+    caption: str
 
 
-def fiche_document(fiche: Fiche) -> tuple[Block, ...]:
+Block = Heading | Paragraph | Bullets | Citation | Groups | Figure
+
+
+def similitude_figure(fiche: Fiche) -> str:
+    """The stem of the similitude graph of a fiche's theme (``similitude-3``)."""
+    return f"similitude-{fiche.theme_id}"
+
+
+def fiche_document(fiche: Fiche, figures: Collection[str] = ()) -> tuple[Block, ...]:
     """Return the blocks of ``fiche``, in reading order, for every renderer.
 
     Every section is present, and an empty one says so (no frein, no quote, no summary
     sentence, nothing new between the periods), except the change list of a corpus that
-    covers a single period, which the period note already says.
+    covers a single period, which the period note already says. The theme's similitude graph
+    follows its keywords when ``figures`` (the stems of the report's figures) holds it.
     """
     counted = labels.french_plural(fiche.n_segments, "segment")
+    graph = similitude_figure(fiche)
     return (
         Heading(fiche.label, 1),
         Paragraph(", ".join(fiche.keywords) or "—", lead=_FL["keywords"]),
+        *([Figure(graph, _FL["similitude"])] if graph in figures else []),
         *_volume(fiche),
         *_groups(_FL["obstacles"], fiche.obstacles, "no_obstacle", "Frein"),
         *_groups(_FL["proposals"], fiche.proposals, "no_proposal", "Proposition"),

@@ -52,7 +52,7 @@ def _grid(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _block(block: blocks.Block) -> str:
+def _block(block: blocks.Block, figures: Mapping[str, bytes]) -> str:
     match block:
         case blocks.Heading(text, level):  # the page's h1 is the report's title
             return f"<h{level + 1}>{_e(text)}</h{level + 1}>"
@@ -71,6 +71,8 @@ def _block(block: blocks.Block) -> str:
             return f"<blockquote><p>{quote}</p><cite>{_e(source)}</cite></blockquote>"
         case blocks.Groups(header, rows):
             return _grid([_e(c) for c in header], (_group_cells(row) for row in rows))
+        case blocks.Figure(stem, caption):
+            return _figure(stem, figures[stem], caption)
     raise TypeError(f"bloc de fiche inconnu : {type(block).__name__}")
 
 
@@ -81,8 +83,9 @@ def _group_cells(row: blocks.GroupRow) -> list[str]:
     return [label, *others]
 
 
-def _fiche(fiche: Fiche, anchor: str) -> str:
-    body = "".join(_block(b) for b in blocks.fiche_document(fiche))
+def _fiche(fiche: Fiche, anchor: str, figures: Mapping[str, bytes] | None = None) -> str:
+    figures = figures or {}
+    body = "".join(_block(b, figures) for b in blocks.fiche_document(fiche, figures))
     return f'<section id="{_e(anchor)}">{body}</section>'
 
 
@@ -131,12 +134,26 @@ def report_html(
         ),
         f"</ol></nav>\n<h2>{_e(el['themes'])}</h2>\n{html_table(themes, max_rows=max_rows)}\n",
         f"<h2>{_e(el['fiches'])}</h2>\n",
-        *(_fiche(f, a) + "\n" for a, f in zip(anchors, fiches, strict=True)),
-        *_figures(figures, absent_figures or {}),
+        *(_fiche(f, a, figures) + "\n" for a, f in zip(anchors, fiches, strict=True)),
+        *_figures(_not_in_fiches(figures, fiches), absent_figures or {}),
         *_tables(tables, max_rows=max_rows),
         "</body>\n</html>\n",
     ]
     return "".join(parts)
+
+
+def _figure(name: str, png: bytes, caption: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )
+
+
+def _not_in_fiches(figures: Mapping[str, bytes], fiches: Sequence[Fiche]) -> dict[str, bytes]:
+    """The figures the fiches do not show already (each fiche shows its similitude graph)."""
+    shown = {blocks.similitude_figure(fiche) for fiche in fiches}
+    return {name: png for name, png in figures.items() if name not in shown}
 
 
 def _figures(figures: Mapping[str, bytes], absent: Mapping[str, str]) -> list[str]:
@@ -144,11 +161,7 @@ def _figures(figures: Mapping[str, bytes], absent: Mapping[str, str]) -> list[st
         return []
     parts = [f"<h2>{_e(labels.EXPORT_LABELS['figures'])}</h2>\n"]
     for name, png in figures.items():
-        data = base64.b64encode(png).decode("ascii")
-        parts.append(
-            f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{_e(name)}</figcaption></figure>\n"
-        )
+        parts.append(_figure(name, png, name) + "\n")
     for name, reason in sorted(absent.items()):
         text = labels.EXPORT_LABELS["figure_absent"].format(name=name, reason=reason)
         parts.append(f'<p class="note" data-absent="{_e(name)}">{_e(text)}</p>\n')
@@ -162,7 +175,7 @@ def _tables(tables: Mapping[str, pd.DataFrame], *, max_rows: int) -> list[str]:
     for name, table in tables.items():
         shown = html_table(readable(table), max_rows=max_rows)
         # folded (no script needed): the page opens on the fiches, and prints short
-        title = labels.TABLE_LABELS.get(name, name)
+        title = labels.table_label(name)
         summary = f"{_e(title)} ({labels.french_plural(len(table), 'ligne')})"
         parts.append(f"<details><summary>{summary}</summary>\n{shown}\n</details>\n")
     return parts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from analysis import labels
 from analysis.export import document as blocks
@@ -17,13 +18,15 @@ def markdown_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def fiche_to_markdown(fiche: Fiche) -> str:
+def fiche_to_markdown(fiche: Fiche, figures: Collection[str] = ()) -> str:
     """Return the fiche as French Markdown, ready to paste into a note.
 
     Corpus text is escaped (``*``, ``_``, ``<``...), so that it shows as written; the
     workbook's own sentences are written as they are (see :mod:`analysis.export.document`).
+    A figure of ``figures`` (stems of the report's ``figures/``) is linked from the fiche's
+    folder, ``fiches/``.
     """
-    return "\n\n".join(_block(b) for b in blocks.fiche_document(fiche)) + "\n"
+    return "\n\n".join(_block(b) for b in blocks.fiche_document(fiche, figures)) + "\n"
 
 
 def _block(block: blocks.Block) -> str:
@@ -43,6 +46,8 @@ def _block(block: blocks.Block) -> str:
             return f"> {quote}\n>\n> — {markdown_escape(source)}"
         case blocks.Groups(_, rows):
             return "\n".join(_group_line(row) for row in rows)
+        case blocks.Figure(stem, caption):
+            return f"![{caption}](../figures/{stem}.png)\n\n*{caption}*"
     raise TypeError(f"bloc de fiche inconnu : {type(block).__name__}")
 
 

@@ -30,6 +30,7 @@ from analysis.export.protection import (
     Protection,
     names_protection,
     names_report,
+    people_pseudonyms,
     protect_fiche,
     protect_table,
 )
@@ -182,8 +183,11 @@ def _protected(report: ReportInput, protection: Protection) -> _Protected:
     protected_segments, replaced = protection.frame(segments)
     done = (schema.TEXT, schema.HEADING, schema.TITLE, schema.LEMMAS)  # protect_frame did them
     protected_segments = protect_table(protected_segments, protection, skip=done)
-    metadata = protect_table(documents.drop(columns=[schema.TEXT], errors="ignore"), protection)
-    metadata = sorted_by(metadata, schema.DOC_ID)
+    people = people_pseudonyms(documents, protection, report.config)
+    metadata = people.documents.drop(columns=[schema.TEXT], errors="ignore")
+    metadata = sorted_by(protect_table(metadata, protection, skip=people.columns), schema.DOC_ID)
+    if len(people.replaced):
+        replaced = pd.concat([replaced, people.replaced], ignore_index=True)
     ordered = sorted(report.fiches, key=lambda f: (str(type(f.theme_id)), f.theme_id))
     return _Protected(
         segments=segments_table(protected_segments, metadata),
@@ -313,12 +317,17 @@ def _document_files(report: _Protected, config: ExportConfig) -> dict[str, bytes
     files: dict[str, bytes] = {}
     if "md" in config.formats:
         for name, fiche in zip(fiche_file_names(report.fiches), report.fiches, strict=True):
-            files[f"fiches/{name}"] = fiche_to_markdown(fiche).encode("utf-8")
+            files[f"fiches/{name}"] = fiche_to_markdown(fiche, report.pngs).encode("utf-8")
     files.update({f"figures/{stem}.png": png.data for stem, png in report.pngs.items()})
     overview = _themes_overview(report.themes)
     if "docx" in config.formats:
         files["fiches.docx"] = fiches_docx(
-            report.fiches, overview, stamp=report.stamp, intro=report.intro, title=config.title
+            report.fiches,
+            overview,
+            stamp=report.stamp,
+            intro=report.intro,
+            title=config.title,
+            figures={stem: png.data for stem, png in report.pngs.items()},
         )
     if "html" in config.formats:
         page = report_html(

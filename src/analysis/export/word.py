@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -23,11 +23,14 @@ def fiches_docx(
     stamp: dt.datetime,
     intro: Sequence[str],
     title: str = labels.EXPORT_LABELS["report_title"],
+    figures: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """Return every fiche in one Word document (a themes table, then one heading per fiche).
 
-    ``title`` (``[export] title``) heads the document and fills its properties.
+    ``title`` (``[export] title``) heads the document and fills its properties; ``figures``
+    (PNG bytes by stem) are the report's figures, each fiche carrying its own.
     """
+    figures = figures or {}
     import docx
 
     document = docx.Document()
@@ -45,14 +48,14 @@ def fiches_docx(
     _grid(document, themes.columns, themes.itertuples(index=False))
     for fiche in fiches:
         document.add_page_break()
-        for block in blocks.fiche_document(fiche):
-            _block(document, block)
+        for block in blocks.fiche_document(fiche, figures):
+            _block(document, block, figures)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_zip(buffer.getvalue())
 
 
-def _block(document: Any, block: blocks.Block) -> None:
+def _block(document: Any, block: blocks.Block, figures: Mapping[str, bytes]) -> None:
     match block:
         case blocks.Heading(text, level):
             document.add_heading(xml_safe(text), level=level)
@@ -76,6 +79,11 @@ def _block(document: Any, block: blocks.Block) -> None:
                 if row.note:  # after the label, in italics, as the Markdown line says it
                     label = table_row.cells[0].paragraphs[0]
                     label.add_run(xml_safe(f" {row.note}")).italic = True
+        case blocks.Figure(stem, caption):
+            from docx.shared import Cm
+
+            document.add_picture(io.BytesIO(figures[stem]), width=Cm(15))
+            document.add_paragraph().add_run(xml_safe(caption)).italic = True
         case _:
             raise TypeError(f"bloc de fiche inconnu : {type(block).__name__}")
 

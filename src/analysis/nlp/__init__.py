@@ -38,7 +38,7 @@ One module per step: :mod:`~analysis.nlp.model` (pipeline, word lists),
 :mod:`~analysis.nlp.prepare`.
 """
 
-from analysis.nlp.concordance import concordance
+from analysis.nlp.concordance import concordance, theme_concordance
 from analysis.nlp.errors import (
     CacheWarning,
     EmptyLemmasWarning,
@@ -80,6 +80,7 @@ __all__ = [
     "TokenTable",
     "WordListError",
     "concordance",
+    "theme_concordance",
     "find_expressions",
     "lemmatise",
     "load_domain_expressions",

@@ -11,6 +11,7 @@ from analysis import schema
 from analysis.nlp.parse import ParsedSegments
 from analysis.nlp.tokens import Lexicon, TokenTable, find_sequences, resolve_overlaps
 from analysis.segmentation import normalise
+from analysis.vectorise import display_term
 
 
 def _span_text(table: TokenTable, words: np.ndarray, start: int, end: int) -> str:
@@ -133,3 +134,71 @@ def concordance(
     order = [c for c in (schema.DATE, schema.DOC_ID) if c in kwic.columns] + ["_row", "_at"]
     kwic = kwic.sort_values(order, kind="stable").drop(columns=["_row", "_at"])
     return kwic.reset_index(drop=True)
+
+
+def theme_concordance(
+    segments: pd.DataFrame,
+    keywords: pd.DataFrame,
+    *,
+    parsed: ParsedSegments | None = None,
+    n_terms: int = 3,
+    n_lines: int = 3,
+    window: int = 8,
+) -> pd.DataFrame:
+    """A few lines in context for each theme's first keywords, for the report.
+
+    Parameters
+    ----------
+    segments
+        Classified segments (``segment_id``, ``text``, ``theme_id``, ``theme_label``,
+        metadata).
+    keywords
+        The theme step's keywords table (``theme_id``, ``rank``, ``term``).
+    parsed
+        As in :func:`concordance` (inflected forms match too).
+    n_terms, n_lines
+        Keywords per theme, and lines per keyword: taken in the theme's own segments, from
+        different concertations first, then different documents, each in the order
+        :func:`concordance` gives (by date).
+    window
+        Tokens shown on each side.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme_id``, ``theme_label``, ``term``, then the columns of :func:`concordance`.
+    """
+    schema.require_columns(
+        segments, schema.SEGMENT_ID, schema.TEXT, schema.THEME_ID, table="segments"
+    )
+    parts = []
+    ordered = keywords.sort_values([schema.THEME_ID, "rank"], kind="stable")
+    for theme, group in ordered.groupby(schema.THEME_ID, sort=True):
+        own = segments[segments[schema.THEME_ID] == theme]
+        for term in group["term"].astype(str).head(n_terms):
+            lines = concordance(own, term, parsed=parsed, window=window)
+            if lines.empty:
+                continue
+            lines = _spread(lines).head(n_lines)
+            label = own[schema.THEME_LABEL].iloc[0] if schema.THEME_LABEL in own else ""
+            lines.insert(0, schema.TERM, display_term(term))
+            lines.insert(0, schema.THEME_LABEL, label)
+            lines.insert(0, schema.THEME_ID, theme)
+            parts.append(lines)
+    columns = [schema.THEME_ID, schema.THEME_LABEL, schema.TERM, schema.SEGMENT_ID]
+    columns += [schema.KWIC_LEFT, schema.KWIC_KEYWORD, schema.KWIC_RIGHT]
+    if not parts:
+        return schema.empty_table(columns)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _spread(lines: pd.DataFrame) -> pd.DataFrame:
+    """The lines, one per concertation first, then one per document, then the others."""
+    rounds = []
+    rest = lines
+    for column in (schema.CONCERTATION_ID, schema.DOC_ID):
+        if column in rest:
+            first = ~rest.duplicated(column)
+            rounds.append(rest[first])
+            rest = rest[~first]
+    return pd.concat([*rounds, rest])

@@ -34,7 +34,8 @@ def select_quotes(
     max_words: int,
     per: str = schema.CONCERTATION_ID,
 ) -> list[Quote]:
-    """Pick the segments most typical of a theme, one per concertation first.
+    """Pick the segments most typical of a theme, one per concertation first, then one per
+    document: a second quote of a document only when no other document has one to give.
 
     Parameters
     ----------
@@ -55,7 +56,7 @@ def select_quotes(
     Returns
     -------
     list of Quote
-        Most typical first; no two near-duplicates.
+        Most typical first within each round; no two near-duplicates.
     """
     frame = theme_segments
     if schema.FUNCTION in frame.columns:
@@ -65,14 +66,15 @@ def select_quotes(
     frame["_key"] = frame[schema.SEGMENT_ID].astype(str)
     frame = frame.sort_values(["_typicality", "_key"], ascending=[False, True], kind="stable")
     chosen: list[dict[str, Any]] = []
-    for one_per_unit in (True, False):
+    # one per concertation (contribution) first, then one per document; a second quote of a
+    # document only when no other document is left
+    for key in (per, schema.DOC_ID, None):
         for row in frame.to_dict("records"):
             if len(chosen) >= n_quotes:
                 break
             if any(row[schema.SEGMENT_ID] == c[schema.SEGMENT_ID] for c in chosen):
                 continue
-            seen = {c[per] for c in chosen}
-            if one_per_unit and row[per] in seen:
+            if key is not None and row[key] in {c[key] for c in chosen}:
                 continue
             if any(_jaccard(row[schema.TEXT], c[schema.TEXT]) > _NEAR_DUPLICATE for c in chosen):
                 continue

@@ -19,6 +19,7 @@ Example
 >>> segments, themes = assign_themes(segments, model)  # doctest: +SKIP
 """
 
+from analysis.themes import similitude
 from analysis.themes.base import NO_THEME, ThemeError, ThemeEstimator, ThemeWarning
 from analysis.themes.data import canonical_order, corpus_fingerprint
 from analysis.themes.keywords import LABEL_SEPARATOR, keyword_table, npmi_coherence, short_label
@@ -58,6 +59,7 @@ from analysis.themes.selection import (
 )
 
 __all__ = [
+    "similitude",
     "CHOSEN",
     "COHERENCE",
     "COMBINED",

@@ -16,6 +16,8 @@ which every number can be traced back to the ``segment_ids`` it was computed fro
   (:mod:`~analysis.tracing.groups`, in the space of :mod:`~analysis.tracing.space`);
 * :func:`link_proposals`, :func:`unanswered_obstacles`: which proposals answer which obstacles
   (:mod:`~analysis.tracing.links`);
+* :func:`correspondence_analysis`: correspondence analysis (AFC) of themes x a variable, keywords
+  projected, as IRaMuTeQ maps its classes (:mod:`~analysis.tracing.correspondence`);
 * :func:`specificities`: over- and under-represented themes or words in a city, a concertation
   or a period (Lafon's hypergeometric specificities, as in Lexico and TXM, with a
   Benjamini-Hochberg correction) (:mod:`~analysis.tracing.specificity`).
@@ -35,6 +37,12 @@ Example
 >>> obstacles = canonical_groups(segments, "frein", config=TracingConfig())
 """
 
+from analysis.tracing.correspondence import (
+    Correspondence,
+    NotEnoughForAMap,
+    correspondence_analysis,
+    correspondences,
+)
 from analysis.tracing.crosstabs import theme_by, theme_by_period
 from analysis.tracing.dates import NO_DATE, Period, period_labels
 from analysis.tracing.errors import (
@@ -59,6 +67,10 @@ from analysis.tracing.units import (
 )
 
 __all__ = [
+    "Correspondence",
+    "NotEnoughForAMap",
+    "correspondence_analysis",
+    "correspondences",
     "TracingTables",
     "trace",
     "NO_DATE",

@@ -1,0 +1,240 @@
+"""Theme quality on real labelled consultations, next to the peers (issue 15, points 1 and 3).
+
+Corpora (one document per unit, as the platform labelled them; nobody on this project wrote
+them; see tests/data/real/README.md):
+
+- ``iramuteq``: the IRaMuTeQ corpus analysts built from Lille's Grand Débat proposals, its
+  theme given by the first starred word of each text (4 themes, 140 texts);
+- ``decidim``: the same platform's export as published, its category (``category/name/fr``;
+  the 4 topical ones: "Autre sujet" and empty categories are left out of the score but kept
+  in the corpus, as an analyst would load it);
+- ``sample``: the sample corpus's paragraphs and ``corpus/annotations.csv`` (our own writing,
+  for comparison).
+
+For each corpus, with k set to the number of labels: the workbook's methods (nmf, reinert,
+kmeans, default settings otherwise) and peers implemented here on the same lemmas (TF-IDF +
+NMF, LSA + k-means, TF-IDF + k-means, LDA), mean NMI and ARI over five seeds and their spread
+(an unclassified unit counts as one more class). Then auto-k: the k each method chooses, the
+share of the true k, and how sure the choice is (the margin of the best combined score over
+the next one).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_themes_real.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.decomposition import NMF, LatentDirichletAllocation, TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.preprocessing import normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from analysis import schema  # noqa: E402
+from analysis.config import load_config  # noqa: E402
+from analysis.corpus import load_annotations, load_corpus  # noqa: E402
+from analysis.nlp import prepare_segments  # noqa: E402
+from analysis.themes import ThemeModel  # noqa: E402
+from analysis.themes.selection import CHOSEN, COMBINED, K  # noqa: E402
+
+REAL = ROOT / "tests" / "data" / "real"
+SEEDS = (0, 1, 2, 3, 4)
+METHODS = ("nmf", "reinert", "kmeans")
+GOLD = "gold"
+
+
+def _lemmatised(documents: pd.DataFrame, unit: str) -> pd.DataFrame:
+    config = load_config(ROOT / "analysis.toml").replace("segmentation", unit=unit)
+    config = config.replace("cache", dir=str(ROOT / ".cache"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return prepare_segments(documents, config, progress=False)[0]
+
+
+def iramuteq_corpus() -> pd.DataFrame:
+    path = REAL / "lille-propositions-iramuteq.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    themes = [line.split()[1].lstrip("*") for line in lines if line.startswith("**** ")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(path)
+    segments = _lemmatised(documents, "document")
+    # "lille-propositions-iramuteq-0007" is the 7th text (a duplicate text is loaded once)
+    number = segments[schema.DOC_ID].str.rsplit("-", n=1).str[1].astype(int)
+    return segments.assign(**{GOLD: [themes[n - 1] for n in number]})
+
+
+def decidim_corpus() -> pd.DataFrame:
+    path = REAL / "lille-propositions-decidim.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(
+            path, text_column="body", id_column="id", meta_columns=["category/name/fr"]
+        )
+    segments = _lemmatised(documents, "document")
+    category = documents.set_index(schema.DOC_ID)["category/name/fr"].fillna("")
+    gold = segments[schema.DOC_ID].map(category).replace({"": None, "Autre sujet": None})
+    return segments.assign(**{GOLD: gold})
+
+
+def sample_corpus() -> pd.DataFrame:
+    segments = _lemmatised(load_corpus(ROOT / "corpus"), "paragraph")
+    gold = load_annotations(ROOT / "corpus")[[schema.DOC_ID, schema.PARAGRAPH, schema.GOLD_THEME]]
+    merged = segments.merge(gold, on=[schema.DOC_ID, schema.PARAGRAPH], how="left")
+    return merged.rename(columns={schema.GOLD_THEME: GOLD})
+
+
+# --- peers, on the same lemmas ------------------------------------------------------------------
+
+
+def _tfidf(lemmas: pd.Series):
+    return TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=2).fit_transform(lemmas)
+
+
+def peer_tfidf_nmf(lemmas: pd.Series, k: int, seed: int) -> np.ndarray:
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400)
+    return model.fit_transform(_tfidf(lemmas)).argmax(axis=1)
+
+
+def peer_lsa_kmeans(lemmas: pd.Series, k: int, seed: int) -> np.ndarray:
+    matrix = _tfidf(lemmas)
+    n_components = max(2, min(100, matrix.shape[1] - 1, matrix.shape[0] - 1))
+    reduced = normalize(TruncatedSVD(n_components, random_state=seed).fit_transform(matrix))
+    return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(reduced)
+
+
+def peer_tfidf_kmeans(lemmas: pd.Series, k: int, seed: int) -> np.ndarray:
+    return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(_tfidf(lemmas))
+
+
+def peer_lda(lemmas: pd.Series, k: int, seed: int) -> np.ndarray:
+    counts = CountVectorizer(token_pattern=r"\S+", min_df=2).fit_transform(lemmas)
+    lda = LatentDirichletAllocation(n_components=k, random_state=seed, learning_method="batch")
+    return lda.fit_transform(counts).argmax(axis=1)
+
+
+PEERS: dict[str, Callable[[pd.Series, int, int], np.ndarray]] = {
+    "peer tfidf+nmf": peer_tfidf_nmf,
+    "peer lsa+kmeans": peer_lsa_kmeans,
+    "peer tfidf+kmeans": peer_tfidf_kmeans,
+    "peer lda": peer_lda,
+}
+
+
+# --- measures -----------------------------------------------------------------------------------
+
+
+def _scores(gold: pd.Series, predicted: np.ndarray) -> tuple[float, float]:
+    """NMI and ARI on the labelled units; unclassified (-1) is one more predicted class."""
+    labelled = gold.notna().to_numpy()
+    truth, found = gold[labelled].astype(str), np.asarray(predicted)[labelled]
+    return normalized_mutual_info_score(truth, found), adjusted_rand_score(truth, found)
+
+
+def quality_rows(name: str, segments: pd.DataFrame) -> list[dict]:
+    gold = segments[GOLD]
+    k = int(gold.dropna().nunique())
+    lemmas = segments[schema.LEMMAS].fillna("")
+    runs: dict[str, list[tuple[float, float, float, float]]] = {}
+    for method in (*METHODS, *PEERS):
+        for seed in SEEDS:
+            start = time.perf_counter()
+            unclassified = 0.0
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if method in METHODS:
+                    model = ThemeModel(method, k, random_state=seed).fit(segments)
+                    labels, unclassified = model.labels_, model.unclassified_share_
+                else:
+                    labels = PEERS[method](lemmas, k, seed)
+            nmi, ari = _scores(gold, labels)
+            runs.setdefault(method, []).append(
+                (nmi, ari, unclassified, time.perf_counter() - start)
+            )
+    rows = []
+    for method, values in runs.items():
+        array = np.array(values)
+        rows.append(
+            {
+                "corpus": f"{name} ({len(segments)} units, {k} labels)",
+                "method": method,
+                "NMI": array[:, 0].mean(),
+                "NMI spread": np.ptp(array[:, 0]),
+                "ARI": array[:, 1].mean(),
+                "ARI spread": np.ptp(array[:, 1]),
+                "unclassified": array[:, 2].mean(),
+                "seconds": array[:, 3].mean(),
+            }
+        )
+    return rows
+
+
+def auto_k_rows(name: str, segments: pd.DataFrame) -> list[dict]:
+    k_true = int(segments[GOLD].dropna().nunique())
+    rows = []
+    for method in METHODS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = ThemeModel(method, "auto", random_state=0).fit(segments)
+        table = model.diagnostics_
+        if table is None:
+            rows.append({"corpus": name, "method": method, "true k": k_true, "chosen k": None})
+            continue
+        ranked = table.sort_values(COMBINED, ascending=False)
+        margin = ranked[COMBINED].iloc[0] - ranked[COMBINED].iloc[1] if len(ranked) > 1 else 1.0
+        chosen = int(table.loc[table[CHOSEN], K].iloc[0])
+        rows.append(
+            {
+                "corpus": name,
+                "method": method,
+                "true k": k_true,
+                "chosen k": chosen,
+                "within ±30 %": abs(chosen - k_true) <= 0.3 * k_true,
+                "k searched": f"{int(table[K].min())}-{int(table[K].max())}",
+                "margin": round(float(margin), 3),
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    pd.set_option("display.width", 200)
+    corpora = {
+        "iramuteq": iramuteq_corpus(),
+        "decidim": decidim_corpus(),
+        "sample": sample_corpus(),
+    }
+    quality, auto = [], []
+    for name, segments in corpora.items():
+        quality += quality_rows(name, segments)
+        auto += auto_k_rows(name, segments)
+    table = pd.DataFrame(quality).round(3)
+    print("Agreement with the corpora's own labels, k = number of labels (mean over seeds 0-4)")
+    print(table.to_string(index=False))
+    print("\nDefault method against the best peer, by corpus (NMI)")
+    default = load_config(ROOT / "analysis.toml").themes.method
+    for corpus, rows in table.groupby("corpus", sort=False):
+        ours = rows[rows["method"] == default]["NMI"].iloc[0]
+        peers = rows[rows["method"].str.startswith("peer")].sort_values("NMI").iloc[-1]
+        gap = ours - peers["NMI"]
+        print(
+            f"  {corpus}: {default} {ours:.3f}, {peers['method']} {peers['NMI']:.3f} ({gap:+.3f})"
+        )
+    print("\nAuto-k (seed 0): chosen k against the number of labels; margin of the best score")
+    print(pd.DataFrame(auto).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

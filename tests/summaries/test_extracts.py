@@ -1,0 +1,46 @@
+"""Tests of analysis.summaries.extracts: what a fiche quotes."""
+
+from __future__ import annotations
+
+import pandas as pd
+from factories import DECIDIM_ROWS
+
+from analysis import schema
+from analysis.summaries.extracts import select_quotes
+
+
+def _theme_segments(typicality: dict[str, list[float]]) -> pd.DataFrame:
+    """The real Decidim sentences of the "travail" theme, one consultation; each document's
+    segments get the typicality given for it, in order."""
+    rows = []
+    texts = [text for _, _, theme, _, text, _ in DECIDIM_ROWS if theme == "travail"]
+    for doc_id, scores in typicality.items():
+        for position, score in enumerate(scores):
+            text = texts[(len(rows)) % len(texts)] + f" ({doc_id}, {position})"
+            rows.append(
+                {
+                    schema.SEGMENT_ID: f"{doc_id}#p{position:03d}s00",
+                    schema.DOC_ID: doc_id,
+                    schema.CONCERTATION_ID: "grand-debat-lille",
+                    schema.CITY: "",
+                    schema.DATE: pd.NaT,
+                    schema.TEXT: text,
+                    "_words": len(text.split()),
+                    "_typicality": score,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_quotes_come_from_different_contributions_while_there_are_others() -> None:
+    """One long contribution holds the four most typical segments: the fiche still quotes the
+    other contributions before a second segment of it."""
+    segments = _theme_segments({"590": [0.9, 0.89, 0.88, 0.87], "436": [0.5], "449": [0.4]})
+    quotes = select_quotes(segments, {}, n_quotes=4, min_words=1, max_words=100)
+    assert [q.doc_id for q in quotes] == ["590", "436", "449", "590"]
+
+
+def test_a_single_document_is_quoted_as_often_as_asked() -> None:
+    segments = _theme_segments({"590": [0.9, 0.8, 0.7]})
+    quotes = select_quotes(segments, {}, n_quotes=4, min_words=1, max_words=100)
+    assert [q.doc_id for q in quotes] == ["590", "590", "590"]
