@@ -82,6 +82,9 @@ def test_too_few_values_give_a_reason_not_a_map() -> None:
     assert set(maps) == {"period"}  # four years
     assert "2 valeur(s)" in absent["city"]
     assert "--meta-columns" in absent["category/name/fr"]
+    no_city = segments.assign(**{schema.CITY: ""})
+    with pytest.raises(NotEnoughForAMap, match="« city » n'est renseignée pour aucun segment"):
+        correspondence_analysis(no_city, schema.CITY)
 
 
 def test_a_document_column_is_read_through_doc_id_and_the_map_is_drawn() -> None:

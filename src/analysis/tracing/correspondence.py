@@ -119,6 +119,11 @@ def correspondence_analysis(
     """
     counts = contingency(segments, variable)
     n_themes, n_values = counts.shape
+    if n_values == 0:
+        raise NotEnoughForAMap(
+            f"« {variable} » n'est renseignée pour aucun segment classé : rien à croiser avec "
+            "les thèmes (pour un tableau, --meta-columns donne la colonne qui la porte)."
+        )
     if n_themes < MIN_CATEGORIES or n_values < MIN_CATEGORIES:
         raise NotEnoughForAMap(
             f"il faut au moins {MIN_CATEGORIES} thèmes et {MIN_CATEGORIES} valeurs de "
