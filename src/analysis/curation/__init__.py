@@ -44,7 +44,9 @@ from analysis.curation.file import (
     Split,
     curation_from_dict,
     curation_template,
+    curation_to_yaml,
     load_curation,
+    save_curation,
 )
 from analysis.curation.memory import (
     LOG_COLUMNS,
@@ -79,8 +81,10 @@ __all__ = [
     "centroid_terms",
     "curation_from_dict",
     "curation_template",
+    "curation_to_yaml",
     "decision_log",
     "load_curation",
     "match_themes",
     "record_similarity",
+    "save_curation",
 ]

@@ -263,3 +263,52 @@ def curation_template(themes: pd.DataFrame) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def curation_to_yaml(curation: Curation) -> str:
+    """The curation as a ``curation.yml`` that :func:`load_curation` reads back the same."""
+    data: dict[str, Any] = {}
+    if curation.renames:
+        data["rename"] = {int(t): name for t, name in sorted(curation.renames.items())}
+    if curation.merges:
+        data["merge"] = [
+            {"themes": list(m.themes), **({"name": m.name} if m.name else {})}
+            for m in curation.merges
+        ]
+    if curation.splits:
+        data["split"] = [
+            {"theme": s.theme, "parts": s.parts, **({"names": list(s.names)} if s.names else {})}
+            for s in curation.splits
+        ]
+    if curation.moves:
+        data["move"] = [{"segment": m.segment_id, "theme": m.theme} for m in curation.moves]
+    header = "# Corrections of the themes, applied on top of every run (see analysis.curation).\n"
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False) if data else ""
+    return header + body
+
+
+def save_curation(curation: Curation, path: str | Path) -> Path:
+    """Write ``curation`` to a YAML file; the file it replaces is kept as ``<name>.bak`` (its
+    comments included), so that nothing the analyst wrote is lost.
+
+    Raises
+    ------
+    CurationError
+        When ``path`` is a CSV file (write the corrections to a ``.yml`` instead).
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".yml", ".yaml"):
+        raise CurationError(
+            f"{path} : les corrections s'écrivent dans un fichier YAML ; indiquez un fichier "
+            "« curation.yml » dans [themes] curation_file."
+        )
+    text = curation_to_yaml(curation)
+    if path.is_file():
+        previous = path.read_text(encoding="utf-8")
+        if previous == text:
+            return path
+        path.with_name(path.name + ".bak").write_text(previous, encoding="utf-8")
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+    return path
