@@ -71,8 +71,7 @@ class Explorer:
 
     def theme_ids(self) -> list[int]:
         """The themes of the run, in their order (unclassified left out)."""
-        ids = self.results.themes[schema.THEME_ID]
-        return [int(t) for t in ids if t != schema.UNCLASSIFIED]
+        return [theme for _, theme in self.theme_choices()]
 
     def theme_choices(self) -> list[tuple[str, int]]:
         """(``"3 — label"``, 3) for each theme: the options of a drop-down list."""

@@ -182,6 +182,9 @@ class Results:
     protector
         The name protector fitted on the corpus (spaCy's entities, patterns, recall): it took
         people's names out of the lemmas, and :func:`write` protects the reports with it.
+    entities
+        spaCy's entities the protector uses, as kept in the store (:func:`write` stores those
+        the reports' own texts added).
     """
 
     config: AnalysisConfig
@@ -195,6 +198,7 @@ class Results:
     fiches: list[summaries.Fiche]
     figures: StageFigures
     protector: privacy.NameProtector | None = dataclasses.field(default=None, repr=False)
+    entities: _StoredEntities | None = dataclasses.field(default=None, repr=False)
 
 
 def _peak_mib() -> float:
@@ -272,7 +276,9 @@ def run(
                 documents, config, progress=progress, segments=segments, run=key
             )
             # people's names never become themes, whatever the export settings
-            protector = _fit_protector(segments, documents, config, store, parsed, prefetch)
+            protector, entities = _fit_protector(
+                segments, documents, config, store, parsed, prefetch
+            )
             segments = privacy.without_names(segments, protector)
         beside = _second_core(segments, config)
         with _stage("themes", figures, bar):
@@ -289,7 +295,8 @@ def run(
                 store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
             )
             maps = tracing.correspondences(segments, documents, theme_run.keywords, config.tracing)
-            concordance = theme_concordance(segments, theme_run.keywords, parsed=parsed)
+            terms = themes.terms_by_theme(theme_run.keywords)
+            concordance = theme_concordance(segments, terms, parsed=parsed)
             tables = RunTables.of(computed, theme_run, expressions, maps, concordance)
         with _stage("fiches", figures, bar):
             fiches = summaries.build_fiches(
@@ -312,6 +319,7 @@ def run(
         fiches=fiches,
         figures=figures,
         protector=protector,
+        entities=entities,
     )
 
 
@@ -349,6 +357,31 @@ def _entities_key(parsed: str, ner: Any) -> str:
     return digest(parsed, ner.meta["name"], ner.meta["version"])
 
 
+@dataclasses.dataclass
+class _StoredEntities:
+    """spaCy's entities of a parse, kept in the run's store: read once, written again whenever
+    the protector found more (the corpus when it is fitted, the reports' own texts later)."""
+
+    store: Store
+    key: str
+    cache: dict[str, Any]
+    n_stored: int
+
+    @classmethod
+    def read(cls, store: Store, parsed: ParsedSegments, ner: Any) -> _StoredEntities:
+        key = _entities_key(parsed.key, ner)
+        stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT)
+        cache = dict(stored) if isinstance(stored, dict) else {}
+        return cls(store, key, cache, len(cache))
+
+    def save(self) -> None:
+        """Store the entities when there are more than the store holds."""
+        if len(self.cache) != self.n_stored:
+            entities = dict(sorted(self.cache.items()))
+            self.store.write(_ENTITIES, self.key, entities, version=_ENTITIES_FORMAT)
+            self.n_stored = len(self.cache)
+
+
 def _fit_protector(
     segments: pd.DataFrame,
     documents: pd.DataFrame,
@@ -356,31 +389,23 @@ def _fit_protector(
     store: Store,
     parsed: ParsedSegments,
     prefetch: privacy.EntityPrefetch | None,
-) -> privacy.NameProtector:
+) -> tuple[privacy.NameProtector, _StoredEntities]:
     """The name protector of the corpus; spaCy's entities are read from the store (or from
     the second process that found them beside the parse) and stored for the next run."""
     ner = privacy.load_ner(config.nlp.model)
-    key = _entities_key(parsed.key, ner)
-    stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT)
-    entity_cache = dict(stored) if isinstance(stored, dict) else {}
-    n_known = len(entity_cache)
-    if prefetch is not None:
-        entity_cache = {**prefetch.result(), **entity_cache}
+    entities = _StoredEntities.read(store, parsed, ner)
+    if prefetch is not None:  # what the store holds wins
+        entities.cache = {**prefetch.result(), **entities.cache}
     protector = privacy.fit_protector(
         segments,
         documents,
         ner,
         mark=config.export.name_mark,
         keep=config.export.keep_names,
-        entity_cache=entity_cache,
+        entity_cache=entities.cache,
     )
-    if len(entity_cache) != n_known:
-        _store_entities(store, key, entity_cache)
-    return protector
-
-
-def _store_entities(store: Store, key: str, entity_cache: Mapping[str, Any]) -> None:
-    store.write(_ENTITIES, key, dict(sorted(entity_cache.items())), version=_ENTITIES_FORMAT)
+    entities.save()
+    return protector, entities
 
 
 # The settings sections that shape the lemmas (with the parse, which covers spaCy's model)
@@ -587,10 +612,10 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             "modifié. Donnez un autre dossier à --out (par exemple un sous-dossier 'rapports')."
         )
     figures = make_figures(results)
-    protector = results.protector
+    protector, entities = results.protector, results.entities
     if protector is None and results.config.export.protect_names:  # Results made by hand
         store = Store.from_config(results.config)
-        protector = _fit_protector(
+        protector, entities = _fit_protector(
             results.segments, results.documents, results.config, store, results.parsed, None
         )
     try:
@@ -612,13 +637,8 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
         )
     finally:
         figures.close()
-    cache = protector.entity_cache if protector is not None else None
-    if cache is not None and protector.nlp is not None:  # the reports' texts, for next time
-        store = Store.from_config(results.config)
-        key = _entities_key(results.parsed.key, protector.nlp)
-        stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT)
-        if not isinstance(stored, dict) or len(stored) != len(cache):
-            _store_entities(store, key, cache)
+    if entities is not None:  # the entities of the reports' own texts, for next time
+        entities.save()
     memory = results.theme_run.memory.to_json()
     written[curation.MEMORY_FILE] = export.atomic_write(out / curation.MEMORY_FILE, memory)
     settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from analysis import schema
@@ -53,14 +52,8 @@ def test_each_theme_gets_its_keywords_in_context_from_several_contributions() ->
 
     segments = platform_segments()
     travail = segments[schema.THEME_ID] == segments.loc[0, schema.THEME_ID]
-    keywords = pd.DataFrame(
-        {
-            schema.THEME_ID: [segments.loc[0, schema.THEME_ID]] * 2,
-            "rank": [1, 2],
-            "term": ["contrat", "cdd"],
-        }
-    )
-    lines = theme_concordance(segments, keywords, n_lines=2)
+    terms = {segments.loc[0, schema.THEME_ID]: ["contrat", "cdd"]}
+    lines = theme_concordance(segments, terms, n_lines=2)
     assert list(lines.columns[:3]) == [schema.THEME_ID, schema.THEME_LABEL, schema.TERM]
     assert set(lines[schema.TERM]) == {"contrat", "cdd"}
     assert set(lines[schema.SEGMENT_ID]) <= set(segments.loc[travail, schema.SEGMENT_ID])

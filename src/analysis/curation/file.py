@@ -308,7 +308,6 @@ def save_curation(curation: Curation, path: str | Path) -> Path:
         if previous == text:
             return path
         path.with_name(path.name + ".bak").write_text(previous, encoding="utf-8")
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return path
+    from analysis.export import atomic_write  # imported late: curation needs no exporter
+
+    return atomic_write(path, text.encode("utf-8"))

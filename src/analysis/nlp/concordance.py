@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -138,7 +139,7 @@ def concordance(
 
 def theme_concordance(
     segments: pd.DataFrame,
-    keywords: pd.DataFrame,
+    terms: Mapping[int, Sequence[str]],
     *,
     parsed: ParsedSegments | None = None,
     n_terms: int = 3,
@@ -152,8 +153,9 @@ def theme_concordance(
     segments
         Classified segments (``segment_id``, ``text``, ``theme_id``, ``theme_label``,
         metadata).
-    keywords
-        The theme step's keywords table (``theme_id``, ``rank``, ``term``).
+    terms
+        Each theme's keywords as lemma terms, best first
+        (:func:`analysis.themes.terms_by_theme` of the theme step's keywords table).
     parsed
         As in :func:`concordance` (inflected forms match too).
     n_terms, n_lines
@@ -172,10 +174,9 @@ def theme_concordance(
         segments, schema.SEGMENT_ID, schema.TEXT, schema.THEME_ID, table="segments"
     )
     parts = []
-    ordered = keywords.sort_values([schema.THEME_ID, "rank"], kind="stable")
-    for theme, group in ordered.groupby(schema.THEME_ID, sort=True):
+    for theme in sorted(terms):
         own = segments[segments[schema.THEME_ID] == theme]
-        for term in group["term"].astype(str).head(n_terms):
+        for term in list(terms[theme])[:n_terms]:
             lines = concordance(own, term, parsed=parsed, window=window)
             if lines.empty:
                 continue

@@ -82,9 +82,13 @@ class PeoplePseudonyms:
         )
 
 
+def _ascii(text: str) -> str:
+    """``text`` without its accents ("Prénom" -> "Prenom"; other non-ASCII letters dropped)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def _column_words(column: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", str(column)).encode("ascii", "ignore").decode()
-    return re.findall(r"[a-z0-9]+", folded.lower())
+    return re.findall(r"[a-z0-9]+", _ascii(str(column)).lower())
 
 
 def named_for_people(column: str) -> bool:
@@ -148,8 +152,7 @@ def people_columns(
 
 def _person_key(value: str) -> str:
     """ "Hélène LAGACHE", "Lagache, Helene": one person (case, accents, word order aside)."""
-    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return " ".join(sorted(folded.casefold().replace(",", " ").split()))
+    return " ".join(sorted(_ascii(value).casefold().replace(",", " ").split()))
 
 
 def pseudonymise_people(

@@ -22,7 +22,13 @@ Example
 from analysis.themes import similitude
 from analysis.themes.base import NO_THEME, ThemeError, ThemeEstimator, ThemeWarning
 from analysis.themes.data import canonical_order, corpus_fingerprint
-from analysis.themes.keywords import LABEL_SEPARATOR, keyword_table, npmi_coherence, short_label
+from analysis.themes.keywords import (
+    LABEL_SEPARATOR,
+    keyword_table,
+    npmi_coherence,
+    short_label,
+    terms_by_theme,
+)
 from analysis.themes.kmeans import KMeansThemes
 from analysis.themes.methods import METHODS, Method
 from analysis.themes.model import ThemeModel, choose_n_themes
@@ -60,6 +66,7 @@ from analysis.themes.selection import (
 
 __all__ = [
     "similitude",
+    "terms_by_theme",
     "CHOSEN",
     "COHERENCE",
     "COMBINED",

@@ -73,6 +73,18 @@ def keyword_table(
     return pd.DataFrame(rows, columns=columns)
 
 
+def terms_by_theme(keywords: pd.DataFrame | None, n: int | None = None) -> dict[int, list[str]]:
+    """The lemma terms of each theme, best first, from a keywords table (``theme_id``,
+    ``rank``, ``term``: what :func:`keyword_table` gives); the first ``n`` of each, or all."""
+    if keywords is None or keywords.empty or "term" not in keywords:
+        return {}
+    ordered = keywords.sort_values([schema.THEME_ID, "rank"], kind="stable")
+    return {
+        int(theme): group["term"].astype(str).tolist()[:n]
+        for theme, group in ordered.groupby(schema.THEME_ID, sort=True)
+    }
+
+
 def short_label(terms: list[str], *, n_terms: int = 3, pool: int = 6) -> str:
     """Build a theme label from its ranked keywords: expressions first, then single words.
 

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import minimum_spanning_tree
 
 from analysis import schema
+from analysis.themes.keywords import terms_by_theme
 from analysis.vectorise import display_term
 
 SOURCE, TARGET, WEIGHT = "source", "target", "weight"
@@ -126,8 +127,7 @@ def theme_graphs(
 ) -> dict[int, Similitude]:
     """The similitude graph of every theme of ``themes`` (``theme_id``, ``label``), its terms
     taken by :func:`theme_terms` from the keywords table (``theme_id``, ``rank``, ``term``)."""
-    ranked = keywords.sort_values([schema.THEME_ID, "rank"], kind="stable")
-    by_theme = {theme: group["term"].tolist() for theme, group in ranked.groupby(schema.THEME_ID)}
+    by_theme = terms_by_theme(keywords)
     graphs = {}
     for theme, label in zip(themes[schema.THEME_ID], themes[schema.LABEL], strict=True):
         if theme == schema.UNCLASSIFIED:

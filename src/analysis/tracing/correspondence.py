@@ -24,6 +24,8 @@ import pandas as pd
 
 from analysis import schema
 from analysis.config import TracingConfig
+from analysis.themes.keywords import terms_by_theme
+from analysis.tracing.crosstabs import theme_labels
 from analysis.tracing.dates import NO_DATE, check_dates, period_labels
 from analysis.tracing.errors import MissingDateWarning, TracingError
 from analysis.vectorise import display_term
@@ -45,6 +47,7 @@ POINT_COLUMNS = (
     QUALITY,
 )
 MIN_CATEGORIES = 3  # a plane needs three themes and three values
+_N_PROJECTED = 10  # keywords of each theme projected on the maps
 
 
 class NotEnoughForAMap(TracingError):
@@ -77,7 +80,7 @@ def contingency(segments: pd.DataFrame, variable: str) -> pd.DataFrame:
     """Classified segments by theme (rows) and value of ``variable`` (columns), sorted; missing
     values and unclassified segments are left out."""
     schema.require_columns(segments, schema.THEME_ID, variable, table="segments")
-    values = segments[variable].astype("string").fillna("").str.strip()
+    values = _values(segments, variable)
     themes = segments[schema.THEME_ID]
     classified = themes.notna() & (themes.astype(str) != str(schema.UNCLASSIFIED))
     kept = classified & (values != "") & (values != "NaT")
@@ -85,6 +88,11 @@ def contingency(segments: pd.DataFrame, variable: str) -> pd.DataFrame:
         {schema.THEME_ID: segments.loc[kept, schema.THEME_ID], variable: values[kept]}
     )
     return pd.crosstab(frame[schema.THEME_ID], frame[variable]).sort_index().sort_index(axis=1)
+
+
+def _values(segments: pd.DataFrame, variable: str) -> pd.Series:
+    """The values of ``variable`` as the map shows them: strings, ``""`` when missing."""
+    return segments[variable].astype("string").fillna("").str.strip()
 
 
 def correspondence_analysis(
@@ -146,7 +154,7 @@ def correspondence_analysis(
     row_coordinates = left * singular / np.sqrt(row_mass)[:, None]
     column_coordinates = right * singular / np.sqrt(column_mass)[:, None]
     inertia = singular**2
-    labels = _theme_labels(segments)
+    labels = theme_labels(segments[segments[schema.THEME_ID].isin(counts.index)])
     themes = _points(
         THEME_POINT,
         [labels.get(t, str(t)) for t in counts.index],
@@ -171,15 +179,6 @@ def correspondence_analysis(
     if pd.api.types.is_integer_dtype(counts.index):  # the pipeline's ids; a value has none
         points[schema.THEME_ID] = points[schema.THEME_ID].astype("Int64")
     return Correspondence(variable, points[list(POINT_COLUMNS)], inertia)
-
-
-def _theme_labels(segments: pd.DataFrame) -> dict[int, str]:
-    if schema.THEME_LABEL not in segments:
-        return {}
-    pairs = (
-        segments[[schema.THEME_ID, schema.THEME_LABEL]].dropna().drop_duplicates(schema.THEME_ID)
-    )
-    return dict(zip(pairs[schema.THEME_ID], pairs[schema.THEME_LABEL].astype(str), strict=True))
 
 
 def _points(
@@ -233,7 +232,7 @@ def _keyword_points(
                 owner.setdefault(str(word).replace(" ", "_"), theme)
     if not owner or schema.LEMMAS not in segments:
         return pd.DataFrame(columns=[KIND, schema.LABEL, schema.THEME_ID, MASS, *AXIS, QUALITY])
-    values = segments[variable].astype("string").fillna("").str.strip()
+    values = _values(segments, variable)
     tokens = segments[schema.LEMMAS].fillna("").astype(str).str.split()
     column_index = {v: i for i, v in enumerate(counts.columns)}
     profiles = np.zeros((len(owner), len(counts.columns)))
@@ -286,7 +285,7 @@ def correspondences(
     absent : dict
         By variable, why it has no map (in French: too few values, no such column).
     """
-    theme_keywords = _top_keywords(keywords)
+    theme_keywords = terms_by_theme(keywords, _N_PROJECTED)
     maps: dict[str, Correspondence] = {}
     absent: dict[str, str] = {}
     for variable in config.correspondence:
@@ -302,14 +301,6 @@ def correspondences(
         except NotEnoughForAMap as reason:
             absent[variable] = str(reason)
     return maps, absent
-
-
-def _top_keywords(keywords: pd.DataFrame | None, n: int = 10) -> dict[int, list[str]]:
-    if keywords is None or keywords.empty or "term" not in keywords:
-        return {}
-    ordered = keywords.sort_values([schema.THEME_ID, "rank"], kind="stable")
-    groups = ordered.groupby(schema.THEME_ID)
-    return {int(theme): group["term"].astype(str).head(n).tolist() for theme, group in groups}
 
 
 def _with_variable(
