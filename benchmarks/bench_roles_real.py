@@ -3,10 +3,15 @@
 Prints, for each source, macro-F1 (over the classes the source holds) and the precision and
 recall of frein and proposition:
 
-1. on the ``split = eval`` rows of ``tests/data/roles/real-labelled.csv`` (Decidim proposals,
-   France urbaine's two articles), for the model shipped before these rows existed (the
-   ``model_before`` column) and for a model trained as the shipped one is (sample corpus and
-   the real ``train`` rows), which never saw an ``eval`` row;
+1. on the ``split = eval`` rows of ``tests/data/roles/real-labelled.csv``, per source
+   (``decidim``: Decidim proposals; ``decidim-comments``: comments of the same platform's
+   debates; ``seeds``: France urbaine's two articles), for the model shipped before the
+   source's rows were labelled (the ``model_before`` column) and for a model trained as the
+   shipped one is (sample corpus and the real ``train`` rows, freins weighted by
+   ``CLASS_WEIGHTS``), which never saw an ``eval`` row.
+   Only the ``decidim-comments`` rows are **blind**: no cue, feature or setting was chosen by
+   looking at them; the ``decidim`` and ``seeds`` rows were looked at while the cues were
+   written;
 2. on the sample corpus (``corpus/annotations.csv``), by cross-validation grouped by
    concertation (4 folds): each fold is predicted by a model trained on the other three and
    on the real ``train`` rows;
@@ -29,12 +34,20 @@ from analysis import schema
 from analysis.config import FunctionsConfig
 from analysis.roles import training
 from analysis.roles.annotations import GOLD_FUNCTION_COLUMN, normalise_function_label
-from analysis.roles.model import REAL_WEIGHT
+from analysis.roles.model import CLASS_WEIGHTS, REAL_WEIGHT
 from analysis.roles.training import LabelledRows
 
 N_FOLDS = 4
 MIN_CLASS_ROWS = 10  # "m-F1 10+": macro-F1 over the classes with this many rows or more
 QUOTED = (schema.FREIN, schema.PROPOSITION, schema.BONNE_PRATIQUE)
+BLIND = frozenset({"decidim-comments"})  # eval rows nobody chose a cue or a setting on
+# what "before" is for each source (the model_before column of real-labelled.csv)
+BEFORE = {
+    "decidim": "sample-only model",
+    "seeds": "sample-only model",
+    "decidim-comments": "model shipped before",
+}
+NAME_WIDTH = 46
 _PLURAL = {"body": "bodies", "title": "titles"}  # the rows of each field
 
 
@@ -66,7 +79,8 @@ def scores(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
 
 def print_row(name: str, figures: dict[str, float]) -> None:
     print(
-        f"  {name:<34}{figures['n']:>5}{figures['accuracy']:>7.3f}{figures['macro_f1']:>9.3f}"
+        f"  {name:<{NAME_WIDTH}}{figures['n']:>5}{figures['accuracy']:>7.3f}"
+        f"{figures['macro_f1']:>9.3f}"
         f"{figures['macro_f1_frequent']:>9.3f}"
         f"{figures['frein_p']:>9.3f}{figures['frein_r']:>7.3f}"
         f"{figures['proposition_p']:>9.3f}{figures['proposition_r']:>7.3f}"
@@ -75,7 +89,8 @@ def print_row(name: str, figures: dict[str, float]) -> None:
 
 def print_header() -> None:
     print(
-        f"  {'':<34}{'n':>5}{'acc':>7}{'macro-F1':>9}{'m-F1 10+':>9}{'frein P':>9}{'R':>7}"
+        f"  {'':<{NAME_WIDTH}}{'n':>5}{'acc':>7}{'macro-F1':>9}{'m-F1 10+':>9}"
+        f"{'frein P':>9}{'R':>7}"
         f"{'prop. P':>9}{'R':>7}"
     )
 
@@ -83,7 +98,9 @@ def print_header() -> None:
 def predict(train: LabelledRows, test: LabelledRows, config: FunctionsConfig) -> pd.DataFrame:
     """Function and score of each ``test`` row by a model fitted on ``train``."""
     weights = {s: REAL_WEIGHT for s in set(train.segments[training.SOURCE]) - {training.SAMPLE}}
-    model = training.fit_labelled(train, weights=weights, config=config)
+    model = training.fit_labelled(
+        train, weights=weights, class_weights=CLASS_WEIGHTS, config=config
+    )
     return model.explain(test.segments, hits=test.hits)
 
 
@@ -104,16 +121,19 @@ def real_part(sample: LabelledRows, real: LabelledRows, config: FunctionsConfig)
         old = before[before["source"] == source]
         truth_before = old["function"].map(normalise_function_label).to_numpy()
         predicted_before = old["model_before"].map(normalise_function_label).to_numpy()
-        print_row(f"{source}, shipped model before", scores(truth_before, predicted_before))
+        blind = " (BLIND)" if source in BLIND else ""
+        described = BEFORE.get(source, "model before")
+        print_row(f"{source}{blind}, {described}", scores(truth_before, predicted_before))
         truth = rows[GOLD_FUNCTION_COLUMN].to_numpy()
-        print_row(f"{source}, new model", scores(truth, rows["predicted"].to_numpy()))
+        print_row(f"{source}{blind}, new model", scores(truth, rows["predicted"].to_numpy()))
         if "field" in rows and (rows["field"] == "title").any():
             for field, part in rows.groupby("field", sort=True):
                 truth = part[GOLD_FUNCTION_COLUMN].to_numpy()
                 found = scores(truth, part["predicted"].to_numpy())
                 print_row(f"  {source} {_PLURAL.get(field, field)}", found)
-    print("\nConfusion, all real eval rows (rows: truth, columns: predicted):")
-    print(pd.crosstab(test_rows[GOLD_FUNCTION_COLUMN], test_rows["predicted"]).to_string())
+    for source, rows in test_rows.groupby(training.SOURCE, sort=True):
+        print(f"\nConfusion, {source} eval rows (rows: truth, columns: predicted):")
+        print(pd.crosstab(rows[GOLD_FUNCTION_COLUMN], rows["predicted"]).to_string())
     return test_rows
 
 

@@ -30,6 +30,22 @@ def _forms(text: str, nlp: Language) -> set[str]:
         ("Il faudrait ouvrir les piscines le dimanche.", {"conditionnel"}, {"sans verbe"}),
         ("La fin du contrat arrive trop tôt pour les familles.", set(), {"nom d’action en tête"}),
         ("Entre les deux guichets, les dossiers se perdent.", set(), {"infinitif de titre"}),
+        # answers of a debate's comments
+        ("En respectant les textes fondateurs.", {"gérondif en tête"}, set()),
+        ("En n'oubliant pas qu'ils sont mandatés par le peuple.", {"gérondif en tête"}, set()),
+        ("En ce qui concerne les subventions, il faut rembourser.", set(), {"gérondif en tête"}),
+        ("évidemment oui", {"réponse seule"}, set()),
+        ("Excellente proposition !", {"réponse seule"}, set()),
+        ("Absolument. Chaque vote doit être pris en compte", set(), {"réponse seule"}),
+        ("Oui il faut reconnaître le vote blanc.", set(), {"réponse seule"}),
+        # a real Decidim proposal that only announces its list (the list is the next segment)
+        (
+            "Il est maintenant temps de réinvestir le capitalisme. Dans ce sens, il est maintenant "
+            "urgent de veiller à :",
+            {"annonce une liste"},
+            set(),
+        ),
+        ("Je propose : supprimer le Sénat.", set(), {"annonce une liste"}),
     ],
 )
 def test_sentence_forms(text: str, present: set[str], absent: set[str], french_nlp) -> None:

@@ -1,4 +1,8 @@
-"""The shipped function model on real text it never saw (``split = eval`` of the labelled file)."""
+"""The shipped function model on real text it never saw (``split = eval`` of the labelled file).
+
+The ``decidim-comments`` eval rows are blind: no cue, feature or setting was chosen by looking at
+them. The floors below are the figures measured on them when they were added, minus a margin.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,21 @@ from analysis import schema
 from analysis.config import FunctionsConfig
 from analysis.roles import classify_functions, default_classifier, doc_lemmas, training
 from analysis.roles.annotations import GOLD_FUNCTION_COLUMN
+from analysis.roles.cue_table import CLASS_INDEX
+from analysis.roles.cues import cue_scores, find_cues
 from analysis.summaries.extracts import select_quotes
+
+COMMENTS = "decidim-comments"  # the blind source
+DATA = training.REAL_LABELLED.parent
+
+
+_FREIN_WITHOUT_CUE = pytest.mark.xfail(
+    strict=True, reason="frein sans indice de la table : classé proposition (issue 14)"
+)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +52,25 @@ def test_the_shipped_model_never_saw_the_eval_rows() -> None:
     model = default_classifier()
     real = pd.read_csv(training.REAL_LABELLED, dtype=str)
     assert model.training_["real_split"] == "train"
-    assert model.training_["rows_by_source"]["decidim"] == (real["split"] == "train").sum()
+    trained = real[real["split"] == "train"]["source"].value_counts().to_dict()
+    learnt = {s: n for s, n in model.training_["rows_by_source"].items() if s != training.SAMPLE}
+    assert learnt == trained
+    assert trained[COMMENTS] > 0
+
+
+def test_the_comments_are_split_by_author_and_come_from_the_copied_export() -> None:
+    real = pd.read_csv(training.REAL_LABELLED, dtype=str, keep_default_na=False)
+    rows = real[real["source"] == COMMENTS]
+    comments = pd.read_csv(DATA / "decidim-comments.csv", dtype=str, keep_default_na=False)
+    author = rows["doc_id"].map(comments.set_index("id")["author_id"])
+    assert author.notna().all()
+    assert not set(author[rows["split"] == "train"]) & set(author[rows["split"] == "eval"])
+    bodies = comments.set_index("id")["body"].map(_letters)  # the reader tidies spaces
+    for doc_id, text in zip(rows["doc_id"], rows["text"], strict=True):
+        assert _letters(text) in bodies[doc_id], (doc_id, text)
+    # the blind eval rows are the 184 of the first comments; later comments, of new authors
+    # only, went to train
+    assert (rows["split"] == "eval").sum() == 184 and (rows["split"] == "train").sum() >= 400
 
 
 def test_held_out_imperative_and_infinitive_proposals_are_proposals(held_out) -> None:
@@ -67,6 +103,56 @@ def test_above_the_threshold_real_freins_and_proposals_are_mostly_right(held_out
     assert right_kept > right_all
 
 
+def test_blind_debate_comments_are_classed_as_measured(held_out) -> None:
+    comments = held_out[held_out[training.SOURCE] == COMMENTS]
+    truth, predicted = comments[GOLD_FUNCTION_COLUMN], comments["predicted"]
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        truth, predicted, labels=[schema.PROPOSITION, schema.FREIN], zero_division=0
+    )
+    # measured when the 184 rows were added: accuracy 0.755, macro-F1 of the two classes of 10
+    # rows or more 0.637, proposition 0.899 / 0.832, frein 0.333 / 0.529 (the model shipped
+    # before them: 0.723, 0.617, 0.907 / 0.785, 0.294 / 0.588)
+    assert len(comments) == 184
+    assert (truth == predicted).mean() >= 0.72
+    assert f1.mean() >= 0.60
+    assert precision[0] >= 0.86 and recall[0] >= 0.80
+    assert recall[1] >= 0.45
+
+
+def test_bare_replies_of_the_comments_are_not_quoted(held_out) -> None:
+    comments = held_out[held_out[training.SOURCE] == COMMENTS]
+    bare = comments[comments[schema.TEXT].str.fullmatch(r"(?i)\W*(oui|non|évidemment( oui)?)\W*")]
+    assert len(bare) >= 3  # "Non", "Évidemment", "évidemment oui"
+    assert (bare["predicted"] == schema.AUTRE).all(), bare[[schema.TEXT, "predicted"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real debate comments (decidim-comments.csv), labelled by hand
+        ("Excellente proposition !", schema.AUTRE),
+        ("Taxer les produits importés qui ne respectent pas les règles imposées en France",
+         schema.PROPOSITION),
+        ("En respectant les textes fondateur. La laïcité ne saurait souffrir de jeux de "
+         "pouvoir, d'influence ou des desirata de l'opinion publique", schema.PROPOSITION),
+        # freins without a cue of the table are the known weakness on comments (frein recall
+        # 0.53 on the blind rows): classed proposition today
+        pytest.param("Le service public est dense mais sans moyens et surchargé", schema.FREIN,
+                     marks=_FREIN_WITHOUT_CUE),
+        pytest.param("Les scientifiques ont fait leur part depuis longtemps. Mais votre "
+                     "avarice vous empêche de prendre en considération les changements "
+                     "nécessaires.", schema.FREIN, marks=_FREIN_WITHOUT_CUE),
+        ("le vote doit être obligatoire pour chaque Français à condition que le vote blanc "
+         "soit comptabilisé !", schema.PROPOSITION),
+        ("Trouvez vous cela admissible de payer moins cher un fruit ou un légume qui a "
+         "traversé la planète en bateau ou en avion par rapport à un produit français ou au "
+         "moins européen ?", schema.FREIN),
+    ],
+)  # fmt: skip
+def test_real_comments_get_their_function(text: str, expected: str, french_nlp: Language) -> None:
+    _assert_shipped_function(text, expected, french_nlp)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -90,10 +176,7 @@ def test_above_the_threshold_real_freins_and_proposals_are_mostly_right(held_out
 def test_the_shipped_model_reads_how_citizens_write(
     text: str, expected: str, french_nlp: Language
 ) -> None:
-    segments = role_segments([text])
-    segments[schema.LEMMAS] = doc_lemmas(french_nlp(text))
-    classed = classify_functions(segments, french_nlp, config=FunctionsConfig())
-    assert classed[schema.FUNCTION].tolist() == [expected], classed[schema.FUNCTION_REASON][0]
+    _assert_shipped_function(text, expected, french_nlp)
 
 
 def test_a_heading_is_not_quoted(french_nlp: Language) -> None:
@@ -127,3 +210,72 @@ def test_scores_are_probabilities_and_the_same_each_run(held_out) -> None:
     again = default_classifier().explain(rows.segments, hits=rows.hits)
     assert np.array_equal(again[schema.FUNCTION_SCORE].to_numpy(), held_out["score"].to_numpy())
     assert held_out["score"].between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # the seed notes' sentences about the day itself (labelled autre)
+        ("Les élus de la commission « Sécurité et prévention » de France urbaine se sont "
+         "retrouvés à Dijon le 28 avril 2023.", "se sont retrouvés à"),
+        ("La commission est revenue sur les divers chantiers et a fait un point d’étape sur "
+         "le calendrier.", "point d'étape"),
+        ("Les groupes de travail des Polices municipales ont pu faire un retour sur les travaux "
+         "en cours.", "retour sur les travaux"),
+        ("Plusieurs participants avaient d’ores et déjà préparé des propositions techniques "
+         "qui mériteront donc d’être débattues très prochainement.", "d'être débattu"),
+        ("A l’espace Vanel, la production d’idée s’est alors opérée sur la base de constats "
+         "collectifs, sur l’identification d’obstacles protéiformes.",
+         "sur la base de constats"),
+        ("Les élus et la Direction Générale de la Police Nationale se réuniront à nouveau d’ici "
+         "la fin de l’année.", "se réunir à nouveau"),
+    ],
+)  # fmt: skip
+def test_sentences_about_the_meeting_carry_a_meta_cue(
+    text: str, cue: str, french_nlp: Language
+) -> None:
+    hits = find_cues(french_nlp(text))
+    assert cue in {h.cue.name for h in hits}
+    assert cue_scores(hits).argmax() == CLASS_INDEX[schema.AUTRE]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # comments of new authors labelled for the train rows: an infinitive that is the
+        # subject of a conditional is an objection, not a proposal
+        ("Rendre le vote obligatoire risquerait de créer encore plus de défiance de la part "
+         "des citoyens vis à vis des élus.", schema.FREIN),
+        ("Le QCM c'est une mauvaise idée, faudrais pas non plus qu'on passe trois heures dans "
+         "les bureaux de votes.", schema.FREIN),
+        ("Rendre obligatoire la transparence sur ce type de contrat.", schema.PROPOSITION),
+        # seed notes: who met where is no constat
+        ("Les élus de la commission « Sécurité et prévention » de France urbaine se sont "
+         "retrouvés à Dijon le 28 avril 2023.", schema.AUTRE),
+    ],
+)  # fmt: skip
+def test_objections_and_meetings_get_their_function(
+    text: str, expected: str, french_nlp: Language
+) -> None:
+    _assert_shipped_function(text, expected, french_nlp)
+
+
+def test_the_infinitive_subject_of_a_conditional_is_no_proposal_cue(
+    french_nlp: Language,
+) -> None:
+    objection = find_cues(french_nlp("Rendre le vote obligatoire risquerait de créer la défiance."))
+    measure = find_cues(french_nlp("Rendre le vote obligatoire sous conditions."))
+    assert "infinitif en tête" not in {h.cue.name for h in objection}
+    assert "infinitif en tête" in {h.cue.name for h in measure}
+
+
+def test_the_shipped_model_records_its_frein_weight() -> None:
+    assert default_classifier().training_["class_weights"] == {schema.FREIN: 3.0}
+
+
+def _assert_shipped_function(text: str, expected: str, nlp: Language) -> None:
+    """The shipped model gives ``text`` the function ``expected`` (its reasons shown if not)."""
+    segments = role_segments([text])
+    segments[schema.LEMMAS] = doc_lemmas(nlp(text))
+    classed = classify_functions(segments, nlp, config=FunctionsConfig())
+    assert classed[schema.FUNCTION].tolist() == [expected], classed[schema.FUNCTION_REASON][0]

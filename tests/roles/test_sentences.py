@@ -25,3 +25,20 @@ def test_sentence_functions_keep_document_offsets(french_nlp: Language) -> None:
     for row in sentences.itertuples():
         assert document[row.start : row.end] == row.text
     assert sentences[schema.FUNCTION].tolist() == ["frein", "proposition", "constat"]
+
+
+def test_a_sentence_ending_in_an_ellipsis_and_a_stop_keeps_its_offsets(
+    french_nlp: Language,
+) -> None:
+    # a real Decidim proposal (id 771) ends with "…." that the normalisation writes "....":
+    # the last sentence used to map one character past the text
+    text = (
+        "Il faut que ces aides soient calculées à partir des revenus du foyer, et non d’aide "
+        "sociale individualisée…."
+    )
+    segments = role_segments([text], [""]).assign(**{schema.START: 0, schema.END: len(text)})
+    sentences = sentence_functions(segments, [french_nlp(normalise(text))], config=CUES_ONLY)
+    assert sentences[schema.END].max() <= len(text)
+    for row in sentences.itertuples():
+        assert text[row.start : row.end] == row.text
+    assert sentences[schema.FUNCTION].iloc[0] == "proposition"

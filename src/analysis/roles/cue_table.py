@@ -117,13 +117,15 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_F, 1.0, "rarement", (_low("rarement", "peu"),)),
     (_F, 1.0, "ne ... pas", _NEGATION),
     (_F, 1.5, "regretter", (_lem("regretter", "déplorer", "dénoncer"),)),
-    (_F, 1.5, "précarité", (_lem("précarité", "précaire", "fragilité", "fragile", "instabilité"),)),  # noqa: E501
+    (_F, 1.5, "précarité", (_lem("précarité", "précaire", "fragilité", "fragile", "instabilité", "vulnérabilité", "vulnérable"),)),  # noqa: E501
     (_F, 1.0, "flou", (_lem("flou", "incertitude", "incertain", "ambigu", "ambiguïté"),)),
     (_F, 1.0, "complexité", (_lem("complexité", "complexe"),)),
     (_F, 1.5, "blocage", (_lem("blocage", "bloquer", "impasse"),)),
     (_F, 1.5, "inquiétude", (_lem("inquiétude", "inquiet", "inquiéter", "crainte", "craindre", "redouter"),)),  # noqa: E501
     (_F, 1.0, "risque", (_lem("risque", "risquer"),)),
     (_F, 1.0, "problème", (_lem("problème", "problématique"),)),
+    (_F, 1.5, "mauvaise idée", (_lem("mauvais"), _lem("idée", "solution", "chose", "piste"))),
+    (_F, 1.0, "pire", (_lem("pire", "défiance", "méfiance", "tyrannie"),)),
     (_F, 1.0, "contrainte", (_lem("contrainte", "limite", "limiter"),)),
     (_F, 1.5, "impossible", (_lem("impossible", "impossibilité"),)),
     (_F, 1.0, "trop peu", (_low("trop"), _low("peu", "faible", "rare", "rares", "lent", "lents", "tard"))),  # noqa: E501
@@ -131,7 +133,7 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_F, 1.0, "épuisement", (_lem("épuisement", "épuiser", "usure", "démobilisation", "découragement"),)),  # noqa: E501
     (_F, 1.0, "vacant", (_lem("vacant", "vacance", "sous-effectif", "turn-over"),)),
     (_F, 1.0, "faible", (_lem("faible", "faiblesse"),)),
-    (_F, 1.5, "injuste", (_lem("injuste", "injustice", "inégalité", "inégalitaire", "inéquitable", "aberrant", "aberration", "scandale", "scandaleux", "absurde", "abus", "gaspillage", "gâchis", "mépris", "laxisme", "dérive", "exorbitant", "arbitraire"),)),  # noqa: E501
+    (_F, 1.5, "injuste", (_lem("injuste", "injustice", "inégalité", "inégalitaire", "inéquitable", "aberrant", "aberration", "scandale", "scandaleux", "absurde", "abus", "gaspillage", "gâchis", "mépris", "laxisme", "dérive", "exorbitant", "arbitraire", "inadmissible", "inacceptable", "insupportable", "honteux", "honte", "indécent"),)),  # noqa: E501
     (_F, 1.0, "trop de", (_low("trop"), _low("de", "d'", "d’", "nombreux", "nombreuses", "cher", "chers", "chère", "élevé", "élevés", "élevée", "élevées", "lourd", "lourds", "lourde", "lourdes", "souvent", "long", "longs", "longue", "longues", "compliqué", "compliquée", "complexe"))),  # noqa: E501
     (_B, 2.0, "a permis de", (_lem("avoir"), _ADV, _lem("permettre"))),
     (_B, 1.0, "permettre", (_lem("permettre"),)),
@@ -166,6 +168,15 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_A, 1.0, "débattre", (_lem("aborder", "évoquer", "débattre", "échanger", "restituer", "restitution", "synthèse", "visiter", "découvrir"),)),  # noqa: E501
     (_A, 2.0, "identification des freins", (_lem("identification", "production", "recueil", "question", "remontée", "partage"), _DE, _ANY, _lem("frein", "constat", "proposition", "idée", "obstacle", "difficulté"))),  # noqa: E501
     (_A, 2.0, "séance consacrée à", (_lem("matinée", "après-midi", "journée", "séance", "réunion", "atelier", "plénière", "soirée"), _ANY, _ANY, _lem("consacrer", "dédier"))),  # noqa: E501
+    # sentences about the meeting itself: where it met, what it went over, what comes next
+    (_A, 1.5, "se sont retrouvés à", ({"LEMMA": "retrouver", "MORPH": {"IS_SUPERSET": ["Tense=Past"]}}, _low("à", "au", "en"), {"POS": "PROPN"})),  # noqa: E501
+    (_A, 1.5, "se réunir à nouveau", (_lem("réunir", "retrouver", "revoir"), _low("à"), _low("nouveau"))),  # noqa: E501
+    (_A, 1.5, "point d'étape", (_lem("point"), _DE, _lem("étape", "situation"))),
+    (_A, 2.0, "la journée s'est terminée", (_lem("matinée", "après-midi", "journée", "séance", "réunion", "rencontre", "concertation"), _ANY, _ANY, _lem("terminer", "clore", "achever", "conclure", "ouvrir", "débuter"))),  # noqa: E501
+    (_A, 1.5, "retour sur les travaux", (_lem("retour", "point"), _low("sur"), _ANY, _lem("travail", "travaux", "chantier", "calendrier", "avancée"))),  # noqa: E501
+    (_A, 2.0, "d'être débattu", (_low("d'", "d’", "de"), _lem("être"), _lem("débattre", "discuter", "examiner", "approfondir"))),  # noqa: E501
+    (_A, 1.5, "questions posées aux participants", (_lem("poser"), _low("aux", "à"), _ANY, _lem("participant", "membre", "intervenant", "acteur"))),  # noqa: E501
+    (_A, 1.5, "sur la base de constats", (_low("base"), _DE, _lem("constat", "diagnostic", "retour", "échange"))),  # noqa: E501
     (_A, 1.0, "réunir", (_lem("réunir", "rassembler", "animer", "accueillir", "tenir", "ouvrir") | {"MORPH": {"IS_SUPERSET": ["Tense=Past"]}},)),  # noqa: E501
 )
 # fmt: on

@@ -164,6 +164,8 @@ def _once_per_sentence(hits: list[CueHit], sentence_starts: np.ndarray) -> list[
 
 REQUEST_CUE = Cue("demander à l'État", schema.DEMANDE, 2.5, ())
 INFINITIVE_CUE = Cue("infinitif en tête", schema.PROPOSITION, 1.5, ())
+# endings of a conditional or future verb: "risquerait", "coûtera", "permettront"
+_MAIN_VERB_ENDINGS = ("rait", "raient", "ra", "ront")
 
 
 def _starts_with_infinitive(sentence: Span) -> Token | None:
@@ -175,12 +177,16 @@ def _starts_with_infinitive(sentence: Span) -> Token | None:
     words = [t for t in sentence if not (t.is_punct or t.is_space)]
     if not words or words[0].pos_ != "VERB" or "Inf" not in words[0].morph.get("VerbForm"):
         return None
-    if words[0].lemma_ == "rendre":  # "Rendre obligatoire…": the adjective is often tagged a verb
-        return words[0]
+    # "Rendre obligatoire…": the adjective is often tagged a finite verb, so after "rendre"
+    # only an auxiliary or a conditional or future form is a main verb ("Rendre le vote
+    # obligatoire risquerait de…" is an objection, not a proposal)
+    after_rendre = words[0].lemma_ == "rendre"
     for token in words[1:]:
         if token.text in {",", ":", ";"} or token.is_punct:
             break
-        if "Fin" in token.morph.get("VerbForm"):
+        if "Fin" in token.morph.get("VerbForm") and (
+            not after_rendre or token.pos_ == "AUX" or token.lower_.endswith(_MAIN_VERB_ENDINGS)
+        ):
             return None
     return words[0]
 

@@ -4,10 +4,11 @@ of the cue table.
 Real contributions seldom say "il faut": they name the measure ("Suppression de la taxe…",
 "Pour une école sans notes", "Non aux compteurs imposés"), say what is to be done ("une taxe
 est à appliquer"), enjoin an authority ("Que l'État reconnaisse ce métier !"), ask ("Où en est
-le projet ?") or give a bare title ("Transports et mobilité"). Each form is a :class:`Cue`
-found on a sentence of a parsed Doc (:func:`sentence_forms`). Forms of weight 0 vote for no
-class: they are only features of the classifier (:mod:`analysis.roles.classifier`), which
-learns from the labelled texts what they mean.
+le projet ?") or give a bare title ("Transports et mobilité"); in a debate's comments they
+answer "comment… ?" with a gerund ("En respectant les textes fondateurs") or reply with a bare
+"oui". Each form is a :class:`Cue` found on a sentence of a parsed Doc (:func:`sentence_forms`).
+Forms of weight 0 vote for no class: they are only features of the classifier
+(:mod:`analysis.roles.classifier`), which learns from the labelled texts what they mean.
 
 Example
 -------
@@ -17,10 +18,13 @@ Example
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span, Token
 
 from analysis import schema
 from analysis.roles.cue_table import ADDRESSEE_LEMMAS, Cue
+from analysis.roles.headings import fold
 
 # Nouns that name a measure when they open a sentence or a title: "Suppression de…"
 ACTION_NOUNS = frozenset(
@@ -49,6 +53,13 @@ NO_VERB = Cue("sans verbe", schema.AUTRE, 0.0, ())
 THEME_TITLE = Cue("intitulé de thème", schema.AUTRE, 0.0, ())
 CONDITIONAL = Cue("conditionnel", schema.PROPOSITION, 0.0, ())
 IMPERATIVE = Cue("impératif", schema.PROPOSITION, 0.0, ())
+# answers of a debate's comments: "En respectant les textes fondateurs." names the means proposed
+# (as an infinitive title does); "oui", "Excellente proposition !" say nothing on their own
+GERUND = Cue("gérondif en tête", schema.PROPOSITION, 1.0, ())
+BARE_REPLY = Cue("réponse seule", schema.AUTRE, 0.0, ())
+# "Voici mes idées :", "il est urgent de veiller à :" ending the text: it announces a list that
+# is not there (the list is the next segment), so it says nothing on its own
+ANNOUNCES_LIST = Cue("annonce une liste", schema.AUTRE, 2.0, ())
 
 FORM_CUES: tuple[Cue, ...] = (
     ACTION_NOUN,
@@ -63,6 +74,9 @@ FORM_CUES: tuple[Cue, ...] = (
     THEME_TITLE,
     CONDITIONAL,
     IMPERATIVE,
+    GERUND,
+    BARE_REPLY,
+    ANNOUNCES_LIST,
 )
 
 
@@ -96,6 +110,7 @@ def _opening(words: list[Token]) -> list[Cue]:
     return found
 
 
+_WORD_OF_REPLY = re.compile(r"[^\W\d_]+")
 _TITLE_WORDS = 12
 _CONDITIONAL = ("rait", "raient", "rions", "riez")
 _DETERMINERS = frozenset("le la les l' l’ un une des du de d' d’ ses son sa leur leurs nos".split())
@@ -116,12 +131,47 @@ def _looks_infinitive(first: Token, second: str) -> bool:
     )
 
 
+# the words of a reply that says nothing but yes, no or agreement ("évidemment oui",
+# "Excellente proposition !", "bien sûr que je suis d'accord"), accents folded
+_REPLY_WORDS = frozenset(
+    "oui non ok d accord evidemment absolument bien sur que tout a fait exactement bravo merci "
+    "bonne excellente idee proposition entierement completement je suis pour contre".split()
+)
+_REPLY_MAX_WORDS = 8
+
+
+def _is_bare_reply(sentence: Span) -> bool:
+    """A text of a few words of agreement or refusal only: "oui", "Évidemment", "bonne idée".
+
+    The whole text is read, not the sentence alone: in "Absolument. Chaque vote doit être pris
+    en compte" the reply introduces a proposal.
+    """
+    words = _WORD_OF_REPLY.findall(fold(sentence.doc.text))
+    return 0 < len(words) <= _REPLY_MAX_WORDS and all(w in _REPLY_WORDS for w in words)
+
+
+def _gerund_opening(words: list[Token]) -> bool:
+    """ "En respectant…", "En n'oubliant pas…": "en" then a present participle."""
+    following = [t for t in words[1:3] if t.lower_ not in {"n'", "n’", "ne"}]
+    if words[0].lower_ != "en" or not following:
+        return False
+    verb = following[0]
+    return verb.is_alpha and len(verb) > 4 and verb.lower_.endswith("ant")
+
+
 def _to_be_done(words: list[Token]) -> bool:
     """ "… est à appliquer", "… reste à engager": être + à + an infinitive."""
     return any(
         a.lemma_ in {"être", "rester"} and b.lower_ == "à" and "Inf" in c.morph.get("VerbForm")
         for a, b, c in zip(words, words[1:], words[2:], strict=False)
     )
+
+
+def _announces_list(sentence: Span) -> bool:
+    """The last sentence of its text ends with a colon: "Voici mes propositions :"."""
+    rest = [t for t in sentence.doc[sentence.end :] if not t.is_space]
+    ending = [t for t in sentence if not t.is_space]
+    return not rest and bool(ending) and ending[-1].text == ":"
 
 
 def sentence_forms(sentence: Span) -> list[tuple[Cue, int]]:
@@ -142,8 +192,14 @@ def sentence_forms(sentence: Span) -> list[tuple[Cue, int]]:
         return []
     at = words[0].i
     found = [(cue, at) for cue in _opening(words)]
+    if _gerund_opening(words):
+        found.append((GERUND, at))
+    if _is_bare_reply(sentence):
+        found.append((BARE_REPLY, at))
     if _to_be_done(words):
         found.append((TO_BE_DONE, at))
+    if _announces_list(sentence):
+        found.append((ANNOUNCES_LIST, at))
     if sentence.text.rstrip().endswith("?") or any(t.text == "?" for t in sentence):
         found.append((QUESTION, at))
     if any(t.text == "!" for t in sentence):

@@ -98,6 +98,9 @@ def _sentence_spans(doc: Doc, source: str) -> list[tuple[int, int]]:
     for sentence in doc.sents:
         start = int(mapping[sentence.start_char])
         end = int(mapping[sentence.end_char - 1]) + 1 if sentence.end_char > 0 else start
+        # text the normalisation added at the very end (a closing "..." for "…") maps past it
+        end = min(end, len(source))
+        start = min(start, end)
         while start < end and source[start].isspace():
             start += 1
         while end > start and source[end - 1].isspace():

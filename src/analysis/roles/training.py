@@ -5,7 +5,8 @@ Two sources, read from a source checkout only (a wheel has neither):
 * the sample corpus and its ``annotations.csv`` (:func:`sample_rows`): meeting notes written for
   the project, one label per paragraph;
 * the real labelled segments, ``tests/data/roles/real-labelled.csv`` (:func:`real_rows`):
-  Decidim proposals and two web articles, one label per segment. Their texts carry no lemmas:
+  Decidim proposals, comments of the same platform's debates and two web articles, one label
+  per segment. Their texts carry no lemmas:
   they are lemmatised here with the workbook's own pipeline (:func:`analysis.nlp.prepare_segments`,
   one unit per text), so that the model sees at training what it sees at run time.
 
@@ -15,7 +16,8 @@ Each source comes as :class:`LabelledRows`: the segments (``lemmas``, ``heading`
 Example
 -------
 >>> rows = LabelledRows.concat([sample_rows(), real_rows(split="train")])
->>> classifier = fit_labelled(rows, weights={"sample": 1.0, "decidim": 3.0})
+>>> weights = {"sample": 1.0, "decidim": 3.0}
+>>> classifier = fit_labelled(rows, weights=weights, class_weights={"frein": 3.0})
 """
 
 from __future__ import annotations
@@ -208,12 +210,21 @@ def fit_labelled(
     rows: LabelledRows,
     *,
     weights: Mapping[str, float],
+    class_weights: Mapping[str, float] | None = None,
     config: FunctionsConfig | None = None,
 ) -> FunctionClassifier:
     """A classifier with ``config``'s settings fitted on ``rows``, each row weighted by its
-    source (``weights["decidim"]``; a source not named weighs 1)."""
+    source (``weights["decidim"]``; a source not named weighs 1) times the weight of its label
+    (``class_weights["frein"]``; a label not named weighs 1)."""
     config = config or FunctionsConfig()
+    class_weights = class_weights or {}
     sample_weight = rows.segments[SOURCE].map(lambda s: float(weights.get(s, 1.0))).to_numpy()
+    sample_weight = (
+        sample_weight
+        * (
+            rows.segments[GOLD_FUNCTION_COLUMN].map(lambda f: float(class_weights.get(f, 1.0)))
+        ).to_numpy()
+    )
     return classifier_from_config(config).fit(
         rows.segments,
         rows.segments[GOLD_FUNCTION_COLUMN],
