@@ -8,8 +8,9 @@ again with ``--worker``), so that peak memory, the loaded model and every in-pro
 belong to one measure only:
 
 1. spaCy alone: ``nlp.pipe`` over the texts the workbook gives spaCy (the normalised segment
-   texts), with the same pipeline (:func:`analysis.nlp.load_pipeline`), batch size and number
-   of processes as the workbook; loading the model is timed apart;
+   texts), with spaCy as installed (:func:`plain_pipeline`: the components of
+   :func:`analysis.nlp.load_pipeline`, without the workbook's own speed-ups), the same batch
+   size and number of processes as the workbook; loading the model is timed apart;
 2. a first ``analysis report`` with an empty cache: the command's own argument parsing
    (:mod:`analysis.cli`), then :func:`analysis.pipeline.run` and :func:`analysis.pipeline.write`
    timed in the process; seconds and peak memory so far after each stage (corpus, nlp, themes,
@@ -62,11 +63,13 @@ from typing import Any
 
 import pandas as pd
 from bench_nlp import Stopwatch, repeated_corpus
+from spacy.language import Language
 
 from analysis import cli, schema
 from analysis.config import AnalysisConfig
 from analysis.corpus import load_corpus, load_corpus_from_config
 from analysis.nlp import load_pipeline
+from analysis.nlp.model import installed_pipeline
 from analysis.segmentation import count_words, normalise, segment_documents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,6 +139,16 @@ def _peak_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
+def plain_pipeline(model: str) -> Language:
+    """spaCy's pipeline as installed, with the components the workbook runs
+    (:func:`analysis.nlp.load_pipeline`) and nothing of its own (its lemmatiser's word lists
+    stay lists): the reference the workbook is measured against."""
+    nlp = installed_pipeline(model)
+    if nlp.pipe_names != load_pipeline(model).pipe_names:
+        raise RuntimeError(f"components differ: {nlp.pipe_names}")
+    return nlp
+
+
 def measure_spacy(config: AnalysisConfig) -> dict[str, Any]:
     """Time ``nlp.pipe`` alone on the normalised texts of the corpus's segments."""
     segments = _segments(load_corpus_from_config(config), config)
@@ -144,7 +157,7 @@ def measure_spacy(config: AnalysisConfig) -> dict[str, Any]:
     n_words = int(segments[schema.N_WORDS].sum())
     n_process = settings.n_process if n_words >= settings.n_process_min_words else 1
     with Stopwatch() as loading:
-        nlp = load_pipeline(settings.model)
+        nlp = plain_pipeline(settings.model)
         list(nlp.pipe(["Mise en route du modèle."] * 8))
     nlp.max_length = max(nlp.max_length, max(map(len, texts), default=0) + 1)
     with Stopwatch() as parsing:

@@ -1,10 +1,13 @@
 """Theme quality on real labelled consultations, next to the peers (issue 15, points 1 and 3).
 
 Corpora (one document per unit, as the platform labelled them; nobody on this project wrote
-them; see tests/data/real/README.md):
+them; see tests/data/real/README.md and tests/data/themes/README.md):
 
 - ``iramuteq``: the IRaMuTeQ corpus analysts built from Lille's Grand Débat proposals, its
   theme given by the first starred word of each text (4 themes, 140 texts);
+- ``comments``: the IRaMuTeQ corpus of the comments posted under the same platform's debates
+  (tests/data/themes/README.md), its theme given the same way (4 themes, 693 texts, short
+  replies such as "Oui" included);
 - ``decidim``: the same platform's export as published, its category (``category/name/fr``;
   the 4 topical ones: "Autre sujet" and empty categories are left out of the score but kept
   in the corpus, as an analyst would load it);
@@ -12,11 +15,11 @@ them; see tests/data/real/README.md):
   for comparison).
 
 For each corpus, with k set to the number of labels: the workbook's methods (nmf, reinert,
-kmeans, default settings otherwise) and peers implemented here on the same lemmas (TF-IDF +
-NMF, LSA + k-means, TF-IDF + k-means, LDA), mean NMI and ARI over five seeds and their spread
-(an unclassified unit counts as one more class). Then auto-k: the k each method chooses, the
-share of the true k, and how sure the choice is (the margin of the best combined score over
-the next one).
+kmeans, spectral, default settings otherwise) and peers implemented here on the same lemmas
+(TF-IDF + NMF, LSA + k-means, TF-IDF + k-means, LDA), mean NMI and ARI over five seeds and their
+spread (an unclassified unit counts as one more class). Then auto-k: the k each method chooses,
+whether it is within 30 % of the true k, and how sure the choice is (the chosen k's stability,
+its score's margin over the best other k, "sûr" or "incertain").
 
 Usage::
 
@@ -47,11 +50,12 @@ from analysis.config import load_config  # noqa: E402
 from analysis.corpus import load_annotations, load_corpus  # noqa: E402
 from analysis.nlp import prepare_segments  # noqa: E402
 from analysis.themes import ThemeModel  # noqa: E402
-from analysis.themes.selection import CHOSEN, COMBINED, K  # noqa: E402
+from analysis.themes.selection import CERTAINTY, CHOSEN, MARGIN, STABILITY, K  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "real"
+THEMES_DATA = ROOT / "tests" / "data" / "themes"
 SEEDS = (0, 1, 2, 3, 4)
-METHODS = ("nmf", "reinert", "kmeans")
+METHODS = ("nmf", "reinert", "kmeans", "spectral")
 GOLD = "gold"
 
 
@@ -63,8 +67,7 @@ def _lemmatised(documents: pd.DataFrame, unit: str) -> pd.DataFrame:
         return prepare_segments(documents, config, progress=False)[0]
 
 
-def iramuteq_corpus() -> pd.DataFrame:
-    path = REAL / "lille-propositions-iramuteq.txt"
+def iramuteq_corpus(path: Path = REAL / "lille-propositions-iramuteq.txt") -> pd.DataFrame:
     lines = path.read_text(encoding="utf-8").splitlines()
     themes = [line.split()[1].lstrip("*") for line in lines if line.startswith("**** ")]
     with warnings.catch_warnings():
@@ -192,18 +195,20 @@ def auto_k_rows(name: str, segments: pd.DataFrame) -> list[dict]:
         if table is None:
             rows.append({"corpus": name, "method": method, "true k": k_true, "chosen k": None})
             continue
-        ranked = table.sort_values(COMBINED, ascending=False)
-        margin = ranked[COMBINED].iloc[0] - ranked[COMBINED].iloc[1] if len(ranked) > 1 else 1.0
-        chosen = int(table.loc[table[CHOSEN], K].iloc[0])
+        row = table.loc[table[CHOSEN]].iloc[0]
+        chosen = int(row[K])
         rows.append(
             {
                 "corpus": name,
                 "method": method,
                 "true k": k_true,
                 "chosen k": chosen,
+                "themes fitted": model.n_themes_,
                 "within ±30 %": abs(chosen - k_true) <= 0.3 * k_true,
                 "k searched": f"{int(table[K].min())}-{int(table[K].max())}",
-                "margin": round(float(margin), 3),
+                "stability": round(float(row[STABILITY]), 3),
+                "margin": round(float(row[MARGIN]), 3),
+                "certainty": row[CERTAINTY],
             }
         )
     return rows
@@ -213,6 +218,7 @@ def main() -> None:
     pd.set_option("display.width", 200)
     corpora = {
         "iramuteq": iramuteq_corpus(),
+        "comments": iramuteq_corpus(THEMES_DATA / "lille-commentaires-iramuteq.txt"),
         "decidim": decidim_corpus(),
         "sample": sample_corpus(),
     }
@@ -223,16 +229,16 @@ def main() -> None:
     table = pd.DataFrame(quality).round(3)
     print("Agreement with the corpora's own labels, k = number of labels (mean over seeds 0-4)")
     print(table.to_string(index=False))
-    print("\nDefault method against the best peer, by corpus (NMI)")
+    print("\nEach workbook method against the best peer, by corpus (NMI; * the default)")
     default = load_config(ROOT / "analysis.toml").themes.method
     for corpus, rows in table.groupby("corpus", sort=False):
-        ours = rows[rows["method"] == default]["NMI"].iloc[0]
         peers = rows[rows["method"].str.startswith("peer")].sort_values("NMI").iloc[-1]
-        gap = ours - peers["NMI"]
-        print(
-            f"  {corpus}: {default} {ours:.3f}, {peers['method']} {peers['NMI']:.3f} ({gap:+.3f})"
+        gaps = ", ".join(
+            f"{method}{'*' if method == default else ''} {ours - peers['NMI']:+.3f}"
+            for method, ours in rows.set_index("method")["NMI"].loc[list(METHODS)].items()
         )
-    print("\nAuto-k (seed 0): chosen k against the number of labels; margin of the best score")
+        print(f"  {corpus}: {peers['method']} {peers['NMI']:.3f}; {gaps}")
+    print("\nAuto-k (seed 0): chosen k against the number of labels; how sure the choice is")
     print(pd.DataFrame(auto).to_string(index=False))
 
 

@@ -40,6 +40,10 @@ FRAME = pd.DataFrame({"id": ["a", "b"], "n": [1, 2], "x": [0.5, np.nan]})
         ({"a": 1, "b": 2}, {"a": 1, "b": 3}),
         (NlpConfig(), NlpConfig(min_length=4)),
         (["ab", "c"], ["a", "bc"]),
+        (
+            pd.DataFrame({"terms": [["a", "b"], ["c"]]}),
+            pd.DataFrame({"terms": [["a"], ["b", "c"]]}),
+        ),
     ],
 )
 def test_same_parts_give_the_same_digest_and_a_change_another(part, changed) -> None:

@@ -135,7 +135,10 @@ def _frame(hasher: Any, tag: bytes, columns: list[tuple[str, pd.Series]]) -> Non
     hasher.update(tag + len(columns).to_bytes(8, "little"))
     for name, column in columns:
         _bytes(hasher, b"c", f"{name}:{column.dtype}".encode())
-        rows = pd.util.hash_pandas_object(column, index=False).to_numpy()
+        try:
+            rows = pd.util.hash_pandas_object(column, index=False).to_numpy()
+        except TypeError:  # cells pandas cannot hash (the lists of a tracing table): by repr
+            rows = pd.util.hash_pandas_object(column.map(repr), index=False).to_numpy()
         _bytes(hasher, b"h", rows.tobytes())
 
 

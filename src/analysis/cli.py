@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 EXIT_INTERRUPTED = 130
-THEME_METHODS = ("nmf", "reinert", "kmeans")
+THEME_METHODS = ("nmf", "reinert", "kmeans", "spectral")
 
 
 # --- argparse in French -----------------------------------------------------------------------

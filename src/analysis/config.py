@@ -28,7 +28,7 @@ from typing import Any, Literal
 from analysis import labels
 
 Unit = Literal["document", "paragraph", "segment"]
-ThemeMethod = Literal["nmf", "reinert", "kmeans"]
+ThemeMethod = Literal["nmf", "reinert", "kmeans", "spectral"]
 FunctionMethod = Literal["cues", "classifier", "combined"]
 
 DEFAULT_CONFIG_FILE = "analysis.toml"

@@ -4,32 +4,33 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
-from factories import THEME_SENTENCES, theme_lemmas
 from sklearn.base import clone
 from sklearn.metrics import normalized_mutual_info_score
 
-from analysis.themes import METHODS, KMeansThemes, NMFThemes, ReinertThemes, ThemeError
-from analysis.vectorise import LemmaVectoriser
+from analysis.themes import (
+    METHODS,
+    KMeansThemes,
+    NMFThemes,
+    ReinertThemes,
+    SpectralThemes,
+    ThemeError,
+)
 
 OWN_SETTINGS = {
     "nmf": {},
     "kmeans": {"n_init": 3, "lsa_components": 10},
     "reinert": {"min_class_size": 4, "min_members": 2, "double": False, "complete": False},
+    "spectral": {"n_neighbors": (4, 6, 8)},
 }
 
 
-@pytest.fixture(scope="module")
-def french_tfidf() -> tuple[sp.csr_matrix, np.ndarray]:
-    """TF-IDF rows of 32 French sentences on four themes, and the true theme of each."""
-    texts = [text for sentences in THEME_SENTENCES.values() for text in sentences]
-    truth = np.repeat(np.arange(len(THEME_SENTENCES)), [len(s) for s in THEME_SENTENCES.values()])
-    lemmas = [theme_lemmas(text) for text in texts]
-    return LemmaVectoriser(min_df=2).fit(lemmas).tfidf(lemmas), truth
-
-
 def test_the_registry_names_each_method() -> None:
-    assert METHODS == {"nmf": NMFThemes, "reinert": ReinertThemes, "kmeans": KMeansThemes}
+    assert METHODS == {
+        "nmf": NMFThemes,
+        "reinert": ReinertThemes,
+        "kmeans": KMeansThemes,
+        "spectral": SpectralThemes,
+    }
 
 
 @pytest.mark.parametrize("method", list(METHODS))

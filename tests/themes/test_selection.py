@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from factories import theme_segments
 
+from analysis.config import load_config
+from analysis.corpus import load_corpus
+from analysis.nlp import prepare_segments
 from analysis.themes import (
     CHOSEN,
     K_TOLERANCE,
+    METHODS,
     K,
     ThemeModel,
     ThemeWarning,
@@ -95,3 +101,96 @@ def test_choose_k_keeps_the_previous_k_when_close_to_the_best(scores, previous, 
     marked = selection.choose_k(table, previous)
     assert selection.chosen_k(marked) == chosen
     assert marked[selection.PREVIOUS].sum() == (previous in (2, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("stability", "stability_se", "scores", "chosen"),
+    [
+        ([0.50, 0.60, 0.62], [0.02] * 3, [0.5, 0.7, 0.9], 3),  # k=3 as steady as k=4
+        ([0.30, 0.45, 0.62], [0.02] * 3, [0.7, 0.7, 0.9], 4),  # smaller k clearly less steady
+        ([0.61, 0.40, 0.50], [0.02] * 3, [0.7, 0.7, 0.9], 2),  # the steadiest k below the best
+        ([0.61, 0.40, 0.50], [0.02] * 3, [0.2, 0.5, 0.9], 4),  # steady, but far from the best
+        ([0.50, 0.60, 0.62], None, [0.5, 0.7, 0.9], 4),  # no noise measured: the best wins
+    ],
+)
+def test_choose_k_prefers_the_simplest_k_within_the_noise(
+    stability, stability_se, scores, chosen
+) -> None:
+    table = pd.DataFrame({K: [2, 3, 4], selection.STABILITY: stability, "score": scores})
+    if stability_se is not None:
+        table[selection.STABILITY_SE] = stability_se
+    assert selection.chosen_k(selection.choose_k(table)) == chosen
+
+
+@pytest.mark.parametrize(
+    ("scores", "stability", "certainty"),
+    [
+        ([0.2, 0.9, 0.5], 0.7, "sûr"),  # clear lead, steady partitions
+        ([0.2, 0.9, 0.85], 0.7, "incertain"),  # another k nearly as good
+        ([0.2, 0.9, 0.5], 0.3, "incertain"),  # partitions change from one subsample to the next
+    ],
+)
+def test_the_table_says_how_sure_the_choice_is(scores, stability, certainty) -> None:
+    table = pd.DataFrame({K: [2, 3, 4], selection.STABILITY: stability, "score": scores})
+    marked = selection.choose_k(table)
+    row = marked.loc[marked[CHOSEN]].iloc[0]
+    assert row[selection.CERTAINTY] == certainty
+    assert row[selection.MARGIN] == pytest.approx(0.9 - max(s for s in scores if s != 0.9))
+    assert (marked.loc[~marked[CHOSEN], selection.CERTAINTY] == "").all()
+    assert selection.k_certainty(marked).startswith(f"3 thèmes : choix {certainty}")
+
+
+def test_reinert_chooses_k_unless_the_corpus_is_too_small_for_its_classes(segments) -> None:
+    model = ThemeModel("nmf", 4).fit(segments)
+    rows = model.presence_.getnnz(axis=1) >= 3
+    tfidf, presence = model.tfidf_[rows], model.presence_[rows]
+    reinert = METHODS["reinert"]()  # classes of at least 10 segments: 18 rows give at most 4
+    assert selection.reaches_every_k(reinert, tfidf, presence, [2, 3, 4])
+    assert not selection.reaches_every_k(reinert, tfidf, presence, [2, 6])
+    assert selection.reaches_every_k(METHODS["nmf"](), tfidf, presence, [2, 6])
+
+
+@pytest.fixture(scope="module")
+def real_proposals(tmp_path_factory, project_root) -> tuple[pd.DataFrame, int]:
+    """The IRaMuTeQ corpus of Lille's Grand Débat proposals, lemmatised, one document each,
+    and the number of themes the analysts gave it (tests/data/real/README.md)."""
+    path = project_root / "tests" / "data" / "real" / "lille-propositions-iramuteq.txt"
+    config = load_config(project_root / "analysis.toml").replace("segmentation", unit="document")
+    config = config.replace("cache", dir=str(tmp_path_factory.mktemp("cache")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        segments = prepare_segments(load_corpus(path), config, progress=False)[0]
+    themes = {
+        line.split()[1] for line in path.read_text("utf-8").splitlines() if line[:5] == "**** "
+    }
+    return segments, len(themes)
+
+
+def test_auto_k_stays_near_the_analysts_themes_on_a_real_corpus(real_proposals) -> None:
+    # 140 real proposals, four themes: NMF's own criteria chose 12 themes before Reinert's
+    # nested partitions and the one-standard-error rule
+    segments, n_labels = real_proposals
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ThemeWarning)
+        model = ThemeModel("nmf", "auto", random_state=0).fit(segments)
+    table = model.diagnostics_
+    chosen = selection.chosen_k(table)
+    assert n_labels == 4
+    assert abs(chosen - n_labels) <= 0.3 * n_labels
+    assert model.n_themes_ == chosen
+    row = table.loc[table[CHOSEN]].iloc[0]
+    assert row[selection.CERTAINTY] in (selection.SURE, selection.UNSURE)
+    assert np.isfinite(row[selection.MARGIN]) and np.isfinite(row[selection.STABILITY_SE])
+    assert "thèmes : choix" in selection.k_certainty(table)
+
+
+def test_the_real_comments_corpus_reads_as_its_analysts_labelled_it(project_root) -> None:
+    # the benchmark's larger real corpus (tests/data/themes/README.md): 693 comments, 4 themes
+    path = project_root / "tests" / "data" / "themes" / "lille-commentaires-iramuteq.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(path)
+    headers = [line for line in path.read_text("utf-8").splitlines() if line[:5] == "**** "]
+    assert len(headers) == 693
+    assert len({line.split()[1] for line in headers}) == 4
+    assert 600 <= len(documents) <= 693  # a text written twice is loaded once

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from factories import quiet
 
 from analysis import schema
 from analysis.config import TracingConfig
 from analysis.tracing.groups import canonical_groups
-from analysis.tracing.links import link_proposals, unanswered_obstacles
+from analysis.tracing.links import _centroids, link_proposals, unanswered_obstacles
 
 
 def test_links_and_unanswered_obstacles(segments: pd.DataFrame) -> None:
@@ -48,3 +50,16 @@ def test_links_of_empty_groups_are_empty(segments: pd.DataFrame) -> None:
     links = link_proposals(obstacles, empty, segments, config=TracingConfig())
     assert links.empty
     assert len(unanswered_obstacles(obstacles, links)) == len(obstacles)
+
+
+def test_centroids_are_the_normalised_means_of_the_groups_segments() -> None:
+    vectors = sp.random(40, 300, density=0.05, format="csr", random_state=0)
+    groups = pd.DataFrame({schema.SEGMENT_IDS: [["s03", "s07", "s21"], ["s10"], ["absent"]]})
+    position = {f"s{i:02d}": i for i in range(40)}
+    expected = []
+    for rows in ([3, 7, 21], [10]):
+        mean = np.asarray(vectors[rows].mean(axis=0)).ravel()
+        expected.append(mean / np.linalg.norm(mean))
+    centroids = _centroids(groups, position, vectors)
+    assert np.array_equal(centroids[:2], np.vstack(expected))  # the same sums, bit for bit
+    assert not centroids[2].any()

@@ -53,7 +53,15 @@ from analysis.export.errors import ExportError, ExportWarning
 from analysis.export.files import atomic_write, fiche_file_names, figure_png, slugify
 from analysis.export.html import html_table, report_html
 from analysis.export.markdown import fiche_to_markdown, markdown_escape
-from analysis.export.report import FORMATS, NAMES_REPORT_FILE, ReportInput, write_report
+from analysis.export.report import (
+    FORMATS,
+    NAMES_REPORT_FILE,
+    ReportInput,
+    check_report,
+    report_files,
+    write_files,
+    write_report,
+)
 from analysis.export.tables import LIST_SEPARATOR, flatten, readable, segments_table
 from analysis.export.word import fiches_docx
 from analysis.export.workbook import sheet_name, workbook_bytes
@@ -66,6 +74,7 @@ __all__ = [
     "ExportWarning",
     "ReportInput",
     "atomic_write",
+    "check_report",
     "fiche_document",
     "fiche_file_names",
     "fiche_to_markdown",
@@ -75,10 +84,12 @@ __all__ = [
     "html_table",
     "markdown_escape",
     "readable",
+    "report_files",
     "report_html",
     "segments_table",
     "sheet_name",
     "slugify",
     "workbook_bytes",
+    "write_files",
     "write_report",
 ]

@@ -70,7 +70,8 @@ class ReportInput:
         "specificities"...), in the order they are shown: one CSV each and one sheet each.
         "recurrence" and "specificities" fill the sheets "recurrences" and "specificities".
     figures
-        matplotlib figures (or Axes) by name: ``figures/<name>.png`` and in ``report.html``.
+        matplotlib figures (or Axes) by name: ``figures/<name>.png`` and in ``report.html``;
+        or their PNG bytes, already rendered by :func:`figure_png` with ``config.figure_dpi``.
     absent_figures
         Figures left out because their data show nothing, by name: the reason (French) is
         said in ``report.html`` in the figure's place.
@@ -83,7 +84,7 @@ class ReportInput:
     themes: pd.DataFrame
     fiches: Sequence[Fiche]
     tables: Mapping[str, pd.DataFrame] = dataclasses.field(default_factory=dict)
-    figures: Mapping[str, Figure | Axes] = dataclasses.field(default_factory=dict)
+    figures: Mapping[str, Figure | Axes | bytes] = dataclasses.field(default_factory=dict)
     absent_figures: Mapping[str, str] = dataclasses.field(default_factory=dict)
     config: ExportConfig = dataclasses.field(default_factory=ExportConfig)
 
@@ -157,7 +158,24 @@ def write_report(
         When the segments lack ``segment_id``, ``doc_id`` or ``text``.
     """
     out = Path(out_dir)
-    _check_inputs(out, report)
+    check_report(out, report)
+    files = report_files(
+        report, nlp=nlp, protector=protector, entity_cache=entity_cache, parallel=parallel
+    )
+    return write_files(out, files)
+
+
+def report_files(
+    report: ReportInput,
+    *,
+    nlp: Language | None = None,
+    protector: NameProtector | None = None,
+    entity_cache: MutableMapping[str, Any] | None = None,
+    parallel: bool = False,
+) -> dict[str, bytes]:
+    """Render every report of ``report``, without writing: the bytes of each file by its path
+    relative to the output folder (arguments as in :func:`write_report`; :func:`check_report`
+    is not called here)."""
     protection = names_protection(
         report.segments, report.documents, report.config, nlp, protector, entity_cache
     )
@@ -168,16 +186,29 @@ def write_report(
     with closing_on_error(lambda: excel):
         files = {**_tabular_files(protected, config), **_document_files(protected, config)}
         files.update(excel.result())
+    return files
+
+
+def write_files(out_dir: str | Path, files: Mapping[str, bytes]) -> dict[str, Path]:
+    """Write the files of :func:`report_files` into ``out_dir`` (each atomically) and remove the
+    reports an earlier run left there that this one does not write; return the files written,
+    by their path relative to ``out_dir``."""
+    out = Path(out_dir)
     written = {relative: atomic_write(out / relative, data) for relative, data in files.items()}
     _remove_stale(out, written)
     return written
+
+
+def _png(figure: Figure | Axes | bytes, dpi: int) -> bytes:
+    """A figure's PNG bytes (a figure given as bytes was rendered by :func:`figure_png`)."""
+    return figure if isinstance(figure, bytes) else figure_png(figure, dpi=dpi)
 
 
 def _protected(report: ReportInput, protection: Protection) -> _Protected:
     """The report's contents, names protected, figures rendered."""
     documents, segments = report.documents, report.segments
     pngs = {
-        stem: Png(str(name), figure_png(report.figures[name], dpi=report.config.figure_dpi))
+        stem: Png(str(name), _png(report.figures[name], report.config.figure_dpi))
         for name, stem in _unique_stems(report.figures).items()
     }
     protected_segments, replaced = protection.frame(segments)
@@ -203,7 +234,9 @@ def _protected(report: ReportInput, protection: Protection) -> _Protected:
     )
 
 
-def _check_inputs(out_dir: Path, report: ReportInput) -> None:
+def check_report(out_dir: Path, report: ReportInput) -> None:
+    """Raise :class:`ExportError` when ``report`` cannot be written into ``out_dir`` (see
+    :func:`write_report`): checked before anything is rendered."""
     unknown = sorted(set(report.config.formats) - set(FORMATS))
     if unknown:
         raise ExportError(

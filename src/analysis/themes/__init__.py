@@ -1,13 +1,15 @@
 """Themes of a set of concertations: the :class:`ThemeModel` and what analysts read from it.
 
-Three methods share one vocabulary (:mod:`analysis.vectorise`) and one way of describing themes;
+Four methods share one vocabulary (:mod:`analysis.vectorise`) and one way of describing themes;
 each is a scikit-learn estimator of its own, registered by name in :mod:`.methods`:
 
 - ``"nmf"``: TF-IDF on lemmas and expressions, then non-negative matrix factorisation
   (:mod:`.nmf`);
 - ``"reinert"``: the descending hierarchical classification of Reinert, as in IRaMuTeQ and
   rainette (:mod:`.reinert`);
-- ``"kmeans"``: latent semantic analysis (truncated SVD of TF-IDF), then k-means (:mod:`.kmeans`).
+- ``"kmeans"``: latent semantic analysis (truncated SVD of TF-IDF), then k-means (:mod:`.kmeans`);
+- ``"spectral"``: spectral clusterings of several cosine nearest-neighbour graphs, combined
+  (:mod:`.spectral`).
 
 :mod:`.model` holds :class:`ThemeModel` (membership rules, determinism), :mod:`.selection` the
 choice of the number of themes, :mod:`.keywords` the keywords and labels, :mod:`.data` the rows
@@ -51,10 +53,12 @@ from analysis.themes.results import (
     typical_segments,
 )
 from analysis.themes.selection import (
+    CERTAINTY,
     CHOSEN,
     COHERENCE,
     COMBINED,
     K_TOLERANCE,
+    MARGIN,
     PREVIOUS,
     SEPARATION,
     STABILITY,
@@ -62,17 +66,21 @@ from analysis.themes.selection import (
     K,
     choose_k,
     chosen_k,
+    k_certainty,
 )
+from analysis.themes.spectral import SpectralThemes
 
 __all__ = [
     "similitude",
     "terms_by_theme",
+    "CERTAINTY",
     "CHOSEN",
     "COHERENCE",
     "COMBINED",
     "K",
     "K_TOLERANCE",
     "LABEL_SEPARATOR",
+    "MARGIN",
     "MATCH_THRESHOLD",
     "METHODS",
     "NO_THEME",
@@ -85,6 +93,7 @@ __all__ = [
     "NMFThemes",
     "ReinertThemes",
     "ReinertTree",
+    "SpectralThemes",
     "ThemeError",
     "ThemeEstimator",
     "ThemeModel",
@@ -97,6 +106,7 @@ __all__ = [
     "chosen_k",
     "corpus_fingerprint",
     "cross_with_hierarchy",
+    "k_certainty",
     "keyword_table",
     "merge_into_units",
     "npmi_coherence",

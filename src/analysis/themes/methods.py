@@ -11,10 +11,12 @@ from analysis.themes.base import ThemeEstimator
 from analysis.themes.kmeans import KMeansThemes
 from analysis.themes.nmf import NMFThemes
 from analysis.themes.reinert import ReinertThemes
+from analysis.themes.spectral import SpectralThemes
 
-Method = Literal["nmf", "reinert", "kmeans"]
+Method = Literal["nmf", "reinert", "kmeans", "spectral"]
 METHODS: dict[str, type[ThemeEstimator]] = {
     "nmf": NMFThemes,
     "reinert": ReinertThemes,
     "kmeans": KMeansThemes,
+    "spectral": SpectralThemes,
 }

@@ -69,7 +69,8 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         (:class:`~analysis.themes.kmeans.KMeansThemes`).
     n_themes
         Number of themes, or ``"auto"`` to choose it between ``k_min`` and ``k_max`` from
-        stability, coherence and separation (table in ``diagnostics_``).
+        stability, coherence and separation (table in ``diagnostics_``, with how sure the
+        choice is).
     method_params
         The method's own settings (``{"min_class_size": 5}`` for Reinert); the settings it
         shares with the model (``random_state``, ``unclassified_threshold``) are the model's.
@@ -95,6 +96,12 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         The auto-k criteria are computed on at most this many segments (a seeded subsample).
     n_resamples
         Subsamples (80 % of the segments each) used to measure stability for auto k.
+    k_method
+        The method whose partitions choose k with ``n_themes="auto"`` (``None``: the model's
+        own). Reinert's default: its tree is cut at each k, so that its partitions are nested
+        and their scores vary smoothly with k, where NMF's or k-means' jump from one k to the
+        next; on real consultations its choice is the one that stays near the analysts' number
+        of themes (``benchmarks/bench_themes_real.py``).
 
     Attributes
     ----------
@@ -140,6 +147,7 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         context_weight: float = 0.5,
         auto_sample_size: int = 4000,
         n_resamples: int = 4,
+        k_method: Method | None = "reinert",
     ) -> None:
         self.method = method
         self.n_themes = n_themes
@@ -156,6 +164,7 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         self.context_weight = context_weight
         self.auto_sample_size = auto_sample_size
         self.n_resamples = n_resamples
+        self.k_method = k_method
 
     @classmethod
     def from_config(cls, config: Any, **overrides: Any) -> ThemeModel:
@@ -283,10 +292,11 @@ class ThemeModel(ClusterMixin, ThemeSettings):
             )
 
     def _check_params(self) -> None:
-        if self.method not in METHODS:
+        if self.method not in METHODS or self.k_method not in (None, *METHODS):
             raise ThemeError(
-                f"Méthode de thèmes inconnue : {self.method!r}. Choisissez parmi "
-                f"{', '.join(METHODS)} (themes.method dans analysis.toml, ou --method)."
+                f"Méthode de thèmes inconnue : {self.method!r} (ou k_method={self.k_method!r}). "
+                f"Choisissez parmi {', '.join(METHODS)} (themes.method dans analysis.toml, "
+                "ou --method)."
             )
         accepted = _method_settings(self.method)
         unknown = sorted(set(self.method_params or {}) - set(accepted))
@@ -321,6 +331,15 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         own = self.get_params(deep=False)
         shared = (set(estimator.get_params(deep=False)) & set(own)) - {"n_themes"}
         return estimator.set_params(**{name: own[name] for name in shared})
+
+    def _search_estimator(self, estimator: ThemeEstimator) -> ThemeEstimator:
+        """The method whose partitions choose k (``k_method``), with the shared settings."""
+        if self.k_method is None or self.k_method == self.method:
+            return estimator
+        search = METHODS[self.k_method]()  # its own settings at their defaults
+        own = self.get_params(deep=False)
+        shared = (set(search.get_params(deep=False)) & set(own)) - {"n_themes"}
+        return search.set_params(**{name: own[name] for name in shared})
 
     def _prepare(self, segments: Segments, estimator: ThemeEstimator) -> FitData:
         """Vectorise the segments in canonical order and check that themes can be found."""
@@ -360,8 +379,11 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         if known is not None and selection.K in known.columns and known[selection.K].tolist() == ks:
             table = known
         else:
+            search = self._search_estimator(estimator)
+            if not selection.reaches_every_k(search, data.tfidf[rows], data.presence[rows], ks):
+                search = estimator  # too few segments for the k_method's classes
             table = selection.k_search_table(
-                estimator,
+                search,
                 data.tfidf[rows],
                 data.presence[rows],
                 ks,

@@ -1,8 +1,12 @@
 """Choosing the number of themes: stability, coherence and separation for each k.
 
 With ``n_themes="auto"`` the model fits each k of a range on a seeded sample of the segments and
-scores it (:func:`k_search_table`); the best combined score wins, unless the previous run's k
-is close enough (:func:`choose_k`), so that adding a few documents does not reshuffle the themes.
+scores it (:func:`k_search_table`). :func:`choose_k` takes the best combined score, then the
+smallest k that scores nearly as well and whose stability is within the noise of the steadiest
+k's (one standard error of the pairwise ARIs: with few or loosely themed segments, the criteria
+cannot tell 5 themes from 12, and the simpler answer is kept), unless the previous run's k is
+close enough, so that adding a few documents does not reshuffle the themes. The table says how
+sure the choice is (columns ``margin`` and ``certainty``).
 """
 
 from __future__ import annotations
@@ -22,25 +26,37 @@ from analysis.themes.keywords import keyword_table, npmi_coherence
 # diagnostics table columns (auto k)
 K = "k"
 STABILITY = "stability"
+STABILITY_SE = "stability_se"  # standard error of the pairwise ARIs behind ``stability``
 COHERENCE = "coherence"
 SEPARATION = "separation"
 UNCLASSIFIED_SHARE = "unclassified_share"
 COMBINED = "score"
 CHOSEN = "chosen"
 PREVIOUS = "previous"  # the previous run's number of themes
+MARGIN = "margin"  # the chosen k's score minus the best score of the other k (on its row)
+CERTAINTY = "certainty"  # "sûr" or "incertain" (on the chosen k's row)
 K_TOLERANCE = 0.1  # the previous k is kept when its score is this close to the best
+NOISE_SE = 1.0  # a smaller k whose stability is within this many standard errors is preferred
+SCORE_TOLERANCE = 0.3  # ...when its combined score (0 to 1) is this close to the best
+SURE_MARGIN = 0.1  # a choice is "sûr" when its score leads the others by this much...
+SURE_STABILITY = 0.5  # ...and its partitions agree across subsamples at least this much (ARI)
+SURE, UNSURE = "sûr", "incertain"
 
 
 def choose_k(diagnostics: pd.DataFrame, prefer_n_themes: int | None = None) -> pd.DataFrame:
     """Mark the chosen number of themes in an auto-k diagnostics table.
 
-    The best combined score wins, unless ``prefer_n_themes`` (the previous run's k) is within
-    ``K_TOLERANCE`` of it. Returns a copy with the columns ``chosen`` and ``previous`` set
+    The best combined score wins, or a smaller k as well supported
+    (:func:`simplest_within_noise`), unless ``prefer_n_themes`` (the previous run's k) scores
+    within ``K_TOLERANCE`` of that choice.
+    Returns a copy with the columns ``chosen``, ``previous``, ``margin`` and ``certainty`` set
     again (a table of an earlier fit may carry another run's marks); :func:`chosen_k` reads it.
     """
-    table = diagnostics.drop(columns=[CHOSEN, PREVIOUS], errors="ignore").reset_index(drop=True)
+    table = diagnostics.drop(
+        columns=[CHOSEN, PREVIOUS, MARGIN, CERTAINTY], errors="ignore"
+    ).reset_index(drop=True)
     table[CHOSEN] = False
-    best = int(np.argmax(table[COMBINED].to_numpy()))
+    best = simplest_within_noise(table)
     table[PREVIOUS] = table[K] == prefer_n_themes
     previous = np.flatnonzero(table[PREVIOUS].to_numpy())
     if (
@@ -49,7 +65,61 @@ def choose_k(diagnostics: pd.DataFrame, prefer_n_themes: int | None = None) -> p
     ):
         best = int(previous[0])
     table.loc[best, CHOSEN] = True
+    return _mark_certainty(table, best)
+
+
+def simplest_within_noise(table: pd.DataFrame) -> int:
+    """Row of the best combined score, or of the smallest k below it that is as stable.
+
+    The one-standard-error rule of model selection: among the k up to the best-scoring one,
+    the steadiest (highest stability) is found; the smallest k whose stability is within
+    ``NOISE_SE`` standard errors of it (column ``stability_se``; absent: no noise, the best
+    score wins) and whose combined score is within ``SCORE_TOLERANCE`` of the best is as well
+    supported, and simpler to read.
+    """
+    scores = table[COMBINED].to_numpy(dtype=float)
+    best = int(np.argmax(scores))
+    if STABILITY_SE not in table.columns or not np.isfinite(table[STABILITY].iloc[best]):
+        return best
+    stability = np.nan_to_num(table[STABILITY].to_numpy(dtype=float), nan=-1.0)
+    ks = table[K].to_numpy()
+    up_to_best = ks <= ks[best]
+    steadiest = int(np.argmax(np.where(up_to_best, stability, -np.inf)))
+    noise = NOISE_SE * np.nan_to_num(table[STABILITY_SE].iloc[steadiest])
+    close = scores >= scores[best] - SCORE_TOLERANCE
+    steady = stability >= stability[steadiest] - noise
+    candidates = np.flatnonzero(up_to_best & ((close & steady) | (ks == ks[best])))
+    return int(candidates[np.argmin(ks[candidates])])
+
+
+def _mark_certainty(table: pd.DataFrame, chosen: int) -> pd.DataFrame:
+    """Fill ``margin`` and ``certainty`` on the chosen row (empty elsewhere)."""
+    scores = table[COMBINED].to_numpy(dtype=float)
+    others = np.delete(scores, chosen)
+    margin = float(scores[chosen] - others.max()) if len(others) else 1.0
+    stability = float(table[STABILITY].iloc[chosen]) if STABILITY in table.columns else 1.0
+    sure = margin >= SURE_MARGIN and stability >= SURE_STABILITY
+    table[MARGIN] = np.nan
+    table[CERTAINTY] = ""
+    table.loc[chosen, MARGIN] = round(margin, 6)
+    table.loc[chosen, CERTAINTY] = SURE if sure else UNSURE
     return table
+
+
+def k_certainty(diagnostics: pd.DataFrame) -> str:
+    """A French sentence saying which k was chosen and how sure the choice is."""
+    row = diagnostics.loc[diagnostics[CHOSEN]].iloc[0]
+    k, stability = int(row[K]), float(row.get(STABILITY, np.nan))
+    if row.get(CERTAINTY) == SURE:
+        return (
+            f"{k} thèmes : choix sûr (score en tête de {row[MARGIN]:.2f}, stabilité "
+            f"{stability:.2f} entre sous-échantillons)."
+        )
+    return (
+        f"{k} thèmes : choix incertain (écart de score {row[MARGIN]:+.2f} avec le meilleur autre "
+        f"k, stabilité {stability:.2f}) : d'autres nombres de thèmes se défendent ; comparez-les "
+        "dans le tableau, ou fixez themes.n_themes."
+    )
 
 
 def chosen_k(diagnostics: pd.DataFrame) -> int:
@@ -117,6 +187,16 @@ def too_few_to_search(n_distinct: int, n_terms: int) -> int:
     return n_themes
 
 
+def reaches_every_k(
+    estimator: ThemeEstimator, tfidf: sp.csr_matrix, presence: sp.csr_matrix, ks: list[int]
+) -> bool:
+    """Whether ``estimator`` finds ``max(ks)`` themes on these rows (Reinert's tree stops
+    splitting classes smaller than ``min_class_size``: a small corpus cannot be cut at every k)."""
+    k_high = max(ks)
+    labels = estimator.partitions(tfidf, [k_high], presence=presence)[k_high]
+    return len(np.unique(labels[labels >= 0])) == k_high
+
+
 def sample_rows(n_rows: int, size: int, random_state: int) -> np.ndarray:
     """All rows, or a seeded sorted sample of ``size`` rows when there are more."""
     if n_rows <= size:
@@ -137,7 +217,8 @@ def k_search_table(
     """The auto-k table: stability, coherence and separation for each k.
 
     - stability: mean adjusted Rand index between the partitions of ``n_resamples`` seeded
-      80 % subsamples (each with its own random start), on the segments they share;
+      80 % subsamples (each with its own random start), on the segments they share, and its
+      standard error (``stability_se``), which :func:`choose_k` reads as the noise;
     - coherence: mean NPMI of the ten best keywords' pairs, per theme;
     - separation: cosine silhouette of the segments in TF-IDF space.
     The three are rescaled to [0, 1] over the k tried and averaged into ``score``; the
@@ -155,10 +236,12 @@ def k_search_table(
     records = []
     for k in ks:
         labels = full[k]
+        stability, stability_se = _mean_pairwise_ari(subsets, [p[k] for p in parts])
         records.append(
             {
                 K: k,
-                STABILITY: _mean_pairwise_ari(subsets, [p[k] for p in parts]),
+                STABILITY: stability,
+                STABILITY_SE: stability_se,
                 COHERENCE: _coherence(presence, labels),
                 SEPARATION: _separation(tfidf, labels, random_state),
                 UNCLASSIFIED_SHARE: float(np.mean(labels < 0)),
@@ -181,8 +264,11 @@ def _partitions(
     return seeded.partitions(tfidf, ks, presence=presence)
 
 
-def _mean_pairwise_ari(subsets: list[np.ndarray], partitions: list[np.ndarray]) -> float:
-    """Mean ARI between partitions of overlapping subsets, on their shared classified rows."""
+def _mean_pairwise_ari(
+    subsets: list[np.ndarray], partitions: list[np.ndarray]
+) -> tuple[float, float]:
+    """Mean ARI between partitions of overlapping subsets, on their shared classified rows,
+    and its standard error (NaN with fewer than two pairs)."""
     values = []
     for first in range(len(subsets)):
         for second in range(first + 1, len(subsets)):
@@ -192,7 +278,10 @@ def _mean_pairwise_ari(subsets: list[np.ndarray], partitions: list[np.ndarray]) 
             both = (a >= 0) & (b >= 0)
             if both.sum() > 1:
                 values.append(adjusted_rand_score(a[both], b[both]))
-    return float(np.mean(values)) if values else float("nan")
+    if not values:
+        return float("nan"), float("nan")
+    spread = np.std(values, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.nan
+    return float(np.mean(values)), float(spread)
 
 
 def _coherence(presence: sp.csr_matrix, labels: np.ndarray) -> float:

@@ -65,6 +65,19 @@ def _cluster(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
     return fcluster(tree, t=1.0 - threshold, criterion="distance") - 1
 
 
+def _n_units(part: pd.DataFrame, clusters: np.ndarray, unit: str) -> np.ndarray:
+    """For each cluster label (0 to the largest), how many units it spans, counted as
+    :func:`spread` counts them (distinct concertations as text, or distinct documents)."""
+    if unit == schema.DOC_ID:
+        values = part[schema.DOC_ID]
+    else:
+        values = part[schema.CONCERTATION_ID].where(
+            part[schema.CONCERTATION_ID].isna(), part[schema.CONCERTATION_ID].astype(str)
+        )
+    counts = pd.Series(values.to_numpy(), dtype=object).groupby(clusters).nunique()
+    return counts.reindex(np.arange(clusters.max() + 1), fill_value=0).to_numpy()
+
+
 def _condensed_distances(vectors: sp.csr_matrix, block: int = 1024) -> np.ndarray:
     """Cosine distances of every pair of rows, in scipy's condensed order.
 
@@ -244,8 +257,13 @@ def canonical_groups(
     for _, part in partitions:
         vectors = space.transform(lemma_column(part))
         clusters = _cluster(vectors, config.similarity_threshold)
-        for cluster in np.unique(clusters):
-            inside = np.flatnonzero(clusters == cluster)
+        # only groups found in enough units are described: on real text most are one-offs
+        kept = np.flatnonzero(_n_units(part, clusters, unit) >= minimum)
+        order = np.argsort(clusters, kind="stable")
+        bounds = np.searchsorted(clusters[order], kept, side="left")
+        ends = np.searchsorted(clusters[order], kept, side="right")
+        for start, end in zip(bounds, ends, strict=True):
+            inside = np.sort(order[start:end])
             members = part.iloc[inside]
             rows.append(
                 _group_row(members, vectors[inside], space, timeline, names, function, unit)

@@ -25,18 +25,27 @@ _LINK_COLUMNS = [
 def _centroids(
     groups: pd.DataFrame, vectors_by_id: dict[str, int], vectors: sp.csr_matrix
 ) -> np.ndarray:
-    """L2-normalised mean vector of each group's segments."""
-    rows = []
-    for ids in groups[schema.SEGMENT_IDS]:
+    """L2-normalised mean vector of each group's segments.
+
+    The means are one sparse product (each group's row holds 1/n on its n segments), summed
+    in the order of the group's segments as a mean of the selected rows would be.
+    """
+    rows, columns, weights = [], [], []
+    for row, ids in enumerate(groups[schema.SEGMENT_IDS]):
         positions = [vectors_by_id[str(i)] for i in ids if str(i) in vectors_by_id]
-        mean = (
-            np.asarray(vectors[positions].mean(axis=0)).ravel()
-            if positions
-            else np.zeros(vectors.shape[1])
-        )
-        norm = np.linalg.norm(mean)
-        rows.append(mean / norm if norm > 0 else mean)
-    return np.vstack(rows) if rows else np.zeros((0, vectors.shape[1]))
+        if positions:  # a group none of whose segments is found keeps a centroid of zeros
+            rows += [row] * len(positions)
+            columns += positions
+            weights += [1.0 / len(positions)] * len(positions)
+    shape = (len(groups), vectors.shape[0])
+    dtype = vectors.dtype if np.issubdtype(vectors.dtype, np.floating) else np.float64
+    means = sp.csr_matrix((weights, (rows, columns)), shape=shape, dtype=dtype)
+    centroids = (means @ vectors).toarray()
+    for centroid in centroids:
+        norm = np.linalg.norm(centroid)
+        if norm > 0:
+            centroid /= norm
+    return centroids
 
 
 def link_proposals(
