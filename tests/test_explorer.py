@@ -39,7 +39,7 @@ def test_a_theme_is_shown_with_its_segments_groups_and_place(results, tmp_path: 
     lines = explorer.search("caméra", city="Dijon")
     assert len(lines) > 0 and set(lines[schema.CITY]) == {"Dijon"}
     assert lines[schema.KWIC_KEYWORD].str.lower().str.startswith("caméra").all()
-    with pytest.raises(ExplorerError, match="Pas de colonne « ville »"):
+    with pytest.raises(ExplorerError, match=r"colonne\(s\) « ville » absente\(s\)"):
         explorer.search("caméra", ville="Dijon")
 
 

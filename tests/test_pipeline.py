@@ -62,6 +62,7 @@ def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatc
     monkeypatch.setattr(privacy_ner, "_parse", forbidden)
     monkeypatch.setattr(tracing, "trace", forbidden)  # same segments, same settings: read back
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
+    monkeypatch.setattr(pipeline, "make_figures", forbidden)  # the same reports: read back
     second = _run(documents, tmp_path / "cache")
     again = pipeline.write(second, tmp_path / "second")
     assert sorted(again) == sorted(written)

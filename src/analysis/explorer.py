@@ -111,15 +111,10 @@ class Explorer:
     def search(self, term: str, **where: str) -> pd.DataFrame:
         """Every occurrence of a word or an expression in context, in the segments whose
         metadata equal ``where`` (``city="Dijon"``, ``concertation_id=...``)."""
-        segments = self.results.segments
-        for column, value in where.items():
-            if column not in segments:
-                raise ExplorerError(
-                    f"Pas de colonne « {column} » dans les segments ; colonnes possibles : "
-                    f"{', '.join(map(str, segments.columns))}."
-                )
-            segments = segments[segments[column].astype(str) == str(value)]
-        return concordance(segments, term, parsed=self.results.parsed)
+        try:
+            return concordance(self.results.segments, term, parsed=self.results.parsed, where=where)
+        except KeyError as error:  # a column the segments do not have, named
+            raise ExplorerError(error.args[0]) from None
 
     # --- correcting ---------------------------------------------------------------------------
 
@@ -242,8 +237,7 @@ class ExplorerWidget:
                 ("Place sur les cartes (AFC)", view.place),
             ):
                 print(f"\n{title} ({len(table)})")
-                headers = {schema.LABEL: labels.EXPORT_HEADERS["label"]}
-                display(table.rename(columns=headers).rename(columns=labels.column_label))
+                display(_readable(table))
 
     def show_search(self) -> None:
         from IPython.display import display
@@ -251,7 +245,10 @@ class ExplorerWidget:
         self.found = self.explorer.search(self.term.value)
         self.lines.clear_output()
         with self.lines:
-            display(self.found.rename(columns=labels.column_label))
+            shown = self.found.head(_MAX_LINES)
+            more = f", les {_MAX_LINES} premières" if len(self.found) > _MAX_LINES else ""
+            print(f"{len(self.found)} occurrences{more}")
+            display(shown.rename(columns=labels.column_label))
 
     def rename(self) -> Path:
         return self.explorer.rename(self.theme.value, self.name.value)
@@ -276,6 +273,27 @@ class ExplorerWidget:
             f"Enregistré dans {path} ; appliqué à la prochaine exécution "
             "(<code>analysis fiches --out ...</code> sans relire le corpus)."
         )
+
+
+_MAX_LINES = 15  # concordance lines shown under the search box
+
+# the explorer's own columns, in the French of the other tables
+_HEADERS = {
+    schema.LABEL: labels.EXPORT_HEADERS["label"],
+    schema.CITIES: "Villes",
+    schema.DATES: "Dates",
+    "rank": "Rang",
+    "variable": "Variable",
+}
+
+
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of a theme view with French headers, without the theme's own id and label that
+    every row repeats (the theme is chosen above it)."""
+    shown = table.drop(columns=[schema.THEME_ID, schema.THEME_LABEL], errors="ignore")
+    if "variable" in shown:
+        shown = shown.assign(variable=shown["variable"].map(labels.column_label))
+    return shown.rename(columns=_HEADERS).rename(columns=labels.column_label)
 
 
 def explorer_widget(explorer: Explorer) -> Any:

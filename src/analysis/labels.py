@@ -18,6 +18,7 @@ COLUMN_LABELS: dict[str, str] = {
     schema.SOURCE: "Source",
     schema.FILE: "Fichier",
     schema.ATELIER: "Atelier",
+    schema.STARRED: "Variable étoilée",
     schema.SEGMENT_ID: "Segment",
     schema.POSITION: "Position",
     schema.PARAGRAPH: "Paragraphe",

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
+import re
 import resource
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from analysis import (
@@ -43,8 +46,8 @@ from analysis import (
     tracing,
 )
 from analysis.cache import Computed, RunKey, Store, digest, memo
-from analysis.config import AnalysisConfig, config_from_dict
-from analysis.corpus import load_corpus_from_config
+from analysis.config import AnalysisConfig, TracingConfig, config_from_dict
+from analysis.corpus import category_columns, load_corpus_from_config
 from analysis.nlp import (
     ParsedSegments,
     load_pipeline,
@@ -52,6 +55,8 @@ from analysis.nlp import (
     prepare_segments,
     theme_concordance,
 )
+from analysis.privacy.people import people_columns
+from analysis.privacy.stored import StoredEntities
 from analysis.segmentation import split_documents
 from analysis.workers import Background, closing_on_error, has_spare_core
 
@@ -71,8 +76,31 @@ REPORT_FIGURES = (
 
 
 def correspondence_figure(variable: str) -> str:
-    """The file stem of a correspondence map: ``afc-city``, ``afc-concertation``, ``afc-period``."""
-    return "afc-" + variable.removesuffix("_id").replace("_", "-").replace("/", "-")
+    """The file stem of a correspondence map: ``afc-city``, ``afc-concertation``, ``afc-period``,
+    ``afc-category-name-fr`` (a platform's ``category/name/fr``)."""
+    return "afc-" + _variable_stem(variable).replace("_", "-")
+
+
+def _variable_stem(variable: str) -> str:
+    """A variable's name as it can stand in a file or sheet name."""
+    return re.sub(r"[^\w-]+", "-", variable.removesuffix("_id")).strip("-")
+
+
+def category_variables(documents: pd.DataFrame, config: AnalysisConfig) -> list[str]:
+    """The documents' categories worth crossing with the themes (a platform's category kept
+    with ``--meta-columns``, an IRaMuTeQ variable): :func:`analysis.corpus.category_columns`
+    but for columns of people (authors, e-mails), which are never mapped nor shown."""
+    people = people_columns(
+        documents, add=config.export.people_columns, public=config.export.public_columns
+    )
+    return [c for c in category_columns(documents) if c not in people]
+
+
+def _with_categories(config: AnalysisConfig, documents: pd.DataFrame) -> TracingConfig:
+    """The ``[tracing]`` settings with the documents' categories added to the maps."""
+    variables = list(config.tracing.correspondence)
+    variables += [c for c in category_variables(documents, config) if c not in variables]
+    return config.replace("tracing", correspondence=variables).tracing
 
 
 class PipelineError(ValueError):
@@ -141,7 +169,7 @@ class RunTables(tracing.TracingTables):
         if self.theme_diagnostics is not None:
             named["theme_diagnostics"] = self.theme_diagnostics
         named |= {
-            f"{labels.CORRESPONDENCE_TABLE}{variable.removesuffix('_id')}": result.table()
+            labels.CORRESPONDENCE_TABLE + _variable_stem(variable): result.table()
             for variable, result in self.correspondences.items()
         }
         if self.concordance is not None:
@@ -198,7 +226,7 @@ class Results:
     fiches: list[summaries.Fiche]
     figures: StageFigures
     protector: privacy.NameProtector | None = dataclasses.field(default=None, repr=False)
-    entities: _StoredEntities | None = dataclasses.field(default=None, repr=False)
+    entities: StoredEntities | None = dataclasses.field(default=None, repr=False)
 
 
 def _peak_mib() -> float:
@@ -257,7 +285,7 @@ def run(
     figures = StageFigures()
     prefetch = None
     bar = tqdm(total=len(STAGES), disable=not progress, unit="étape", leave=False)
-    with bar, closing_on_error(lambda: prefetch):
+    with bar, closing_on_error(lambda: prefetch), ExitStack() as limits:
         with _stage("corpus", figures, bar):
             if documents is None:
                 documents = load_corpus_from_config(config)
@@ -281,6 +309,8 @@ def run(
             )
             segments = privacy.without_names(segments, protector)
         beside = _second_core(segments, config)
+        if beside:  # the other core runs a second process: one BLAS thread each
+            limits.enter_context(_one_blas_thread())
         with _stage("themes", figures, bar):
             # the functions do not depend on the themes: classed meanwhile on the other core
             classed = Background(_functions_of, segments, parsed, config, parallel=beside)
@@ -294,7 +324,9 @@ def run(
             computed = memo(
                 store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
             )
-            maps = tracing.correspondences(segments, documents, theme_run.keywords, config.tracing)
+            maps = tracing.correspondences(
+                segments, documents, theme_run.keywords, _with_categories(config, documents)
+            )
             terms = themes.terms_by_theme(theme_run.keywords)
             concordance = theme_concordance(segments, terms, parsed=parsed)
             tables = RunTables.of(computed, theme_run, expressions, maps, concordance)
@@ -331,6 +363,13 @@ def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
     )
 
 
+def _one_blas_thread() -> threadpool_limits:
+    """Limit numpy's and scipy's BLAS to one thread while a second process works on the other
+    core: two BLAS threads then wait for a busy core, and a norm or product of a vector of
+    50,000 terms took milliseconds instead of microseconds (tracing, theme fitting)."""
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _wants_prefetch(
     segments: pd.DataFrame, config: AnalysisConfig, key: RunKey, store: Store
 ) -> bool:
@@ -343,43 +382,7 @@ def _wants_prefetch(
     if not _second_core(segments, config):
         return False
     parsed = parse_key(key.texts, load_pipeline(config.nlp.model))
-    return not store.has(_ENTITIES, _entities_key(parsed, privacy.load_ner(config.nlp.model)))
-
-
-# spaCy's entities of a parse, by NER model: they depend on the texts and the model alone, so
-# they are kept across versions of this package's code
-_ENTITIES = "entities"
-_ENTITIES_FORMAT = "1"
-
-
-def _entities_key(parsed: str, ner: Any) -> str:
-    """The store key of ``ner``'s entities of the parse whose key is ``parsed``."""
-    return digest(parsed, ner.meta["name"], ner.meta["version"])
-
-
-@dataclasses.dataclass
-class _StoredEntities:
-    """spaCy's entities of a parse, kept in the run's store: read once, written again whenever
-    the protector found more (the corpus when it is fitted, the reports' own texts later)."""
-
-    store: Store
-    key: str
-    cache: dict[str, Any]
-    n_stored: int
-
-    @classmethod
-    def read(cls, store: Store, parsed: ParsedSegments, ner: Any) -> _StoredEntities:
-        key = _entities_key(parsed.key, ner)
-        stored = store.read(_ENTITIES, key, version=_ENTITIES_FORMAT)
-        cache = dict(stored) if isinstance(stored, dict) else {}
-        return cls(store, key, cache, len(cache))
-
-    def save(self) -> None:
-        """Store the entities when there are more than the store holds."""
-        if len(self.cache) != self.n_stored:
-            entities = dict(sorted(self.cache.items()))
-            self.store.write(_ENTITIES, self.key, entities, version=_ENTITIES_FORMAT)
-            self.n_stored = len(self.cache)
+    return not StoredEntities.held(store, parsed, privacy.load_ner(config.nlp.model))
 
 
 def _fit_protector(
@@ -389,11 +392,11 @@ def _fit_protector(
     store: Store,
     parsed: ParsedSegments,
     prefetch: privacy.EntityPrefetch | None,
-) -> tuple[privacy.NameProtector, _StoredEntities]:
+) -> tuple[privacy.NameProtector, StoredEntities]:
     """The name protector of the corpus; spaCy's entities are read from the store (or from
     the second process that found them beside the parse) and stored for the next run."""
     ner = privacy.load_ner(config.nlp.model)
-    entities = _StoredEntities.read(store, parsed, ner)
+    entities = StoredEntities.read(store, parsed.key, ner)
     if prefetch is not None:  # what the store holds wins
         entities.cache = {**prefetch.result(), **entities.cache}
     protector = privacy.fit_protector(
@@ -525,15 +528,17 @@ def _functions_config(config: AnalysisConfig) -> Any:
 
 @dataclasses.dataclass
 class ReportFigures:
-    """The report's figures: those drawn, and those left out with the reason (French)."""
+    """The report's figures: those drawn (matplotlib figures, or their PNG bytes), and those
+    left out with the reason (French)."""
 
-    drawn: dict[str, Figure] = dataclasses.field(default_factory=dict)
+    drawn: dict[str, Figure | bytes] = dataclasses.field(default_factory=dict)
     absent: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def close(self) -> None:
         """Free the drawn figures (pyplot keeps every figure until it is closed)."""
         for figure in self.drawn.values():
-            plt.close(figure)
+            if isinstance(figure, Figure):
+                plt.close(figure)
 
 
 def make_figures(results: Results) -> ReportFigures:
@@ -611,39 +616,114 @@ def write(results: Results, out_dir: str | Path) -> dict[str, Path]:
             f"Le dossier de sortie {out} est le dossier du corpus : le corpus n'est jamais "
             "modifié. Donnez un autre dossier à --out (par exemple un sous-dossier 'rapports')."
         )
-    figures = make_figures(results)
-    protector, entities = results.protector, results.entities
-    if protector is None and results.config.export.protect_names:  # Results made by hand
-        store = Store.from_config(results.config)
-        protector, entities = _fit_protector(
-            results.segments, results.documents, results.config, store, results.parsed, None
-        )
-    try:
-        report = export.ReportInput(
-            documents=results.documents,
-            segments=results.segments,
-            themes=results.themes,
-            fiches=results.fiches,
-            tables=results.tables.named(),
-            figures=figures.drawn,
-            absent_figures=figures.absent,
-            config=results.config.export,
-        )
-        written = export.write_report(
-            out,
-            report,
-            protector=protector,
-            parallel=_second_core(results.segments, results.config),
-        )
-    finally:
-        figures.close()
-    if entities is not None:  # the entities of the reports' own texts, for next time
-        entities.save()
-    memory = results.theme_run.memory.to_json()
-    written[curation.MEMORY_FILE] = export.atomic_write(out / curation.MEMORY_FILE, memory)
+    tables = results.tables.named()
+    export.check_report(out, _report_input(results, tables, ReportFigures()))
+    store = Store.from_config(results.config)
+    if store.root is None:
+        files = _report_files(results, tables, store)
+    else:  # a run whose results did not change writes the reports it stored last time
+        key = _report_key(results, tables)
+        files = memo(store, _REPORT, key, lambda: _report_files(results, tables, store))
+    written = export.write_files(out, files)
+    written[curation.MEMORY_FILE] = write_memory(results, out)
     settings = json.dumps(_config_dict(results.config), ensure_ascii=False, indent=2) + "\n"
     written[RUN_FILE] = export.atomic_write(out / RUN_FILE, settings.encode("utf-8"))
     return written
+
+
+_REPORT = "report"
+
+
+def _report_input(
+    results: Results, tables: dict[str, pd.DataFrame], figures: ReportFigures
+) -> export.ReportInput:
+    return export.ReportInput(
+        documents=results.documents,
+        segments=results.segments,
+        themes=results.themes,
+        fiches=results.fiches,
+        tables=tables,
+        figures=figures.drawn,
+        absent_figures=figures.absent,
+        config=results.config.export,
+    )
+
+
+def _report_key(results: Results, tables: dict[str, pd.DataFrame], *, kind: str = _REPORT) -> str:
+    """The store key of the rendered reports: everything they are made from, with what the
+    figures read of the theme step (not its fitted model: a model fitted or read from the store
+    draws the same figures) and the correspondence analyses (pickled: a pickle that differs only
+    makes the key miss)."""
+    run = results.theme_run
+    tfidf = run.tfidf.tocsr()
+    return digest(
+        kind,
+        results.documents,
+        results.segments,
+        results.themes,
+        tables,
+        results.fiches,
+        results.config,
+        dict(results.tables.absent_maps),
+        [run.segments, run.themes, run.keywords, run.centroids, run.vocabulary.tolist()],
+        [tfidf.data, tfidf.indices, tfidf.indptr, list(tfidf.shape)],
+        pickle.dumps(dict(results.tables.correspondences), protocol=4),
+    )
+
+
+_FIGURES = "figures"
+_NOT_DRAWN = ("theme_log", "theme_diagnostics")  # tables no figure reads (they change each run)
+
+
+def _figure_pngs(results: Results, tables: dict[str, pd.DataFrame], store: Store) -> ReportFigures:
+    """The report's figures as PNG bytes, drawn (:func:`make_figures`) or read from the store:
+    a second run, whose theme log differs, draws the same figures."""
+
+    def draw() -> ReportFigures:
+        figures = make_figures(results)
+        try:
+            dpi = results.config.export.figure_dpi
+            drawn = {name: export.figure_png(f, dpi=dpi) for name, f in figures.drawn.items()}
+        finally:
+            figures.close()
+        return ReportFigures(drawn=drawn, absent=figures.absent)
+
+    if store.root is None:
+        return draw()
+    drawn_from = {name: t for name, t in tables.items() if name not in _NOT_DRAWN}
+    key = _report_key(results, drawn_from, kind=_FIGURES)
+    return memo(store, _FIGURES, key, draw)
+
+
+def _report_files(
+    results: Results, tables: dict[str, pd.DataFrame], store: Store
+) -> dict[str, bytes]:
+    """Draw the figures and render every report (names protected), without writing."""
+    protector, entities = results.protector, results.entities
+    if protector is None and results.config.export.protect_names:  # Results made by hand
+        protector, entities = _fit_protector(
+            results.segments, results.documents, results.config, store, results.parsed, None
+        )
+    parallel = _second_core(results.segments, results.config)
+    limits = _one_blas_thread() if parallel else None  # as in run: a second process
+    try:
+        figures = _figure_pngs(results, tables, store)
+        report = _report_input(results, tables, figures)
+        files = export.report_files(report, protector=protector, parallel=parallel)
+    finally:
+        if limits is not None:
+            limits.restore_original_limits()
+    if entities is not None:  # the entities of the reports' own texts, for next time
+        entities.save()
+    return files
+
+
+def write_memory(results: Results, out_dir: str | Path) -> Path:
+    """Write the theme memory of ``results`` (numbers, curated names) into ``out_dir``, without
+    the reports: a later run given ``out_dir`` as ``previous`` keeps the themes' numbers."""
+    return export.atomic_write(
+        Path(out_dir) / curation.MEMORY_FILE, results.theme_run.memory.to_json()
+    )
 
 
 def _config_dict(config: AnalysisConfig) -> dict[str, Any]:

@@ -22,6 +22,7 @@ TEXT = "text"
 SOURCE = "source"
 FILE = "file"  # path of the input file, relative to the corpus root
 ATELIER = "atelier"
+STARRED = "variable_etoilee"  # IRaMuTeQ: the starred word of texts whose variables are flags
 DOC_TYPES = "doc_types"  # corpus overview: the document types of one concertation, with counts
 
 DOCUMENT_COLUMNS = (DOC_ID, CONCERTATION_ID, CITY, DATE, DOC_TYPE, TITLE, TEXT, SOURCE)

@@ -9,7 +9,7 @@ import pytest
 from factories import CONSTAT, FREIN, PROPOSITION, load_quietly, small_corpus, write_file
 
 from analysis import schema
-from analysis.corpus import CorpusError, to_iramuteq
+from analysis.corpus import CorpusError, CorpusWarning, load_corpus, to_iramuteq
 
 IRAMUTEQ = (
     "**** *id_dijon-01 *ville_Dijon *date_2023-04-28 *atelier_polices_municipales\n"
@@ -87,3 +87,22 @@ def test_to_iramuteq_makes_values_and_headings_valid() -> None:
         to_iramuteq(documents, variables={schema.CITY: "doc_type"})
     with pytest.raises(schema.SchemaError, match="date"):
         to_iramuteq(documents, variables=[schema.DATE])
+
+
+def test_flag_variables_become_one_starred_variable(real_dir: Path) -> None:
+    # analysts wrote one variable per theme ("*Democratie_Citoyennete", "*Transition_Ecologique"):
+    # IRaMuTeQ reads four variables of one modality each, never two in a text
+    with pytest.warns(CorpusWarning, match="sans ville ou sans date"):
+        documents = load_corpus(real_dir / "lille-propositions-iramuteq.txt")
+    counts = documents[schema.STARRED].value_counts()
+    assert counts.to_dict() == {
+        "Impots_Depenses_Action_Publique": 67,
+        "Transition_Ecologique": 30,
+        "Organisation_Etat_Collectivite": 26,
+        "Democratie_Citoyennete": 17,
+    }
+
+
+def test_ordinary_variables_give_no_starred_variable(tmp_path: Path) -> None:
+    documents = load_quietly(write_file(tmp_path / "corpus.txt", IRAMUTEQ))
+    assert schema.STARRED not in documents

@@ -60,3 +60,19 @@ def test_each_theme_gets_its_keywords_in_context_from_several_contributions() ->
     for _, rows in lines.groupby(schema.TERM):
         assert rows[schema.DOC_ID].is_unique  # two contributions before a second line of one
     assert lines[schema.KWIC_KEYWORD].str.lower().str.startswith(("contrat", "cdd")).all()
+
+
+def test_a_concordance_filtered_on_metadata_keeps_only_those_segments(segments, parsed) -> None:
+    every = concordance(segments, "police_municipale", parsed=parsed)
+    cities = sorted(every[schema.CITY].unique())
+    one = concordance(segments, "police_municipale", parsed=parsed, where={schema.CITY: cities[0]})
+    assert 0 < len(one) < len(every)
+    assert set(one[schema.CITY]) == {cities[0]}
+    two = concordance(segments, "police_municipale", parsed=parsed, where={schema.CITY: cities[:2]})
+    assert set(two[schema.CITY]) == set(cities[:2])
+    assert len(two) == (every[schema.CITY].isin(cities[:2])).sum()
+
+
+def test_a_filter_on_a_missing_column_names_the_columns_there_are(segments, parsed) -> None:
+    with pytest.raises(KeyError, match="« ville » absente.*city"):
+        concordance(segments, "police_municipale", parsed=parsed, where={"ville": "Dijon"})

@@ -44,3 +44,14 @@ def test_a_single_document_is_quoted_as_often_as_asked() -> None:
     segments = _theme_segments({"590": [0.9, 0.8, 0.7]})
     quotes = select_quotes(segments, {}, n_quotes=4, min_words=1, max_words=100)
     assert [q.doc_id for q in quotes] == ["590", "590", "590"]
+
+
+def test_segments_of_unsure_function_are_quoted_after_the_others() -> None:
+    """The most typical segment's function is "à vérifier" (a heading glued to a sentence, a
+    sentence about the meeting): the fiche quotes it only when nothing surer is left."""
+    segments = _theme_segments({"590": [0.9], "436": [0.5], "449": [0.4]})
+    segments[schema.FUNCTION_CHECK] = [schema.TO_CHECK, "", ""]
+    quotes = select_quotes(segments, {}, n_quotes=2, min_words=1, max_words=100)
+    assert [q.doc_id for q in quotes] == ["436", "449"]
+    quotes = select_quotes(segments, {}, n_quotes=3, min_words=1, max_words=100)
+    assert [q.doc_id for q in quotes] == ["436", "449", "590"]

@@ -56,6 +56,7 @@ from analysis.corpus.html_text import html_to_text
 from analysis.corpus.iramuteq import IRAMUTEQ_VARIABLES, to_iramuteq
 from analysis.corpus.loader import load_corpus, load_corpus_from_config
 from analysis.corpus.overview import (
+    category_columns,
     corpus_overview,
     count_written_words,
     documents_per_type,
@@ -72,6 +73,7 @@ __all__ = [
     "TABLE_EXTENSIONS",
     "CorpusError",
     "CorpusWarning",
+    "category_columns",
     "corpus_overview",
     "count_written_words",
     "documents_per_type",

@@ -67,18 +67,42 @@ def read_text(text: str, relative: str) -> list[Record]:
     """
     records = []
     stem = Path(relative).stem
-    for number, (line, variables, body) in enumerate(_parse(text, relative), start=1):
+    texts = _parse(text, relative)
+    flags = _flag_variables([variables for _, variables, _ in texts])
+    for number, (line, variables, body) in enumerate(texts, start=1):
         where = f"{relative}, ligne {line}"
         if not body.strip():
             warn(f"{where} : texte IRaMuTeQ sans aucun mot ; laissé de côté.")
             continue
         meta = {KEY_ALIASES.get(name, name): value for name, value in variables.items()}
+        flagged = [f"{name}_{variables[name]}" for name in flags if name in variables]
+        if flagged:
+            meta[schema.STARRED] = flagged[0]
         meta.setdefault(schema.DOC_ID, f"{stem}-{number:04d}")
         meta.setdefault(schema.SOURCE, f"{relative}, ligne {line}")
         record = document_record(meta, body, None, relative)
         record["_origin"] = where
         records.append(record)
     return records
+
+
+def _flag_variables(texts: list[dict[str, str]]) -> list[str]:
+    """Variables written as flags, one modality each and never two in a text
+    (``*Democratie_Citoyennete`` on some texts, ``*Transition_Ecologique`` on others): together
+    they are one variable whose values are the starred words. Empty when they do not cover
+    most texts."""
+    modalities: dict[str, set[str]] = {}
+    for variables in texts:
+        for name, value in variables.items():
+            modalities.setdefault(name, set()).add(value)
+    flags = [
+        name
+        for name, values in modalities.items()
+        if len(values) == 1 and sum(name in v for v in texts) < len(texts)
+    ]
+    exclusive = all(sum(name in variables for name in flags) <= 1 for variables in texts)
+    covered = sum(any(name in variables for name in flags) for variables in texts)
+    return flags if len(flags) >= 2 and exclusive and 2 * covered >= len(texts) else []
 
 
 def _parse(text: str, name: str) -> list[tuple[int, dict[str, str], str]]:

@@ -11,6 +11,11 @@ from analysis import schema
 
 _WORD = re.compile(r"\S*\w\S*")
 
+# a metadata column is a category an analyst may compare with the themes when it has this
+# many distinct values at most and fills this share of the documents at least
+_MAX_CATEGORIES = 30
+_MIN_FILLED = 0.5
+
 
 def count_written_words(text: str) -> int:
     """Count the words of a text as a word processor does: white-space separated tokens
@@ -151,3 +156,20 @@ def _describe_types(doc_types: pd.Series) -> str:
         f"{kind or '?'} ({counts[kind]})" if counts[kind] > 1 else (kind or "?")
         for kind in sorted(counts.index)
     )
+
+
+def category_columns(documents: pd.DataFrame) -> list[str]:
+    """Metadata columns that sort documents into categories (a platform's category, an
+    IRaMuTeQ variable...): few values, filled for most documents; the workbook's own columns
+    aside."""
+    own = set(schema.DOCUMENT_COLUMNS) | {schema.TEXT, schema.SOURCE, schema.FILE}
+    found = []
+    for column in documents.columns:
+        if column in own:
+            continue
+        values = documents[column].dropna().astype(str).str.strip()
+        values = values[values != ""]
+        filled = len(values) / max(len(documents), 1)
+        if filled >= _MIN_FILLED and 2 <= values.nunique() <= _MAX_CATEGORIES:
+            found.append(str(column))
+    return found

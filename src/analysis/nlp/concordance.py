@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,16 @@ from analysis.nlp.parse import ParsedSegments
 from analysis.nlp.tokens import Lexicon, TokenTable, find_sequences, resolve_overlaps
 from analysis.segmentation import normalise
 from analysis.vectorise import display_term
+
+# the metadata a concordance line shows, when the segments have it
+_META = (
+    schema.SEGMENT_ID,
+    schema.DOC_ID,
+    schema.CONCERTATION_ID,
+    schema.CITY,
+    schema.DATE,
+    schema.HEADING,
+)
 
 
 def _span_text(table: TokenTable, words: np.ndarray, start: int, end: int) -> str:
@@ -85,6 +96,7 @@ def concordance(
     *,
     parsed: ParsedSegments | None = None,
     window: int = 8,
+    where: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Show every occurrence of a lemma or an expression in its context (keyword in context).
 
@@ -101,6 +113,10 @@ def concordance(
         ("polices municipales"). Without it the term matches as written (case-insensitive).
     window
         Tokens (with parsed) or words (without) shown on each side.
+    where
+        Only the segments whose columns hold these values: ``{"city": "Dijon"}``,
+        ``{"function": ["frein", "proposition"]}`` (a list: any of them); the columns filtered
+        on are shown too.
 
     Returns
     -------
@@ -108,25 +124,20 @@ def concordance(
         One row per occurrence: ``segment_id``, the metadata columns present, ``left``,
         ``keyword`` (as written, after normalisation), ``right``; sorted by date, document,
         segment and position.
+
+    Raises
+    ------
+    KeyError
+        A column of ``where`` that the segments do not have (named, with those they have).
     """
     schema.require_columns(segments, schema.SEGMENT_ID, schema.TEXT, table="segments")
-    ordered = segments.reset_index(drop=True)
+    ordered = _matching(segments, where or {}).reset_index(drop=True)
     if parsed is None:
         lines = _kwic_from_text(ordered, term, window)
     else:
         lines = _kwic_from_tokens(ordered, parsed, term, window)
-    meta = [
-        c
-        for c in (
-            schema.SEGMENT_ID,
-            schema.DOC_ID,
-            schema.CONCERTATION_ID,
-            schema.CITY,
-            schema.DATE,
-            schema.HEADING,
-        )
-        if c in ordered.columns
-    ]
+    shown = [*_META, *(c for c in where or {} if c not in _META)]
+    meta = [c for c in shown if c in ordered.columns]
     kwic = ordered.loc[[line[0] for line in lines], meta].reset_index(drop=True)
     kwic[schema.KWIC_LEFT] = [line[2] for line in lines]
     kwic[schema.KWIC_KEYWORD] = [line[3] for line in lines]
@@ -135,6 +146,22 @@ def concordance(
     order = [c for c in (schema.DATE, schema.DOC_ID) if c in kwic.columns] + ["_row", "_at"]
     kwic = kwic.sort_values(order, kind="stable").drop(columns=["_row", "_at"])
     return kwic.reset_index(drop=True)
+
+
+def _matching(segments: pd.DataFrame, where: Mapping[str, Any]) -> pd.DataFrame:
+    """The rows of ``segments`` whose columns hold the values of ``where``."""
+    unknown = [c for c in where if c not in segments.columns]
+    if unknown:
+        raise KeyError(
+            f"Concordance : colonne(s) {', '.join(f'« {c} »' for c in unknown)} absente(s) "
+            "des segments ; "
+            f"colonnes disponibles : {', '.join(map(str, segments.columns))}."
+        )
+    keep = pd.Series(True, index=segments.index)
+    for column, wanted in where.items():
+        values = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Sequence) else wanted
+        keep &= segments[column].isin(list(values))
+    return segments[keep]
 
 
 def theme_concordance(

@@ -56,7 +56,8 @@ def select_quotes(
     Returns
     -------
     list of Quote
-        Most typical first within each round; no two near-duplicates.
+        Most typical first within each round, segments whose function is "à vérifier" after
+        the others; no two near-duplicates.
     """
     frame = theme_segments
     if schema.FUNCTION in frame.columns:
@@ -64,7 +65,13 @@ def select_quotes(
     fitting = frame[(frame["_words"] >= min_words) & (frame["_words"] <= max_words)]
     frame = (fitting if len(fitting) else frame).copy()
     frame["_key"] = frame[schema.SEGMENT_ID].astype(str)
-    frame = frame.sort_values(["_typicality", "_key"], ascending=[False, True], kind="stable")
+    # segments whose function is unsure come last: many are headings glued to a sentence or
+    # sentences about the meeting itself
+    checked = frame[schema.FUNCTION_CHECK] if schema.FUNCTION_CHECK in frame.columns else ""
+    frame["_unsure"] = pd.Series(checked, index=frame.index).eq(schema.TO_CHECK)
+    frame = frame.sort_values(
+        ["_unsure", "_typicality", "_key"], ascending=[True, False, True], kind="stable"
+    )
     chosen: list[dict[str, Any]] = []
     # one per concertation (contribution) first, then one per document; a second quote of a
     # document only when no other document is left
