@@ -58,6 +58,8 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -418,8 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return worker(args)
 
-    work = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
-    try:
+    with work_folder("bench-pipeline-", keep=args.keep) as work:
         meta = prepare(args, work)
         spacy_alone = run_worker("spacy", args, work, meta)
         first = run_worker("report", args, work, meta)
@@ -430,15 +431,24 @@ def main(argv: list[str] | None = None) -> int:
             f"n_process={spacy_alone['n_process']}; {first['files']} files written per run"
         )
         print_report(spacy_alone, first, warm)
+    return 0
+
+
+@contextmanager
+def work_folder(prefix: str, *, keep: bool) -> Iterator[Path]:
+    """A temporary folder for a benchmark's measures: a failed measure's stderr is printed,
+    and the folder is removed at the end unless ``keep``."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
     except subprocess.CalledProcessError as error:
         print(f"a measure failed:\n{error.stderr}", file=sys.stderr)
         raise
     finally:
-        if args.keep:
+        if keep:
             print(f"\nkept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":

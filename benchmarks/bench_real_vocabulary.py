@@ -51,10 +51,7 @@ import argparse
 import json
 import lzma
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +64,7 @@ from bench_pipeline import (
     peak_gib,
     run_worker,
     stage_table,
+    work_folder,
     write_table,
 )
 
@@ -229,8 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
 
-    work = Path(tempfile.mkdtemp(prefix="bench-real-vocabulary-"))
-    try:
+    with work_folder("bench-real-vocabulary-", keep=args.keep) as work:
         config = command_config(
             command_line(work / CORPUS_FILE, work / "reports", args.config, []),
             work / "cache",
@@ -254,14 +251,6 @@ def main(argv: list[str] | None = None) -> int:
         print_figures(spacy_alone, first, warm, again)
         figures = {"spacy": spacy_alone, "cold": first, "warm": warm, "again": again}
         print("\n(JSON) " + json.dumps(figures))
-    except subprocess.CalledProcessError as error:
-        print(f"a measure failed:\n{error.stderr}", file=sys.stderr)
-        raise
-    finally:
-        if args.keep:
-            print(f"\nkept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

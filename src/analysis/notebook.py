@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from analysis import curation, pipeline, schema, themes
+from analysis import pipeline, schema, themes
 from analysis.config import AnalysisConfig, load_config
 from analysis.corpus import load_annotations
 
@@ -88,13 +88,7 @@ def notebook_run(
     documents
         An already loaded documents table (a part of the corpus).
     """
-    previous = out_dir if out_dir is not None and has_memory(out_dir) else None
-    return pipeline.run(config, documents=documents, previous=previous, progress=False)
-
-
-def has_memory(folder: str | Path) -> bool:
-    """True when ``folder`` holds a run's theme memory."""
-    return (Path(folder) / curation.MEMORY_FILE).is_file()
+    return pipeline.run(config, documents=documents, previous=out_dir, progress=False)
 
 
 def last_concertation(documents: pd.DataFrame) -> str | None:

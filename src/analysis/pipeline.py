@@ -22,7 +22,7 @@ import resource
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Literal
 
@@ -705,14 +705,10 @@ def _report_files(
             results.segments, results.documents, results.config, store, results.parsed, None
         )
     parallel = _second_core(results.segments, results.config)
-    limits = _one_blas_thread() if parallel else None  # as in run: a second process
-    try:
+    with _one_blas_thread() if parallel else nullcontext():  # as in run: a second process
         figures = _figure_pngs(results, tables, store)
         report = _report_input(results, tables, figures)
         files = export.report_files(report, protector=protector, parallel=parallel)
-    finally:
-        if limits is not None:
-            limits.restore_original_limits()
     if entities is not None:  # the entities of the reports' own texts, for next time
         entities.save()
     return files

@@ -67,8 +67,9 @@ def select_quotes(
     frame["_key"] = frame[schema.SEGMENT_ID].astype(str)
     # segments whose function is unsure come last: many are headings glued to a sentence or
     # sentences about the meeting itself
-    checked = frame[schema.FUNCTION_CHECK] if schema.FUNCTION_CHECK in frame.columns else ""
-    frame["_unsure"] = pd.Series(checked, index=frame.index).eq(schema.TO_CHECK)
+    frame["_unsure"] = frame.get(schema.FUNCTION_CHECK, pd.Series("", index=frame.index)).eq(
+        schema.TO_CHECK
+    )
     frame = frame.sort_values(
         ["_unsure", "_typicality", "_key"], ascending=[True, False, True], kind="stable"
     )
