@@ -48,7 +48,10 @@ FUNCTION_REASON = "function_reason"
 # otherwise; an analyst's correction ([functions] labelled_file) is never to check
 FUNCTION_CHECK = "function_check"
 TO_CHECK = "à vérifier"
-FUNCTION_COLUMNS = (FUNCTION, FUNCTION_SCORE, FUNCTION_REASON, FUNCTION_CHECK)
+# the sentence of the segment whose cue decided its function ("" when no cue did, or when an
+# analyst corrected it): what a long contribution proposes, in its own words
+FUNCTION_SENTENCE = "function_sentence"
+FUNCTION_COLUMNS = (FUNCTION, FUNCTION_SCORE, FUNCTION_REASON, FUNCTION_CHECK, FUNCTION_SENTENCE)
 
 SEGMENT_COLUMNS = (
     SEGMENT_ID,

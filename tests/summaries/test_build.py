@@ -14,6 +14,7 @@ from factories import (
     decidim_corpus,
     fake_lemmas,
     french_corpus,
+    role_segments,
 )
 
 from analysis import schema
@@ -304,7 +305,7 @@ def test_several_concertations_keep_counting_concertations(fiches) -> None:
 
 
 @pytest.mark.slow
-def test_the_decidim_export_fiches_list_what_contributions_raise(tmp_path) -> None:
+def test_the_decidim_export_fiches_list_what_contributions_raise(tmp_path, french_nlp) -> None:
     """End to end: the Decidim export as published, through pipeline.run (about 10 s)."""
     from pathlib import Path
 
@@ -331,3 +332,14 @@ def test_the_decidim_export_fiches_list_what_contributions_raise(tmp_path) -> No
     assert re.search(r"soulevé dans \d+ contributions", markdown)
     assert re.search(r"soulevée dans \d+ contributions", markdown)
     assert "la récurrence est comptée sur les contributions" in markdown
+    # the first five proposals of each fiche are named by sentences that propose (issue 14):
+    # read alone, none is a finding, a frein, a heading or a sentence about the meeting
+    from analysis.config import FunctionsConfig
+    from analysis.roles import classify_functions, doc_lemmas
+
+    named = [item.label for f in results.fiches for item in f.proposals[:5]]
+    segments = role_segments(named)
+    segments[schema.LEMMAS] = [doc_lemmas(doc) for doc in french_nlp.pipe(named)]
+    read_alone = classify_functions(segments, french_nlp, config=FunctionsConfig())
+    assert len(named) >= 10
+    assert set(read_alone[schema.FUNCTION]) <= {schema.PROPOSITION, schema.DEMANDE}

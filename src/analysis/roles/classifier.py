@@ -122,6 +122,7 @@ class _Decision:
     heading_class: str | None
     words: list[str]
     reason: str
+    sentence: tuple[int, int] | None = None  # the sentence of the heaviest cue of ``function``
 
 
 class FunctionClassifier:
@@ -287,7 +288,9 @@ class FunctionClassifier:
         -------
         DataFrame
             ``segment_id`` (when present), ``function``, ``function_score``, ``cues`` (list),
-            ``heading_function``, ``words`` (list), ``function_reason`` (French sentence).
+            ``heading_function``, ``words`` (list), ``function_reason`` (French sentence),
+            ``sentence`` (character offsets of the sentence of the heaviest cue of the
+            function, or None).
         """
         decisions = self._decide(segments, docs, hits=hits, lemmas=lemmas)
         table = pd.DataFrame(
@@ -298,6 +301,7 @@ class FunctionClassifier:
                 "heading_function": [d.heading_class for d in decisions],
                 "words": [d.words for d in decisions],
                 schema.FUNCTION_REASON: [d.reason for d in decisions],
+                "sentence": [d.sentence for d in decisions],
             },
             index=segments.index,
         )
@@ -424,8 +428,24 @@ class FunctionClassifier:
         described = [h.describe() for h in hits if h.cue.weight > 0]  # forms are features only
         reason = _reason(described, announced if self.method != "classifier" else None, words)
         return _Decision(
-            CLASSES[best], float(proba[best]), proba, described, announced, words, reason
+            CLASSES[best],
+            float(proba[best]),
+            proba,
+            described,
+            announced,
+            words,
+            reason,
+            _deciding_sentence(hits, CLASSES[best]),
         )
+
+
+def _deciding_sentence(hits: Sequence[CueHit], function: str) -> tuple[int, int] | None:
+    """The sentence of the heaviest cue voting for ``function`` (the first of equals), if any:
+    the sentence of a long contribution that makes it a proposal."""
+    voting = [h for h in hits if h.function == function and h.cue.weight > 0 and h.sentence]
+    if not voting:
+        return None
+    return max(voting, key=lambda h: (h.cue.weight, -h.start)).sentence
 
 
 def _reason(described: list[str], heading_class: str | None, words: list[str]) -> str:

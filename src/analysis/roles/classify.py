@@ -142,8 +142,9 @@ def classify_functions(
     -------
     DataFrame
         A copy of ``segments`` with ``function``, ``function_score`` (0 to 1; 0 when nothing
-        supported the default class, 1 for a correction), ``function_reason`` (French) and
-        ``function_check`` ("à vérifier", or "").
+        supported the default class, 1 for a correction), ``function_reason`` (French),
+        ``function_check`` ("à vérifier", or "") and ``function_sentence`` (the sentence whose
+        cue decided, when the segment has several; else "").
     """
     classifier = choose_classifier(segments, config, classifier, docs_or_nlp)
     hits = stored_cue_hits(segments, docs_or_nlp)
@@ -156,11 +157,23 @@ def classify_functions(
             schema.FUNCTION: explained[schema.FUNCTION],
             schema.FUNCTION_SCORE: explained[schema.FUNCTION_SCORE],
             schema.FUNCTION_REASON: explained[schema.FUNCTION_REASON],
+            schema.FUNCTION_SENTENCE: _sentences(segments, explained["sentence"]),
         }
     )
     if config.labelled_file:
         classed = apply_corrections(classed, load_labelled_file(config.labelled_file))
     return mark_to_check(classed, min_score=config.min_score)
+
+
+def _sentences(segments: pd.DataFrame, spans: pd.Series) -> list[str]:
+    """The text of each deciding sentence (character offsets in the segment's text); "" when
+    no cue decided or the sentence is the whole segment."""
+    texts = segments[schema.TEXT].fillna("").astype(str).tolist()
+    sentences = []
+    for text, span in zip(texts, spans.tolist(), strict=True):
+        sentence = " ".join(text[span[0] : span[1]].split()) if span is not None else ""
+        sentences.append("" if sentence == " ".join(text.split()) else sentence)
+    return sentences
 
 
 CORRECTED_REASON = "corrigée par l'analyste ([functions] labelled_file)"
@@ -203,6 +216,8 @@ def apply_corrections(segments: pd.DataFrame, labelled: pd.DataFrame) -> pd.Data
     result.loc[found, schema.FUNCTION] = corrected[found]
     result.loc[found, schema.FUNCTION_SCORE] = 1.0
     result.loc[found, schema.FUNCTION_REASON] = CORRECTED_REASON
+    if schema.FUNCTION_SENTENCE in result:
+        result.loc[found, schema.FUNCTION_SENTENCE] = ""
     return result
 
 

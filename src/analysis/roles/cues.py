@@ -16,7 +16,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
@@ -54,6 +54,8 @@ class CueHit:
     start: int  # token offsets in the Doc
     end: int
     negated: bool
+    # character offsets of the hit's sentence in the Doc's text (None: not known)
+    sentence: tuple[int, int] | None = None
 
     def describe(self) -> str:
         """French description for the reason column: « manque de » (frein, nié)."""
@@ -147,7 +149,13 @@ def _resolve_hits(
     denied_starts = {h.start for h in hits if h.negated and h.cue.function == schema.FREIN}
     hits = [h for h in hits if not (h.cue.name == "aucun" and h.end in denied_starts)]
     hits.extend(_sentence_cues(doc, hits))
-    return _once_per_sentence(hits, sentence_starts)
+    return [_in_sentence(doc, hit) for hit in _once_per_sentence(hits, sentence_starts)]
+
+
+def _in_sentence(doc: Doc, hit: CueHit) -> CueHit:
+    """``hit`` with the character offsets of its sentence."""
+    sentence = doc[hit.start].sent
+    return replace(hit, sentence=(sentence.start_char, sentence.end_char))
 
 
 def _once_per_sentence(hits: list[CueHit], sentence_starts: np.ndarray) -> list[CueHit]:

@@ -34,7 +34,10 @@ def stored_cue_hits(segments: pd.DataFrame, parsed: Any) -> list[list[CueHit]] |
     stored = parsed.read_artefact(_CUE_STORE)
     if not isinstance(stored, list) or len(stored) != len(parsed):
         stored = [
-            [[_CUE_INDEX[id(h.cue)], h.function, h.start, h.end, h.negated] for h in hits]
+            [
+                [_CUE_INDEX[id(h.cue)], h.function, h.start, h.end, h.negated, *h.sentence]
+                for h in hits
+            ]
             for hits in cues.find_cues_in(parsed.docs())
         ]
         parsed.write_artefact(_CUE_STORE, stored)
@@ -43,6 +46,13 @@ def stored_cue_hits(segments: pd.DataFrame, parsed: Any) -> list[list[CueHit]] |
 
 
 def _hit_from_row(row: list[Any]) -> CueHit:
-    index, function, start, end, negated = row
+    index, function, start, end, negated, sentence_start, sentence_end = row
     cue = _SPECIAL_CUES[index] if index < 0 else CUES[index]
-    return CueHit(cue=cue, function=function, start=start, end=end, negated=bool(negated))
+    return CueHit(
+        cue=cue,
+        function=function,
+        start=start,
+        end=end,
+        negated=bool(negated),
+        sentence=(sentence_start, sentence_end),
+    )

@@ -122,11 +122,15 @@ def group_items(
 
 
 def _label_of(rows: np.ndarray, corpus: Corpus) -> str:
-    """The excerpt of the most typical of ``rows`` (first segment id on a tie)."""
+    """The excerpt of the most typical of ``rows`` (first segment id on a tie): the sentence
+    that decided its function when it has one."""
     frame = corpus.segments.iloc[rows]
     best = frame.assign(_key=frame[schema.SEGMENT_ID].astype(str)).sort_values(
         ["_typicality", "_key"], ascending=[False, True], kind="stable"
     )
+    deciding = best[schema.FUNCTION_SENTENCE].iloc[0] if schema.FUNCTION_SENTENCE in best else ""
+    if isinstance(deciding, str) and deciding:
+        return excerpt(deciding)
     return excerpt(best[schema.TEXT].iloc[0])
 
 

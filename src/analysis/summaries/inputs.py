@@ -32,6 +32,7 @@ _USED_COLUMNS = (
     schema.THEME_SCORE,
     schema.FUNCTION,
     schema.FUNCTION_CHECK,
+    schema.FUNCTION_SENTENCE,
     schema.TEXT,
     schema.LEMMAS,
 )

@@ -47,6 +47,11 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
             schema.TEXT: (schema.TEXT, " ".join),
             schema.LEMMAS: (schema.LEMMAS, " ".join),
             MEMBERS: (schema.SEGMENT_ID, _sorted_ids),
+            **(
+                {schema.FUNCTION_SENTENCE: (schema.FUNCTION_SENTENCE, _first_sentence)}
+                if schema.FUNCTION_SENTENCE in selected
+                else {}
+            ),
         }
     )
     return statements.reset_index().sort_values(schema.SEGMENT_ID, kind="stable")
@@ -54,6 +59,12 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
 
 def _sorted_ids(ids: pd.Series) -> list[str]:
     return sorted(map(str, ids))
+
+
+def _first_sentence(sentences: pd.Series) -> str:
+    """The first deciding sentence of a paragraph's segments ("" when none has one)."""
+    found = [s for s in sentences.fillna("").astype(str) if s]
+    return found[0] if found else ""
 
 
 def _cluster(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
@@ -104,7 +115,13 @@ def _condensed_distances(vectors: sp.csr_matrix, block: int = 1024) -> np.ndarra
 def _representative(
     members: pd.DataFrame, vectors: sp.csr_matrix, space: LemmaSpace
 ) -> tuple[str, list[str], np.ndarray]:
-    """The group's label sentence, its keywords and each member's similarity to the centroid."""
+    """The group's label sentence, its keywords and each member's similarity to the centroid.
+
+    The label is a sentence of the member closest to the centroid that says what the group
+    does: the sentence whose cue decided its function, or the member itself when it is one
+    sentence. When no member is either, the medoid's sentence that holds most of the group's
+    keywords.
+    """
     from analysis.segmentation import split_sentences  # noqa: PLC0415 - avoids an import cycle
 
     closeness = np.asarray(vectors @ np.asarray(vectors.mean(axis=0)).ravel()).ravel()
@@ -112,8 +129,16 @@ def _representative(
     terms = space.terms
     top = np.argsort(-centroid, kind="stable")[:8]
     keywords = [str(terms[j]) for j in top if centroid[j] > 0][:5]
-    medoid = members.iloc[int(np.argmax(closeness))]
-    text = str(medoid[schema.TEXT])
+    for position in np.argsort(-closeness, kind="stable"):
+        member = members.iloc[int(position)]
+        deciding = member.get(schema.FUNCTION_SENTENCE)
+        if isinstance(deciding, str) and deciding:
+            # the sentence that made the segment a proposal (a frein...), not its preamble
+            return deciding, keywords, closeness
+        text = str(member[schema.TEXT])
+        if len(split_sentences(text)) == 1:
+            return text.strip(), keywords, closeness
+    text = str(members.iloc[int(np.argmax(closeness))][schema.TEXT])
     stems = {str(terms[j]).replace("_", " ")[:6]: centroid[j] for j in top if centroid[j] > 0}
     best, best_score = text, -1.0
     for start, end in split_sentences(text):

@@ -1,0 +1,96 @@
+"""The sentence that decides a segment's function, and the labels it gives groups and fiches.
+
+A contribution often opens on a finding and proposes further on ("La vulnérabilité des
+Français au prix des carburants est un fait. Des mesures doivent…"): the fiches name its
+proposal by the proposing sentence, not by the finding.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from factories import quiet, role_segments, tracing_segments
+from spacy.language import Language
+
+from analysis import schema
+from analysis.config import FunctionsConfig, TracingConfig
+from analysis.corpus import load_corpus
+from analysis.roles import classify_functions, doc_lemmas
+from analysis.tracing.groups import canonical_groups
+
+DECIDIM = "lille-propositions-decidim.csv"
+
+
+@pytest.fixture(scope="module")
+def real_bodies(real_dir: Path) -> pd.Series:
+    with warnings.catch_warnings():  # a duplicate, no city and no date: said elsewhere
+        warnings.simplefilter("ignore")
+        documents = load_corpus(real_dir / DECIDIM, text_column="body", id_column="id")
+    return documents[schema.TEXT]
+
+
+def _classed(texts: list[str], nlp: Language) -> pd.DataFrame:
+    segments = role_segments(texts)
+    segments[schema.LEMMAS] = [doc_lemmas(doc) for doc in nlp.pipe(texts)]
+    return classify_functions(segments, nlp, config=FunctionsConfig())
+
+
+def _body(bodies: pd.Series, start: str) -> str:
+    found = bodies[bodies.str.startswith(start)]
+    assert len(found) == 1, start
+    return found.iloc[0]
+
+
+def test_a_real_contribution_is_named_by_its_proposing_sentence(
+    real_bodies: pd.Series, french_nlp: Language
+) -> None:
+    text = _body(real_bodies, "On ne compte plus le nombre de services en ligne")
+    classed = _classed([text], french_nlp).iloc[0]
+    assert classed[schema.FUNCTION] == schema.PROPOSITION
+    # the finding that opens it is not what it proposes
+    assert classed[schema.FUNCTION_SENTENCE].startswith("D’office on devrait en conserver 6")
+
+
+def test_the_deciding_sentence_is_a_sentence_of_the_segment(
+    real_bodies: pd.Series, french_nlp: Language
+) -> None:
+    text = _body(real_bodies, "La vulnérabilité des Français au prix des carburants")
+    classed = _classed([text], french_nlp).iloc[0]
+    deciding = classed[schema.FUNCTION_SENTENCE]
+    assert classed[schema.FUNCTION] == schema.PROPOSITION
+    assert deciding and deciding in " ".join(text.split())
+    assert not deciding.startswith("La vulnérabilité")
+
+
+def test_a_segment_of_one_sentence_or_without_cue_has_none(french_nlp: Language) -> None:
+    classed = _classed(
+        [
+            "Prolonger les bus de nuit jusqu'à deux heures le week-end.",
+            "Les bus de nuit du réseau de la métropole.",
+        ],
+        french_nlp,
+    )
+    assert classed[schema.FUNCTION_SENTENCE].tolist() == ["", ""]
+
+
+def test_a_group_is_labelled_by_the_deciding_sentence_of_its_closest_member() -> None:
+    segments = tracing_segments()
+    obstacles = segments[schema.FUNCTION] == schema.FREIN
+    # the group's words are in the first sentence, the frein in the second
+    deciding = "Rien ne bouge faute de moyens."
+    segments[schema.FUNCTION_SENTENCE] = ""
+    segments.loc[obstacles, schema.FUNCTION_SENTENCE] = deciding
+    segments.loc[obstacles, schema.TEXT] = segments.loc[obstacles, schema.TEXT] + " " + deciding
+    groups = quiet(canonical_groups, segments, schema.FREIN, config=TracingConfig())
+    assert len(groups) == 3
+    assert set(groups[schema.LABEL]) == {deciding}
+
+
+def test_without_deciding_sentences_a_group_is_labelled_by_one_of_its_sentences() -> None:
+    segments = tracing_segments()
+    groups = quiet(canonical_groups, segments, schema.FREIN, config=TracingConfig())
+    texts = " ".join(segments[schema.TEXT])
+    assert all(label in texts for label in groups[schema.LABEL])
