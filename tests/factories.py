@@ -73,6 +73,21 @@ def tracing_segments(
     return pd.DataFrame(records)
 
 
+def first_segment_halved(
+    segments: pd.DataFrame, texts: list[str], lemmas: list[str], **columns: list[object]
+) -> pd.DataFrame:
+    """``segments`` whose first row is cut into two segments of the same paragraph, with these
+    texts, lemmas and other ``columns`` (the second half's id ends in "b")."""
+    first = segments.iloc[0]
+    halves = pd.DataFrame([first, first]).reset_index(drop=True)
+    halves[schema.SEGMENT_ID] = [first[schema.SEGMENT_ID], first[schema.SEGMENT_ID] + "b"]
+    halves[schema.TEXT] = texts
+    halves[schema.LEMMAS] = lemmas
+    for name, values in columns.items():
+        halves[name] = values
+    return pd.concat([halves, segments.iloc[1:]], ignore_index=True)
+
+
 # (doc_id, paragraph, theme, function, text, lemmas): sentences of the Decidim export of Lille's
 # Grand Débat (tests/data/real/lille-propositions-decidim.csv: one consultation, no city, no
 # concertation column), with lemmas written by hand as above

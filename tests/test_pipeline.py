@@ -49,7 +49,7 @@ def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatc
     first = _run(documents, tmp_path / "cache")
     written = pipeline.write(first, tmp_path / "first")
     cache = tmp_path / "cache"
-    for kind in ("parsed", "cues*", "entities", "themes", "tracing"):
+    for kind in ("parsed", "cues*", "entities", "themes", "functions", "tracing"):
         assert len(_entries(cache, kind)) == 1, kind
     report = (tmp_path / "first" / "protection-noms.csv").read_text(encoding="utf-8")
     assert "Harambure" not in report and report.count("[personne]") >= 5
@@ -62,6 +62,7 @@ def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatc
     monkeypatch.setattr(privacy_ner, "_parse", forbidden)
     monkeypatch.setattr(tracing, "trace", forbidden)  # same segments, same settings: read back
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
+    monkeypatch.setattr(roles, "classify_functions", forbidden)
     monkeypatch.setattr(pipeline, "make_figures", forbidden)  # the same reports: read back
     second = _run(documents, tmp_path / "cache")
     again = pipeline.write(second, tmp_path / "second")
@@ -74,6 +75,29 @@ def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatc
         "report.html",
     ):
         assert (tmp_path / "second" / name).read_bytes() == written[name].read_bytes(), name
+
+
+def test_a_correction_written_after_a_run_is_used_by_the_next(documents, tmp_path: Path) -> None:
+    first = _run(documents, tmp_path / "cache")
+    segments = first.segments
+    proposal = segments[segments[schema.FUNCTION] == schema.PROPOSITION].iloc[0]
+    corrections = tmp_path / "corrections.csv"
+    corrections.write_text(f"segment_id,function\n{proposal[schema.SEGMENT_ID]},frein\n", "utf-8")
+    config = first.config.replace("functions", labelled_file=str(corrections))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        second = pipeline.run(config, documents=documents, progress=False)
+    corrected = second.segments.set_index(schema.SEGMENT_ID).loc[proposal[schema.SEGMENT_ID]]
+    assert corrected[schema.FUNCTION] == schema.FREIN
+    assert corrected[schema.FUNCTION_SCORE] == 1.0
+    assert len(_entries(tmp_path / "cache", "functions")) == 2
+    # the file changes again: the stored functions of the first correction are not read back
+    corrections.write_text(f"segment_id,function\n{proposal[schema.SEGMENT_ID]},autre\n", "utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        third = pipeline.run(config, documents=documents, progress=False)
+    again = third.segments.set_index(schema.SEGMENT_ID).loc[proposal[schema.SEGMENT_ID]]
+    assert again[schema.FUNCTION] == schema.AUTRE
 
 
 def test_stored_tracing_tables_are_only_read_for_the_same_inputs(

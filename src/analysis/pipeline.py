@@ -313,9 +313,11 @@ def run(
             limits.enter_context(_one_blas_thread())
         with _stage("themes", figures, bar):
             # the functions do not depend on the themes: classed meanwhile on the other core
-            classed = Background(_functions_of, segments, parsed, config, parallel=beside)
+            keys = _ThemeKeys(key, parsed, digest(segments[schema.LEMMAS]))
+            classed = Background(
+                _functions_of, segments, parsed, config, store, keys, parallel=beside
+            )
             with closing_on_error(lambda: classed):
-                keys = _ThemeKeys(key, parsed, digest(segments[schema.LEMMAS]))
                 theme_run = _fit_themes(segments, config, previous, store, keys)
         with _stage("functions", figures, bar):  # what the themes left to wait for
             traced = _tracing_key(key, parsed, segments, theme_run.segments)
@@ -503,12 +505,24 @@ _FUNCTION_COLUMNS = list(schema.FUNCTION_COLUMNS)
 
 
 def _functions_of(
-    segments: pd.DataFrame, parsed: ParsedSegments, config: AnalysisConfig
+    segments: pd.DataFrame,
+    parsed: ParsedSegments,
+    config: AnalysisConfig,
+    store: Store,
+    keys: _ThemeKeys,
 ) -> pd.DataFrame:
     """``segment_id`` and the function columns of :func:`analysis.roles.classify_functions`
-    (what the other core sends back)."""
-    classed = roles.classify_functions(segments, parsed, config=_functions_config(config))
-    return classed[[schema.SEGMENT_ID, *_FUNCTION_COLUMNS]]
+    (what the other core sends back), read from the store when the corpus, its parse, its
+    lemmas and the ``[functions]`` settings (with the corrections file) are those of a run
+    before."""
+
+    def classify() -> pd.DataFrame:
+        classed = roles.classify_functions(segments, parsed, config=_functions_config(config))
+        return classed[[schema.SEGMENT_ID, *_FUNCTION_COLUMNS]]
+
+    sections = (*_LEMMA_SECTIONS, "functions")
+    key = keys.run.key("functions", *sections, parts=(parsed.key, keys.lemmas))
+    return memo(store, "functions", key, classify)
 
 
 def _with_functions(segments: pd.DataFrame, classed: pd.DataFrame) -> pd.DataFrame:

@@ -49,7 +49,8 @@ FUNCTION_REASON = "function_reason"
 FUNCTION_CHECK = "function_check"
 TO_CHECK = "à vérifier"
 # the sentence of the segment whose cue decided its function ("" when no cue did, or when an
-# analyst corrected it): what a long contribution proposes, in its own words
+# analyst corrected it): what a long contribution proposes, in its own words; it names the
+# groups of freins and proposals and is not written to segments.csv
 FUNCTION_SENTENCE = "function_sentence"
 FUNCTION_COLUMNS = (FUNCTION, FUNCTION_SCORE, FUNCTION_REASON, FUNCTION_CHECK, FUNCTION_SENTENCE)
 

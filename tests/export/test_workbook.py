@@ -1,10 +1,13 @@
-"""The Excel workbook: safe sheet names."""
+"""The Excel workbook: safe sheet names, what its sheets keep."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from analysis import schema
 from analysis.export import sheet_name
+from analysis.export.workbook import report_sheets
 
 
 @pytest.mark.parametrize(
@@ -19,3 +22,26 @@ from analysis.export import sheet_name
 )
 def test_sheet_names_are_excel_safe(name, taken, expected) -> None:
     assert sheet_name(name, taken) == expected
+
+
+def test_the_word_specificities_sheet_keeps_the_significant_words() -> None:
+    words = pd.DataFrame(
+        {
+            schema.PART: ["Dijon", "Dijon", "Nîmes", "Nîmes"],
+            schema.FORM: ["vidéoprotection", "commune", "médiateur", "ville"],
+            schema.SPECIFICITY: [6.2, 0.4, 4.8, -0.3],
+            schema.SIGNIFICANT: [True, False, True, False],
+        }
+    )
+    sheets = dict(
+        report_sheets(
+            [],
+            pd.DataFrame(),
+            pd.DataFrame(),
+            pd.DataFrame(),
+            {"word_specificities": words, "specificities": words},
+            None,
+        )
+    )
+    assert sheets["word_specificities"].iloc[:, 1].tolist() == ["vidéoprotection", "médiateur"]
+    assert len(sheets["specificities"]) == 4  # the themes' specificities keep every row

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from factories import quiet, role_segments, tracing_segments
+from factories import first_segment_halved, quiet, role_segments, tracing_segments
 from spacy.language import Language
 
 from analysis import schema
@@ -94,3 +94,21 @@ def test_without_deciding_sentences_a_group_is_labelled_by_one_of_its_sentences(
     groups = quiet(canonical_groups, segments, schema.FREIN, config=TracingConfig())
     texts = " ".join(segments[schema.TEXT])
     assert all(label in texts for label in groups[schema.LABEL])
+
+
+def test_a_paragraph_cut_in_two_is_named_by_the_half_that_decided() -> None:
+    segments = tracing_segments()
+    segments[schema.FUNCTION_SENTENCE] = ""
+    table = first_segment_halved(
+        segments,
+        [
+            "Les communes peinent à recruter des policiers municipaux.",
+            "Les agents formés partent vers une ville voisine. "
+            "Rien ne les retient faute de moyens.",
+        ],
+        ["commune recruter policier_municipal", "agent former partir ville"],
+        **{schema.FUNCTION_SENTENCE: ["", "Rien ne les retient faute de moyens."]},
+    )
+    groups = quiet(canonical_groups, table, schema.FREIN, config=TracingConfig())
+    labels = groups.set_index(schema.THEME_ID)[schema.LABEL]
+    assert labels[segments.iloc[0][schema.THEME_ID]] == "Rien ne les retient faute de moyens."

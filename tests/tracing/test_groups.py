@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from factories import platform_segments, quiet
+from factories import first_segment_halved, platform_segments, quiet
 
 from analysis import schema
 from analysis.config import TracingConfig
@@ -49,15 +49,14 @@ def test_canonical_groups_do_not_depend_on_row_order(segments: pd.DataFrame) -> 
 
 
 def test_canonical_groups_merge_the_segments_of_one_paragraph(segments: pd.DataFrame) -> None:
-    first = segments.iloc[0]
-    halves = pd.DataFrame([first, first]).reset_index(drop=True)
-    halves[schema.SEGMENT_ID] = [first[schema.SEGMENT_ID], first[schema.SEGMENT_ID] + "b"]
-    halves[schema.TEXT] = [
-        "Les communes peinent à recruter des policiers municipaux :",
-        "les agents formés partent vers une ville voisine.",
-    ]
-    halves[schema.LEMMAS] = ["commune recruter policier_municipal", "agent former partir ville"]
-    table = pd.concat([halves, segments.iloc[1:]], ignore_index=True)
+    table = first_segment_halved(
+        segments,
+        [
+            "Les communes peinent à recruter des policiers municipaux :",
+            "les agents formés partent vers une ville voisine.",
+        ],
+        ["commune recruter policier_municipal", "agent former partir ville"],
+    )
     groups = quiet(canonical_groups, table, "frein", config=TracingConfig())
     recruitment = groups[groups[schema.THEME_ID] == "pm"].iloc[0]
     assert recruitment[schema.N_SEGMENTS] == 5 and recruitment[schema.N_CONCERTATIONS] == 4

@@ -211,6 +211,9 @@ def _protected(report: ReportInput, protection: Protection) -> _Protected:
         stem: Png(str(name), _png(report.figures[name], report.config.figure_dpi))
         for name, stem in _unique_stems(report.figures).items()
     }
+    # the deciding sentence named the groups; as a column it would repeat the segment's text
+    # and cost a second pass of name protection over it
+    segments = segments.drop(columns=[schema.FUNCTION_SENTENCE], errors="ignore")
     protected_segments, replaced = protection.frame(segments)
     done = (schema.TEXT, schema.HEADING, schema.TITLE, schema.LEMMAS)  # protect_frame did them
     protected_segments = protect_table(protected_segments, protection, skip=done)

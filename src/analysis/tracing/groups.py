@@ -38,6 +38,10 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
         return selected.assign(**{MEMBERS: [[str(i)] for i in selected[schema.SEGMENT_ID]]})
     keys = [schema.THEME_ID, schema.DOC_ID, schema.PARAGRAPH]
     ordered = selected.sort_values([*keys, schema.SEGMENT_ID], kind="stable")
+    deciding = schema.FUNCTION_SENTENCE in selected
+    if deciding:  # "first" skips missing values: the first segment that has a deciding sentence
+        sentences = ordered[schema.FUNCTION_SENTENCE]
+        ordered[schema.FUNCTION_SENTENCE] = sentences.mask(sentences == "")
     statements = ordered.groupby(keys, sort=True, dropna=False).agg(
         **{
             schema.SEGMENT_ID: (schema.SEGMENT_ID, "first"),
@@ -47,24 +51,16 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
             schema.TEXT: (schema.TEXT, " ".join),
             schema.LEMMAS: (schema.LEMMAS, " ".join),
             MEMBERS: (schema.SEGMENT_ID, _sorted_ids),
-            **(
-                {schema.FUNCTION_SENTENCE: (schema.FUNCTION_SENTENCE, _first_sentence)}
-                if schema.FUNCTION_SENTENCE in selected
-                else {}
-            ),
+            **({schema.FUNCTION_SENTENCE: (schema.FUNCTION_SENTENCE, "first")} if deciding else {}),
         }
     )
+    if deciding:
+        statements[schema.FUNCTION_SENTENCE] = statements[schema.FUNCTION_SENTENCE].fillna("")
     return statements.reset_index().sort_values(schema.SEGMENT_ID, kind="stable")
 
 
 def _sorted_ids(ids: pd.Series) -> list[str]:
     return sorted(map(str, ids))
-
-
-def _first_sentence(sentences: pd.Series) -> str:
-    """The first deciding sentence of a paragraph's segments ("" when none has one)."""
-    found = [s for s in sentences.fillna("").astype(str) if s]
-    return found[0] if found else ""
 
 
 def _cluster(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
