@@ -42,21 +42,45 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
     if deciding:  # "first" skips missing values: the first segment that has a deciding sentence
         sentences = ordered[schema.FUNCTION_SENTENCE]
         ordered[schema.FUNCTION_SENTENCE] = sentences.mask(sentences == "")
-    statements = ordered.groupby(keys, sort=True, dropna=False).agg(
-        **{
-            schema.SEGMENT_ID: (schema.SEGMENT_ID, "first"),
-            schema.CONCERTATION_ID: (schema.CONCERTATION_ID, "first"),
-            schema.CITY: (schema.CITY, "first"),
-            schema.DATE: (schema.DATE, "first"),
-            schema.TEXT: (schema.TEXT, " ".join),
-            schema.LEMMAS: (schema.LEMMAS, " ".join),
-            MEMBERS: (schema.SEGMENT_ID, _sorted_ids),
-            **({schema.FUNCTION_SENTENCE: (schema.FUNCTION_SENTENCE, "first")} if deciding else {}),
-        }
+    columns = [
+        schema.SEGMENT_ID,
+        schema.CONCERTATION_ID,
+        schema.CITY,
+        schema.DATE,
+        schema.TEXT,
+        schema.LEMMAS,
+        *([schema.FUNCTION_SENTENCE] if deciding else []),
+    ]
+    # most paragraphs are one segment: only the others are joined (row by row in Python)
+    size = ordered.groupby(keys, sort=False, dropna=False)[schema.SEGMENT_ID].transform("size")
+    alone = ordered.loc[size == 1, [*keys, *columns]]
+    alone = alone.assign(**{MEMBERS: [[str(i)] for i in alone[schema.SEGMENT_ID]]})
+    joined = (
+        ordered[size > 1]
+        .groupby(keys, sort=True, dropna=False)
+        .agg(
+            **{
+                schema.SEGMENT_ID: (schema.SEGMENT_ID, "first"),
+                schema.CONCERTATION_ID: (schema.CONCERTATION_ID, "first"),
+                schema.CITY: (schema.CITY, "first"),
+                schema.DATE: (schema.DATE, "first"),
+                schema.TEXT: (schema.TEXT, " ".join),
+                schema.LEMMAS: (schema.LEMMAS, " ".join),
+                MEMBERS: (schema.SEGMENT_ID, _sorted_ids),
+                **(
+                    {schema.FUNCTION_SENTENCE: (schema.FUNCTION_SENTENCE, "first")}
+                    if deciding
+                    else {}
+                ),
+            }
+        )
+        .reset_index()
     )
+    parts = [part for part in (alone, joined[alone.columns]) if len(part)]
+    statements = pd.concat(parts, ignore_index=True) if parts else alone
     if deciding:
         statements[schema.FUNCTION_SENTENCE] = statements[schema.FUNCTION_SENTENCE].fillna("")
-    return statements.reset_index().sort_values(schema.SEGMENT_ID, kind="stable")
+    return statements.sort_values(schema.SEGMENT_ID, kind="stable")
 
 
 def _sorted_ids(ids: pd.Series) -> list[str]:
