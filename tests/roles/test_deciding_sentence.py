@@ -16,9 +16,11 @@ from factories import first_segment_halved, quiet, role_segments, tracing_segmen
 from spacy.language import Language
 
 from analysis import schema
-from analysis.config import FunctionsConfig, TracingConfig
+from analysis.config import AnalysisConfig, FunctionsConfig, TracingConfig
 from analysis.corpus import load_corpus
+from analysis.nlp import prepare_segments
 from analysis.roles import classify_functions, doc_lemmas
+from analysis.segmentation import normalise
 from analysis.tracing.groups import canonical_groups
 
 DECIDIM = "lille-propositions-decidim.csv"
@@ -112,3 +114,28 @@ def test_a_paragraph_cut_in_two_is_named_by_the_half_that_decided() -> None:
     groups = quiet(canonical_groups, table, schema.FREIN, config=TracingConfig())
     labels = groups.set_index(schema.THEME_ID)[schema.LABEL]
     assert labels[segments.iloc[0][schema.THEME_ID]] == "Rien ne les retient faute de moyens."
+
+
+def test_the_deciding_sentence_of_the_corpus_parse_is_read_in_the_authors_text(
+    tmp_path: Path,
+) -> None:
+    # the parse reads the normalised text ("…" becomes "...", "’" becomes "'"): the sentence
+    # is found again in the segment's own text, as the author wrote it
+    text = (
+        "Les permanences d’accès au droit ferment à 17 heures… "
+        "Il faudrait ouvrir une permanence le samedi matin à la mairie de quartier."
+    )
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "note.md").write_text(f"---\ncity: Dijon\ndate: 2024-05-02\n---\n\n{text}\n", "utf-8")
+    config = AnalysisConfig(base_dir=str(tmp_path)).replace("cache", dir=str(tmp_path / "cache"))
+    config = config.replace("segmentation", unit="paragraph")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        segments, parsed, _ = prepare_segments(load_corpus(folder), config, progress=False)
+        classed = classify_functions(segments, parsed, config=FunctionsConfig()).iloc[0]
+    assert normalise(text) != text
+    assert classed[schema.FUNCTION] == schema.PROPOSITION
+    assert classed[schema.FUNCTION_SENTENCE] == (
+        "Il faudrait ouvrir une permanence le samedi matin à la mairie de quartier."
+    )

@@ -22,8 +22,9 @@ from analysis.roles.annotations import (
 )
 from analysis.roles.classifier import FunctionClassifier, classifier_from_config
 from analysis.roles.cues import find_cues_in
-from analysis.roles.docs import DocsOrNlp, resolve_docs
+from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets
 from analysis.roles.store import stored_cue_hits
+from analysis.segmentation import normalise
 
 
 def train_classifier(
@@ -148,16 +149,20 @@ def classify_functions(
     """
     classifier = choose_classifier(segments, config, classifier, docs_or_nlp)
     hits = stored_cue_hits(segments, docs_or_nlp)
+    texts = segments[schema.TEXT].fillna("").astype(str).tolist()
     if hits is None:
-        explained = classifier.explain(segments, docs=resolve_docs(segments, docs_or_nlp))
+        docs = resolve_docs(segments, docs_or_nlp)
+        explained = classifier.explain(segments, docs=docs)
+        parsed = [doc.text for doc in docs]
     else:
         explained = classifier.explain(segments, hits=hits)
+        parsed = [normalise(text) for text in texts]  # what the corpus's parse read
     classed = segments.assign(
         **{
             schema.FUNCTION: explained[schema.FUNCTION],
             schema.FUNCTION_SCORE: explained[schema.FUNCTION_SCORE],
             schema.FUNCTION_REASON: explained[schema.FUNCTION_REASON],
-            schema.FUNCTION_SENTENCE: _sentences(segments, explained["sentence"]),
+            schema.FUNCTION_SENTENCE: _sentences(texts, parsed, explained["sentence"]),
         }
     )
     if config.labelled_file:
@@ -165,13 +170,20 @@ def classify_functions(
     return mark_to_check(classed, min_score=config.min_score)
 
 
-def _sentences(segments: pd.DataFrame, spans: pd.Series) -> list[str]:
-    """The text of each deciding sentence (character offsets in the segment's text); "" when
-    no cue decided or the sentence is the whole segment."""
-    texts = segments[schema.TEXT].fillna("").astype(str).tolist()
+def _sentences(texts: list[str], parsed: list[str], spans: pd.Series) -> list[str]:
+    """The text of each deciding sentence, taken from the segment's own text (``spans`` are
+    offsets in the ``parsed`` text, the normalised one for the corpus's parse); "" when no cue
+    decided or the sentence is the whole segment."""
     sentences = []
-    for text, span in zip(texts, spans.tolist(), strict=True):
-        sentence = " ".join(text[span[0] : span[1]].split()) if span is not None else ""
+    for text, read, span in zip(texts, parsed, spans.tolist(), strict=True):
+        if span is None:
+            sentences.append("")
+            continue
+        start, end = span
+        if len(read) != len(text):  # same length: characters replaced one for one
+            mapping = source_offsets(text, read)
+            start, end = int(mapping[start]), int(mapping[max(end - 1, start)]) + 1
+        sentence = " ".join(text[start:end].split())
         sentences.append("" if sentence == " ".join(text.split()) else sentence)
     return sentences
 

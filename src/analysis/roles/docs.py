@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
@@ -102,3 +104,21 @@ def _same_text(parsed: str, source: str) -> bool:
 
     collapsed = " ".join(parsed.split())
     return collapsed == " ".join(source.split()) or collapsed == " ".join(normalise(source).split())
+
+
+def source_offsets(source: str, parsed: str) -> np.ndarray:
+    """Map each character position of ``parsed`` (normalised text) to a position in ``source``.
+
+    The normalisation changes a few characters (apostrophes, spaces, "…" -> "..."), so the
+    two strings are aligned with difflib; positions inside a replaced run map to its start.
+    """
+    mapping = np.zeros(len(parsed) + 1, dtype=int)
+    matcher = difflib.SequenceMatcher(None, parsed, source, autojunk=False)
+    for tag, p_start, p_end, s_start, _s_end in matcher.get_opcodes():
+        for k in range(p_start, p_end):
+            mapping[k] = s_start + (k - p_start if tag == "equal" else 0)
+    mapping[len(parsed)] = len(source)
+    for tag, p_start, p_end, s_start, s_end in matcher.get_opcodes():
+        if tag != "equal" and p_end > p_start:
+            mapping[p_end - 1] = max(s_end - 1, s_start)
+    return mapping

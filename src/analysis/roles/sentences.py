@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
-import numpy as np
 import pandas as pd
 from spacy.tokens import Doc
 
@@ -13,7 +10,7 @@ from analysis.config import FunctionsConfig
 from analysis.roles import cues
 from analysis.roles.classifier import FunctionClassifier, doc_lemmas
 from analysis.roles.classify import choose_classifier
-from analysis.roles.docs import DocsOrNlp, resolve_docs
+from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets
 
 SENTENCE = schema.SENTENCE
 
@@ -73,27 +70,9 @@ def sentence_functions(
     )
 
 
-def _source_offsets(source: str, parsed: str) -> np.ndarray:
-    """Map each character position of ``parsed`` (normalised text) to a position in ``source``.
-
-    The normalisation changes a few characters (apostrophes, spaces, "…" -> "..."), so the
-    two strings are aligned with difflib; positions inside a replaced run map to its start.
-    """
-    mapping = np.zeros(len(parsed) + 1, dtype=int)
-    matcher = difflib.SequenceMatcher(None, parsed, source, autojunk=False)
-    for tag, p_start, p_end, s_start, _s_end in matcher.get_opcodes():
-        for k in range(p_start, p_end):
-            mapping[k] = s_start + (k - p_start if tag == "equal" else 0)
-    mapping[len(parsed)] = len(source)
-    for tag, p_start, p_end, s_start, s_end in matcher.get_opcodes():
-        if tag != "equal" and p_end > p_start:
-            mapping[p_end - 1] = max(s_end - 1, s_start)
-    return mapping
-
-
 def _sentence_spans(doc: Doc, source: str) -> list[tuple[int, int]]:
     """Character spans of ``doc``'s sentences in the source text, whitespace trimmed."""
-    mapping = _source_offsets(source, doc.text)
+    mapping = source_offsets(source, doc.text)
     spans = []
     for sentence in doc.sents:
         start = int(mapping[sentence.start_char])
