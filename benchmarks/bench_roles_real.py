@@ -16,23 +16,32 @@ recall of frein and proposition:
    concertation (4 folds): each fold is predicted by a model trained on the other three and
    on the real ``train`` rows;
 3. how many segments the fiches would quote at the ``[functions] min_score`` threshold, and
-   how right they are (real ``eval`` rows).
+   how right they are (real ``eval`` rows);
+4. the fiches of ``analysis report`` on the two files of ``tests/data/real`` (the Decidim
+   export, the IRaMuTeQ corpus): the first five freins and proposals of each fiche, each name
+   read alone by the shipped classifier, and those it does not read as their section says (a
+   proposal read as a finding, a frein, a heading or a sentence about the meeting).
 
 Run: ``.venv/bin/python benchmarks/bench_roles_real.py`` (about a minute; parses are cached).
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from analysis import schema
-from analysis.config import FunctionsConfig
-from analysis.roles import training
+from analysis import pipeline, schema
+from analysis.config import FunctionsConfig, load_config
+from analysis.corpus import load_corpus
+from analysis.nlp import load_pipeline
+from analysis.roles import classify_functions, doc_lemmas, training
 from analysis.roles.annotations import GOLD_FUNCTION_COLUMN, normalise_function_label
 from analysis.roles.model import CLASS_WEIGHTS, REAL_WEIGHT
 from analysis.roles.training import LabelledRows
@@ -170,6 +179,65 @@ def threshold_part(test_rows: pd.DataFrame, config: FunctionsConfig) -> None:
         )
 
 
+REAL_FILES = {  # tests/data/real: the file and how analysts load it
+    "decidim": ("lille-propositions-decidim.csv", {"text_column": "body", "id_column": "id"}),
+    "iramuteq": ("lille-propositions-iramuteq.txt", {}),
+}
+# what a name listed in each section may be read as, alone
+SECTIONS = {
+    "freins": (schema.FREIN,),
+    "propositions": (schema.PROPOSITION, schema.DEMANDE),
+}
+
+
+def _fiche_names(name: str) -> list[tuple[str, str, str]]:
+    """(fiche, section, name) of the first five freins and proposals of each fiche of
+    ``analysis report`` on one real file (default settings, a fresh cache)."""
+    root = Path(__file__).resolve().parents[1]
+    file, options = REAL_FILES[name]
+    with tempfile.TemporaryDirectory(prefix="bench-roles-") as cache:
+        config = load_config(root / "analysis.toml").replace("cache", dir=cache)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            documents = load_corpus(root / "tests" / "data" / "real" / file, **options)
+            results = pipeline.run(config, documents=documents, progress=False)
+    return [
+        (fiche.label, section, item.label)
+        for fiche in results.fiches
+        for section, items in (("freins", fiche.obstacles), ("propositions", fiche.proposals))
+        for item in items[:5]
+    ]
+
+
+def fiches_part(config: FunctionsConfig) -> None:
+    """Section 4: the names of the fiches' freins and proposals, read alone."""
+    print(
+        "\n"
+        + "=" * 84
+        + "\n4. FICHES ON tests/data/real: FIRST FIVE NAMES, READ ALONE\n"
+        + "=" * 84
+    )
+    nlp = load_pipeline()
+    for name in REAL_FILES:
+        listed = _fiche_names(name)
+        texts = [label for _, _, label in listed]
+        segments = pd.DataFrame(
+            {
+                schema.SEGMENT_ID: [f"nom-{i}" for i in range(len(texts))],
+                schema.TEXT: texts,
+                schema.HEADING: "",
+                schema.LEMMAS: [doc_lemmas(doc) for doc in nlp.pipe(texts)],
+            }
+        )
+        read = classify_functions(segments, nlp, config=config)[schema.FUNCTION].tolist()
+        for section, allowed in SECTIONS.items():
+            rows = [(f, t, r) for (f, s, t), r in zip(listed, read, strict=True) if s == section]
+            wrong = [(f, t, r) for f, t, r in rows if r not in allowed]
+            print(f"  {name:9s} {section:13s} {len(wrong)} of {len(rows)} read otherwise")
+            for fiche, text, function in wrong:
+                print(f"      [{function}] {text[:90]} ({fiche})")
+
+
 def main() -> None:
     start = time.perf_counter()
     config = FunctionsConfig()
@@ -178,6 +246,7 @@ def main() -> None:
     test_rows = real_part(sample, real, config)
     sample_part(sample, real, config)
     threshold_part(test_rows, config)
+    fiches_part(config)
     print(f"\nDone in {time.perf_counter() - start:.0f} s.")
 
 
