@@ -22,7 +22,7 @@ from analysis.roles.annotations import (
 )
 from analysis.roles.classifier import FunctionClassifier, classifier_from_config
 from analysis.roles.cues import find_cues_in
-from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets
+from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets, span_in_source
 from analysis.roles.store import stored_cue_hits
 from analysis.segmentation import normalise
 
@@ -181,8 +181,7 @@ def _sentences(texts: list[str], parsed: list[str], spans: pd.Series) -> list[st
             continue
         start, end = span
         if len(read) != len(text):  # same length: characters replaced one for one
-            mapping = source_offsets(text, read)
-            start, end = int(mapping[start]), int(mapping[max(end - 1, start)]) + 1
+            start, end = span_in_source(source_offsets(text, read), text, start, end)
         sentence = " ".join(text[start:end].split())
         sentences.append("" if sentence == " ".join(text.split()) else sentence)
     return sentences

@@ -122,3 +122,18 @@ def source_offsets(source: str, parsed: str) -> np.ndarray:
         if tag != "equal" and p_end > p_start:
             mapping[p_end - 1] = max(s_end - 1, s_start)
     return mapping
+
+
+def span_in_source(mapping: np.ndarray, source: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``start:end`` of the parsed text as a span of ``source`` (``mapping`` from
+    :func:`source_offsets`), whitespace trimmed."""
+    source_start = int(mapping[start])
+    source_end = int(mapping[end - 1]) + 1 if end > 0 else source_start
+    # text the normalisation added at the very end (a closing "..." for "…") maps past it
+    source_end = min(source_end, len(source))
+    source_start = min(source_start, source_end)
+    while source_start < source_end and source[source_start].isspace():
+        source_start += 1
+    while source_end > source_start and source[source_end - 1].isspace():
+        source_end -= 1
+    return source_start, source_end

@@ -10,7 +10,7 @@ from analysis.config import FunctionsConfig
 from analysis.roles import cues
 from analysis.roles.classifier import FunctionClassifier, doc_lemmas
 from analysis.roles.classify import choose_classifier
-from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets
+from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets, span_in_source
 
 SENTENCE = schema.SENTENCE
 
@@ -73,16 +73,7 @@ def sentence_functions(
 def _sentence_spans(doc: Doc, source: str) -> list[tuple[int, int]]:
     """Character spans of ``doc``'s sentences in the source text, whitespace trimmed."""
     mapping = source_offsets(source, doc.text)
-    spans = []
-    for sentence in doc.sents:
-        start = int(mapping[sentence.start_char])
-        end = int(mapping[sentence.end_char - 1]) + 1 if sentence.end_char > 0 else start
-        # text the normalisation added at the very end (a closing "..." for "…") maps past it
-        end = min(end, len(source))
-        start = min(start, end)
-        while start < end and source[start].isspace():
-            start += 1
-        while end > start and source[end - 1].isspace():
-            end -= 1
-        spans.append((start, end))
-    return spans
+    return [
+        span_in_source(mapping, source, sentence.start_char, sentence.end_char)
+        for sentence in doc.sents
+    ]

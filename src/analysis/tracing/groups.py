@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,40 +40,29 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
     keys = [schema.THEME_ID, schema.DOC_ID, schema.PARAGRAPH]
     ordered = selected.sort_values([*keys, schema.SEGMENT_ID], kind="stable")
     deciding = schema.FUNCTION_SENTENCE in selected
-    if deciding:  # "first" skips missing values: the first segment that has a deciding sentence
+    if deciding:  # missing, so that "first" takes the first segment that has one
         sentences = ordered[schema.FUNCTION_SENTENCE]
         ordered[schema.FUNCTION_SENTENCE] = sentences.mask(sentences == "")
-    columns = [
-        schema.SEGMENT_ID,
-        schema.CONCERTATION_ID,
-        schema.CITY,
-        schema.DATE,
-        schema.TEXT,
-        schema.LEMMAS,
-        *([schema.FUNCTION_SENTENCE] if deciding else []),
-    ]
+    # how the segments of a paragraph make its statement
+    how: dict[str, Any] = {
+        schema.SEGMENT_ID: "first",
+        schema.CONCERTATION_ID: "first",
+        schema.CITY: "first",
+        schema.DATE: "first",
+        schema.TEXT: " ".join,
+        schema.LEMMAS: " ".join,
+        **({schema.FUNCTION_SENTENCE: "first"} if deciding else {}),
+    }
     # most paragraphs are one segment: only the others are joined (row by row in Python)
     size = ordered.groupby(keys, sort=False, dropna=False)[schema.SEGMENT_ID].transform("size")
-    alone = ordered.loc[size == 1, [*keys, *columns]]
+    alone = ordered.loc[size == 1, [*keys, *how]]
     alone = alone.assign(**{MEMBERS: [[str(i)] for i in alone[schema.SEGMENT_ID]]})
     joined = (
         ordered[size > 1]
         .groupby(keys, sort=True, dropna=False)
         .agg(
-            **{
-                schema.SEGMENT_ID: (schema.SEGMENT_ID, "first"),
-                schema.CONCERTATION_ID: (schema.CONCERTATION_ID, "first"),
-                schema.CITY: (schema.CITY, "first"),
-                schema.DATE: (schema.DATE, "first"),
-                schema.TEXT: (schema.TEXT, " ".join),
-                schema.LEMMAS: (schema.LEMMAS, " ".join),
-                MEMBERS: (schema.SEGMENT_ID, _sorted_ids),
-                **(
-                    {schema.FUNCTION_SENTENCE: (schema.FUNCTION_SENTENCE, "first")}
-                    if deciding
-                    else {}
-                ),
-            }
+            **{column: (column, agg) for column, agg in how.items()},
+            **{MEMBERS: (schema.SEGMENT_ID, _sorted_ids)},
         )
         .reset_index()
     )
