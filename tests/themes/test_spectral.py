@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
-import scipy.sparse as sp
-from factories import theme_segments
-from sklearn.metrics import normalized_mutual_info_score
+import warnings
 
-from analysis.themes import NO_THEME, SpectralThemes, ThemeModel
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from factories import theme_lemmas, theme_segments
+from sklearn.cluster import SpectralClustering
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from analysis import schema
+from analysis.corpus import load_corpus
+from analysis.themes import NO_THEME, SpectralThemes, ThemeModel, spectral
+from analysis.themes.spectral import _affinity, _distance_graph
+from analysis.vectorise import LemmaVectoriser
 
 
 def test_the_same_rows_give_the_same_themes(french_tfidf) -> None:
@@ -34,3 +42,47 @@ def test_a_theme_model_uses_it_by_name() -> None:
     truth = segments["truth"].to_numpy()
     kept = (model.labels_ >= 0) & (truth != "hors_theme")
     assert normalized_mutual_info_score(truth[kept], model.labels_[kept]) > 0.5
+
+
+@pytest.fixture(scope="module")
+def real_comments_tfidf(project_root) -> sp.csr_matrix:
+    """TF-IDF rows of the 683 distinct real comments of Lille's Grand Débat debates
+    (tests/data/themes/README.md), lemmas approximated by lower-cased words."""
+    path = project_root / "tests" / "data" / "themes" / "lille-commentaires-iramuteq.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        texts = load_corpus(path)[schema.TEXT].tolist()
+    lemmas = [theme_lemmas(text) for text in texts]
+    return LemmaVectoriser(min_df=2).fit(lemmas).tfidf(lemmas)
+
+
+def test_each_graph_keeps_the_nearest_rows_in_the_search_order(real_comments_tfidf) -> None:
+    rows = np.flatnonzero(real_comments_tfidf.getnnz(axis=1) > 0)
+    graph = _distance_graph(real_comments_tfidf[rows], 12)
+    affinity = _affinity(graph, 5)
+    assert (affinity != affinity.T).nnz == 0
+    linked = (affinity > 0).astype(int)
+    assert (np.asarray(linked.sum(axis=1)).ravel() >= 5).all()
+    first = graph.indices[graph.indptr[0] : graph.indptr[0] + 5]
+    assert set(linked[0].indices) >= set(first)  # the search lists the nearest first
+
+
+def test_the_fast_eigensolver_finds_the_partitions_of_the_exact_one(
+    real_comments_tfidf, monkeypatch
+) -> None:
+    # above EXACT_ROWS rows LOBPCG replaces scikit-learn's shift-invert ARPACK (minutes at
+    # 20,000 segments): on real comments, each graph's partition is the one ARPACK gives
+    rows = np.flatnonzero(real_comments_tfidf.getnnz(axis=1) > 0)
+    graph = _distance_graph(real_comments_tfidf[rows], 20)
+    model = SpectralThemes(6)
+    monkeypatch.setattr(spectral, "EXACT_ROWS", 100)
+    for n_neighbors in (8, 20):
+        exact = SpectralClustering(
+            n_clusters=6,
+            affinity="precomputed_nearest_neighbors",
+            n_neighbors=n_neighbors,
+            assign_labels="cluster_qr",
+            random_state=0,
+        ).fit_predict(graph)
+        fast = model._spectral(_affinity(graph, n_neighbors), 6)
+        assert adjusted_rand_score(exact, fast) > 0.95
