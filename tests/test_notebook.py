@@ -59,7 +59,7 @@ def test_parameters_left_to_none_keep_the_settings_file(project_root: Path) -> N
     config = notebook.notebook_config(project_root / "analysis.toml", project_root / "corpus")
     assert config.corpus.text_column is None
     assert config.segmentation.unit == "segment"
-    assert (config.themes.method, config.themes.n_themes) == ("nmf", "auto")
+    assert (config.themes.method, config.themes.n_themes) == ("spectral", "auto")
 
 
 def test_a_wrong_method_is_named(project_root: Path) -> None:

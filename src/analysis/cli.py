@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 EXIT_INTERRUPTED = 130
-THEME_METHODS = ("nmf", "reinert", "kmeans", "spectral")
+THEME_METHODS = ("spectral", "nmf", "reinert", "kmeans")
 
 
 # --- argparse in French -----------------------------------------------------------------------
@@ -222,8 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--method",
         choices=THEME_METHODS,
-        help="méthode des thèmes : nmf (par défaut), reinert (classification descendante "
-        "hiérarchique, comme IRaMuTeQ) ou kmeans",
+        help="méthode des thèmes : spectral (par défaut ; graphes de voisins, avec les vecteurs "
+        "de mots), nmf, reinert (classification descendante hiérarchique, comme IRaMuTeQ) "
+        "ou kmeans",
     )
     _add_debug(report)
 

