@@ -333,6 +333,7 @@ COLUMN_LABELS.update(
 COLUMN_LABELS.update(
     {
         schema.TERM: "Terme",
+        schema.TERM_NEIGHBOURS: "Mots voisins (vecteurs de mots)",
         schema.COUNT: "Occurrences",
         schema.EXPRESSION: "Expression",
         schema.EXPRESSION_TOKENS: "Lemmes de l’expression",

@@ -120,6 +120,7 @@ EXPRESSION_COLUMNS = (
     EXPRESSION_SOURCE,
 )
 TERM = "term"  # vocabulary: one token of the lemmas column
+TERM_NEIGHBOURS = "neighbours"  # themes: a term's nearest terms by word vectors, with cosines
 KWIC_LEFT = "left"  # concordance: words before the keyword
 KWIC_KEYWORD = "keyword"  # concordance: the matched words, as written
 KWIC_RIGHT = "right"  # concordance: words after the keyword

