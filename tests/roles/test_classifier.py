@@ -110,6 +110,7 @@ def test_the_classifier_sees_how_a_text_is_put(
     [
         ({"method": "regex"}, r"\[functions\] method = 'regex' : choisissez"),
         ({"cue_weight": 1.5}, r"\[functions\] cue_weight = 1.5 : choisissez une valeur entre"),
+        ({"vector_weight": -1.0}, r"\[functions\] vector_weight = -1.0 : choisissez une valeur"),
     ],
 )
 def test_settings_out_of_range_are_named(labelled: pd.DataFrame, settings, message) -> None:

@@ -109,14 +109,15 @@ def test_blind_debate_comments_are_classed_as_measured(held_out) -> None:
     precision, recall, f1, _ = precision_recall_fscore_support(
         truth, predicted, labels=[schema.PROPOSITION, schema.FREIN], zero_division=0
     )
-    # measured when the 184 rows were added: accuracy 0.755, macro-F1 of the two classes of 10
-    # rows or more 0.637, proposition 0.899 / 0.832, frein 0.333 / 0.529 (the model shipped
-    # before them: 0.723, 0.617, 0.907 / 0.785, 0.294 / 0.588)
+    # measured with the mean word vector among the features: accuracy 0.832, proposition
+    # 0.908 / 0.926, frein 0.476 / 0.588 (when the 184 rows were added, without vectors: 0.755,
+    # 0.899 / 0.832, 0.333 / 0.529; the model shipped before them: 0.723, 0.907 / 0.785,
+    # 0.294 / 0.588)
     assert len(comments) == 184
-    assert (truth == predicted).mean() >= 0.72
-    assert f1.mean() >= 0.60
-    assert precision[0] >= 0.86 and recall[0] >= 0.80
-    assert recall[1] >= 0.45
+    assert (truth == predicted).mean() >= 0.80
+    assert f1.mean() >= 0.68
+    assert precision[0] >= 0.88 and recall[0] >= 0.90
+    assert recall[1] >= 0.55
 
 
 def test_bare_replies_of_the_comments_are_not_quoted(held_out) -> None:
@@ -135,10 +136,10 @@ def test_bare_replies_of_the_comments_are_not_quoted(held_out) -> None:
          schema.PROPOSITION),
         ("En respectant les textes fondateur. La laïcité ne saurait souffrir de jeux de "
          "pouvoir, d'influence ou des desirata de l'opinion publique", schema.PROPOSITION),
+        # a frein without a cue of the table, read by the mean word vector of its words
+        ("Le service public est dense mais sans moyens et surchargé", schema.FREIN),
         # freins without a cue of the table are the known weakness on comments (frein recall
-        # 0.53 on the blind rows): classed proposition today
-        pytest.param("Le service public est dense mais sans moyens et surchargé", schema.FREIN,
-                     marks=_FREIN_WITHOUT_CUE),
+        # 0.59 on the blind rows): classed proposition today
         pytest.param("Les scientifiques ont fait leur part depuis longtemps. Mais votre "
                      "avarice vous empêche de prendre en considération les changements "
                      "nécessaires.", schema.FREIN, marks=_FREIN_WITHOUT_CUE),

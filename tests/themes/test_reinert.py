@@ -35,12 +35,24 @@ def test_reinert_first_split_separates_two_vocabularies() -> None:
 
 
 def test_reinert_splits_the_largest_class_next() -> None:
-    sizes = (10, 4, 4)
-    block = sp.block_diag([np.ones((n, 4)) for n in sizes]).tocsr()
-    tree = reinert_tree(block, max_classes=3, min_split_members=2)
+    # two pairs of vocabularies, each pair sharing a word: the first split parts the pairs
+    # (12 rows against 6), the next one the larger pair. (Three disjoint blocks would tie: every
+    # split between blocks has the same chi-square, and the floating point of the machine
+    # chose which blocks went together.)
+    rows = []
+    for size, words, shared in ((6, range(0, 4), 8), (6, range(4, 8), 8), (3, range(9, 12), 15)):
+        rows += [[*words, shared]] * size
+    rows += [[12, 13, 14, 15]] * 3
+    block = np.zeros((len(rows), 16))
+    for row, words in enumerate(rows):
+        block[row, words] = 1
+    tree = reinert_tree(sp.csr_matrix(block), max_classes=3, min_split_members=2)
     assert len(tree.splits) == 2
-    assert len(tree.members[tree.splits[1][0]]) == max(len(tree.members[c]) for c in (1, 2))
-    assert len(np.unique(tree.labels_at(3))) == 3
+    assert sorted(len(tree.members[c]) for c in (1, 2)) == [6, 12]
+    assert len(tree.members[tree.splits[1][0]]) == 12
+    labels = tree.labels_at(3)
+    assert len(np.unique(labels)) == 3
+    assert len(set(labels[:6])) == 1 and len(set(labels[6:12])) == 1 and labels[0] != labels[6]
 
 
 @pytest.mark.parametrize(

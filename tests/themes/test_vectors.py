@@ -9,9 +9,9 @@ from factories import theme_lemmas
 from sklearn.preprocessing import normalize
 
 from analysis import schema
+from analysis.nlp.vectors import WORD_VECTORS
 from analysis.themes import ThemeError, ThemeModel
 from analysis.themes.vectors import (
-    WORD_VECTORS,
     neighbour_table,
     term_neighbours,
     with_word_neighbours,

@@ -34,8 +34,8 @@ Example
 One module per step: :mod:`~analysis.nlp.model` (pipeline, word lists),
 :mod:`~analysis.nlp.tokens` (token table), :mod:`~analysis.nlp.parse`,
 :mod:`~analysis.nlp.expressions`, :mod:`~analysis.nlp.lemmatise`,
-:mod:`~analysis.nlp.concordance`, :mod:`~analysis.nlp.vocabulary` and
-:mod:`~analysis.nlp.prepare`.
+:mod:`~analysis.nlp.concordance`, :mod:`~analysis.nlp.vocabulary`,
+:mod:`~analysis.nlp.vectors` (word vectors) and :mod:`~analysis.nlp.prepare`.
 """
 
 from analysis.nlp.concordance import concordance, theme_concordance

