@@ -33,6 +33,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -59,44 +60,53 @@ METHODS = ("nmf", "reinert", "kmeans", "spectral")
 GOLD = "gold"
 
 
-def _lemmatised(documents: pd.DataFrame, unit: str) -> pd.DataFrame:
+class Corpus(NamedTuple):
+    """A labelled corpus's segments (``gold``: its label) and its multiword expressions (their
+    heads give the expressions' word vectors, as in ``analysis report``)."""
+
+    segments: pd.DataFrame
+    expressions: pd.DataFrame
+
+
+def _lemmatised(documents: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     config = load_config(ROOT / "analysis.toml").replace("segmentation", unit=unit)
     config = config.replace("cache", dir=str(ROOT / ".cache"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return prepare_segments(documents, config, progress=False)[0]
+        segments, _, expressions = prepare_segments(documents, config, progress=False)
+    return segments, expressions
 
 
-def iramuteq_corpus(path: Path = REAL / "lille-propositions-iramuteq.txt") -> pd.DataFrame:
+def iramuteq_corpus(path: Path = REAL / "lille-propositions-iramuteq.txt") -> Corpus:
     lines = path.read_text(encoding="utf-8").splitlines()
     themes = [line.split()[1].lstrip("*") for line in lines if line.startswith("**** ")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         documents = load_corpus(path)
-    segments = _lemmatised(documents, "document")
+    segments, expressions = _lemmatised(documents, "document")
     # "lille-propositions-iramuteq-0007" is the 7th text (a duplicate text is loaded once)
     number = segments[schema.DOC_ID].str.rsplit("-", n=1).str[1].astype(int)
-    return segments.assign(**{GOLD: [themes[n - 1] for n in number]})
+    return Corpus(segments.assign(**{GOLD: [themes[n - 1] for n in number]}), expressions)
 
 
-def decidim_corpus() -> pd.DataFrame:
+def decidim_corpus() -> Corpus:
     path = REAL / "lille-propositions-decidim.csv"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         documents = load_corpus(
             path, text_column="body", id_column="id", meta_columns=["category/name/fr"]
         )
-    segments = _lemmatised(documents, "document")
+    segments, expressions = _lemmatised(documents, "document")
     category = documents.set_index(schema.DOC_ID)["category/name/fr"].fillna("")
     gold = segments[schema.DOC_ID].map(category).replace({"": None, "Autre sujet": None})
-    return segments.assign(**{GOLD: gold})
+    return Corpus(segments.assign(**{GOLD: gold}), expressions)
 
 
-def sample_corpus() -> pd.DataFrame:
-    segments = _lemmatised(load_corpus(ROOT / "corpus"), "paragraph")
+def sample_corpus() -> Corpus:
+    segments, expressions = _lemmatised(load_corpus(ROOT / "corpus"), "paragraph")
     gold = load_annotations(ROOT / "corpus")[[schema.DOC_ID, schema.PARAGRAPH, schema.GOLD_THEME]]
     merged = segments.merge(gold, on=[schema.DOC_ID, schema.PARAGRAPH], how="left")
-    return merged.rename(columns={schema.GOLD_THEME: GOLD})
+    return Corpus(merged.rename(columns={schema.GOLD_THEME: GOLD}), expressions)
 
 
 # --- peers, on the same lemmas ------------------------------------------------------------------
@@ -146,7 +156,8 @@ def _scores(gold: pd.Series, predicted: np.ndarray) -> tuple[float, float]:
     return normalized_mutual_info_score(truth, found), adjusted_rand_score(truth, found)
 
 
-def quality_rows(name: str, segments: pd.DataFrame) -> list[dict]:
+def quality_rows(name: str, corpus: Corpus) -> list[dict]:
+    segments = corpus.segments
     gold = segments[GOLD]
     k = int(gold.dropna().nunique())
     lemmas = segments[schema.LEMMAS].fillna("")
@@ -158,7 +169,8 @@ def quality_rows(name: str, segments: pd.DataFrame) -> list[dict]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if method in METHODS:
-                    model = ThemeModel(method, k, random_state=seed).fit(segments)
+                    model = ThemeModel(method, k, random_state=seed)
+                    model.fit(segments, expressions=corpus.expressions)
                     labels, unclassified = model.labels_, model.unclassified_share_
                 else:
                     labels = PEERS[method](lemmas, k, seed)
@@ -184,13 +196,15 @@ def quality_rows(name: str, segments: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def auto_k_rows(name: str, segments: pd.DataFrame) -> list[dict]:
+def auto_k_rows(name: str, corpus: Corpus) -> list[dict]:
+    segments = corpus.segments
     k_true = int(segments[GOLD].dropna().nunique())
     rows = []
     for method in METHODS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = ThemeModel(method, "auto", random_state=0).fit(segments)
+            model = ThemeModel(method, "auto", random_state=0)
+            model.fit(segments, expressions=corpus.expressions)
         table = model.diagnostics_
         if table is None:
             rows.append({"corpus": name, "method": method, "true k": k_true, "chosen k": None})
@@ -223,9 +237,9 @@ def main() -> None:
         "sample": sample_corpus(),
     }
     quality, auto = [], []
-    for name, segments in corpora.items():
-        quality += quality_rows(name, segments)
-        auto += auto_k_rows(name, segments)
+    for name, corpus in corpora.items():
+        quality += quality_rows(name, corpus)
+        auto += auto_k_rows(name, corpus)
     table = pd.DataFrame(quality).round(3)
     print("Agreement with the corpora's own labels, k = number of labels (mean over seeds 0-4)")
     print(table.to_string(index=False))

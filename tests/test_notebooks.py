@@ -176,3 +176,12 @@ def test_the_report_holds_the_correspondence_map_and_the_similitude_graphs(
     themes = (figures.parent / "themes.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert len(sorted(figures.glob("similitude-*.png"))) == len(themes)
     assert (figures.parent / "fiches.docx").is_file()
+
+
+def test_the_explorer_cell_is_skipped_by_runs_without_a_screen() -> None:
+    """papermill and nbconvert skip the cell that shows the explorer's widgets: nbclient waited
+    for its reply until the cell's time-out, now and then (4 minutes of a test run)."""
+    cells = json.loads((PROJECT_ROOT / "notebooks" / "05-syntheses.ipynb").read_text("utf-8"))
+    widget_cells = [c for c in cells["cells"] if "explorer_widget(" in "".join(c["source"])]
+    assert len(widget_cells) == 1
+    assert widget_cells[0]["metadata"].get("tags") == ["skip-execution"]

@@ -318,7 +318,7 @@ def run(
                 _functions_of, segments, parsed, config, store, keys, parallel=beside
             )
             with closing_on_error(lambda: classed):
-                theme_run = _fit_themes(segments, config, previous, store, keys)
+                theme_run = _fit_themes(segments, expressions, config, previous, store, keys)
         with _stage("functions", figures, bar):  # what the themes left to wait for
             traced = _tracing_key(key, parsed, segments, theme_run.segments)
             segments = _with_functions(theme_run.segments, classed.result())
@@ -451,6 +451,7 @@ def _tracing_key(
 
 def _fit_themes(
     segments: pd.DataFrame,
+    expressions: pd.DataFrame,
     config: AnalysisConfig,
     previous: str | Path | None,
     store: Store,
@@ -473,7 +474,7 @@ def _fit_themes(
 
     def fit() -> themes.ThemeModel:
         model = themes.ThemeModel.from_config(config.themes)
-        model.fit(segments, prefer_n_themes=prefer, diagnostics=known)
+        model.fit(segments, prefer_n_themes=prefer, diagnostics=known, expressions=expressions)
         if model.diagnostics_ is not None and known is None:
             store.write("k-search", keys.search(), model.diagnostics_)
         return model

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from analysis import schema
 from analysis.config import ExpressionsConfig
-from analysis.nlp import NlpError, WordListError, find_expressions, load_domain_expressions
+from analysis.nlp import (
+    NlpError,
+    WordListError,
+    expression_heads,
+    find_expressions,
+    load_domain_expressions,
+)
 
 
 def test_expressions_are_found_by_collocation_statistics(parsed, tmp_path) -> None:
@@ -60,3 +67,42 @@ def test_bad_expression_settings_raise(parsed, settings, error) -> None:
 def test_expressions_can_be_turned_off(parsed) -> None:
     found = find_expressions(parsed, config=ExpressionsConfig(enabled=False))
     assert found.empty and list(found.columns) == list(schema.EXPRESSION_COLUMNS)
+
+
+def test_an_expression_s_head_is_its_first_word_or_the_noun_after_an_adjective(parsed) -> None:
+    heads = expression_heads(find_expressions(parsed, config=ExpressionsConfig()))
+    assert heads["police_municipale"] == "police"
+    assert heads["convention_de_coordination"] == "convention"
+    # expressions of the Decidim export, as find_expressions writes them
+    found = pd.DataFrame(
+        {
+            schema.EXPRESSION: [
+                "grandes_entreprises",
+                "second_tour",
+                "politique_de_la_ville",  # spaCy tags "politique" ADJ here: no noun follows
+                "évasion_fiscale",
+                "force_de_l'ordre",  # four tags for three words: left out
+            ],
+            schema.EXPRESSION_TOKENS: [
+                "grand entreprise",
+                "second tour",
+                "politique de le ville",
+                "évasion fiscal",
+                "force de l'ordre",
+            ],
+            schema.EXPRESSION_PATTERN: [
+                "ADJ NOUN",
+                "ADJ NOUN",
+                "ADJ ADP DET NOUN",
+                "NOUN ADJ",
+                "NOUN ADP DET NOUN",
+            ],
+        }
+    )
+    assert expression_heads(found) == {
+        "grandes_entreprises": "entreprise",
+        "second_tour": "tour",
+        "politique_de_la_ville": "politique",
+        "évasion_fiscale": "évasion",
+    }
+    assert expression_heads(found.iloc[:0]) == {}

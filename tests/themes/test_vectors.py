@@ -14,6 +14,7 @@ from analysis.themes import ThemeError, ThemeModel
 from analysis.themes.vectors import (
     neighbour_table,
     term_neighbours,
+    term_vectors,
     with_word_neighbours,
     word_vectors,
 )
@@ -42,6 +43,17 @@ def test_related_words_are_neighbours_and_unrelated_ones_are_not(vocab) -> None:
     assert _neighbours_of(neighbours, "xqzw") == set()  # no vector: no neighbour
     assert neighbours.diagonal().sum() == 0
     assert (neighbours.data >= 0.5).all() and (neighbours.data <= 1).all()
+
+
+def test_an_expression_takes_its_head_s_vector(vocab) -> None:
+    terms = np.array(["grandes_entreprises", "médiation_sociale", "xqzw_entreprise"], dtype=object)
+    heads = {"grandes_entreprises": "entreprise"}
+    vectors = term_vectors(terms, vocab, heads)
+    unit = normalize(np.array([vocab.get_vector(w) for w in ("entreprise", "médiation")]))
+    assert np.allclose(vectors[0], unit[0], atol=1e-6)  # the head given
+    assert np.allclose(vectors[1], unit[1], atol=1e-6)  # no head given: its first word
+    # a head without a vector: the mean of the words that have one
+    assert np.allclose(vectors[2], unit[0], atol=1e-6)
 
 
 def test_the_same_vocabulary_gives_the_same_neighbours(vocab) -> None:

@@ -49,7 +49,7 @@ from analysis.nlp.errors import (
     ParsedMismatchError,
     WordListError,
 )
-from analysis.nlp.expressions import find_expressions
+from analysis.nlp.expressions import expression_heads, find_expressions
 from analysis.nlp.lemmatise import lemmatise
 from analysis.nlp.model import (
     FOREIGN_MARKERS,
@@ -81,6 +81,7 @@ __all__ = [
     "WordListError",
     "concordance",
     "theme_concordance",
+    "expression_heads",
     "find_expressions",
     "lemmatise",
     "load_domain_expressions",

@@ -300,3 +300,28 @@ def find_expressions(
     merged[schema.LLR] = merged[schema.LLR].astype(float).round(2)
     merged[schema.PMI] = merged[schema.PMI].astype(float).round(2)
     return merged.reset_index(drop=True)[list(schema.EXPRESSION_COLUMNS)]
+
+
+def expression_heads(expressions: pd.DataFrame) -> dict[str, str]:
+    """The head word (its lemma) of each expression of ``expressions``, keyed by the expression
+    as the ``lemmas`` column writes it ("grandes_entreprises": "entreprise").
+
+    French noun phrases put their head first ("police municipale", "point de deal"), except
+    after a preposed adjective ("grandes entreprises", "second tour"): the head is the first
+    word, or the second when the pattern opens on an adjective and a noun. An expression whose
+    pattern does not have one tag per word is left out (a reader then takes its first word).
+    """
+    if expressions.empty:
+        return {}
+    heads = {}
+    for name, lemmas, pattern in zip(
+        expressions[schema.EXPRESSION],
+        expressions[schema.EXPRESSION_TOKENS],
+        expressions[schema.EXPRESSION_PATTERN],
+        strict=True,
+    ):
+        words, tags = str(lemmas).split(), str(pattern).split()
+        if len(words) < 2 or len(tags) != len(words):
+            continue
+        heads[str(name).lower()] = words[1] if tags[:2] == ["ADJ", "NOUN"] else words[0]
+    return heads

@@ -36,6 +36,7 @@ from sklearn.base import ClusterMixin, clone
 from threadpoolctl import threadpool_limits
 
 from analysis import schema
+from analysis.nlp.expressions import expression_heads
 from analysis.nlp.vectors import WORD_VECTORS
 from analysis.themes import selection
 from analysis.themes.base import (
@@ -207,6 +208,7 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         *,
         prefer_n_themes: int | None = None,
         diagnostics: pd.DataFrame | None = None,
+        expressions: pd.DataFrame | None = None,
     ) -> ThemeModel:
         """Find the themes of ``segments``.
 
@@ -228,6 +230,10 @@ class ThemeModel(ClusterMixin, ThemeSettings):
             same settings on the same segments. The search for k is skipped and its table
             reused (k is chosen again, for ``prefer_n_themes``); a table for other values of k
             is ignored. The pipeline keeps it beside the cached parse.
+        expressions
+            The multiword expressions of the corpus (:func:`analysis.nlp.find_expressions`):
+            their part-of-speech patterns give each expression's head, whose word vector the
+            expression takes (without them, its first word's).
 
         Returns
         -------
@@ -245,7 +251,7 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         # The dense algebra here is on thin matrices (themes × terms), where BLAS and OpenMP
         # threads cost more than they save, above all on a busy 2-core machine.
         with threadpool_limits(limits=1):
-            self._fit(segments, estimator, prefer_n_themes, diagnostics)
+            self._fit(segments, estimator, prefer_n_themes, diagnostics, expressions)
         self.fingerprint_ = corpus_fingerprint(segments)
         return self
 
@@ -255,8 +261,9 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         estimator: ThemeEstimator,
         prefer_n_themes: int | None,
         diagnostics: pd.DataFrame | None,
+        expressions: pd.DataFrame | None = None,
     ) -> None:
-        data = self._prepare(segments, estimator)
+        data = self._prepare(segments, estimator, expressions)
         # Very short segments ("Imprimer", "Partager") would form themes of their own: the
         # themes are found on the segments with at least min_terms terms, and the short ones
         # join their nearest theme afterwards when they are close enough to it.
@@ -356,7 +363,12 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         shared = (set(search.get_params(deep=False)) & set(own)) - {"n_themes"}
         return search.set_params(**{name: own[name] for name in shared})
 
-    def _prepare(self, segments: Segments, estimator: ThemeEstimator) -> FitData:
+    def _prepare(
+        self,
+        segments: Segments,
+        estimator: ThemeEstimator,
+        expressions: pd.DataFrame | None = None,
+    ) -> FitData:
         """Vectorise the segments in canonical order and check that themes can be found."""
         texts = lemma_strings(segments)
         order = canonical_order(segments)
@@ -371,7 +383,8 @@ class ThemeModel(ClusterMixin, ThemeSettings):
         self.term_neighbours_ = None
         if self.word_vectors and self.vector_weight > 0:
             vocab = word_vectors(self.word_vectors)
-            self.term_neighbours_ = term_neighbours(self.vocabulary_, vocab)
+            heads = expression_heads(expressions) if expressions is not None else None
+            self.term_neighbours_ = term_neighbours(self.vocabulary_, vocab, heads=heads)
         table = isinstance(segments, pd.DataFrame)
         rows = segments.iloc[order] if table else ordered
         tfidf, presence = self._matrices(rows)
