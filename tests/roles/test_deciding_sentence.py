@@ -67,6 +67,17 @@ def test_the_deciding_sentence_is_a_sentence_of_the_segment(
     assert not deciding.startswith("La vulnérabilité")
 
 
+def test_without_a_cue_a_proposal_is_named_by_the_sentence_read_most_as_one(
+    real_bodies: pd.Series, french_nlp: Language
+) -> None:
+    text = _body(real_bodies, "En France on compte 500 000 élus")
+    classed = _classed([text], french_nlp).iloc[0]
+    assert classed[schema.FUNCTION] == schema.PROPOSITION
+    assert "(proposition)" not in classed[schema.FUNCTION_REASON]  # no cue voted for it
+    # not its figures ("Cela représente la bagatelle de 2 milliards d'euros…")
+    assert classed[schema.FUNCTION_SENTENCE].startswith("Cette masse doit être réduite")
+
+
 def test_a_segment_of_one_sentence_or_without_cue_has_none(french_nlp: Language) -> None:
     classed = _classed(
         [

@@ -310,9 +310,17 @@ class FunctionClassifier:
         """Return the function of each row (array of str)."""
         return np.array([d.function for d in self._decide(segments, docs)], dtype=object)
 
-    def predict_proba(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> np.ndarray:
-        """Return an (n_rows, 6) array of class probabilities in :attr:`classes_` order."""
-        decisions = self._decide(segments, docs)
+    def predict_proba(
+        self,
+        segments: pd.DataFrame,
+        *,
+        docs: DocsOrNlp | None = None,
+        hits: Sequence[Sequence[CueHit]] | None = None,
+        lemmas: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """Return an (n_rows, 6) array of class probabilities in :attr:`classes_` order
+        (``hits`` and ``lemmas`` as in :meth:`explain`)."""
+        decisions = self._decide(segments, docs, hits=hits, lemmas=lemmas)
         return np.vstack([d.probabilities for d in decisions]) if decisions else np.zeros((0, 6))
 
     def explain(

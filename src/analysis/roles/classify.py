@@ -21,10 +21,11 @@ from analysis.roles.annotations import (
     load_labelled_file,
 )
 from analysis.roles.classifier import FunctionClassifier, classifier_from_config
+from analysis.roles.cue_table import CLASS_INDEX
 from analysis.roles.cues import find_cues_in
 from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets, span_in_source
 from analysis.roles.store import stored_cue_hits
-from analysis.segmentation import normalise
+from analysis.segmentation import normalise, split_sentences
 
 
 def train_classifier(
@@ -145,7 +146,8 @@ def classify_functions(
         A copy of ``segments`` with ``function``, ``function_score`` (0 to 1; 0 when nothing
         supported the default class, 1 for a correction), ``function_reason`` (French),
         ``function_check`` ("à vérifier", or "") and ``function_sentence`` (the sentence whose
-        cue decided, when the segment has several; else "").
+        cue decided, when the segment has several; for a proposal that no cue decided, the
+        sentence the classifier reads most as one, see :func:`_likeliest_sentences`; else "").
     """
     classifier = choose_classifier(segments, config, classifier, docs_or_nlp)
     hits = stored_cue_hits(segments, docs_or_nlp)
@@ -165,6 +167,7 @@ def classify_functions(
             schema.FUNCTION_SENTENCE: _sentences(texts, parsed, explained["sentence"]),
         }
     )
+    classed[schema.FUNCTION_SENTENCE] = _likeliest_sentences(classifier, classed)
     if config.labelled_file:
         classed = apply_corrections(classed, load_labelled_file(config.labelled_file))
     return mark_to_check(classed, min_score=config.min_score)
@@ -185,6 +188,49 @@ def _sentences(texts: list[str], parsed: list[str], spans: pd.Series) -> list[st
         sentence = " ".join(text[start:end].split())
         sentences.append("" if sentence == " ".join(text.split()) else sentence)
     return sentences
+
+
+def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) -> pd.Series:
+    """``function_sentence``, with a sentence for each proposal of several sentences that no
+    cue decided: the one the classifier, reading each sentence alone (its words, their pairs
+    and mean vector, under the segment's heading), finds most likely a proposal. "En France on
+    compte 500 000 élus… Cela représente 2 milliards d'euros… Cette masse doit être réduite de
+    30 à 50 %" is named by its last sentence, not by its figures.
+
+    Only proposals: a proposal often opens on the finding it answers (the labelling guide
+    gives the segment to the proposal), while a frein's first sentence usually states the
+    obstacle and the next ones go on from it ("Cette confusion fragilise…"), which the
+    sentence read alone loses; freins keep the tracing's choice."""
+    found = classed[schema.FUNCTION_SENTENCE].copy()
+    if classifier.method == "cues" or not hasattr(classifier, "model_"):
+        return found
+    rows, sentences = [], []
+    wanted = (classed[schema.FUNCTION] == schema.PROPOSITION) & (found == "")
+    for row in np.flatnonzero(wanted.to_numpy()):
+        text = str(classed[schema.TEXT].iloc[row])
+        spans = split_sentences(text)
+        if len(spans) > 1:
+            rows += [row] * len(spans)
+            sentences += [" ".join(text[start:end].split()) for start, end in spans]
+    if not sentences:
+        return found
+    headings = (
+        classed[schema.HEADING].iloc[rows].fillna("").to_numpy()
+        if schema.HEADING in classed
+        else [""] * len(rows)
+    )
+    frame = pd.DataFrame({schema.TEXT: sentences, schema.HEADING: headings})
+    no_cue = [[] for _ in sentences]
+    proba = classifier.predict_proba(frame, hits=no_cue, lemmas=[""] * len(sentences))
+    functions = classed[schema.FUNCTION].iloc[rows].map(CLASS_INDEX).to_numpy()
+    likelihood = proba[np.arange(len(sentences)), functions]
+    best: dict[int, tuple[float, str]] = {}
+    for row, value, sentence in zip(rows, likelihood, sentences, strict=True):
+        if row not in best or value > best[row][0]:  # the first of equals
+            best[row] = (value, sentence)
+    for row, (_, sentence) in best.items():
+        found.iloc[row] = sentence
+    return found
 
 
 CORRECTED_REASON = "corrigée par l'analyste ([functions] labelled_file)"
