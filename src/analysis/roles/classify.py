@@ -222,8 +222,7 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     frame = pd.DataFrame({schema.TEXT: sentences, schema.HEADING: headings})
     no_cue = [[] for _ in sentences]
     proba = classifier.predict_proba(frame, hits=no_cue, lemmas=[""] * len(sentences))
-    functions = classed[schema.FUNCTION].iloc[rows].map(CLASS_INDEX).to_numpy()
-    likelihood = proba[np.arange(len(sentences)), functions]
+    likelihood = proba[:, CLASS_INDEX[schema.PROPOSITION]]
     best: dict[int, tuple[float, str]] = {}
     for row, value, sentence in zip(rows, likelihood, sentences, strict=True):
         if row not in best or value > best[row][0]:  # the first of equals
