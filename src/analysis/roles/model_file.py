@@ -109,8 +109,7 @@ def model_to_dict(classifier: FunctionClassifier, *, training: dict[str, Any]) -
             "regularisation": float(classifier.regularisation),
             "random_state": int(classifier.random_state),
             "form_features": bool(classifier.form_features),
-            "word_vectors": str(classifier.word_vectors) if classifier.uses_vectors else "",
-            "vector_weight": float(classifier.vector_weight) if classifier.uses_vectors else 0.0,
+            **_vector_settings(classifier.word_vectors, classifier.vector_weight),
             "vector_size": int(model.coef_.shape[1] - len(vectorizer.idf_)),
             "class_weight": model.class_weight,
             "max_iter": int(model.max_iter),
@@ -269,6 +268,16 @@ def _check_model_data(path: str, data: Any) -> None:
         )
 
 
+def _vector_settings(word_vectors: str, vector_weight: float) -> dict[str, Any]:
+    """The word-vector settings as a model file records them: ``""`` and 0 when either turns
+    the vectors off, so that a model without vectors reads the same whichever did."""
+    used = bool(word_vectors) and vector_weight > 0
+    return {
+        "word_vectors": str(word_vectors) if used else "",
+        "vector_weight": float(vector_weight) if used else 0.0,
+    }
+
+
 def _vector_size(settings: dict[str, Any]) -> int:
     """Columns of the mean word vector after the TF-IDF columns (0 without vectors)."""
     size = settings.get("vector_size", 0)
@@ -297,8 +306,7 @@ def _warn_other_settings(path: Path, settings: dict[str, Any], config: Functions
     asked = {
         "regularisation": config.regularisation,
         "random_state": config.random_state,
-        "word_vectors": config.word_vectors if config.vector_weight > 0 else "",
-        "vector_weight": config.vector_weight if config.word_vectors else 0.0,
+        **_vector_settings(config.word_vectors, config.vector_weight),
     }
     differ = {k: v for k, v in asked.items() if settings.get(k) != v}
     if differ:
