@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from factories import theme_segments
 
+from analysis import schema
 from analysis.config import load_config
 from analysis.corpus import load_corpus
 from analysis.nlp import prepare_segments
@@ -151,25 +152,26 @@ def test_reinert_chooses_k_unless_the_corpus_is_too_small_for_its_classes(segmen
 
 
 @pytest.fixture(scope="module")
-def real_proposals(tmp_path_factory, project_root) -> tuple[pd.DataFrame, int]:
+def real_proposals(tmp_path_factory, project_root) -> tuple[pd.DataFrame, int, pd.DataFrame]:
     """The IRaMuTeQ corpus of Lille's Grand Débat proposals, lemmatised, one document each,
-    and the number of themes the analysts gave it (tests/data/real/README.md)."""
+    the number of themes the analysts gave it (tests/data/real/README.md) and its multiword
+    expressions."""
     path = project_root / "tests" / "data" / "real" / "lille-propositions-iramuteq.txt"
     config = load_config(project_root / "analysis.toml").replace("segmentation", unit="document")
     config = config.replace("cache", dir=str(tmp_path_factory.mktemp("cache")))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        segments = prepare_segments(load_corpus(path), config, progress=False)[0]
+        segments, _, expressions = prepare_segments(load_corpus(path), config, progress=False)
     themes = {
         line.split()[1] for line in path.read_text("utf-8").splitlines() if line[:5] == "**** "
     }
-    return segments, len(themes)
+    return segments, len(themes), expressions
 
 
 def test_auto_k_stays_near_the_analysts_themes_on_a_real_corpus(real_proposals) -> None:
     # 140 real proposals, four themes: NMF's own criteria chose 12 themes before Reinert's
     # nested partitions and the one-standard-error rule
-    segments, n_labels = real_proposals
+    segments, n_labels, _ = real_proposals
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ThemeWarning)
         model = ThemeModel("nmf", "auto", random_state=0).fit(segments)
@@ -182,6 +184,22 @@ def test_auto_k_stays_near_the_analysts_themes_on_a_real_corpus(real_proposals) 
     assert row[selection.CERTAINTY] in (selection.SURE, selection.UNSURE)
     assert np.isfinite(row[selection.MARGIN]) and np.isfinite(row[selection.STABILITY_SE])
     assert "thèmes : choix" in selection.k_certainty(table)
+
+
+def test_choose_n_themes_reads_the_expressions_heads_as_a_fit_does(real_proposals) -> None:
+    segments, _, expressions = real_proposals
+    assert expressions[schema.EXPRESSION_PATTERN].str.startswith("ADJ NOUN").any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ThemeWarning)
+        with_heads = choose_n_themes(segments, expressions=expressions, random_state=0)
+        again = choose_n_themes(segments, expressions=expressions, random_state=0)
+        first_words = choose_n_themes(segments, random_state=0)
+    pd.testing.assert_frame_equal(with_heads, again)
+    assert with_heads[K].tolist() == first_words[K].tolist()
+    # the partitions are Reinert's, on lexical presence rows; the TF-IDF rows the separation
+    # is measured on borrow their terms' neighbours, expressions by their heads
+    assert np.array_equal(with_heads[selection.STABILITY], first_words[selection.STABILITY])
+    assert not np.allclose(with_heads[selection.SEPARATION], first_words[selection.SEPARATION])
 
 
 def test_the_real_comments_corpus_reads_as_its_analysts_labelled_it(project_root) -> None:

@@ -564,13 +564,18 @@ def _count_distinct(ordered: pd.Series) -> int:
     return int(n_distinct)
 
 
-def choose_n_themes(segments: Segments, **settings: Any) -> pd.DataFrame:
+def choose_n_themes(
+    segments: Segments, *, expressions: pd.DataFrame | None = None, **settings: Any
+) -> pd.DataFrame:
     """Return the auto-k diagnostics table for ``segments``, without fitting the themes.
 
     Parameters
     ----------
     segments
         The segments table (needs ``lemmas``) or the lemma strings.
+    expressions
+        The corpus's multiword expressions, as in :meth:`ThemeModel.fit` (the rows are then
+        those the fit sees).
     **settings
         As in :class:`ThemeModel` (``method``, ``k_min``, ``k_max``, ``random_state``...).
 
@@ -584,6 +589,6 @@ def choose_n_themes(segments: Segments, **settings: Any) -> pd.DataFrame:
     model = ThemeModel(n_themes="auto", **settings)
     model._check_params()
     estimator = model._make_estimator()
-    data = model._prepare(segments, estimator)
+    data = model._prepare(segments, estimator, expressions)
     model._resolve_n_themes(data, estimator, None, None)
     return model.diagnostics_
