@@ -15,6 +15,7 @@ Example
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -148,13 +149,18 @@ def _resolve_hits(
     # "aucune difficulté": the negation word is not an obstacle of its own
     denied_starts = {h.start for h in hits if h.negated and h.cue.function == schema.FREIN}
     hits = [h for h in hits if not (h.cue.name == "aucun" and h.end in denied_starts)]
-    hits.extend(_sentence_cues(doc, hits))
-    return [_in_sentence(doc, hit) for hit in _once_per_sentence(hits, sentence_starts)]
+    sentences = list(doc.sents)  # once: a token's ``.sent`` walks the Doc's sentences again
+    hits.extend(_sentence_cues(sentences, hits))
+    firsts = [sentence.start for sentence in sentences]
+    return [
+        _in_sentence(sentences, firsts, hit) for hit in _once_per_sentence(hits, sentence_starts)
+    ]
 
 
-def _in_sentence(doc: Doc, hit: CueHit) -> CueHit:
-    """``hit`` with the character offsets of its sentence."""
-    sentence = doc[hit.start].sent
+def _in_sentence(sentences: list[Span], firsts: list[int], hit: CueHit) -> CueHit:
+    """``hit`` with the character offsets of its sentence (``firsts``: each sentence's first
+    token)."""
+    sentence = sentences[bisect.bisect_right(firsts, hit.start) - 1]
     return replace(hit, sentence=(sentence.start_char, sentence.end_char))
 
 
@@ -199,20 +205,22 @@ def _starts_with_infinitive(sentence: Span) -> Token | None:
     return words[0]
 
 
-def _sentence_cues(doc: Doc, hits: list[CueHit]) -> list[CueHit]:
-    """Sentence-level cues the Matcher cannot express (co-occurrence, sentence position)."""
+def _sentence_cues(sentences: list[Span], hits: list[CueHit]) -> list[CueHit]:
+    """Sentence-level cues the Matcher cannot express (co-occurrence, sentence position), for
+    the sentences of one Doc."""
     extra: list[CueHit] = []
-    for sentence in doc.sents:
+    requests = [h.start for h in hits if h.cue.name == "demander"]
+    for sentence in sentences:
         infinitive = _starts_with_infinitive(sentence)
         if infinitive is not None:
             extra.append(
                 CueHit(INFINITIVE_CUE, schema.PROPOSITION, infinitive.i, infinitive.i + 1, False)
             )
-        has_request = any(
-            h.cue.name == "demander" and sentence.start <= h.start < sentence.end for h in hits
+        has_request = any(sentence.start <= start < sentence.end for start in requests)
+        addressee = (
+            [t for t in sentence if t.lemma_.lower() in ADDRESSEE_LEMMAS] if has_request else []
         )
-        addressee = [t for t in sentence if t.lemma_.lower() in ADDRESSEE_LEMMAS]
-        if has_request and addressee:
+        if addressee:
             extra.append(
                 CueHit(REQUEST_CUE, schema.DEMANDE, addressee[0].i, addressee[0].i + 1, False)
             )
