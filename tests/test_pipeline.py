@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import pipeline, privacy, roles, schema, themes, tracing
+from analysis import pipeline, privacy, roles, schema, summaries, themes, tracing
 from analysis.cache import RunKey, Store
 from analysis.config import load_config
 from analysis.corpus import load_corpus
@@ -49,7 +49,8 @@ def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatc
     first = _run(documents, tmp_path / "cache")
     written = pipeline.write(first, tmp_path / "first")
     cache = tmp_path / "cache"
-    for kind in ("parsed", "cues*", "entities", "themes", "functions", "tracing"):
+    kinds = ("parsed", "cues*", "entities", "protector", "themes", "functions", "tracing")
+    for kind in (*kinds, "concordance", "fiches"):
         assert len(_entries(cache, kind)) == 1, kind
     report = (tmp_path / "first" / "protection-noms.csv").read_text(encoding="utf-8")
     assert "Harambure" not in report and report.count("[personne]") >= 5
@@ -60,6 +61,9 @@ def test_a_warm_run_computes_nothing_again(documents, tmp_path: Path, monkeypatc
     monkeypatch.setattr(nlp_parse, "_parse", forbidden)
     monkeypatch.setattr(role_cues, "find_cues_in", forbidden)
     monkeypatch.setattr(privacy_ner, "_parse", forbidden)
+    monkeypatch.setattr(privacy, "fit_protector", forbidden)
+    monkeypatch.setattr(pipeline, "theme_concordance", forbidden)
+    monkeypatch.setattr(summaries, "build_fiches", forbidden)
     monkeypatch.setattr(tracing, "trace", forbidden)  # same segments, same settings: read back
     monkeypatch.setattr(themes.ThemeModel, "fit", forbidden)
     monkeypatch.setattr(roles, "classify_functions", forbidden)

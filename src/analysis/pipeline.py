@@ -305,7 +305,7 @@ def run(
             )
             # people's names never become themes, whatever the export settings
             protector, entities = _fit_protector(
-                segments, documents, config, store, parsed, prefetch
+                segments, documents, config, store, parsed, prefetch, run=key
             )
             segments = privacy.without_names(segments, protector)
         beside = _second_core(segments, config)
@@ -330,16 +330,30 @@ def run(
                 segments, documents, theme_run.keywords, _with_categories(config, documents)
             )
             terms = themes.terms_by_theme(theme_run.keywords)
-            concordance = theme_concordance(segments, terms, parsed=parsed)
+            concordance = memo(
+                store,
+                "concordance",
+                key.key("concordance", parts=(parsed.key, segments, terms)),
+                lambda: theme_concordance(segments, terms, parsed=parsed),
+            )
             tables = RunTables.of(computed, theme_run, expressions, maps, concordance)
         with _stage("fiches", figures, bar):
-            fiches = summaries.build_fiches(
-                segments,
-                theme_run.themes,
-                documents=documents,
-                groups=tables.groups,
-                links=tables.links,
-                config=config.summaries,
+            fiches = memo(
+                store,
+                "fiches",
+                key.key(
+                    "fiches",
+                    "summaries",
+                    parts=(segments, theme_run.themes, documents, tables.groups, tables.links),
+                ),
+                lambda: summaries.build_fiches(
+                    segments,
+                    theme_run.themes,
+                    documents=documents,
+                    groups=tables.groups,
+                    links=tables.links,
+                    config=config.summaries,
+                ),
             )
     return Results(
         config=config,
@@ -394,21 +408,38 @@ def _fit_protector(
     store: Store,
     parsed: ParsedSegments,
     prefetch: privacy.EntityPrefetch | None,
+    *,
+    run: RunKey | None = None,
 ) -> tuple[privacy.NameProtector, StoredEntities]:
     """The name protector of the corpus; spaCy's entities are read from the store (or from
-    the second process that found them beside the parse) and stored for the next run."""
+    the second process that found them beside the parse) and stored for the next run. With
+    the ``run``'s key, the fitted protector is stored too: a second run on the same texts
+    reads it (fitting reads every text again, a tenth of a warm run)."""
     ner = privacy.load_ner(config.nlp.model)
     entities = StoredEntities.read(store, parsed.key, ner)
     if prefetch is not None:  # what the store holds wins
         entities.cache = {**prefetch.result(), **entities.cache}
-    protector = privacy.fit_protector(
-        segments,
-        documents,
-        ner,
-        mark=config.export.name_mark,
-        keep=config.export.keep_names,
-        entity_cache=entities.cache,
-    )
+
+    def fit() -> privacy.NameProtector:
+        return privacy.fit_protector(
+            segments,
+            documents,
+            ner,
+            mark=config.export.name_mark,
+            keep=config.export.keep_names,
+            entity_cache=entities.cache,
+        )
+
+    if run is None:
+        protector = fit()
+    else:
+        # what fit_protector reads: the texts, the cities (never names), the NER model
+        cities = [table[schema.CITY] for table in (segments, documents) if schema.CITY in table]
+        texts = privacy.corpus_texts(segments, documents)
+        model = (ner.meta["name"], ner.meta["version"])
+        parts = (parsed.key, texts, cities, model)
+        protector = memo(store, "protector", run.key("protector", "export", parts=parts), fit)
+        protector.attach(ner, entities.cache)
     entities.save()
     return protector, entities
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import pytest
 
 from analysis.privacy import (
@@ -137,3 +140,21 @@ def test_a_learned_name_is_not_recalled_where_it_names_something_else(
 ) -> None:
     protected, _ = protect_names(texts, french_nlp)
     assert protected[-1] == expected
+
+
+def test_a_stored_protector_protects_as_the_fitted_one(french_nlp) -> None:
+    # what the pipeline's store keeps of a protector fitted on real articles: pickled without
+    # its spaCy pipeline, given it back by attach(), it masks the same names, in the texts it
+    # was fitted on and in a text it has never seen (which needs the pipeline's NER)
+    seeds = sorted((Path(__file__).parents[1] / "data" / "real" / "seeds").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    cache: dict = {}
+    fitted = NameProtector(french_nlp, entity_cache=cache).fit(texts)
+    stored = pickle.loads(pickle.dumps(fitted))
+    assert stored.nlp is None and stored.entity_cache is None
+    stored.attach(french_nlp, cache)
+    unseen = "Le maire Jean-Luc Moudenc a reçu Mme Catherine Vautrin à la préfecture."
+    assert fitted.names_ and stored.names_ == fitted.names_
+    assert [stored.protect(t) for t in texts] == [fitted.protect(t) for t in texts]
+    assert stored.protect(unseen) == fitted.protect(unseen) != unseen
+    assert "Moudenc" not in stored.protect(unseen)

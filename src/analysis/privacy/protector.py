@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, MutableMapping, Sequence
+from typing import Any
 
 import pandas as pd
 from spacy.language import Language
@@ -139,6 +140,28 @@ class NameProtector:
         self.propagate = propagate
         self.batch_size = batch_size
         self.entity_cache = entity_cache
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a store keeps of a fitted protector: its names and spans, not the spaCy
+        pipeline nor the entity cache (stored on their own); :meth:`attach` gives them back."""
+        state = dict(self.__dict__)
+        for name in ("nlp", "entity_cache", "_lexicon"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.attach(None, None)
+
+    def attach(
+        self, nlp: Language | None, entity_cache: MutableMapping[str, list[Entity]] | None
+    ) -> NameProtector:
+        """Give a protector read from a store the pipeline and entity cache it was fitted with
+        (the texts it has not seen yet, the reports' own, need them); return ``self``."""
+        self.nlp, self.entity_cache = nlp, entity_cache
+        if hasattr(self, "_spans"):  # fitted
+            self._lexicon = Lexicon(nlp)
+        return self
 
     def _keep_set(self) -> frozenset[str]:
         return frozenset(word_key(k) for k in self.keep if str(k).strip())
