@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from analysis.workers import Background, has_spare_core
+from analysis.workers import Background, has_spare_core, map_in_two
 
 
 def _lemma_lengths(words: list[str], *, minimum: int) -> dict[str, int]:
@@ -95,3 +95,18 @@ def test_a_process_that_dies_says_so() -> None:
     with pytest.raises(RuntimeError, match="code de sortie 3"):
         job.result()
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.skipif(not has_spare_core(), reason="one core, or no fork: nothing runs beside")
+def test_two_processes_map_in_order_and_say_what_failed() -> None:
+    lemmas = ["médiation", "tig", "vidéoprotection", "préfet", "bailleur"]
+    assert map_in_two(len, lemmas) == [9, 3, 15, 6, 8]
+    # the second half is computed in another process
+    pids = map_in_two(lambda _: os.getpid(), lemmas)
+    assert pids[:3] == [os.getpid()] * 3 and os.getpid() not in pids[3:]
+    assert map_in_two(lambda _: os.getpid(), lemmas, parallel=False) == [os.getpid()] * 5
+    # an error of the second process is raised here, as the first half's would be
+    with pytest.raises(ValueError, match="colonne inconnue : bailleur"):
+        map_in_two(lambda w: _refuse(w) if w == "bailleur" else len(w), lemmas)
+    with pytest.raises(ValueError, match="colonne inconnue : tig"):
+        map_in_two(lambda w: _refuse(w) if w == "tig" else len(w), lemmas)

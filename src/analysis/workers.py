@@ -3,7 +3,8 @@
 Used for work that is long, independent of what runs meanwhile, and only needed later: spaCy's
 NER for name protection while the texts are parsed (:class:`analysis.privacy.EntityPrefetch`),
 the function classification while the themes are fitted (:mod:`analysis.pipeline`), the
-Excel workbook while the other reports are rendered (:mod:`analysis.export`). The result, and the
+Excel workbook while the other reports are rendered (:mod:`analysis.export`), half of the
+spectral embeddings of a large corpus (:func:`map_in_two`). The result, and the
 warnings the function gave, come back with :meth:`Background.result`; an error is raised there,
 as it would have been in this process.
 
@@ -26,7 +27,7 @@ import multiprocessing
 import os
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -34,6 +35,31 @@ from typing import Any, Protocol
 def has_spare_core() -> bool:
     """True when this machine has more than one core and processes can be forked."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_in_two(
+    function: Callable[[Any], Any], items: Iterable[Any], *, parallel: bool = True
+) -> list[Any]:
+    """``[function(item) for item in items]``, the second half computed by a forked process
+    (:class:`Background`) while this one computes the first: for a few long, independent
+    calls (the spectral embeddings of several graphs). In order, whatever the process; in
+    this process only without ``parallel``, a spare core or two items.
+
+    >>> map_in_two(abs, [-1, 2, -3])
+    [1, 2, 3]
+    """
+    items = list(items)
+    if not parallel or len(items) < 2 or not has_spare_core():
+        return [function(item) for item in items]
+    half = (len(items) + 1) // 2
+    job = Background(_map, function, items[half:])
+    with closing_on_error(lambda: job):
+        first = [function(item) for item in items[:half]]
+    return first + job.result()
+
+
+def _map(function: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return [function(item) for item in items]
 
 
 class _Closable(Protocol):

@@ -17,6 +17,7 @@ from analysis.corpus import load_corpus
 from analysis.themes import NO_THEME, SpectralThemes, ThemeModel, spectral
 from analysis.themes.spectral import _affinity, _distance_graph
 from analysis.vectorise import LemmaVectoriser
+from analysis.workers import has_spare_core
 
 
 def test_the_same_rows_give_the_same_themes(french_tfidf) -> None:
@@ -98,3 +99,29 @@ def test_the_fast_eigensolver_finds_the_partitions_of_the_exact_one(
         ).fit_predict(graph)
         fast = model._spectral(_affinity(graph, n_neighbors), 6)
         assert adjusted_rand_score(exact, fast) > 0.95
+
+
+@pytest.mark.skipif(not has_spare_core(), reason="one core, or no fork: nothing runs beside")
+def test_graphs_embedded_by_a_second_process_give_the_same_themes(
+    real_comments_tfidf, monkeypatch
+) -> None:
+    # from PARALLEL_ROWS rows a forked process embeds half of the graphs: the themes of the
+    # real comments are those of one process, label for label
+    monkeypatch.setattr(spectral, "EXACT_ROWS", 100)  # LOBPCG, as on a large corpus
+    monkeypatch.setattr(spectral, "PARALLEL_ROWS", 10**9)
+    alone = SpectralThemes(6).fit(real_comments_tfidf)
+    calls = []
+    monkeypatch.setattr(spectral, "map_in_two", _spying(spectral.map_in_two, calls))
+    monkeypatch.setattr(spectral, "PARALLEL_ROWS", 100)
+    beside = SpectralThemes(6).fit(real_comments_tfidf)
+    assert calls == [True]
+    assert np.array_equal(beside.partitions_, alone.partitions_)
+    assert np.array_equal(beside.labels_, alone.labels_)
+
+
+def _spying(function, calls: list):
+    def spy(*args, parallel: bool, **kwargs):
+        calls.append(parallel)
+        return function(*args, parallel=parallel, **kwargs)
+
+    return spy

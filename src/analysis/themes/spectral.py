@@ -25,9 +25,13 @@ from sklearn.manifold import spectral_embedding
 from sklearn.preprocessing import normalize
 
 from analysis.themes.base import NO_THEME, ThemeEstimator
+from analysis.workers import map_in_two
 
 NEIGHBOURS = (6, 8, 10, 12, 15, 20, 25, 30)
 EXACT_ROWS = 2000  # larger graphs: an iterative eigensolver (see SpectralThemes._spectral)
+# from this many rows, half of the graphs are embedded by a second process (a spare core):
+# 20,000 segments, eight embeddings of 0.6 s each
+PARALLEL_ROWS = 5000
 
 
 class SpectralThemes(ThemeEstimator):
@@ -82,7 +86,12 @@ class SpectralThemes(ThemeEstimator):
             self.labels_, self.partitions_ = labels, labels[rows, None]
             return self
         graph = _distance_graph(X[rows], max(sizes))
-        partitions = np.column_stack([self._spectral(_affinity(graph, n), n_themes) for n in sizes])
+        labelled = map_in_two(
+            lambda n: self._spectral(_affinity(graph, n), n_themes),
+            sizes,
+            parallel=len(rows) >= PARALLEL_ROWS,
+        )
+        partitions = np.column_stack(labelled)
         labels[rows] = _consensus(partitions, n_themes, self.random_state)
         self.labels_, self.partitions_ = labels, partitions
         return self
