@@ -12,6 +12,7 @@ row's unit length), it raised the macro-F1 of the held-out Decidim proposals fro
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def doc_lemmas(doc: Doc | Span) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a corpus has few headings, read for each segment
 def _heading_tokens(heading: Any) -> str:
     if not isinstance(heading, str) or not heading.strip():
         return ""
@@ -69,11 +71,14 @@ def _heading_tokens(heading: Any) -> str:
 
 def cue_tokens(hits: Sequence[CueHit]) -> str:
     """The cues and forms of a text as classifier features: "cue_il_faut", "cue_manque_de_nie"."""
-    words = []
-    for hit in hits:
-        slug = "_".join(fold(hit.cue.name).replace("'", " ").replace("/", " ").split())
-        words.append(f"cue_{slug.replace('...', '').strip('_')}" + ("_nie" if hit.negated else ""))
-    return " ".join(words)
+    return " ".join(_cue_token(hit.cue.name) + ("_nie" if hit.negated else "") for hit in hits)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cue_token(name: str) -> str:
+    """A cue's name as one feature: "il faut" → "cue_il_faut"."""
+    slug = "_".join(fold(name).replace("'", " ").replace("/", " ").split())
+    return f"cue_{slug.replace('...', '').strip('_')}"
 
 
 _WORD = re.compile(r"[^\W\d_]+|[?!]")
@@ -416,27 +421,29 @@ class FunctionClassifier:
         for column, name in enumerate(self.model_.classes_):
             proba[:, CLASS_INDEX[name]] = raw[:, column]
         vocabulary = self.vectorizer_.get_feature_names_out()
+        tfidf = tfidf.tocsr()
+        coefficients = {name: self._coefficients(name) for name in CLASSES}
         words = []
         for row in range(tfidf.shape[0]):  # the words: the TF-IDF columns, first in the model
             best = CLASSES[int(np.argmax(proba[row]))]
-            words.append(self._top_words(tfidf[row], best, vocabulary))
+            within = slice(tfidf.indptr[row], tfidf.indptr[row + 1])
+            words.append(
+                _top_words(
+                    tfidf.indices[within], tfidf.data[within], coefficients[best], vocabulary
+                )
+            )
         return proba, words
 
-    def _top_words(self, row: Any, function: str, vocabulary: np.ndarray, n: int = 4) -> list[str]:
-        if function not in self.model_.classes_:
-            return []
-        coefficients = self.model_.coef_[list(self.model_.classes_).index(function)]
-        if len(self.model_.classes_) == 2:  # binary case: one row of coefficients
-            sign = 1 if function == self.model_.classes_[1] else -1
-            coefficients = sign * self.model_.coef_[0]
-        contributions = {
-            vocabulary[j]: value * coefficients[j]
-            for j, value in zip(row.indices, row.data, strict=True)
-            if value * coefficients[j] > 0
-        }
-        ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
-        shown = [w for w, _ in ranked if not w.startswith(("hclass_", "cue_", "w_", "first_"))]
-        return shown[:n]
+    def _coefficients(self, function: str) -> np.ndarray | None:
+        """The model's coefficient of each TF-IDF column for ``function`` (None: a class the
+        model never saw)."""
+        classes = list(self.model_.classes_)
+        if function not in classes:
+            return None
+        if len(classes) == 2:  # binary case: one row of coefficients
+            sign = 1 if function == classes[1] else -1
+            return sign * self.model_.coef_[0]
+        return self.model_.coef_[classes.index(function)]
 
     def _combine(
         self,
@@ -525,3 +532,24 @@ def classifier_from_config(config: FunctionsConfig) -> FunctionClassifier:
         word_vectors=config.word_vectors,
         vector_weight=config.vector_weight,
     )
+
+
+def _top_words(
+    indices: np.ndarray,
+    values: np.ndarray,
+    coefficients: np.ndarray | None,
+    vocabulary: np.ndarray,
+    n: int = 4,
+) -> list[str]:
+    """The words of one TF-IDF row (its columns and values) that count most for a class (its
+    coefficients), content words only (no heading class, cue or word pair), at most ``n``."""
+    if coefficients is None:
+        return []
+    contributions = {
+        vocabulary[j]: value * coefficients[j]
+        for j, value in zip(indices, values, strict=True)
+        if value * coefficients[j] > 0
+    }
+    ranked = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
+    shown = [w for w, _ in ranked if not w.startswith(("hclass_", "cue_", "w_", "first_"))]
+    return shown[:n]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import numpy as np
@@ -74,6 +75,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=4096)  # a corpus has few headings, read for each segment
 def heading_function(heading: str | None) -> str | None:
     """Return the function a heading announces ("Freins identifiés" -> "frein"), or None.
 
