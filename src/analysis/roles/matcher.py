@@ -60,6 +60,7 @@ class CuePatterns:
 
     def __init__(self, patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         self._tests: list[Any] = []
+        self._gates: list[tuple[str, frozenset[str]] | None] = []  # see _gate
         keys: dict[str, int] = {}
         self.variants: list[tuple[int, tuple[int, ...]]] = []  # (pattern, token tests)
         for index, pattern in enumerate(patterns):
@@ -70,6 +71,7 @@ class CuePatterns:
                 if key not in keys:
                     keys[key] = len(self._tests)
                     self._tests.append(_token_test(spec, index))
+                    self._gates.append(_gate(spec))
                 operator = token.get("OP")
                 if operator not in (None, "?"):
                     raise ValueError(
@@ -79,6 +81,15 @@ class CuePatterns:
                 choices.append((keys[key],) if operator is None else (keys[key], None))
             variants = {tuple(t for t in combo if t is not None) for combo in product(*choices)}
             self.variants += [(index, v) for v in sorted(variants) if v]
+        # the tests a token can pass, by the value of the field each one requires (most
+        # tests require one of a few words: a token is put to a handful of the 140 tests)
+        self._open_tests = [k for k, gate in enumerate(self._gates) if gate is None]
+        self._gated: dict[str, dict[str, list[int]]] = {}
+        for k, gate in enumerate(self._gates):
+            if gate is not None:
+                field, values = gate
+                for value in values:
+                    self._gated.setdefault(field, {}).setdefault(value, []).append(k)
         self._rows: dict[tuple[int, ...], int] = {}  # token type -> row of self._answers
         self._answers = np.zeros((0, len(self._tests)), dtype=bool)
 
@@ -158,7 +169,26 @@ class CuePatterns:
             "morph": frozenset(features),
             "sent_start": bool(sent_start),
         }
-        return np.array([test(token) for test in self._tests], dtype=bool)
+        answers = np.zeros(len(self._tests), dtype=bool)
+        candidates = list(self._open_tests)
+        for field, by_value in self._gated.items():
+            candidates += by_value.get(token[field], ())
+        for k in candidates:
+            answers[k] = self._tests[k](token)
+        return answers
+
+
+def _gate(spec: dict[str, Any]) -> tuple[str, frozenset[str]] | None:
+    """A field of the token (``lower``, ``lemma``...) and the values it must have for the token
+    description ``spec`` to hold (its first word test given as a value or ``IN``), or None when
+    no such test narrows it (``NOT_IN``, ``REGEX``, morphology only)."""
+    for key in ("LOWER", "TEXT", "LEMMA", "POS"):
+        value = spec.get(key)
+        if isinstance(value, str):
+            return _STRING_KEYS[key], frozenset([value])
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return _STRING_KEYS[key], frozenset(value["IN"])
+    return None
 
 
 def _token_test(spec: dict[str, Any], index: int):
