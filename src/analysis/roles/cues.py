@@ -182,13 +182,13 @@ INFINITIVE_CUE = Cue("infinitif en tête", schema.PROPOSITION, 1.5, ())
 _MAIN_VERB_ENDINGS = ("rait", "raient", "ra", "ront")
 
 
-def _starts_with_infinitive(sentence: Span) -> Token | None:
+def _starts_with_infinitive(tokens: list[Token]) -> Token | None:
     """The infinitive opening a bullet-style proposal ("Mutualiser la formation, en..."), if any.
 
     "Constituer des équipes de nuit reste compliqué" is not one: a finite verb comes before
     the first comma, so the infinitive is the subject.
     """
-    words = [t for t in sentence if not (t.is_punct or t.is_space)]
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
     if not words or words[0].pos_ != "VERB" or "Inf" not in words[0].morph.get("VerbForm"):
         return None
     # "Rendre obligatoire…": the adjective is often tagged a finite verb, so after "rendre"
@@ -211,20 +211,21 @@ def _sentence_cues(sentences: list[Span], hits: list[CueHit]) -> list[CueHit]:
     extra: list[CueHit] = []
     requests = [h.start for h in hits if h.cue.name == "demander"]
     for sentence in sentences:
-        infinitive = _starts_with_infinitive(sentence)
+        tokens = list(sentence)  # once: each pass over a Span makes its Tokens anew
+        infinitive = _starts_with_infinitive(tokens)
         if infinitive is not None:
             extra.append(
                 CueHit(INFINITIVE_CUE, schema.PROPOSITION, infinitive.i, infinitive.i + 1, False)
             )
         has_request = any(sentence.start <= start < sentence.end for start in requests)
         addressee = (
-            [t for t in sentence if t.lemma_.lower() in ADDRESSEE_LEMMAS] if has_request else []
+            [t for t in tokens if t.lemma_.lower() in ADDRESSEE_LEMMAS] if has_request else []
         )
         if addressee:
             extra.append(
                 CueHit(REQUEST_CUE, schema.DEMANDE, addressee[0].i, addressee[0].i + 1, False)
             )
-        forms = sentence_forms(sentence)
+        forms = sentence_forms(sentence, tokens)
         extra.extend(CueHit(cue, cue.function, i, i + 1, False) for cue, i in forms)
     return extra
 

@@ -81,8 +81,8 @@ FORM_CUES: tuple[Cue, ...] = (
 )
 
 
-def _words(sentence: Span) -> list[Token]:
-    return [t for t in sentence if not (t.is_punct or t.is_space) and t.text not in {"-", "*"}]
+def _words(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if not (t.is_punct or t.is_space) and t.text not in {"-", "*"}]
 
 
 def _opening(words: list[Token]) -> list[Cue]:
@@ -175,29 +175,34 @@ def _to_be_done(words: list[Token]) -> bool:
     )
 
 
-def _announces_list(sentence: Span) -> bool:
-    """The last sentence of its text ends with a colon: "Voici mes propositions :"."""
+def _announces_list(sentence: Span, tokens: list[Token]) -> bool:
+    """The last sentence of its text ends with a colon: "Voici mes propositions :"
+    (``tokens``: the sentence's)."""
     doc = sentence.doc
     if any(not doc[i].is_space for i in range(sentence.end, len(doc))):
         return False  # a later sentence (spaces only do not count)
-    ending = [t for t in sentence if not t.is_space]
+    ending = [t for t in tokens if not t.is_space]
     return bool(ending) and ending[-1].text == ":"
 
 
-def sentence_forms(sentence: Span) -> list[tuple[Cue, int]]:
+def sentence_forms(sentence: Span, tokens: list[Token] | None = None) -> list[tuple[Cue, int]]:
     """The forms of one sentence, each with the token where it is found.
 
     Parameters
     ----------
     sentence
         A sentence of a Doc parsed by a French pipeline (lemmas, parts of speech, morphology).
+    tokens
+        ``list(sentence)``, when the caller has it (each pass over a Span makes its Tokens
+        anew).
 
     Returns
     -------
     list of (Cue, int)
         The forms found (a cue of :data:`FORM_CUES`) and a token index in the Doc.
     """
-    words = _words(sentence)
+    tokens = list(sentence) if tokens is None else tokens
+    words = _words(tokens)
     if not words:
         return []
     at = words[0].i
@@ -208,11 +213,12 @@ def sentence_forms(sentence: Span) -> list[tuple[Cue, int]]:
         found.append((BARE_REPLY, at))
     if _to_be_done(words):
         found.append((TO_BE_DONE, at))
-    if _announces_list(sentence):
+    if _announces_list(sentence, tokens):
         found.append((ANNOUNCES_LIST, at))
-    if sentence.text.rstrip().endswith("?") or any(t.text == "?" for t in sentence):
+    marks = {t.text for t in tokens}
+    if sentence.text.rstrip().endswith("?") or "?" in marks:
         found.append((QUESTION, at))
-    if any(t.text == "!" for t in sentence):
+    if "!" in marks:
         found.append((EXCLAMATION, at))
     if any(t.lower_ in {"je", "j'", "j’", "nous"} for t in words):
         found.append((FIRST_PERSON, at))
