@@ -32,6 +32,12 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity; 1 when the system does not say): the
+    threads of a block-by-block computation (neighbour search, distances)."""
+    return max(1, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else 1
+
+
 def has_spare_core() -> bool:
     """True when this machine has more than one core and processes can be forked."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()

@@ -11,7 +11,6 @@ which never builds the segments × segments matrix).
 
 from __future__ import annotations
 
-import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -25,7 +24,7 @@ from sklearn.manifold import spectral_embedding
 from sklearn.preprocessing import normalize
 
 from analysis.themes.base import NO_THEME, ThemeEstimator
-from analysis.workers import map_in_two
+from analysis.workers import map_in_two, usable_cores
 
 NEIGHBOURS = (6, 8, 10, 12, 15, 20, 25, 30)
 EXACT_ROWS = 2000  # larger graphs: an iterative eigensolver (see SpectralThemes._spectral)
@@ -149,7 +148,7 @@ def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 512) -> sp.
         nearest = nearest[within, np.argsort(distances[within, nearest])]
         return distances[within, nearest], nearest
 
-    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
         found = list(pool.map(nearest_of, range(0, n_rows, block)))
     distances = np.vstack([d for d, _ in found])
     nearest = np.vstack([n for _, n in found])
@@ -161,11 +160,6 @@ def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 512) -> sp.
     return sp.csr_matrix(
         (distances.ravel() + 1e-6, nearest.ravel(), indptr), shape=(n_rows, n_rows)
     )
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    return max(1, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else 1
 
 
 def _affinity(graph: sp.csr_matrix, n_neighbors: int) -> sp.csr_matrix:
