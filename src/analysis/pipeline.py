@@ -323,19 +323,22 @@ def run(
             traced = _tracing_key(key, parsed, segments, theme_run.segments)
             segments = _with_functions(theme_run.segments, classed.result())
         with _stage("tracing", figures, bar):
-            computed = memo(
-                store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
+            # the maps and the concordance do not read the tracing tables: made meanwhile on
+            # the other core
+            around = Background(
+                _maps_and_concordance,
+                segments,
+                documents,
+                theme_run,
+                config,
+                (store, key, parsed),
+                parallel=beside,
             )
-            maps = tracing.correspondences(
-                segments, documents, theme_run.keywords, _with_categories(config, documents)
-            )
-            terms = themes.terms_by_theme(theme_run.keywords)
-            concordance = memo(
-                store,
-                "concordance",
-                key.key("concordance", parts=(parsed.key, segments, terms)),
-                lambda: theme_concordance(segments, terms, parsed=parsed),
-            )
+            with closing_on_error(lambda: around):
+                computed = memo(
+                    store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
+                )
+            maps, concordance = around.result()
             tables = RunTables.of(computed, theme_run, expressions, maps, concordance)
         with _stage("fiches", figures, bar):
             fiches = memo(
@@ -369,6 +372,30 @@ def run(
         protector=protector,
         entities=entities,
     )
+
+
+def _maps_and_concordance(
+    segments: pd.DataFrame,
+    documents: pd.DataFrame,
+    theme_run: themes.ThemeRun,
+    config: AnalysisConfig,
+    stored: tuple[Store, RunKey, ParsedSegments],
+) -> tuple[tuple[dict[str, tracing.Correspondence], dict[str, str]], pd.DataFrame]:
+    """The correspondence maps of the themes (and why a variable has none), and each theme's
+    keywords in context (read from the store when the segments, their parse and the keywords
+    are those of a run before)."""
+    store, key, parsed = stored
+    maps = tracing.correspondences(
+        segments, documents, theme_run.keywords, _with_categories(config, documents)
+    )
+    terms = themes.terms_by_theme(theme_run.keywords)
+    concordance = memo(
+        store,
+        "concordance",
+        key.key("concordance", parts=(parsed.key, segments, terms)),
+        lambda: theme_concordance(segments, terms, parsed=parsed),
+    )
+    return maps, concordance
 
 
 def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
