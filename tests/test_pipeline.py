@@ -18,6 +18,7 @@ from analysis.privacy import ner as privacy_ner
 from analysis.roles import cues as role_cues
 from analysis.roles import training as role_training
 from analysis.segmentation import split_documents
+from analysis.workers import has_spare_core
 
 CONCERTATIONS = ["C09-bordeaux-2024", "C10-grenoble-2024", "C11-nantes-2025"]
 
@@ -293,3 +294,16 @@ def test_the_reports_are_never_written_over_the_corpus_folder(documents, tmp_pat
     with pytest.raises(pipeline.PipelineError, match="le corpus n'est jamais modifié"):
         pipeline.write(results, corpus)
     assert not any(corpus.iterdir())
+
+
+@pytest.mark.skipif(not has_spare_core(), reason="one core, or no fork: nothing runs beside")
+def test_figures_drawn_by_two_processes_are_those_of_one(documents, tmp_path: Path) -> None:
+    # a large corpus's report draws half of its figures in a second process: the same PNG
+    # bytes, the same figures left out with the same reasons
+    results = _run(documents, tmp_path / "cache")
+    alone = pipeline.make_figures(results, dpi=40)
+    beside = pipeline.make_figures(results, dpi=40, parallel=True)
+    assert len(alone.drawn) >= 8 and all(isinstance(b, bytes) for b in alone.drawn.values())
+    assert list(beside.drawn) == list(alone.drawn)
+    assert beside.drawn == alone.drawn
+    assert beside.absent == alone.absent

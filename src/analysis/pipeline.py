@@ -58,7 +58,7 @@ from analysis.nlp import (
 from analysis.privacy.people import people_columns
 from analysis.privacy.stored import StoredEntities
 from analysis.segmentation import split_documents
-from analysis.workers import Background, closing_on_error, has_spare_core
+from analysis.workers import Background, closing_on_error, has_spare_core, map_in_two
 
 RUN_FILE = "run.json"  # the settings of the run that wrote an output folder
 STAGES = ("corpus", "nlp", "themes", "functions", "tracing", "fiches")
@@ -614,12 +614,18 @@ class ReportFigures:
                 plt.close(figure)
 
 
-def make_figures(results: Results) -> ReportFigures:
+def make_figures(
+    results: Results, *, dpi: int | None = None, parallel: bool = False
+) -> ReportFigures:
     """The report's figures, by file name (without extension).
 
     A figure whose data show nothing (one theme, no date, one city...) is not drawn: it is
     listed in ``absent`` with the reason, which the report prints in its place. A figure that
     fails for another reason is left out the same way, with a warning.
+
+    With ``dpi``, each figure is rendered as PNG bytes (and closed) as soon as it is drawn;
+    with ``parallel`` too, a second process draws half of them (a large corpus's similitude
+    graphs).
     """
     makers: dict[str, Callable[[], Any]] = {
         "theme-sizes": lambda: plots.plot_theme_sizes(results.themes),
@@ -645,22 +651,38 @@ def make_figures(results: Results) -> ReportFigures:
     names += [f"similitude-{theme}" for theme in graphs]
     for variable, reason in results.tables.absent_maps.items():
         figures.absent[correspondence_figure(variable)] = reason
-    for name in names:
-        try:
-            ax = makers[name]()
-        except plots.NothingToPlot as reason:
-            figures.absent[name] = str(reason)
-            continue
-        except (ValueError, KeyError) as error:
-            figures.absent[name] = f"la figure n'a pas pu être tracée ({error})."
-            warnings.warn(
-                f"figure « {name} » laissée de côté : {error}", PipelineWarning, stacklevel=2
-            )
-            continue
-        if isinstance(ax, list | tuple):
-            ax = ax[0]
-        figures.drawn[name] = ax.figure if hasattr(ax, "figure") else ax
+    drawn = map_in_two(
+        lambda name: _draw(name, makers[name], dpi), names, parallel=parallel and dpi is not None
+    )
+    for name, (figure, reason) in zip(names, drawn, strict=True):
+        if reason is None:
+            figures.drawn[name] = figure
+        else:
+            figures.absent[name] = reason
     return figures
+
+
+def _draw(
+    name: str, maker: Callable[[], Any], dpi: int | None
+) -> tuple[Figure | bytes | None, str | None]:
+    """One figure of :func:`make_figures` (its PNG bytes with ``dpi``), or None and the reason
+    it was left out."""
+    try:
+        ax = maker()
+    except plots.NothingToPlot as reason:
+        return None, str(reason)
+    except (ValueError, KeyError) as error:
+        warnings.warn(f"figure « {name} » laissée de côté : {error}", PipelineWarning, stacklevel=3)
+        return None, f"la figure n'a pas pu être tracée ({error})."
+    if isinstance(ax, list | tuple):
+        ax = ax[0]
+    figure = ax.figure if hasattr(ax, "figure") else ax
+    if dpi is None:
+        return figure, None
+    try:
+        return export.figure_png(figure, dpi=dpi), None
+    finally:
+        plt.close(figure)
 
 
 def _similitude_graphs(results: Results) -> dict[int, Any]:
@@ -748,18 +770,16 @@ _FIGURES = "figures"
 _NOT_DRAWN = ("theme_log", "theme_diagnostics")  # tables no figure reads (they change each run)
 
 
-def _figure_pngs(results: Results, tables: dict[str, pd.DataFrame], store: Store) -> ReportFigures:
-    """The report's figures as PNG bytes, drawn (:func:`make_figures`) or read from the store:
-    a second run, whose theme log differs, draws the same figures."""
+def _figure_pngs(
+    results: Results, tables: dict[str, pd.DataFrame], store: Store, *, parallel: bool = False
+) -> ReportFigures:
+    """The report's figures as PNG bytes, drawn (:func:`make_figures`, half of them by a
+    second process with ``parallel``) or read from the store: a second run, whose theme log
+    differs, draws the same figures."""
 
     def draw() -> ReportFigures:
-        figures = make_figures(results)
-        try:
-            dpi = results.config.export.figure_dpi
-            drawn = {name: export.figure_png(f, dpi=dpi) for name, f in figures.drawn.items()}
-        finally:
-            figures.close()
-        return ReportFigures(drawn=drawn, absent=figures.absent)
+        dpi = results.config.export.figure_dpi
+        return make_figures(results, dpi=dpi, parallel=parallel)
 
     if store.root is None:
         return draw()
@@ -779,7 +799,7 @@ def _report_files(
         )
     parallel = _second_core(results.segments, results.config)
     with _one_blas_thread() if parallel else nullcontext():  # as in run: a second process
-        figures = _figure_pngs(results, tables, store)
+        figures = _figure_pngs(results, tables, store, parallel=parallel)
         report = _report_input(results, tables, figures)
         files = export.report_files(report, protector=protector, parallel=parallel)
     if entities is not None:  # the entities of the reports' own texts, for next time
