@@ -297,13 +297,22 @@ def test_the_reports_are_never_written_over_the_corpus_folder(documents, tmp_pat
 
 
 @pytest.mark.skipif(not has_spare_core(), reason="one core, or no fork: nothing runs beside")
-def test_figures_drawn_by_two_processes_are_those_of_one(documents, tmp_path: Path) -> None:
-    # a large corpus's report draws half of its figures in a second process: the same PNG
-    # bytes, the same figures left out with the same reasons
-    results = _run(documents, tmp_path / "cache")
-    alone = pipeline.make_figures(results, dpi=40)
-    beside = pipeline.make_figures(results, dpi=40, parallel=True)
-    assert len(alone.drawn) >= 8 and all(isinstance(b, bytes) for b in alone.drawn.values())
-    assert list(beside.drawn) == list(alone.drawn)
-    assert beside.drawn == alone.drawn
-    assert beside.absent == alone.absent
+def test_reports_written_with_a_second_process_are_those_of_one(documents, tmp_path: Path) -> None:
+    # a large corpus's run works on two cores (functions, maps and concordance, the figures
+    # drawn while the names are protected, the workbook): the same files, byte for byte
+    config = _config(tmp_path / "one")
+    beside = config.replace("nlp", n_process_min_words=1).replace(
+        "cache", dir=str(tmp_path / "two")
+    )
+    written = {}
+    for name, settings in (("one", config), ("two", beside)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            results = pipeline.run(settings, documents=documents, progress=False)
+            written[name] = pipeline.write(results, tmp_path / f"out-{name}")
+    assert pipeline._second_core(results.segments, beside)
+    assert sorted(written["one"]) == sorted(written["two"])
+    assert len(written["one"]) > 30 and any(n.startswith("figures/") for n in written["one"])
+    for file in written["one"]:
+        if file != pipeline.RUN_FILE:  # the settings differ
+            assert written["two"][file].read_bytes() == written["one"][file].read_bytes(), file

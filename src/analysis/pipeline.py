@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import pickle
 import re
@@ -58,7 +59,7 @@ from analysis.nlp import (
 from analysis.privacy.people import people_columns
 from analysis.privacy.stored import StoredEntities
 from analysis.segmentation import split_documents
-from analysis.workers import Background, closing_on_error, has_spare_core, map_in_two
+from analysis.workers import Background, closing_on_error, has_spare_core
 
 RUN_FILE = "run.json"  # the settings of the run that wrote an output folder
 STAGES = ("corpus", "nlp", "themes", "functions", "tracing", "fiches")
@@ -614,18 +615,14 @@ class ReportFigures:
                 plt.close(figure)
 
 
-def make_figures(
-    results: Results, *, dpi: int | None = None, parallel: bool = False
-) -> ReportFigures:
+def make_figures(results: Results, *, dpi: int | None = None) -> ReportFigures:
     """The report's figures, by file name (without extension).
 
     A figure whose data show nothing (one theme, no date, one city...) is not drawn: it is
     listed in ``absent`` with the reason, which the report prints in its place. A figure that
     fails for another reason is left out the same way, with a warning.
 
-    With ``dpi``, each figure is rendered as PNG bytes (and closed) as soon as it is drawn;
-    with ``parallel`` too, a second process draws half of them (a large corpus's similitude
-    graphs).
+    With ``dpi``, each figure is rendered as PNG bytes (and closed) as soon as it is drawn.
     """
     makers: dict[str, Callable[[], Any]] = {
         "theme-sizes": lambda: plots.plot_theme_sizes(results.themes),
@@ -651,10 +648,8 @@ def make_figures(
     names += [f"similitude-{theme}" for theme in graphs]
     for variable, reason in results.tables.absent_maps.items():
         figures.absent[correspondence_figure(variable)] = reason
-    drawn = map_in_two(
-        lambda name: _draw(name, makers[name], dpi), names, parallel=parallel and dpi is not None
-    )
-    for name, (figure, reason) in zip(names, drawn, strict=True):
+    for name in names:
+        figure, reason = _draw(name, makers[name], dpi)
         if reason is None:
             figures.drawn[name] = figure
         else:
@@ -770,16 +765,12 @@ _FIGURES = "figures"
 _NOT_DRAWN = ("theme_log", "theme_diagnostics")  # tables no figure reads (they change each run)
 
 
-def _figure_pngs(
-    results: Results, tables: dict[str, pd.DataFrame], store: Store, *, parallel: bool = False
-) -> ReportFigures:
-    """The report's figures as PNG bytes, drawn (:func:`make_figures`, half of them by a
-    second process with ``parallel``) or read from the store: a second run, whose theme log
-    differs, draws the same figures."""
+def _figure_pngs(results: Results, tables: dict[str, pd.DataFrame], store: Store) -> ReportFigures:
+    """The report's figures as PNG bytes, drawn (:func:`make_figures`) or read from the store:
+    a second run, whose theme log differs, draws the same figures."""
 
     def draw() -> ReportFigures:
-        dpi = results.config.export.figure_dpi
-        return make_figures(results, dpi=dpi, parallel=parallel)
+        return make_figures(results, dpi=results.config.export.figure_dpi)
 
     if store.root is None:
         return draw()
@@ -799,12 +790,26 @@ def _report_files(
         )
     parallel = _second_core(results.segments, results.config)
     with _one_blas_thread() if parallel else nullcontext():  # as in run: a second process
-        figures = _figure_pngs(results, tables, store, parallel=parallel)
-        report = _report_input(results, tables, figures)
-        files = export.report_files(report, protector=protector, parallel=parallel)
+        if not parallel:
+            report = _report_input(results, tables, _figure_pngs(results, tables, store))
+            files = export.report_files(report, protector=protector)
+        else:  # the figures are drawn on the other core while the names are protected
+            drawing = Background(functools.partial(_figure_pngs, results, tables, store))
+            with closing_on_error(lambda: drawing):
+                report = _report_input(results, tables, ReportFigures())
+                files = export.report_files(
+                    report,
+                    protector=protector,
+                    parallel=True,
+                    figures_later=lambda: _drawn_and_absent(drawing.result()),
+                )
     if entities is not None:  # the entities of the reports' own texts, for next time
         entities.save()
     return files
+
+
+def _drawn_and_absent(figures: ReportFigures) -> tuple[dict[str, Any], dict[str, str]]:
+    return figures.drawn, figures.absent
 
 
 def write_memory(results: Results, out_dir: str | Path) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,10 +172,17 @@ def report_files(
     protector: NameProtector | None = None,
     entity_cache: MutableMapping[str, Any] | None = None,
     parallel: bool = False,
+    figures_later: Callable[[], tuple[Mapping[str, bytes], Mapping[str, str]]] | None = None,
 ) -> dict[str, bytes]:
     """Render every report of ``report``, without writing: the bytes of each file by its path
     relative to the output folder (arguments as in :func:`write_report`; :func:`check_report`
-    is not called here)."""
+    is not called here).
+
+    ``figures_later`` gives the figures (PNG bytes, and the reasons of those left out, as
+    ``report.figures`` and ``report.absent_figures`` would) only when the reports that show
+    them are rendered, after the names are protected and the tables written: a caller that
+    draws them meanwhile in another process.
+    """
     protection = names_protection(
         report.segments, report.documents, report.config, nlp, protector, entity_cache
     )
@@ -184,7 +191,15 @@ def report_files(
     # everything is rendered before the first write: an error leaves the folder as it was
     excel = Background(_workbook_files, protected, config, parallel=parallel)
     with closing_on_error(lambda: excel):
-        files = {**_tabular_files(protected, config), **_document_files(protected, config)}
+        files = _tabular_files(protected, config)
+        if figures_later is not None:
+            drawn, absent = figures_later()
+            protected = dataclasses.replace(
+                protected,
+                pngs={**protected.pngs, **_pngs(drawn, config.figure_dpi)},
+                absent_figures={**protected.absent_figures, **absent},
+            )
+        files.update(_document_files(protected, config))
         files.update(excel.result())
     return files
 
@@ -204,13 +219,18 @@ def _png(figure: Figure | Axes | bytes, dpi: int) -> bytes:
     return figure if isinstance(figure, bytes) else figure_png(figure, dpi=dpi)
 
 
+def _pngs(figures: Mapping[str, Figure | Axes | bytes], dpi: int) -> dict[str, Png]:
+    """The figures as PNG, by file stem."""
+    return {
+        stem: Png(str(name), _png(figures[name], dpi))
+        for name, stem in _unique_stems(figures).items()
+    }
+
+
 def _protected(report: ReportInput, protection: Protection) -> _Protected:
     """The report's contents, names protected, figures rendered."""
     documents, segments = report.documents, report.segments
-    pngs = {
-        stem: Png(str(name), _png(report.figures[name], report.config.figure_dpi))
-        for name, stem in _unique_stems(report.figures).items()
-    }
+    pngs = _pngs(report.figures, report.config.figure_dpi)
     # the deciding sentence named the groups; as a column it would repeat the segment's text
     # and cost a second pass of name protection over it
     segments = segments.drop(columns=[schema.FUNCTION_SENTENCE], errors="ignore")
