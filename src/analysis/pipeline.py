@@ -15,7 +15,6 @@ Example
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import pickle
 import re
@@ -333,7 +332,9 @@ def run(
                 documents,
                 theme_run,
                 config,
-                (store, key, parsed),
+                store,
+                key,
+                parsed,
                 parallel=beside,
             )
             with closing_on_error(lambda: around):
@@ -381,12 +382,13 @@ def _maps_and_concordance(
     documents: pd.DataFrame,
     theme_run: themes.ThemeRun,
     config: AnalysisConfig,
-    stored: tuple[Store, RunKey, ParsedSegments],
+    store: Store,
+    key: RunKey,
+    parsed: ParsedSegments,
 ) -> tuple[tuple[dict[str, tracing.Correspondence], dict[str, str]], pd.DataFrame]:
     """The correspondence maps of the themes (and why a variable has none), and each theme's
     keywords in context (read from the store when the segments, their parse and the keywords
     are those of a run before)."""
-    store, key, parsed = stored
     maps = tracing.correspondences(
         segments, documents, theme_run.keywords, _with_categories(config, documents)
     )
@@ -804,19 +806,17 @@ def _report_files(
         )
     parallel = _second_core(results.segments, results.config)
     with _one_blas_thread() if parallel else nullcontext():  # as in run: a second process
-        if not parallel:
-            report = _report_input(results, tables, _figure_pngs(results, tables, store))
-            files = export.report_files(report, protector=protector)
-        else:  # the figures are drawn on the other core while the names are protected
-            drawing = Background(functools.partial(_figure_pngs, results, tables, store))
-            with closing_on_error(lambda: drawing):
-                report = _report_input(results, tables, ReportFigures())
-                files = export.report_files(
-                    report,
-                    protector=protector,
-                    parallel=True,
-                    figures_later=lambda: _drawn_and_absent(drawing.result()),
-                )
+        # the figures are drawn (on the other core, when parallel) while the names are
+        # protected, and given to the reports that show them
+        drawing = Background(_figure_pngs, results, tables, store, parallel=parallel)
+        with closing_on_error(lambda: drawing):
+            report = _report_input(results, tables, ReportFigures())
+            files = export.report_files(
+                report,
+                protector=protector,
+                parallel=parallel,
+                figures_later=lambda: _drawn_and_absent(drawing.result()),
+            )
     if entities is not None:  # the entities of the reports' own texts, for next time
         entities.save()
     return files
