@@ -313,7 +313,8 @@ class FunctionClassifier:
 
     def predict(self, segments: pd.DataFrame, *, docs: DocsOrNlp | None = None) -> np.ndarray:
         """Return the function of each row (array of str)."""
-        return np.array([d.function for d in self._decide(segments, docs)], dtype=object)
+        decisions = self._decide(segments, docs, with_words=False)
+        return np.array([d.function for d in decisions], dtype=object)
 
     def predict_proba(
         self,
@@ -325,7 +326,7 @@ class FunctionClassifier:
     ) -> np.ndarray:
         """Return an (n_rows, 6) array of class probabilities in :attr:`classes_` order
         (``hits`` and ``lemmas`` as in :meth:`explain`)."""
-        decisions = self._decide(segments, docs, hits=hits, lemmas=lemmas)
+        decisions = self._decide(segments, docs, hits=hits, lemmas=lemmas, with_words=False)
         return np.vstack([d.probabilities for d in decisions]) if decisions else np.zeros((0, 6))
 
     def explain(
@@ -372,7 +373,11 @@ class FunctionClassifier:
         docs: DocsOrNlp | None,
         hits: Sequence[Sequence[CueHit]] | None = None,
         lemmas: Sequence[str] | None = None,
+        *,
+        with_words: bool = True,
     ) -> list[_Decision]:
+        """The decision of each row; without ``with_words`` (a caller that keeps only the
+        functions or probabilities) no key words are looked up for the reasons."""
         self._check_params()
         uses_cues = self.method != "classifier"
         uses_model = self.method != "cues"
@@ -390,7 +395,7 @@ class FunctionClassifier:
             if lemmas is None:
                 lemmas = self._lemmas(segments, resolved if resolved is not None else docs)
             model_proba, words = self._model_outputs(
-                segments, lemmas, hits if self.form_features else None
+                segments, lemmas, hits if self.form_features else None, with_words=with_words
             )
         headings = (
             segments[schema.HEADING].tolist()
@@ -414,12 +419,16 @@ class FunctionClassifier:
         segments: pd.DataFrame,
         lemmas: Sequence[str],
         hits: Sequence[Sequence[CueHit]] | None,
+        *,
+        with_words: bool = True,
     ) -> tuple[np.ndarray, list[list[str]]]:
         tfidf = self.vectorizer_.transform(feature_texts(segments, lemmas, hits))
         raw = self.model_.predict_proba(self._with_vectors(tfidf, segments))
         proba = np.zeros((tfidf.shape[0], len(CLASSES)))
         for column, name in enumerate(self.model_.classes_):
             proba[:, CLASS_INDEX[name]] = raw[:, column]
+        if not with_words:
+            return proba, [[] for _ in range(tfidf.shape[0])]
         vocabulary = self.vectorizer_.get_feature_names_out()
         tfidf = tfidf.tocsr()
         coefficients = {name: self._coefficients(name) for name in CLASSES}

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from analysis import labels, schema
 from analysis.roles.cue_table import ADDRESSEE_LEMMAS, CLASS_INDEX, CLASSES, CUES, Cue
 from analysis.roles.docs import ensure_sentences
-from analysis.roles.forms import sentence_forms
+from analysis.roles.forms import is_bare_reply, sentence_forms
 from analysis.roles.headings import heading_function
 from analysis.roles.matcher import cue_patterns
 
@@ -210,6 +210,7 @@ def _sentence_cues(sentences: list[Span], hits: list[CueHit]) -> list[CueHit]:
     the sentences of one Doc."""
     extra: list[CueHit] = []
     requests = [h.start for h in hits if h.cue.name == "demander"]
+    bare_reply = is_bare_reply(sentences[0].doc) if sentences else False
     for sentence in sentences:
         tokens = list(sentence)  # once: each pass over a Span makes its Tokens anew
         infinitive = _starts_with_infinitive(tokens)
@@ -225,7 +226,7 @@ def _sentence_cues(sentences: list[Span], hits: list[CueHit]) -> list[CueHit]:
             extra.append(
                 CueHit(REQUEST_CUE, schema.DEMANDE, addressee[0].i, addressee[0].i + 1, False)
             )
-        forms = sentence_forms(sentence, tokens)
+        forms = sentence_forms(sentence, tokens, bare_reply=bare_reply)
         extra.extend(CueHit(cue, cue.function, i, i + 1, False) for cue, i in forms)
     return extra
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from analysis import schema
 from analysis.roles.cue_table import ADDRESSEE_LEMMAS, Cue
@@ -141,18 +141,18 @@ _REPLY_WORDS = frozenset(
 _REPLY_MAX_WORDS = 8
 
 
-def _is_bare_reply(sentence: Span) -> bool:
+def is_bare_reply(doc: Doc) -> bool:
     """A text of a few words of agreement or refusal only: "oui", "Évidemment", "bonne idée".
 
-    The whole text is read, not the sentence alone: in "Absolument. Chaque vote doit être pris
+    The whole text is read, not a sentence alone: in "Absolument. Chaque vote doit être pris
     en compte" the reply introduces a proposal.
     """
-    return _is_reply_text(sentence.doc.text)
+    return _is_reply_text(doc.text)
 
 
 @functools.lru_cache(maxsize=256)
 def _is_reply_text(text: str) -> bool:
-    """:func:`_is_bare_reply` of a whole text, folded once for all its sentences (folding a
+    """:func:`is_bare_reply` of a whole text, folded once for all its sentences (folding a
     long text again for each of its sentences took a tenth of the cue search)."""
     words = _WORD_OF_REPLY.findall(fold(text))
     return 0 < len(words) <= _REPLY_MAX_WORDS and all(w in _REPLY_WORDS for w in words)
@@ -185,7 +185,9 @@ def _announces_list(sentence: Span, tokens: list[Token]) -> bool:
     return bool(ending) and ending[-1].text == ":"
 
 
-def sentence_forms(sentence: Span, tokens: list[Token] | None = None) -> list[tuple[Cue, int]]:
+def sentence_forms(
+    sentence: Span, tokens: list[Token] | None = None, *, bare_reply: bool | None = None
+) -> list[tuple[Cue, int]]:
     """The forms of one sentence, each with the token where it is found.
 
     Parameters
@@ -195,6 +197,9 @@ def sentence_forms(sentence: Span, tokens: list[Token] | None = None) -> list[tu
     tokens
         ``list(sentence)``, when the caller has it (each pass over a Span makes its Tokens
         anew).
+    bare_reply
+        Whether the sentence's whole text is a bare reply (:func:`is_bare_reply`), when the
+        caller knows it: a caller listing the sentences of a long text reads the text once.
 
     Returns
     -------
@@ -209,7 +214,7 @@ def sentence_forms(sentence: Span, tokens: list[Token] | None = None) -> list[tu
     found = [(cue, at) for cue in _opening(words)]
     if _gerund_opening(words):
         found.append((GERUND, at))
-    if _is_bare_reply(sentence):
+    if is_bare_reply(sentence.doc) if bare_reply is None else bare_reply:
         found.append((BARE_REPLY, at))
     if _to_be_done(words):
         found.append((TO_BE_DONE, at))

@@ -133,7 +133,7 @@ def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 512) -> sp.
     """
     n_rows = X.shape[0]
     unit = normalize(X)
-    transposed = unit.T.tocsc()
+    transposed = unit.T.tocsr()
     n_found = min(n_neighbors + 1, n_rows)  # each row finds itself, then drops it
 
     def nearest_of(start: int) -> tuple[np.ndarray, np.ndarray]:
