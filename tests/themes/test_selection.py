@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from factories import theme_segments
+from sklearn.metrics import silhouette_score
 
 from analysis import schema
 from analysis.config import load_config
@@ -23,6 +24,7 @@ from analysis.themes import (
     choose_n_themes,
     selection,
 )
+from analysis.vectorise import LemmaVectoriser
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +214,33 @@ def test_the_real_comments_corpus_reads_as_its_analysts_labelled_it(project_root
     assert len(headers) == 693
     assert len({line.split()[1] for line in headers}) == 4
     assert 600 <= len(documents) <= 693  # a text written twice is loaded once
+
+
+def test_the_separation_is_scikit_learns_silhouette_with_one_distance_matrix_per_sample(
+    project_root,
+) -> None:
+    # the k of a search that classify the same rows share their sample's distances: the
+    # figures stay scikit-learn's sampled cosine silhouette, on real comments (more rows than
+    # the sample)
+    path = project_root / "tests" / "data" / "themes" / "lille-commentaires-iramuteq.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        texts = load_corpus(path)[schema.TEXT].tolist() * 4
+    lemmas = [" ".join(w for w in text.lower().split() if len(w) > 3) for text in texts]
+    tfidf = LemmaVectoriser(min_df=2).fit(lemmas).tfidf(lemmas)
+    first_term = np.asarray(tfidf.argmax(axis=1)).ravel()
+    shared: dict[bytes, np.ndarray] = {}
+    for k in (3, 5, 8):
+        labels = first_term % k
+        labels[::7] = -1  # unclassified rows
+        found = selection._separation(tfidf, labels, 0, shared)
+        kept = labels >= 0
+        expected = silhouette_score(
+            tfidf[kept], labels[kept], metric="cosine", sample_size=2000, random_state=0
+        )
+        assert found == expected
+    assert len(shared) == 1  # the same classified rows: one matrix for the three k
+    other = first_term % 4
+    other[::5] = -1
+    selection._separation(tfidf, other, 0, shared)
+    assert len(shared) == 2

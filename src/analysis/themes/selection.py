@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score, pairwise_distances_chunked, silhouette_samples
+from sklearn.utils import check_array
 
 from analysis import schema
 from analysis.themes.base import ThemeError, ThemeEstimator, ThemeWarning
@@ -197,6 +198,9 @@ def reaches_every_k(
     return len(np.unique(labels[labels >= 0])) == k_high
 
 
+SILHOUETTE_SAMPLE = 2000  # rows of the separation's silhouette
+
+
 def sample_rows(n_rows: int, size: int, random_state: int) -> np.ndarray:
     """All rows, or a seeded sorted sample of ``size`` rows when there are more."""
     if n_rows <= size:
@@ -234,6 +238,7 @@ def k_search_table(
         subsets.append(rows)
         parts.append(_partitions(estimator, tfidf[rows], presence[rows], ks, seed))
     records = []
+    distances: dict[bytes, np.ndarray] = {}  # the sample's distances, once for all k
     for k in ks:
         labels = full[k]
         stability, stability_se = _mean_pairwise_ari(subsets, [p[k] for p in parts])
@@ -243,7 +248,7 @@ def k_search_table(
                 STABILITY: stability,
                 STABILITY_SE: stability_se,
                 COHERENCE: _coherence(presence, labels),
-                SEPARATION: _separation(tfidf, labels, random_state),
+                SEPARATION: _separation(tfidf, labels, random_state, distances),
                 UNCLASSIFIED_SHARE: float(np.mean(labels < 0)),
             }
         )
@@ -291,19 +296,30 @@ def _coherence(presence: sp.csr_matrix, labels: np.ndarray) -> float:
     return npmi_coherence(presence, groups)
 
 
-def _separation(tfidf: sp.csr_matrix, labels: np.ndarray, seed: int) -> float:
+def _separation(
+    tfidf: sp.csr_matrix,
+    labels: np.ndarray,
+    seed: int,
+    distances: dict[bytes, np.ndarray] | None = None,
+) -> float:
+    """Cosine silhouette of the classified rows, on a seeded sample of at most
+    ``SILHOUETTE_SAMPLE`` of them (scikit-learn's ``silhouette_score`` with ``sample_size``
+    and ``random_state``, the same draw and the same figures).
+
+    ``distances`` keeps the sample's distance matrix by classified rows: the k of a search
+    that classify the same rows share one sample, whose distances are computed once.
+    """
     kept = np.flatnonzero(labels >= 0)
     if len(np.unique(labels[kept])) < 2 or len(kept) < 3:
         return float("nan")
-    return float(
-        silhouette_score(
-            tfidf[kept],
-            labels[kept],
-            metric="cosine",
-            sample_size=min(len(kept), 2000),
-            random_state=seed,
-        )
-    )
+    sample = np.random.RandomState(seed).permutation(len(kept))[:SILHOUETTE_SAMPLE]
+    distances = {} if distances is None else distances
+    key = kept.tobytes()
+    if key not in distances:
+        rows = check_array(tfidf[kept], accept_sparse=["csr"])[sample]
+        distances[key] = np.vstack(list(pairwise_distances_chunked(rows, metric="cosine")))
+    found = silhouette_samples(distances[key], labels[kept][sample], metric="precomputed")
+    return float(np.mean(found))
 
 
 def _rescale(values: pd.Series) -> np.ndarray:
