@@ -148,9 +148,14 @@ def test_reinert_chooses_k_unless_the_corpus_is_too_small_for_its_classes(segmen
     rows = model.presence_.getnnz(axis=1) >= 3
     tfidf, presence = model.tfidf_[rows], model.presence_[rows]
     reinert = METHODS["reinert"]()  # classes of at least 10 segments: 18 rows give at most 4
-    assert selection.reaches_every_k(reinert, tfidf, presence, [2, 3, 4])
-    assert not selection.reaches_every_k(reinert, tfidf, presence, [2, 6])
-    assert selection.reaches_every_k(METHODS["nmf"](), tfidf, presence, [2, 6])
+
+    def reaches(estimator, ks: list[int]) -> bool:
+        found = selection.search_partitions(estimator, tfidf, presence, ks, 0)
+        return selection.finds_every_k(found, ks)
+
+    assert reaches(reinert, [2, 3, 4])
+    assert not reaches(reinert, [2, 6])
+    assert reaches(METHODS["nmf"](), [2, 6])
 
 
 @pytest.fixture(scope="module")

@@ -422,15 +422,18 @@ class ThemeModel(ClusterMixin, ThemeSettings):
             table = known
         else:
             search = self._search_estimator(estimator)
-            if not selection.reaches_every_k(search, data.tfidf[rows], data.presence[rows], ks):
-                search = estimator  # too few segments for the k_method's classes
+            tfidf, presence = data.tfidf[rows], data.presence[rows]
+            full = selection.search_partitions(search, tfidf, presence, ks, self.random_state)
+            if not selection.finds_every_k(full, ks):
+                search, full = estimator, None  # too few segments for the k_method's classes
             table = selection.k_search_table(
                 search,
-                data.tfidf[rows],
-                data.presence[rows],
+                tfidf,
+                presence,
                 ks,
                 random_state=self.random_state,
                 n_resamples=self.n_resamples,
+                full=full,
             )
         self.diagnostics_ = selection.choose_k(table, prefer_n_themes)
         return selection.chosen_k(self.diagnostics_)

@@ -188,13 +188,11 @@ def too_few_to_search(n_distinct: int, n_terms: int) -> int:
     return n_themes
 
 
-def reaches_every_k(
-    estimator: ThemeEstimator, tfidf: sp.csr_matrix, presence: sp.csr_matrix, ks: list[int]
-) -> bool:
-    """Whether ``estimator`` finds ``max(ks)`` themes on these rows (Reinert's tree stops
-    splitting classes smaller than ``min_class_size``: a small corpus cannot be cut at every k)."""
+def finds_every_k(partitions: dict[int, np.ndarray], ks: list[int]) -> bool:
+    """Whether the partition at ``max(ks)`` (of :func:`search_partitions`) has that many
+    themes."""
     k_high = max(ks)
-    labels = estimator.partitions(tfidf, [k_high], presence=presence)[k_high]
+    labels = partitions[k_high]
     return len(np.unique(labels[labels >= 0])) == k_high
 
 
@@ -217,8 +215,12 @@ def k_search_table(
     *,
     random_state: int,
     n_resamples: int,
+    full: dict[int, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """The auto-k table: stability, coherence and separation for each k.
+
+    ``full``: the partitions of all the rows, when the caller has them
+    (:func:`search_partitions` with ``random_state``).
 
     - stability: mean adjusted Rand index between the partitions of ``n_resamples`` seeded
       80 % subsamples (each with its own random start), on the segments they share, and its
@@ -230,13 +232,14 @@ def k_search_table(
     ``previous``) is kept when its score is within ``K_TOLERANCE`` of the best.
     """
     n_rows = tfidf.shape[0]
-    full = _partitions(estimator, tfidf, presence, ks, random_state)
+    if full is None:
+        full = search_partitions(estimator, tfidf, presence, ks, random_state)
     subsets, parts = [], []
     for resample in range(n_resamples):
         seed = random_state + 1 + resample
         rows = np.sort(np.random.default_rng(seed).choice(n_rows, int(0.8 * n_rows), replace=False))
         subsets.append(rows)
-        parts.append(_partitions(estimator, tfidf[rows], presence[rows], ks, seed))
+        parts.append(search_partitions(estimator, tfidf[rows], presence[rows], ks, seed))
     records = []
     distances: dict[bytes, np.ndarray] = {}  # the sample's distances, once for all k
     for k in ks:
@@ -258,13 +261,14 @@ def k_search_table(
     return table
 
 
-def _partitions(
+def search_partitions(
     estimator: ThemeEstimator,
     tfidf: sp.csr_matrix,
     presence: sp.csr_matrix,
     ks: list[int],
     seed: int,
 ) -> dict[int, np.ndarray]:
+    """The labels of the rows at each k in ``ks``, by ``estimator`` seeded with ``seed``."""
     seeded = clone(estimator).set_params(random_state=seed)
     return seeded.partitions(tfidf, ks, presence=presence)
 
