@@ -5,6 +5,7 @@ analyst's corrections applied, and the segments to check (score below ``min_scor
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -155,10 +156,16 @@ def classify_functions(
     if hits is None:
         docs = resolve_docs(segments, docs_or_nlp)
         explained = classifier.explain(segments, docs=docs)
-        parsed = [doc.text for doc in docs]
+
+        def parsed(row: int) -> str:
+            return docs[row].text
+
     else:
         explained = classifier.explain(segments, hits=hits)
-        parsed = [normalise(text) for text in texts]  # what the corpus's parse read
+
+        def parsed(row: int) -> str:  # what the corpus's parse read
+            return normalise(texts[row])
+
     classed = segments.assign(
         **{
             schema.FUNCTION: explained[schema.FUNCTION],
@@ -173,15 +180,17 @@ def classify_functions(
     return mark_to_check(classed, min_score=config.min_score)
 
 
-def _sentences(texts: list[str], parsed: list[str], spans: pd.Series) -> list[str]:
+def _sentences(texts: list[str], parsed: Callable[[int], str], spans: pd.Series) -> list[str]:
     """The text of each deciding sentence, taken from the segment's own text (``spans`` are
-    offsets in the ``parsed`` text, the normalised one for the corpus's parse); "" when no cue
-    decided or the sentence is the whole segment."""
+    offsets in the text ``parsed`` gives for a row, the normalised one for the corpus's parse,
+    read only for the rows a cue decided); "" when no cue decided or the sentence is the whole
+    segment."""
     sentences = []
-    for text, read, span in zip(texts, parsed, spans.tolist(), strict=True):
+    for row, (text, span) in enumerate(zip(texts, spans.tolist(), strict=True)):
         if span is None:
             sentences.append("")
             continue
+        read = parsed(row)
         start, end = span
         if len(read) != len(text):  # same length: characters replaced one for one
             start, end = span_in_source(source_offsets(text, read), text, start, end)
