@@ -42,6 +42,7 @@ SCORE_TOLERANCE = 0.3  # ...when its combined score (0 to 1) is this close to th
 SURE_MARGIN = 0.1  # a choice is "sûr" when its score leads the others by this much...
 SURE_STABILITY = 0.5  # ...and its partitions agree across subsamples at least this much (ARI)
 SURE, UNSURE = "sûr", "incertain"
+SILHOUETTE_SAMPLE = 2000  # rows of the separation's silhouette
 
 
 def choose_k(diagnostics: pd.DataFrame, prefer_n_themes: int | None = None) -> pd.DataFrame:
@@ -190,13 +191,11 @@ def too_few_to_search(n_distinct: int, n_terms: int) -> int:
 
 def finds_every_k(partitions: dict[int, np.ndarray], ks: list[int]) -> bool:
     """Whether the partition at ``max(ks)`` (of :func:`search_partitions`) has that many
-    themes."""
+    themes (Reinert's tree stops splitting classes smaller than ``min_class_size``: a small
+    corpus cannot be cut at every k)."""
     k_high = max(ks)
     labels = partitions[k_high]
     return len(np.unique(labels[labels >= 0])) == k_high
-
-
-SILHOUETTE_SAMPLE = 2000  # rows of the separation's silhouette
 
 
 def sample_rows(n_rows: int, size: int, random_state: int) -> np.ndarray:
