@@ -38,6 +38,9 @@ def _forms(text: str, nlp: Language) -> set[str]:
         ("Excellente proposition !", {"réponse seule"}, set()),
         ("Absolument. Chaque vote doit être pris en compte", set(), {"réponse seule"}),
         ("Oui il faut reconnaître le vote blanc.", set(), {"réponse seule"}),
+        # many chunks, few words: symbols and figures are no words of a reply
+        ("Oui !!! 100 % ... -- +1 :) ★ ★ ★ bien sûr !", {"réponse seule"}, set()),
+        ("Oui oui oui oui oui oui oui oui oui", set(), {"réponse seule"}),  # nine words
         # a real Decidim proposal that only announces its list (the list is the next segment)
         (
             "Il est maintenant temps de réinvestir le capitalisme. Dans ce sens, il est maintenant "

@@ -18,7 +18,6 @@ Example
 
 from __future__ import annotations
 
-import functools
 import re
 
 from spacy.tokens import Doc, Span, Token
@@ -150,12 +149,30 @@ def is_bare_reply(doc: Doc) -> bool:
     return _is_reply_text(doc.text)
 
 
-@functools.lru_cache(maxsize=256)
 def _is_reply_text(text: str) -> bool:
-    """:func:`is_bare_reply` of a whole text, folded once for all its sentences (folding a
-    long text again for each of its sentences took a tenth of the cue search)."""
+    """:func:`is_bare_reply` of a whole text. A long text is not folded: it is ruled out by
+    its first chunks (:func:`_more_words_than`)."""
+    if _more_words_than(text, _REPLY_MAX_WORDS):
+        return False
     words = _WORD_OF_REPLY.findall(fold(text))
     return 0 < len(words) <= _REPLY_MAX_WORDS and all(w in _REPLY_WORDS for w in words)
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _more_words_than(text: str, n: int) -> bool:
+    """Whether ``text`` holds more than ``n`` whitespace-separated chunks with an ASCII
+    letter. Each such chunk holds at least one word of the folded text (folding keeps ASCII
+    letters and whitespace), so the folded text has more than ``n`` words; the count stops
+    there."""
+    found = 0
+    for chunk in text.split():
+        if _ASCII_LETTER.search(chunk):
+            found += 1
+            if found > n:
+                return True
+    return False
 
 
 def _gerund_opening(words: list[Token]) -> bool:

@@ -139,8 +139,7 @@ def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 512) -> sp.
     def nearest_of(start: int) -> tuple[np.ndarray, np.ndarray]:
         stop = min(start + block, n_rows)
         distances = (unit[start:stop] @ transposed).toarray()
-        distances *= -1
-        distances += 1
+        np.subtract(1, distances, out=distances)  # the bits of scikit-learn's 1 - similarity
         np.clip(distances, 0, 2, out=distances)
         distances[np.arange(stop - start), np.arange(start, stop)] = 0
         nearest = np.argpartition(distances, n_found - 1, axis=1)[:, :n_found]
