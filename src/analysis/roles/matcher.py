@@ -60,7 +60,7 @@ class CuePatterns:
 
     def __init__(self, patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         self._tests: list[Any] = []
-        self._gates: list[tuple[str, frozenset[str]] | None] = []  # see _gate
+        gates: list[tuple[str, frozenset[str]] | None] = []  # see _gate
         keys: dict[str, int] = {}
         self.variants: list[tuple[int, tuple[int, ...]]] = []  # (pattern, token tests)
         for index, pattern in enumerate(patterns):
@@ -71,7 +71,7 @@ class CuePatterns:
                 if key not in keys:
                     keys[key] = len(self._tests)
                     self._tests.append(_token_test(spec, index))
-                    self._gates.append(_gate(spec))
+                    gates.append(_gate(spec))
                 operator = token.get("OP")
                 if operator not in (None, "?"):
                     raise ValueError(
@@ -83,9 +83,9 @@ class CuePatterns:
             self.variants += [(index, v) for v in sorted(variants) if v]
         # the tests a token can pass, by the value of the field each one requires (most
         # tests require one of a few words: a token is put to a handful of the 140 tests)
-        self._open_tests = [k for k, gate in enumerate(self._gates) if gate is None]
+        self._open_tests = [k for k, gate in enumerate(gates) if gate is None]
         self._gated: dict[str, dict[str, list[int]]] = {}
-        for k, gate in enumerate(self._gates):
+        for k, gate in enumerate(gates):
             if gate is not None:
                 field, values = gate
                 for value in values:
