@@ -2,8 +2,10 @@
 
 One document, two, no city, one city, no date, one concertation, one theme, nothing classed
 frein or proposition, most segments unclassified, a note as Markdown, Word and PDF at once,
-and the real material of ``tests/data/real``: each writes its reports, and a figure that has
-nothing to show is left out with a French sentence saying why, never drawn empty.
+the real material of ``tests/data/real``, and odd exports of it (a single row, one text
+copied on every row, a spreadsheet whose header holds a year): each writes its reports, and a
+figure that has nothing to show is left out with a French sentence saying why, never drawn
+empty.
 """
 
 from __future__ import annotations
@@ -183,6 +185,37 @@ def iramuteq_corpus(root: Path) -> list[str]:
     return ["lille-propositions-iramuteq.txt"]
 
 
+def _decidim_bodies() -> pd.Series:
+    export = pd.read_csv(REAL / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    return export["body"].dropna()
+
+
+def one_row_export(root: Path) -> list[str]:
+    """A table export of a single real proposal of one sentence: one segment, one theme."""
+    bodies = _decidim_bodies()
+    one = bodies[bodies.str.split().str.len().between(20, 40) & ~bodies.str.contains(r"[.!?]\s")]
+    pd.DataFrame({"id": ["1"], "texte": [one.iloc[0]]}).to_csv(
+        root / "une-ligne.tsv", sep="\t", index=False
+    )
+    return ["une-ligne.tsv"]
+
+
+def one_text_on_every_row(root: Path) -> list[str]:
+    """The same real proposal on 30 rows (an export that repeated one contribution)."""
+    text = _decidim_bodies().iloc[3]
+    pd.DataFrame({"id": range(30), "text": [text] * 30}).to_csv(root / "copies.csv", index=False)
+    return ["copies.csv"]
+
+
+def year_as_header(root: Path) -> list[str]:
+    """A spreadsheet whose text column is headed by a year (a number cell) beside an empty
+    column."""
+    bodies = _decidim_bodies().head(40).tolist()
+    sheet = pd.DataFrame({2019: bodies + [None] * 5, "Unnamed: 1": None})
+    sheet.to_excel(root / "contributions.xlsx", index=False)
+    return ["contributions.xlsx"]
+
+
 # what makes each shape what it is, checked on its outputs (segments, themes)
 CHECKS: dict[str, Callable[[pd.DataFrame, pd.DataFrame], bool]] = {
     "one_document": lambda s, t: s["doc_id"].nunique() == 1,
@@ -194,6 +227,9 @@ CHECKS: dict[str, Callable[[pd.DataFrame, pd.DataFrame], bool]] = {
     "one_theme": lambda s, t: len(t) == 1,
     "no_frein_nor_proposition": lambda s, t: not s["function"].isin(["frein", "proposition"]).any(),
     "most_unclassified": lambda s, t: (s["theme_id"] == -1).mean() > 0.5,
+    "one_row_export": lambda s, t: len(s) == 1 and len(t) == 1 and s["theme_id"].iloc[0] == 1,
+    "one_text_on_every_row": lambda s, t: s["doc_id"].nunique() == 1 and len(t) >= 1,
+    "year_as_header": lambda s, t: s["doc_id"].nunique() == 40,
 }
 
 SHAPES: list[Callable[[Path], list[str]]] = [
@@ -210,6 +246,9 @@ SHAPES: list[Callable[[Path], list[str]]] = [
     seed_articles,
     decidim_export,
     iramuteq_corpus,
+    one_row_export,
+    one_text_on_every_row,
+    year_as_header,
 ]
 
 

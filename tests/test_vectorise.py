@@ -110,12 +110,31 @@ def test_relative_max_df_is_relaxed_on_a_tiny_corpus() -> None:
     [
         ["", "", ""],
         ["les dans", "avec pour"],  # stop words only
-        ["caméra", "image", "nuit"],  # nothing reaches min_df=2
+        # ten distinct segments, no word in two of them: nothing reaches min_df=2
+        "caméra image nuit rue parc gare école quartier marché stade".split(),
     ],
 )
 def test_empty_vocabulary_error_says_what_to_change(lemmas: list[str]) -> None:
     with pytest.raises(EmptyVocabularyError, match="min_df"):
         LemmaVectoriser(min_df=2).fit(lemmas)
+
+
+def test_a_short_note_keeps_its_own_words() -> None:
+    """Under ten distinct segments, filters that would leave nothing keep every content term
+    (a one-row export still has themes' words); filters that leave something are kept."""
+    note = ["caméra image nuit", "parc", "gare"]
+    assert list(LemmaVectoriser(min_df=2).fit(note).vocabulary_) == [
+        "caméra",
+        "gare",
+        "image",
+        "nuit",
+        "parc",
+    ]
+    shared = ["caméra image", "caméra parc", "image gare", "nuit"]
+    assert list(LemmaVectoriser(min_df=2, max_df=1.0).fit(shared).vocabulary_) == [
+        "caméra",
+        "image",
+    ]
 
 
 def test_lemma_strings_accepts_tables_series_and_lists() -> None:

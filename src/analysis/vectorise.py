@@ -142,6 +142,10 @@ def display_term(term: str) -> str:
     return text
 
 
+# below this many distinct segments, filters that leave no term fall back to every term
+_FEW_SEGMENTS = 10
+
+
 class LemmaVectoriser:
     """Vocabulary and matrices over lemma strings, scikit-learn style.
 
@@ -174,6 +178,9 @@ class LemmaVectoriser:
     def fit(self, lemmas: pd.DataFrame | pd.Series | Iterable[str]) -> LemmaVectoriser:
         """Learn the vocabulary and the IDF weights.
 
+        With fewer than ten distinct segments (a short note, a one-row export), filters that
+        would leave no term keep every content term instead.
+
         Raises
         ------
         EmptyVocabularyError
@@ -185,22 +192,16 @@ class LemmaVectoriser:
         # With very few segments a relative max_df would drop every shared term.
         if isinstance(max_df, float) and n_segments * max_df < 2:
             max_df = 1.0
-        self.counter_ = CountVectorizer(
-            analyzer=content_terms,
-            min_df=self.min_df,
-            max_df=max_df,
-            max_features=self.max_features,
-            dtype=np.float32,
-        )
         try:
-            counts = self.counter_.fit_transform(texts)
+            counts = self._fit_counter(texts, self.min_df, max_df)
         except ValueError as error:
-            raise EmptyVocabularyError(
-                f"Aucun terme de thème ne reste parmi {n_segments} segments après filtrage "
-                f"(min_df={self.min_df}, max_df={self.max_df}, mots vides retirés). Vérifiez que "
-                f"la colonne '{schema.LEMMAS}' est remplie, ou baissez themes.min_df / montez "
-                "themes.max_df dans analysis.toml."
-            ) from error
+            if len(set(texts)) >= _FEW_SEGMENTS:
+                raise self._empty(n_segments) from error
+            # a note of a few segments repeats few terms: its own words are its themes' words
+            try:
+                counts = self._fit_counter(texts, 1, 1.0)
+            except ValueError as again:
+                raise self._empty(n_segments) from again
         self.vocabulary_ = np.asarray(self.counter_.get_feature_names_out(), dtype=object)
         presence = counts.copy()
         presence.data[:] = 1
@@ -208,6 +209,26 @@ class LemmaVectoriser:
         self.idf_ = np.log((1 + n_segments) / (1 + self.document_frequency_)) + 1.0
         self.n_segments_ = n_segments
         return self
+
+    def _fit_counter(
+        self, texts: pd.Series, min_df: int | float, max_df: int | float
+    ) -> sp.csr_matrix:
+        self.counter_ = CountVectorizer(
+            analyzer=content_terms,
+            min_df=min_df,
+            max_df=max_df,
+            max_features=self.max_features,
+            dtype=np.float32,
+        )
+        return self.counter_.fit_transform(texts)
+
+    def _empty(self, n_segments: int) -> EmptyVocabularyError:
+        return EmptyVocabularyError(
+            f"Aucun terme de thème ne reste parmi {n_segments} segments après filtrage "
+            f"(min_df={self.min_df}, max_df={self.max_df}, mots vides retirés). Vérifiez que "
+            f"la colonne '{schema.LEMMAS}' est remplie, ou baissez themes.min_df / montez "
+            "themes.max_df dans analysis.toml."
+        )
 
     def counts(self, lemmas: pd.DataFrame | pd.Series | Iterable[str]) -> sp.csr_matrix:
         """Return the segments × terms count matrix (float32 CSR)."""

@@ -99,6 +99,25 @@ def test_nested_json_fields_become_dotted_columns(tmp_path: Path) -> None:
     assert documents[schema.DOC_ID].tolist() == ["7", "8"]
 
 
+def test_a_header_cell_holding_a_number_names_its_column(tmp_path: Path) -> None:
+    """A spreadsheet header may hold a year (a number cell), even beside the same year typed
+    as text: every column gets a text name, the second one pandas' ".1" suffix."""
+    texts = [row["corps"] for row in EXPORT_ROWS]
+    notes = [f"note {i}" for i in range(len(texts))]
+    named, year = tmp_path / "named.xlsx", tmp_path / "year.xlsx"
+    pd.DataFrame({"corps": texts, "remarque": notes}).to_excel(named, index=False)
+    pd.DataFrame(list(zip(texts, notes, strict=True)), columns=[2019, "2019"]).to_excel(
+        year, index=False
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city, no date
+        expected = load_corpus(named, text_column="corps")
+        documents = load_corpus(year, text_column="2019")
+        second = load_corpus(year, text_column="2019.1")
+    assert documents[schema.TEXT].tolist() == expected[schema.TEXT].tolist()
+    assert second[schema.TEXT].tolist() == notes
+
+
 def test_only_the_first_sheet_of_a_workbook_is_read(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     with pd.ExcelWriter(path) as writer:

@@ -93,11 +93,12 @@ def test_same_input_in_any_order_gives_the_same_themes(segments: pd.DataFrame, m
     ("build", "settings", "message"),
     [
         (lambda s: s, {"n_themes": 40}, "n_themes=40, mais seuls"),
-        (lambda s: s.head(3), {"n_themes": 2}, "il en faut au moins 4"),
-        (lambda s: s.assign(lemmas=""), {"n_themes": 2}, "il en faut au moins 4"),
-        (lambda s: s.assign(lemmas="les dans avec"), {"n_themes": 2}, "au moins 4"),
+        (lambda s: s.head(3), {"n_themes": 4}, "n_themes=4, mais seuls 3"),
+        (lambda s: s.assign(lemmas=""), {"n_themes": 2}, "n'a de mot plein"),
+        (lambda s: s.head(0), {}, "aucun segment de texte"),
+        (lambda s: s.assign(lemmas="les dans avec"), {"n_themes": 2}, "Aucun terme de thème"),
         (lambda s: s.assign(lemmas=s.index.astype(str) + " aussi"), {"n_themes": 2}, "min_df"),
-        (lambda s: s.assign(lemmas="caméra image opérateur"), {"n_themes": 2}, "mêmes lemmes"),
+        (lambda s: s.assign(lemmas="caméra image opérateur"), {"n_themes": 2}, "seuls 1"),
         (lambda s: s, {"method": "lda"}, "Méthode de thèmes inconnue"),
         (lambda s: s, {"n_themes": 1}, "au moins 2"),
         (lambda s: s, {"method_params": {"min_class_size": 4}}, "spectral n'a pas de réglage"),
@@ -107,6 +108,27 @@ def test_same_input_in_any_order_gives_the_same_themes(segments: pd.DataFrame, m
 def test_bad_input_gives_a_clear_error(segments, build, settings, message) -> None:
     with pytest.raises(ThemeError, match=message):
         ThemeModel(**settings).fit(build(segments))
+
+
+@pytest.mark.parametrize("n_rows", [1, 3])
+def test_a_few_segments_make_one_theme_with_a_warning(segments, n_rows: int) -> None:
+    """A one-row export or a three-line note: one theme of every segment, its own words as
+    keywords (no term is over-represented when the theme holds everything), and a warning."""
+    few = segments.head(n_rows)
+    with pytest.warns(ThemeWarning, match="trop peu pour choisir le nombre de thèmes"):
+        model = ThemeModel(random_state=0).fit(few)
+    assert model.n_themes_ == 1
+    assert (model.labels_ == 0).all()
+    words = set(" ".join(few[schema.LEMMAS]).split())
+    assert set(model.keywords_[0]) <= words and len(model.keywords_[0]) > 0
+
+
+def test_one_text_repeated_makes_one_theme(segments) -> None:
+    same = segments.assign(lemmas="caméra image opérateur")
+    with pytest.warns(ThemeWarning, match="Seulement 1 segments distincts"):
+        model = ThemeModel(random_state=0).fit(same)
+    assert model.n_themes_ == 1 and (model.labels_ == 0).all()
+    assert model.keywords_[0] == ["caméra", "image", "opérateur"]
 
 
 def test_too_many_themes_for_the_segments_warns(segments: pd.DataFrame) -> None:

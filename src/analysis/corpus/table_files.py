@@ -52,7 +52,16 @@ def read_table(path: Path, name: str, *, encoding: str) -> Table:
 
 
 def _sheet_rows(frame: pd.DataFrame) -> Table:
-    """Rows of a sheet are labelled by their line, the header being line 1."""
+    """Rows of a sheet are labelled by their line, the header being line 1; column names are
+    text (a spreadsheet's header cell may hold a number or a date: "2019" is then its name)."""
+    names: list[str] = []
+    for column in frame.columns:
+        name, copy = str(column), 0
+        while name in names:  # 2019 and "2019" in one header: pandas' own ".1" suffix
+            copy += 1
+            name = f"{column}.{copy}"
+        names.append(name)
+    frame.columns = names
     return frame, [f"ligne {i + 2}" for i in range(len(frame))]
 
 

@@ -24,7 +24,9 @@ def keyword_table(
 
     For each theme and term, the 2 × 2 table (in the theme / elsewhere × with / without the
     term) gives a chi-square; only over-represented terms found in at least two of the theme's
-    segments (one for themes of fewer than five segments) are kept.
+    segments (one for themes of fewer than five segments) are kept. A theme that holds every
+    segment (a corpus too small to split) is over-represented in nothing: its terms are ranked
+    by how many of its segments hold them.
 
     Parameters
     ----------
@@ -64,13 +66,18 @@ def keyword_table(
                 / (size * (n_total - size) * term_df * (n_total - term_df))
             )
         chi2 = np.nan_to_num(chi2)
-        over = (a * n_total > term_df * size) & (a >= (2 if size >= 5 else 1))
+        enough = a >= (2 if size >= 5 else 1)
+        whole = size == n_total  # no elsewhere to compare with: chi2 is 0, rank by frequency
+        over = enough if whole else (a * n_total > term_df * size) & enough
+        key = a if whole else chi2
         candidates = np.flatnonzero(over)
-        ranked = candidates[np.lexsort((vocabulary[candidates], -chi2[candidates]))][:n_keywords]
+        ranked = candidates[np.lexsort((vocabulary[candidates], -key[candidates]))][:n_keywords]
         for rank, column in enumerate(ranked, start=1):
             rows.append((int(theme), rank, vocabulary[column], float(chi2[column]), int(a[column])))
     columns = [schema.THEME_ID, "rank", "term", "chi2", schema.N_SEGMENTS]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    # typed even when empty: callers index with the theme ids
+    return table.astype({schema.THEME_ID: np.int64, "rank": np.int64, schema.N_SEGMENTS: np.int64})
 
 
 def terms_by_theme(keywords: pd.DataFrame | None, n: int | None = None) -> dict[int, list[str]]:

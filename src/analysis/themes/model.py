@@ -549,20 +549,24 @@ def _method_values(method: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _count_distinct(ordered: pd.Series) -> int:
-    """Distinct non-empty lemma strings; raise when fewer than four (no themes to find)."""
+    """Distinct non-empty lemma strings; raise when there are none (nothing to find themes in).
+
+    One to three distinct segments (a short note, a one-row export) make one theme, with the
+    warning of :func:`~analysis.themes.selection.too_few_to_search`: the report still runs to
+    the end."""
     filled = ordered[ordered.str.strip() != ""]
     n_distinct = filled.nunique()
-    if n_distinct < 4:
+    if len(ordered) == 0:
         raise ThemeError(
-            f"Seulement {n_distinct} segment(s) distinct(s) non vide(s) sur {len(ordered)} : "
-            "il en faut au moins 4 pour trouver des thèmes. "
-            + (
-                "Tous les segments ont les mêmes lemmes : il n'y a rien à séparer. "
-                if n_distinct == 1
-                else ""
-            )
-            + "Ajoutez des documents, ou prenez une unité plus fine "
-            "(segmentation.unit = 'segment')."
+            "Le corpus ne donne aucun segment de texte (des titres seuls, ou des textes vides) : "
+            "il n'y a pas de thème à trouver. Vérifiez que les documents ont des paragraphes "
+            "sous leurs titres, ou la colonne de texte choisie (--text-column)."
+        )
+    if n_distinct == 0:
+        raise ThemeError(
+            f"Aucun des {len(ordered)} segment(s) n'a de mot plein (mots vides, chiffres ou "
+            "textes hors du français seulement) : il n'y a pas de thème à trouver. Vérifiez "
+            "la colonne de texte choisie (--text-column) et la langue des textes."
         )
     return int(n_distinct)
 
