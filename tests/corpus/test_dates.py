@@ -9,6 +9,8 @@ import pytest
 from factories import CONSTAT, load_quietly, markdown_note, write_file
 
 from analysis import schema
+from analysis.corpus import CorpusError
+from analysis.corpus.dates import parse_date
 
 
 @pytest.mark.parametrize(
@@ -45,3 +47,34 @@ def test_city_and_date_are_read_from_folder_or_file_names(
 def test_dates_in_front_matter(tmp_path: Path, value: str, expected: str) -> None:
     write_file(tmp_path / "a.md", markdown_note({"city": "Rennes", "date": value}, CONSTAT))
     assert load_quietly(tmp_path).loc[0, schema.DATE] == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("juin 2021", "2021-06-01"),
+        ("Mai 2019", "2019-05-01"),
+        ("06/2021", "2021-06-01"),
+        ("le 17 juin 2021", "2021-06-17"),
+        ("17 juin 2021 à 14h30", "2021-06-17"),
+        ("17/06/2021 14:30", "2021-06-17"),
+        ("17/06/21", "2021-06-17"),
+        ("n/a", None),
+        ("NC", None),
+        ("Non renseigné", None),
+        ("-", None),
+    ],
+)
+def test_dates_as_exports_write_them(value: str, expected: str | None) -> None:
+    """Month and year alone, a time after the day, two-digit years, and what a platform writes
+    for an unknown date (no date, as an empty cell)."""
+    found = parse_date(value, "export.csv, ligne 2, colonne « date »")
+    assert found == pd.Timestamp(expected) if expected else pd.isna(found)
+
+
+@pytest.mark.parametrize("value", ["hier", "13/2021", "31/02/2021", "juin"])
+def test_an_unreadable_date_names_its_place(value: str) -> None:
+    with pytest.raises(
+        CorpusError, match=r"export.csv, ligne 2, colonne « date » : date illisible"
+    ):
+        parse_date(value, "export.csv, ligne 2, colonne « date »")

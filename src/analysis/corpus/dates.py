@@ -29,12 +29,24 @@ _FRENCH_MONTHS = {
     "décembre": 12,
     "decembre": 12,
 }
+# "le", a weekday, "1er", and a time after the date ("à 14h30", ", 14:30") are read past
+_LE = r"(?:le\s+)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+_TIME = r"(?:\s*(?:,|à|a)?\s*\d{1,2}\s*[h:]\s*(?:\d{2})?(?::\d{2})?)?"
 _FRENCH_DATE = re.compile(
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
-    r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>[a-zéû]+)\s+(?P<year>\d{4})",
+    _LE + r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>[a-zéû]+)\.?\s+(?P<year>\d{4})" + _TIME,
     flags=re.IGNORECASE,
 )
-_DAY_FIRST = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})")
+_FRENCH_MONTH = re.compile(r"(?P<month>[a-zéû]+)\s+(?P<year>\d{4})", flags=re.IGNORECASE)
+_DAY_FIRST = re.compile(
+    r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})" + _TIME,
+    flags=re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})[/.](?P<year>\d{4})")
+# what exports write where the date is unknown: read as no date, as an empty cell is
+_NO_DATE = frozenset(
+    {"n/a", "na", "n.a.", "nc", "n.c.", "nd", "n.d.", "-", "--", "—", "?", "inconnu", "inconnue"}
+    | {"date inconnue", "sans date", "non renseigné", "non renseignée", "non communiqué"}
+)
 _ISO_LIKE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?(?:[ T].*)?")
 _DATED_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ](?P<city>.*[^\W\d_].*))?")
 _NAME_DATED = re.compile(r"(?P<city>.*[^\W\d_].*?)[-_ ](?P<date>\d{4}-\d{2}-\d{2})")
@@ -44,8 +56,10 @@ _LOWERCASE_PARTICLES = frozenset("en le la les sur sous de du des et aux au".spl
 def parse_date(value: Any, where: str) -> pd.Timestamp:
     """Parse a date given as a date object or text.
 
-    Accepted: ``2023-04-28`` (with optional time), ``28/04/2023``, ``28 avril 2023``,
-    ``2023-04`` (first of the month), ``2023`` (1 January).
+    Accepted: ``2023-04-28`` (with optional time), ``28/04/2023`` (``28/04/23``: 2023),
+    ``28 avril 2023`` (``le vendredi 28 avril 2023 à 14h``), ``2023-04``, ``04/2023`` and
+    ``avril 2023`` (first of the month), ``2023`` (1 January). What exports write for an
+    unknown date (``n/a``, ``NC``, ``-``, ``inconnue``, ``non renseigné``...) is no date.
 
     Parameters
     ----------
@@ -69,15 +83,21 @@ def parse_date(value: Any, where: str) -> pd.Timestamp:
     if isinstance(value, dt.date | pd.Timestamp):
         return _naive(pd.Timestamp(value))
     text = str(value).strip()
-    if not text:
+    if not text or " ".join(text.lower().split()) in _NO_DATE:
         return pd.NaT
     try:
         if match := _FRENCH_DATE.fullmatch(text):
             month = _FRENCH_MONTHS[match.group("month").lower()]
             return pd.Timestamp(int(match.group("year")), month, int(match.group("day")))
+        if match := _FRENCH_MONTH.fullmatch(text):
+            return pd.Timestamp(
+                int(match.group("year")), _FRENCH_MONTHS[match.group("month").lower()], 1
+            )
         if match := _DAY_FIRST.fullmatch(text):
             day, month, year = (int(match.group(g)) for g in ("day", "month", "year"))
-            return pd.Timestamp(year, month, day)
+            return pd.Timestamp(year + 2000 if year < 100 else year, month, day)
+        if match := _MONTH_YEAR.fullmatch(text):
+            return pd.Timestamp(int(match.group("year")), int(match.group("month")), 1)
         if _ISO_LIKE.fullmatch(text):
             return _naive(pd.Timestamp(text))
     except (KeyError, ValueError):
