@@ -20,6 +20,7 @@ from analysis.config import AnalysisConfig, FunctionsConfig, TracingConfig
 from analysis.corpus import load_corpus
 from analysis.nlp import prepare_segments
 from analysis.roles import classify_functions, doc_lemmas
+from analysis.roles.classify import _whole_phrase
 from analysis.segmentation import normalise
 from analysis.tracing.groups import canonical_groups
 
@@ -76,6 +77,24 @@ def test_without_a_cue_a_proposal_is_named_by_the_sentence_read_most_as_one(
     assert "(proposition)" not in classed[schema.FUNCTION_REASON]  # no cue voted for it
     # not its figures ("Cela représente la bagatelle de 2 milliards d'euros…")
     assert classed[schema.FUNCTION_SENTENCE].startswith("Cette masse doit être réduite")
+
+
+def test_a_sentence_cut_inside_a_phrase_is_widened_to_its_punctuation(real_dir: Path) -> None:
+    """In capitals the parser may end a sentence inside a phrase: the corpus's parse of this
+    real proposal cut "…la CSG pour tous les | RETRAITES et…", and a fiche was named
+    "Supprimer ou diminuer la CSG pour tous les". The deciding sentence is widened to the
+    punctuated sentence around it at such an edge, and only there."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        texts = load_corpus(real_dir / "lille-propositions-iramuteq.txt")[schema.TEXT]
+    text = _body(texts, "Supprimer ou diminuer la CSG pour tous les RETRAITES")
+    cut = text.index(" RETRAITES")
+    assert _whole_phrase(text, 0, cut) == (0, len(text))  # one punctuated sentence
+    assert _whole_phrase(text, cut + 1, len(text)) == (0, len(text))
+    monde = text.index("MONDE") + len("MONDE")  # an edge after a noun is the parser's
+    assert _whole_phrase(text, 0, monde) == (0, monde)
+    listed = "Rétablir l'ISF et la\nSupprimer la flat tax. Autre chose."
+    assert _whole_phrase(listed, 0, listed.index("\n")) == (0, listed.index("\n"))
 
 
 def test_a_segment_of_one_sentence_or_without_cue_has_none(french_nlp: Language) -> None:

@@ -9,6 +9,7 @@ from factories import FICHE_THEMES, french_corpus
 
 from analysis import schema
 from analysis.summaries import Fiche, build_fiches
+from analysis.summaries.values import clean_label
 
 
 def _fiches(segments: pd.DataFrame) -> list[Fiche]:
@@ -66,3 +67,18 @@ def test_good_practices_to_check_are_not_listed(segments) -> None:
     )
     assert all(f.good_practices == () for f in _fiches(marked))
     assert any(f.good_practices for f in _fiches(segments))
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [  # a contributor's own typing, in the Decidim export of tests/data/real
+        (
+            "Pour la promesse 4 : : « imposition au même titre que les autres entreprises »",
+            "Pour la promesse 4 : « imposition au même titre que les autres entreprises »",
+        ),
+        ("- Rétablir l'ISF ,, et la\n tranche à 45 %", "Rétablir l'ISF , et la tranche à 45 %"),
+        ("Taxer le kérosène : 1, 2, 3 avions", "Taxer le kérosène : 1, 2, 3 avions"),
+    ],
+)
+def test_a_label_types_each_mark_once(written: str, named: str) -> None:
+    assert clean_label(written) == named

@@ -4,6 +4,7 @@ analyst's corrections applied, and the segments to check (score below ``min_scor
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -194,9 +195,40 @@ def _sentences(texts: list[str], parsed: Callable[[int], str], spans: pd.Series)
         start, end = span
         if len(read) != len(text):  # same length: characters replaced one for one
             start, end = span_in_source(source_offsets(text, read), text, start, end)
+        start, end = _whole_phrase(text, start, end)
         sentence = " ".join(text[start:end].split())
         sentences.append("" if sentence == " ".join(text.split()) else sentence)
     return sentences
+
+
+# words a French phrase does not end on: a parsed sentence that ends (or a next one that
+# starts) right after one of them was cut inside a phrase
+_OPEN_WORDS = frozenset(
+    "le la les l un une des du de d au aux à et ou ni pour par sur sous dans en avec sans "
+    "entre vers chez que qu qui dont ce cet cette ces son sa ses leur leurs notre nos votre "
+    "vos mon ma mes tous toutes tout toute très plus moins".split()
+)
+_LAST_WORD = re.compile(r"([^\W\d_]+)['’]?\s*$")
+
+
+def _whole_phrase(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]``, a sentence the parser cut, widened to the punctuated sentence
+    around it (:func:`split_sentences`) at an edge that falls inside a phrase: after a word
+    no French phrase ends on ("…la CSG pour tous les | RETRAITES et…", the parser misled by
+    capitals). An edge at a line break or after other words stays (a title line glued to its
+    text, a list item)."""
+    spans = split_sentences(text)
+    if _cut_inside(text[start:end]) and "\n" not in text[end : end + 2]:
+        end = max((e for s, e in spans if s < end), default=end)
+    if start > 0 and _cut_inside(text[:start]) and "\n" not in text[max(0, start - 2) : start]:
+        start = min((s for s, e in spans if e > start), default=start)
+    return start, end
+
+
+def _cut_inside(before: str) -> bool:
+    """Whether ``before`` ends on a word no French phrase ends on ("les", "pour", "l’")."""
+    match = _LAST_WORD.search(before)
+    return match is not None and match.group(1).lower() in _OPEN_WORDS
 
 
 def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) -> pd.Series:

@@ -49,11 +49,15 @@ def excerpt(text: str) -> str:
     return first[:_EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
+_REPEATED_MARK = re.compile(r"([:;,])(?:\s*\1)+")
+
+
 def clean_label(value: Any) -> str:
-    """A group label on one line, without the bullet of the list item it was taken from."""
+    """A group label on one line, without the bullet of the list item it was taken from, a
+    mark typed twice once ("Pour la promesse 4 : : « … »" → "Pour la promesse 4 : « … »")."""
     if not isinstance(value, str):
         return ""
-    return " ".join(value.split()).lstrip("-*•–— ").strip()
+    return _REPEATED_MARK.sub(r"\1", " ".join(value.split())).lstrip("-*•–— ").strip()
 
 
 def sorted_ids(ids: Iterable[Any]) -> tuple[Any, ...]:
