@@ -1,20 +1,23 @@
 """Reader of PDF files: the text layer, its lines joined back into paragraphs.
 
 pypdf gives a PDF's text line by line. Paragraphs are rebuilt from the vertical gaps between
-lines, bullets, and short lines ending a sentence; page numbers are dropped; a sentence runs on
-over a page break; words cut by a hyphen at a line end are joined again, real compounds
-(``co-présidée``, ``peut-être``) keeping their hyphen.
+lines, bullets, and short lines ending a sentence; page numbers and running headers and footers
+(a line repeated at the top or bottom of most pages) are dropped, the latter named in a
+warning; a sentence runs on over a page break; words cut by a hyphen at a line end are joined
+again, real compounds (``co-présidée``, ``peut-être``) keeping their hyphen.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.corpus.errors import SkippedFile
+from analysis.corpus.errors import SkippedFile, shorten, warn
 from analysis.corpus.records import ReadOptions, Record, document_record
 
 EXTENSIONS = (".pdf",)
@@ -53,7 +56,14 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
             f"{relative} : illisible comme PDF ({error}). Exportez-le de "
             "nouveau en PDF, ou enregistrez-le en .docx ou .txt."
         ) from error
-    paragraphs = _paragraphs(pages)
+    running = _running_lines(pages)
+    if running:
+        shown = shorten([f"« {line} »" for line in sorted(running.values())], 3)
+        warn(
+            f"{relative} : en-têtes ou pieds de page répétés sur les pages laissés de côté : "
+            f"{shown}. S’ils font partie du texte, exportez le document en .docx ou .txt."
+        )
+    paragraphs = _paragraphs(pages, frozenset(running))
     if not paragraphs:
         raise SkippedFile(
             f"{relative} : le PDF n’a pas de couche texte (un scan ?). Il faut "
@@ -108,17 +118,72 @@ def _first_lines_title(paragraphs: list[str]) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def _paragraphs(pages: list[list[_Line]]) -> list[str]:
+_EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads sit
+
+
+def _edge_key(text: str) -> str:
+    """A line as a running head compares: lower case, figures as "#" ("page 3 / 12")."""
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _running_lines(pages: list[list[_Line]]) -> dict[str, str]:
+    """Running headers and footers: lines set apart by a gap at the top or the bottom of at
+    least half the pages (and of two pages at least), compared with their figures masked (a
+    date, a page count). Returns each one's key (:func:`_edge_key`) and its first text."""
+    if len(pages) < 2:
+        return {}
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for page in pages:
+        edges = _edge_blocks(page)
+        for text in edges:
+            first.setdefault(_edge_key(text), text)
+        counts.update({_edge_key(text) for text in edges})
+    needed = max(2, math.ceil(len(pages) / 2))
+    return {key: first[key] for key, n in sorted(counts.items()) if n >= needed}
+
+
+def _edge_blocks(page: list[_Line]) -> list[str]:
+    """The first and the last lines of a page (up to :data:`_EDGE_LINES` each) that a gap
+    wider than a line sets apart from the body; none where the page gives no positions (a
+    body line that happens to open or close the page is not set apart)."""
+    lines = [(t, y) for t, y in page if t and not _PAGE_NUMBER.fullmatch(t) and y is not None]
+    spacing = _line_spacing(lines)
+    if spacing is None:
+        return []
+
+    def apart(upper: _Line, lower: _Line) -> bool:
+        return upper[1] - lower[1] > 1.4 * spacing  # type: ignore[operator]
+
+    found: list[str] = []
+    for k in range(1, _EDGE_LINES + 1):
+        if len(lines) > k + 1 and apart(lines[k - 1], lines[k]):
+            found += [t for t, _ in lines[:k]]
+            break
+    for k in range(1, _EDGE_LINES + 1):
+        if len(lines) > k + 1 and apart(lines[-k - 1], lines[-k]):
+            found += [t for t, _ in lines[-k:]]
+            break
+    return found
+
+
+def _paragraphs(pages: list[list[_Line]], running: frozenset[str] = frozenset()) -> list[str]:
     """Join the lines of every page into paragraphs.
 
     A new paragraph starts after a blank line, after a vertical gap larger than the page's line
     spacing, before a bullet, and after a short line ending a sentence when a capital follows.
-    Page numbers alone on a line are dropped; a sentence running over a page break goes on.
+    Page numbers alone on a line and the ``running`` heads (:func:`_edge_key` of each) are
+    dropped; a sentence running over a page break goes on.
     """
     runs: list[list[str]] = []
     previous: _Line | None = None
     for page in pages:
-        lines = [line for line in page if not _PAGE_NUMBER.fullmatch(line[0])]
+        lines = [
+            line
+            for line in page
+            if not _PAGE_NUMBER.fullmatch(line[0])
+            and not (line[0] and _edge_key(line[0]) in running)
+        ]
         while lines and not lines[-1][0]:
             lines.pop()
         lines = list(itertools.dropwhile(lambda line: not line[0], lines))
