@@ -130,3 +130,28 @@ def test_only_the_first_sheet_of_a_workbook_is_read(tmp_path: Path) -> None:
             path, text_column="corps", meta_columns=["city=ville", "date=publication"]
         )
     assert len(documents) == len(EXPORT_ROWS)
+
+
+def test_cells_holding_translations_as_json_give_their_french_text(
+    tmp_path: Path, real_dir: Path
+) -> None:
+    """Some platforms export a translated field as JSON in its cell ({"fr": "<p>…</p>",
+    "machine_translations": {…}}): the French text is read, as from a plain cell; a cell that
+    only looks like JSON stays as written."""
+    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    bodies = export["body"].dropna().head(5).tolist()
+    plain, wrapped = tmp_path / "plain.csv", tmp_path / "wrapped.csv"
+    pd.DataFrame({"id": range(5), "body": [f"<p>{b}</p>" for b in bodies]}).to_csv(
+        plain, index=False
+    )
+    cells = [
+        json.dumps({"fr": f"<p>{b}</p>", "machine_translations": {"en": "x"}}, ensure_ascii=False)
+        for b in bodies[:4]
+    ] + ["{Rétablir l'ISF}"]
+    pd.DataFrame({"id": range(5), "body": cells}).to_csv(wrapped, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city, no date
+        expected = load_corpus(plain, text_column="body", id_column="id")[schema.TEXT]
+        found = load_corpus(wrapped, text_column="body", id_column="id")[schema.TEXT]
+    assert found.tolist()[:4] == expected.tolist()[:4]
+    assert found.tolist()[4] == "{Rétablir l'ISF}"

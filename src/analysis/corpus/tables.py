@@ -9,6 +9,7 @@ keeps column ``Ville`` as ``city``). Columns already named like the documents ta
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,4 +203,26 @@ def _table_record(
 
 def _field_text(value: Any) -> str:
     text = "" if value is None else str(value)
-    return html_to_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return html_to_text(_french_version(text).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_FRENCH_KEYS = ("fr", "fr-FR", "fr_FR", "fr-fr")
+
+
+def _french_version(text: str) -> str:
+    """The French text of a cell that holds the translations of a field as JSON, as some
+    platforms export them (``{"fr": "<p>…</p>", "machine_translations": {"en": "…"}}``); the
+    cell as it is otherwise (a JSON object without a French text, any other text)."""
+    stripped = text.strip()
+    if not (stripped.startswith("{") and stripped.endswith("}") and '"' in stripped):
+        return text
+    try:
+        translations = json.loads(stripped)
+    except ValueError:
+        return text
+    if not isinstance(translations, dict):
+        return text
+    for key in _FRENCH_KEYS:
+        if isinstance(translations.get(key), str):
+            return translations[key]
+    return text
