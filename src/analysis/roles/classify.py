@@ -217,17 +217,23 @@ def _whole_phrase(text: str, start: int, end: int) -> tuple[int, int]:
     no French phrase ends on ("…la CSG pour tous les | RETRAITES et…", the parser misled by
     capitals). An edge at a line break or after other words stays (a title line glued to its
     text, a list item)."""
+    cut_end = _cut_inside(text[start:end]) and "\n" not in text[end : end + 2]
+    cut_start = (
+        start > 0 and _cut_inside(text[:start]) and "\n" not in text[max(0, start - 2) : start]
+    )
+    if not (cut_end or cut_start):
+        return start, end
     spans = split_sentences(text)
-    if _cut_inside(text[start:end]) and "\n" not in text[end : end + 2]:
+    if cut_end:
         end = max((e for s, e in spans if s < end), default=end)
-    if start > 0 and _cut_inside(text[:start]) and "\n" not in text[max(0, start - 2) : start]:
+    if cut_start:
         start = min((s for s, e in spans if e > start), default=start)
     return start, end
 
 
 def _cut_inside(before: str) -> bool:
     """Whether ``before`` ends on a word no French phrase ends on ("les", "pour", "l’")."""
-    match = _LAST_WORD.search(before)
+    match = _LAST_WORD.search(before[-40:])  # a word is shorter
     return match is not None and match.group(1).lower() in _OPEN_WORDS
 
 
