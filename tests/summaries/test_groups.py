@@ -3,13 +3,16 @@ of (``function_check``), the others being left "à vérifier"."""
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 from factories import FICHE_THEMES, french_corpus
 
 from analysis import schema
+from analysis.corpus import load_corpus
 from analysis.summaries import Fiche, build_fiches
-from analysis.summaries.values import clean_label
+from analysis.summaries.values import clean_label, excerpt
 
 
 def _fiches(segments: pd.DataFrame) -> list[Fiche]:
@@ -82,3 +85,20 @@ def test_good_practices_to_check_are_not_listed(segments) -> None:
 )
 def test_a_label_types_each_mark_once(written: str, named: str) -> None:
     assert clean_label(written) == named
+
+
+def test_a_name_starts_after_the_greeting_that_follows_a_glued_title(real_dir) -> None:
+    """In the real IRaMuTeQ corpus the analysts glued each title to its text: "Réalisation
+    d'économies, impôts et transparence des coûts pour les citoyens Bonjour, Je propose que…".
+    A name starts after such a greeting; a greeting that opens the text, or "bonjour" used
+    as a word, stays."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        texts = load_corpus(real_dir / "lille-propositions-iramuteq.txt")[schema.TEXT]
+    glued = texts[texts.str.startswith("Réalisation d'économies, impôts et transparence")]
+    assert len(glued) == 1
+    assert excerpt(glued.iloc[0]).startswith("Je propose que l'on utilise d'avantage les rapports")
+    assert excerpt("Bonjour, je propose de taxer le kérosène.") == (
+        "Bonjour, je propose de taxer le kérosène."
+    )
+    assert excerpt("Dire bonjour aux voisins et créer du lien.").startswith("Dire bonjour")

@@ -40,10 +40,21 @@ def to_date(value: Any) -> dt.date | None:
     return None if pd.isna(stamp) else stamp.date()
 
 
+# a greeting inside a name: what comes before is a title glued to the text ("… pour les
+# citoyens Bonjour, Je propose que…"), what follows says what the contributor proposes
+_GREETING = re.compile(
+    r"\s(?:Bonjour|Bonsoir|Madame,? Monsieur|Mesdames,? Messieurs)(?:\s*[,.!]\s*|\s+(?=[A-ZÀ-Ý]))"
+)
+
+
 def excerpt(text: str) -> str:
-    """The first sentence of ``text``, cut at a word boundary beyond ``_EXCERPT_CHARS``."""
+    """The first sentence of ``text`` (after a greeting that follows a glued title), cut at a
+    word boundary beyond ``_EXCERPT_CHARS``."""
     spans = split_sentences(text)
     first = clean_label(text[spans[0][0] : spans[0][1]] if spans else text)
+    greeting = _GREETING.search(first)
+    if greeting is not None and len(first[greeting.end() :].split()) >= 4:
+        first = first[greeting.end() :]
     if len(first) <= _EXCERPT_CHARS:
         return first
     return first[:_EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
