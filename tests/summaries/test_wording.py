@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from analysis.summaries import ChangeItem, change_line, volume_sentence
+from analysis.summaries import ChangeItem, GroupItem, change_line, volume_sentence
+from analysis.summaries.wording import where_when
 
 
 def test_sentence_labels_do_not_double_their_punctuation() -> None:
@@ -39,3 +42,28 @@ def test_sentence_labels_do_not_double_their_punctuation() -> None:
 )
 def test_volume_sentence(args, sentence) -> None:
     assert volume_sentence(*args) == sentence
+
+
+@pytest.mark.parametrize(
+    ("cities", "said"),
+    [
+        (
+            ("Dijon", "Nîmes"),
+            "3 concertations, 2 villes (Dijon, Nîmes), 5 segments, en janvier 2019",
+        ),
+        ((), "3 concertations, 5 segments, en janvier 2019"),  # no city known: not "0 ville"
+    ],
+)
+def test_where_a_group_came_up(cities: tuple[str, ...], said: str) -> None:
+    item = GroupItem(
+        label="Rétablir l'ISF",
+        function="proposition",
+        cities=cities,
+        n_cities=len(cities),
+        n_concertations=3,
+        n_segments=5,
+        first_date=dt.date(2019, 1, 23),
+        last_date=dt.date(2019, 1, 30),
+        segment_ids=("1", "2"),
+    )
+    assert where_when(item) == said

@@ -10,11 +10,12 @@ from factories import platform_segments, quiet
 
 from analysis import schema
 from analysis.config import TracingConfig
+from analysis.corpus import load_corpus
 from analysis.tracing.crosstabs import theme_by
-from analysis.tracing.errors import SingleConcertationWarning
+from analysis.tracing.errors import SingleConcertationWarning, UnnamedConcertationWarning
 from analysis.tracing.groups import canonical_groups
 from analysis.tracing.spread import recurrence
-from analysis.tracing.units import recurrence_unit, unit_of
+from analysis.tracing.units import recurrence_unit, unit_of, warn_if_single
 
 
 @pytest.mark.parametrize(
@@ -63,3 +64,31 @@ def test_a_single_concertation_is_said_once_in_french(concertation, named) -> No
     assert "comptée sur les contributions" in message
     assert "--meta-columns concertation_id=" in message and "concertation:" in message
     assert "()" not in message
+
+
+def test_documents_without_a_concertation_among_several_are_named(real_dir) -> None:
+    """The real Decidim export with its category as concertation: 34 proposals have no
+    category; recurrence counts them as one more concertation, without a name, and a warning
+    names them, said once across the steps."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(
+            real_dir / "lille-propositions-decidim.csv",
+            text_column="body",
+            id_column="id",
+            meta_columns=["concertation_id=category/name/fr"],
+        )
+    assert (documents[schema.CONCERTATION_ID] == "").sum() == 34
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert not warn_if_single(documents)
+        assert not warn_if_single(documents)
+    said = {str(w.message) for w in caught if w.category is UnnamedConcertationWarning}
+    assert len(said) == 1
+    (text,) = said
+    assert text.startswith("34 document(s) sans concertation parmi des concertations nommées")
+    assert "(et 26 autres)" in text
+    named = documents[documents[schema.CONCERTATION_ID] != ""]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnnamedConcertationWarning)
+        warn_if_single(named)  # every document has its concertation: nothing to say

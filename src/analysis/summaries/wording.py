@@ -59,7 +59,10 @@ def where_when(item: GroupItem) -> str:
         return _where_when_contributions(item)
     parts = [labels.french_plural(item.n_concertations, "concertation")]
     cities = ", ".join(item.cities)
-    parts.append(labels.french_plural(item.n_cities, "ville") + (f" ({cities})" if cities else ""))
+    if item.n_cities:  # no city known: nothing to say ("0 ville" reads as none)
+        parts.append(
+            labels.french_plural(item.n_cities, "ville") + (f" ({cities})" if cities else "")
+        )
     parts.append(labels.french_plural(item.n_segments, "segment"))
     if item.first_date is not None:
         parts.append(labels.french_period(item.first_date, item.last_date))

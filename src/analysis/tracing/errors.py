@@ -22,6 +22,11 @@ class SingleConcertationWarning(UserWarning):
     """
 
 
+class UnnamedConcertationWarning(UserWarning):
+    """Among named concertations, some documents have none: recurrence counts them together
+    as one more concertation, without a name."""
+
+
 class EmptySelectionWarning(UserWarning):
     """No segment has the requested function: no group can be formed."""
 

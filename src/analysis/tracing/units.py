@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 
 from analysis import schema
-from analysis.tracing.errors import SingleConcertationWarning
+from analysis.tracing.errors import SingleConcertationWarning, UnnamedConcertationWarning
 
 RecurrenceUnit = Literal["concertation_id", "doc_id"]
 
@@ -106,11 +106,35 @@ def single_concertation_message(segments: pd.DataFrame) -> str:
 
 def warn_if_single(segments: pd.DataFrame) -> bool:
     """Warn and return True when the segments come from a single concertation (the same
-    text from every step: it is said once)."""
+    text from every step: it is said once). Among several concertations, warn about the
+    documents that have none (:class:`UnnamedConcertationWarning`)."""
     if (
         schema.CONCERTATION_ID in segments
         and segments[schema.CONCERTATION_ID].dropna().nunique() >= 2
     ):
+        _warn_unnamed(segments)
         return False
     warnings.warn(single_concertation_message(segments), SingleConcertationWarning, stacklevel=3)
     return True
+
+
+def _warn_unnamed(segments: pd.DataFrame) -> None:
+    """Name the documents without a concertation among named ones (an empty cell of the
+    column given as ``concertation_id``): recurrence counts them together as one more
+    concertation, without a name."""
+    ids = segments[schema.CONCERTATION_ID]
+    unnamed = ids.notna() & (ids.astype(str).str.strip() == "")
+    if not unnamed.any() or schema.DOC_ID not in segments:
+        return
+    docs = sorted(segments.loc[unnamed, schema.DOC_ID].astype(str).unique())
+    shown = ", ".join(f"« {d} »" for d in docs[:8]) + (
+        f" (et {len(docs) - 8} autres)" if len(docs) > 8 else ""
+    )
+    warnings.warn(
+        f"{len(docs)} document(s) sans concertation parmi des concertations nommées : {shown}. "
+        "La récurrence des freins et des propositions les compte ensemble comme une "
+        "concertation de plus, sans nom ; donnez-leur la leur (une case de la colonne "
+        "concertation_id, « concertation: » dans l'en-tête).",
+        UnnamedConcertationWarning,
+        stacklevel=4,
+    )
