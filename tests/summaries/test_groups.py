@@ -102,3 +102,12 @@ def test_a_name_starts_after_the_greeting_that_follows_a_glued_title(real_dir) -
         "Bonjour, je propose de taxer le kérosène."
     )
     assert excerpt("Dire bonjour aux voisins et créer du lien.").startswith("Dire bonjour")
+
+
+def test_a_name_drops_the_mark_that_ended_its_list_item() -> None:
+    """A real Decidim proposal runs its measures on with ";" and the parser ends the deciding
+    sentence there: its name is "Encadrer le prix des loyers des logements", not "… ;"."""
+    assert excerpt("Encadrer le prix des loyers des logements ;") == (
+        "Encadrer le prix des loyers des logements"
+    )
+    assert excerpt("Rétablir l'ISF,") == "Rétablir l'ISF"

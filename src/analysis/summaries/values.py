@@ -48,13 +48,15 @@ _GREETING = re.compile(
 
 
 def excerpt(text: str) -> str:
-    """The first sentence of ``text`` (after a greeting that follows a glued title), cut at a
-    word boundary beyond ``_EXCERPT_CHARS``."""
+    """The first sentence of ``text`` as a name: after a greeting that follows a glued title,
+    without the comma or semicolon of the list item it ended ("Encadrer le prix des loyers ;"),
+    cut at a word boundary beyond ``_EXCERPT_CHARS``."""
     spans = split_sentences(text)
     first = clean_label(text[spans[0][0] : spans[0][1]] if spans else text)
     greeting = _GREETING.search(first)
     if greeting is not None and len(first[greeting.end() :].split()) >= 4:
         first = first[greeting.end() :]
+    first = first.rstrip(" ,;")
     if len(first) <= _EXCERPT_CHARS:
         return first
     return first[:_EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
