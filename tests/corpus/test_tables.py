@@ -155,3 +155,38 @@ def test_cells_holding_translations_as_json_give_their_french_text(
         found = load_corpus(wrapped, text_column="body", id_column="id")[schema.TEXT]
     assert found.tolist()[:4] == expected.tolist()[:4]
     assert found.tolist()[4] == "{Rétablir l'ISF}"
+
+
+def test_a_header_below_a_preamble_is_found(tmp_path: Path, real_dir: Path) -> None:
+    """An export that opens on a line of its own ("Export de la plateforme - 12/01/2019"),
+    and a workbook whose table starts on line 4: the header is the first line that names
+    every column, said in a warning; the header is not read as a contribution. (The real
+    texts hold carriage returns, which a workbook stores as "_x000D_": read back as such.)"""
+    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    table = pd.DataFrame(
+        {"id": export["id"][:20], "titre": export["title"][:20], "corps": export["body"][:20]}
+    )
+    plain, preamble, lower = tmp_path / "plain.csv", tmp_path / "preamble.csv", tmp_path / "l.xlsx"
+    table.to_csv(plain, sep=";", index=False)
+    preamble.write_text("Export de la plateforme - 12/01/2019;;\n;;\n" + plain.read_text())
+    table.to_excel(lower, index=False, startrow=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        expected = load_corpus(plain, text_column="corps", id_column="id")
+    for path, line in ((preamble, 3), (lower, 4)):
+        with pytest.warns(CorpusWarning, match=f"l’en-tête du tableau est la ligne {line}"):
+            found = load_corpus(path, text_column="corps", id_column="id")
+        assert found[schema.TEXT].tolist() == expected[schema.TEXT].tolist()
+        assert found[schema.DOC_ID].tolist() == expected[schema.DOC_ID].tolist()
+
+
+def test_an_index_column_without_a_name_is_no_preamble(tmp_path: Path, real_dir: Path) -> None:
+    """A table saved with its index (",corps" as header) keeps its header line."""
+    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    path = tmp_path / "indexed.csv"
+    pd.DataFrame({"corps": export["title"][:12].tolist()}).to_csv(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CorpusWarning)
+        found = load_corpus(path, text_column="corps")
+    assert len(found) == 12
+    assert not [w for w in caught if "en-tête du tableau" in str(w.message)]

@@ -51,18 +51,53 @@ def read_table(path: Path, name: str, *, encoding: str) -> Table:
     return TABLE_READERS[path.suffix.lower()](path, name, encoding)
 
 
-def _sheet_rows(frame: pd.DataFrame) -> Table:
-    """Rows of a sheet are labelled by their line, the header being line 1; column names are
-    text (a spreadsheet's header cell may hold a number or a date: "2019" is then its name)."""
+def _sheet_rows(frame: pd.DataFrame, name: str) -> Table:
+    """Rows of a sheet are labelled by their line, the header being line 1 (or the line found
+    below a preamble, see :func:`_below_preamble`); column names are text (a spreadsheet's
+    header cell may hold a number or a date: "2019" is then its name)."""
+    frame, skipped = _below_preamble(frame, name)
     names: list[str] = []
     for column in frame.columns:
-        name, copy = str(column), 0
-        while name in names:  # 2019 and "2019" in one header: pandas' own ".1" suffix
+        column_name, copy = str(column), 0
+        while column_name in names:  # 2019 and "2019" in one header: pandas' ".1" suffix
             copy += 1
-            name = f"{column}.{copy}"
-        names.append(name)
+            column_name = f"{column}.{copy}"
+        names.append(column_name)
     frame.columns = names
-    return frame, [f"ligne {i + 2}" for i in range(len(frame))]
+    return frame, [f"ligne {i + 2 + skipped}" for i in range(len(frame))]
+
+
+_PREAMBLE_ROWS = 10  # how far below the first line a header is looked for
+
+
+def _header_like(cell: str) -> bool:
+    """A cell that can name a column: filled, at most 60 characters, not a number."""
+    return 0 < len(cell) <= 60 and not re.fullmatch(r"[\d\s.,:/+-]+", cell)
+
+
+def _below_preamble(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int]:
+    """The table below a preamble ("Export du 12/01/2019", blank lines) that pushed its
+    header down: when the first line names no column but the first, the first of the next
+    :data:`_PREAMBLE_ROWS` rows whose cells all read as column names (filled, short, not a
+    number) and all differ is the header (a warning names the lines left out). Returns the
+    table and how many lines came before its header."""
+    names = [str(c) for c in frame.columns]
+    named = [n for n in names if n.strip() and not n.startswith("Unnamed:")]
+    if len(names) < 2 or any(n in named for n in names[1:]):  # a preamble fills A1 at most
+        return frame, 0
+    for row in range(min(_PREAMBLE_ROWS, len(frame))):
+        cells = [str(v).strip() for v in frame.iloc[row]]
+        if all(_header_like(cell) for cell in cells) and len(set(cells)) == len(cells):
+            said = f" (« {named[0]} »)" if named else ""
+            warn(
+                f"{name} : l’en-tête du tableau est la ligne {row + 2} ({', '.join(cells)}) ; "
+                f"les lignes au-dessus{said} sont laissées de côté. Si ce n’est pas l’en-tête, "
+                "retirez ces lignes du fichier."
+            )
+            table = frame.iloc[row + 1 :].reset_index(drop=True)
+            table.columns = cells
+            return table, row + 1
+    return frame, 0
 
 
 def _read_text(path: Path, name: str, encoding: str) -> str:
@@ -71,11 +106,11 @@ def _read_text(path: Path, name: str, encoding: str) -> str:
 
 def _read_csv_file(path: Path, name: str, encoding: str) -> Table:
     text = _read_text(path, name, encoding)
-    return _sheet_rows(read_csv(text, name, _sniff_delimiter(text)))
+    return _sheet_rows(read_csv(text, name, _sniff_delimiter(text)), name)
 
 
 def _read_tsv_file(path: Path, name: str, encoding: str) -> Table:
-    return _sheet_rows(read_csv(_read_text(path, name, encoding), name, "\t"))
+    return _sheet_rows(read_csv(_read_text(path, name, encoding), name, "\t"), name)
 
 
 def _read_xlsx_file(path: Path, name: str, encoding: str) -> Table:
@@ -93,7 +128,20 @@ def _read_xlsx_file(path: Path, name: str, encoding: str) -> Table:
             f"{name} : seule la première feuille « {sheets[0]} » est lue ; autres feuilles "
             f"laissées de côté : {', '.join(sheets[1:])}. Mettez les textes dans la première."
         )
-    return _sheet_rows(frame.fillna(""))
+    cells = frame.fillna("").map(_unescape_ooxml)
+    cells.columns = [_unescape_ooxml(c) if isinstance(c, str) else c for c in frame.columns]
+    return _sheet_rows(cells, name)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape_ooxml(cell: Any) -> Any:
+    """A workbook cell's text with the characters Excel writes as ``_xHHHH_`` put back (a
+    carriage return is ``_x000D_`` in a real export's cells); ``_x005F_`` escapes a literal."""
+    if not isinstance(cell, str) or "_x" not in cell:
+        return cell
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell)
 
 
 def _read_json_file(path: Path, name: str, encoding: str) -> Table:
