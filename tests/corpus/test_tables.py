@@ -20,7 +20,7 @@ from factories import (
 )
 
 from analysis import schema
-from analysis.corpus import CorpusWarning, load_corpus
+from analysis.corpus import CorpusError, CorpusWarning, load_corpus
 
 
 @pytest.mark.parametrize("name", sorted(TABLE_WRITERS))
@@ -190,3 +190,31 @@ def test_an_index_column_without_a_name_is_no_preamble(tmp_path: Path, real_dir:
         found = load_corpus(path, text_column="corps")
     assert len(found) == 12
     assert not [w for w in caught if "en-tête du tableau" in str(w.message)]
+
+
+def test_lines_are_numbered_as_a_spreadsheet_numbers_its_rows(
+    tmp_path: Path, real_dir: Path
+) -> None:
+    """A blank line between two rows counts, as in a spreadsheet (a text over several lines in
+    its quotes is one row): the unreadable date of the third contribution is on line 5; the
+    blank line itself is left out, as holding nothing."""
+    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    bodies = export["body"].dropna()
+    first = bodies[bodies.str.contains("\n")].iloc[0]
+    second, third = bodies[~bodies.str.contains("\n")].head(2)
+    path = tmp_path / "export.csv"
+    rows = [
+        pd.DataFrame({"id": [i], "body": [t], "date": [d]}).to_csv(index=False, header=False)
+        for i, t, d in ((1, first, "2019-01-20"), (2, second, "2019-01-21"), (3, third, "hier"))
+    ]
+    path.write_text("id,body,date\n" + rows[0] + "\n" + rows[1] + rows[2], encoding="utf-8")
+    assert "\n" in first  # a text over several lines, in its quotes
+    with pytest.raises(CorpusError, match=r"export.csv, ligne 5, colonne « date »"):
+        load_corpus(path, text_column="body", id_column="id", meta_columns=["date=date"])
+    path.write_text(path.read_text(encoding="utf-8").replace("hier", "2019-01-22"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city
+        documents = load_corpus(
+            path, text_column="body", id_column="id", meta_columns=["date=date"]
+        )
+    assert documents[schema.DOC_ID].tolist() == ["1", "2", "3"]

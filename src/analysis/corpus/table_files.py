@@ -53,7 +53,8 @@ def read_table(path: Path, name: str, *, encoding: str) -> Table:
 
 def _sheet_rows(frame: pd.DataFrame, name: str) -> Table:
     """Rows of a sheet are labelled by their line, the header being line 1 (or the line found
-    below a preamble, see :func:`_below_preamble`); column names are text (a spreadsheet's
+    below a preamble, see :func:`_below_preamble`), blank lines counted and left out; column
+    names are text (a spreadsheet's
     header cell may hold a number or a date: "2019" is then its name)."""
     frame, skipped = _below_preamble(frame, name)
     names: list[str] = []
@@ -64,7 +65,14 @@ def _sheet_rows(frame: pd.DataFrame, name: str) -> Table:
             column_name = f"{column}.{copy}"
         names.append(column_name)
     frame.columns = names
-    return frame, [f"ligne {i + 2 + skipped}" for i in range(len(frame))]
+    labels = [f"ligne {i + 2 + skipped}" for i in range(len(frame))]
+    # a blank line holds nothing: left out, after it has counted in the lines' numbers (as a
+    # spreadsheet numbers its rows)
+    filled = (frame.astype(str).apply(lambda column: column.str.strip()) != "").any(axis=1)
+    if filled.all():
+        return frame, labels
+    kept = filled.to_numpy()
+    return frame[kept].reset_index(drop=True), [x for x, k in zip(labels, kept, strict=True) if k]
 
 
 _PREAMBLE_ROWS = 10  # how far below the first line a header is looked for
@@ -198,7 +206,12 @@ def read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
     """
     try:
         return pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,  # blank lines count in the lines' numbers
         )
     except pd.errors.ParserError as error:
         line = re.search(r"line (\d+)", str(error))
