@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis import labels, schema
 from analysis.tracing.errors import MissingDateWarning, TracingError
-from analysis.tracing.units import UNNAMED, recurrence_unit
+from analysis.tracing.units import UNNAMED, quoted_list, recurrence_unit
 
 Period = Literal["year", "semester", "quarter"]
 
@@ -24,10 +24,9 @@ def check_dates(segments: pd.DataFrame) -> pd.Series:
         column = recurrence_unit(segments)  # the undated documents of a single concertation
         undated = sorted(segments.loc[dates.isna(), column].fillna("").astype(str).unique())
         what = "concertation" if column == schema.CONCERTATION_ID else "document"
-        names = ", ".join(f"« {u} »" if u else UNNAMED[column] for u in undated[:8])
-        more = f" (et {len(undated) - 8} autres)" if len(undated) > 8 else ""
+        names = quoted_list(undated, unnamed=UNNAMED[column])
         warnings.warn(
-            f"Pas de date pour {labels.french_plural(len(undated), what)} : {names}{more}. "
+            f"Pas de date pour {labels.french_plural(len(undated), what)} : {names}. "
             f"Leurs segments sont comptés, mais laissés hors des dates, des périodes "
             f"(« {NO_DATE} ») et des statuts ; ajoutez une date aux documents sources (pour "
             "un tableau : --meta-columns date=<colonne>).",

@@ -80,6 +80,13 @@ def with_unit_columns(columns: Sequence[str], unit: str) -> list[str]:
     return [*columns[:place], schema.N_DOCUMENTS, *columns[place:], schema.RECURRENCE_UNIT]
 
 
+def quoted_list(names: Sequence[str], *, unnamed: str = "", limit: int = 8) -> str:
+    """The first ``limit`` names in quotes and how many more: "« a », « b » (et 3 autres)";
+    an empty name is written ``unnamed`` (for instance :data:`UNNAMED`'s text)."""
+    shown = ", ".join(f"« {name} »" if name else unnamed for name in names[:limit])
+    return shown + (f" (et {len(names) - limit} autres)" if len(names) > limit else "")
+
+
 def single_concertation_message(segments: pd.DataFrame) -> str:
     """The French text of :class:`SingleConcertationWarning`: which concertation, what is
     counted instead, and how to name the concertations of a corpus."""
@@ -127,11 +134,9 @@ def _warn_unnamed(segments: pd.DataFrame) -> None:
     if not unnamed.any() or schema.DOC_ID not in segments:
         return
     docs = sorted(segments.loc[unnamed, schema.DOC_ID].astype(str).unique())
-    shown = ", ".join(f"« {d} »" for d in docs[:8]) + (
-        f" (et {len(docs) - 8} autres)" if len(docs) > 8 else ""
-    )
     warnings.warn(
-        f"{len(docs)} document(s) sans concertation parmi des concertations nommées : {shown}. "
+        f"{len(docs)} document(s) sans concertation parmi des concertations nommées : "
+        f"{quoted_list(docs)}. "
         "La récurrence des freins et des propositions les compte ensemble comme une "
         "concertation de plus, sans nom ; donnez-leur la leur (une case de la colonne "
         "concertation_id, « concertation: » dans l'en-tête).",
