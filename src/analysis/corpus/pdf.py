@@ -135,10 +135,10 @@ def _running_lines(pages: list[list[_Line]]) -> dict[str, str]:
     counts: Counter[str] = Counter()
     first: dict[str, str] = {}
     for page in pages:
-        edges = _edge_blocks(page)
-        for text in edges:
-            first.setdefault(_edge_key(text), text)
-        counts.update({_edge_key(text) for text in edges})
+        keyed = {_edge_key(text): text for text in reversed(_edge_blocks(page))}
+        for key, text in keyed.items():
+            first.setdefault(key, text)
+        counts.update(keyed.keys())
     needed = max(2, math.ceil(len(pages) / 2))
     return {key: first[key] for key, n in sorted(counts.items()) if n >= needed}
 

@@ -54,8 +54,8 @@ def read_table(path: Path, name: str, *, encoding: str) -> Table:
 def _sheet_rows(frame: pd.DataFrame, name: str) -> Table:
     """Rows of a sheet are labelled by their line, the header being line 1 (or the line found
     below a preamble, see :func:`_below_preamble`), blank lines counted and left out; column
-    names are text (a spreadsheet's
-    header cell may hold a number or a date: "2019" is then its name)."""
+    names are text (a spreadsheet's header cell may hold a number or a date: "2019" is then
+    its name)."""
     frame, skipped = _below_preamble(frame, name)
     names: list[str] = []
     for column in frame.columns:
@@ -137,7 +137,7 @@ def _read_xlsx_file(path: Path, name: str, encoding: str) -> Table:
             f"laissées de côté : {', '.join(sheets[1:])}. Mettez les textes dans la première."
         )
     cells = frame.fillna("").map(_unescape_ooxml)
-    cells.columns = [_unescape_ooxml(c) if isinstance(c, str) else c for c in frame.columns]
+    cells.columns = [_unescape_ooxml(c) for c in frame.columns]
     return _sheet_rows(cells, name)
 
 

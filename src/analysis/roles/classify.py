@@ -217,9 +217,9 @@ def _whole_phrase(text: str, start: int, end: int) -> tuple[int, int]:
     no French phrase ends on ("…la CSG pour tous les | RETRAITES et…", the parser misled by
     capitals). An edge at a line break or after other words stays (a title line glued to its
     text, a list item)."""
-    cut_end = _cut_inside(text[start:end]) and "\n" not in text[end : end + 2]
+    cut_end = _cut_inside(text, start, end) and "\n" not in text[end : end + 2]
     cut_start = (
-        start > 0 and _cut_inside(text[:start]) and "\n" not in text[max(0, start - 2) : start]
+        start > 0 and _cut_inside(text, 0, start) and "\n" not in text[max(0, start - 2) : start]
     )
     if not (cut_end or cut_start):
         return start, end
@@ -231,9 +231,10 @@ def _whole_phrase(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _cut_inside(before: str) -> bool:
-    """Whether ``before`` ends on a word no French phrase ends on ("les", "pour", "l’")."""
-    match = _LAST_WORD.search(before[-40:])  # a word is shorter
+def _cut_inside(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends on a word no French phrase ends on ("les", "pour",
+    "l’"); only its last 40 characters are read (a word is shorter), without copying."""
+    match = _LAST_WORD.search(text, max(start, end - 40), end)
     return match is not None and match.group(1).lower() in _OPEN_WORDS
 
 
