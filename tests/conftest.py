@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import spacy
 
@@ -43,3 +44,10 @@ def real_dir() -> Path:
     """Real material nobody on this project wrote (see tests/data/real/README.md): the Decidim
     export, its IRaMuTeQ corpus and the two seed articles. Read only."""
     return REAL_DIR
+
+
+@pytest.fixture(scope="session")
+def decidim_export() -> pd.DataFrame:
+    """The real Decidim export of ``real_dir`` as the platform wrote it (``;``-separated),
+    every cell a string, before the workbook reads it. Read only: copy before changing it."""
+    return pd.read_csv(REAL_DIR / "lille-propositions-decidim.csv", sep=";", dtype=str)

@@ -133,12 +133,12 @@ def test_only_the_first_sheet_of_a_workbook_is_read(tmp_path: Path) -> None:
 
 
 def test_cells_holding_translations_as_json_give_their_french_text(
-    tmp_path: Path, real_dir: Path
+    tmp_path: Path, decidim_export: pd.DataFrame
 ) -> None:
     """Some platforms export a translated field as JSON in its cell ({"fr": "<p>…</p>",
     "machine_translations": {…}}): the French text is read, as from a plain cell; a cell that
     only looks like JSON stays as written."""
-    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    export = decidim_export
     bodies = export["body"].dropna().head(5).tolist()
     plain, wrapped = tmp_path / "plain.csv", tmp_path / "wrapped.csv"
     pd.DataFrame({"id": range(5), "body": [f"<p>{b}</p>" for b in bodies]}).to_csv(
@@ -157,12 +157,12 @@ def test_cells_holding_translations_as_json_give_their_french_text(
     assert found.tolist()[4] == "{Rétablir l'ISF}"
 
 
-def test_a_header_below_a_preamble_is_found(tmp_path: Path, real_dir: Path) -> None:
+def test_a_header_below_a_preamble_is_found(tmp_path: Path, decidim_export: pd.DataFrame) -> None:
     """An export that opens on a line of its own ("Export de la plateforme - 12/01/2019"),
     and a workbook whose table starts on line 4: the header is the first line that names
     every column, said in a warning; the header is not read as a contribution. (The real
     texts hold carriage returns, which a workbook stores as "_x000D_": read back as such.)"""
-    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    export = decidim_export
     table = pd.DataFrame(
         {"id": export["id"][:20], "titre": export["title"][:20], "corps": export["body"][:20]}
     )
@@ -180,9 +180,11 @@ def test_a_header_below_a_preamble_is_found(tmp_path: Path, real_dir: Path) -> N
         assert found[schema.DOC_ID].tolist() == expected[schema.DOC_ID].tolist()
 
 
-def test_an_index_column_without_a_name_is_no_preamble(tmp_path: Path, real_dir: Path) -> None:
+def test_an_index_column_without_a_name_is_no_preamble(
+    tmp_path: Path, decidim_export: pd.DataFrame
+) -> None:
     """A table saved with its index (",corps" as header) keeps its header line."""
-    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    export = decidim_export
     path = tmp_path / "indexed.csv"
     pd.DataFrame({"corps": export["title"][:12].tolist()}).to_csv(path)
     with warnings.catch_warnings(record=True) as caught:
@@ -193,12 +195,12 @@ def test_an_index_column_without_a_name_is_no_preamble(tmp_path: Path, real_dir:
 
 
 def test_lines_are_numbered_as_a_spreadsheet_numbers_its_rows(
-    tmp_path: Path, real_dir: Path
+    tmp_path: Path, decidim_export: pd.DataFrame
 ) -> None:
     """A blank line between two rows counts, as in a spreadsheet (a text over several lines in
     its quotes is one row): the unreadable date of the third contribution is on line 5; the
     blank line itself is left out, as holding nothing."""
-    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    export = decidim_export
     bodies = export["body"].dropna()
     first = bodies[bodies.str.contains("\n")].iloc[0]
     second, third = bodies[~bodies.str.contains("\n")].head(2)

@@ -53,8 +53,8 @@ def test_a_column_of_people_is_known_by_its_name(column: str, expected: bool) ->
     assert named_for_people(column) is expected
 
 
-def test_a_column_of_people_is_known_by_its_content(real_dir: Path) -> None:
-    decidim = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+def test_a_column_of_people_is_known_by_its_content(decidim_export: pd.DataFrame) -> None:
+    decidim = decidim_export
     names = pd.Series(["Claire Vasseur", "Karim Belhadj", "J. Dupuis", "Léa Thorel"], name="c7")
     assert holds_people(names)  # named nothing, holds names
     assert holds_people(pd.Series(["c.vasseur@example.org", "kbelhadj@example.fr"], name="x"))
