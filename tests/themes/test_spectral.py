@@ -11,11 +11,13 @@ from factories import theme_lemmas, theme_segments
 from sklearn.cluster import SpectralClustering
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import normalize
 
 from analysis import schema
 from analysis.corpus import load_corpus
 from analysis.themes import NO_THEME, SpectralThemes, ThemeModel, spectral
-from analysis.themes.spectral import _affinity, _distance_graph
+from analysis.themes.base import smallest_per_row
+from analysis.themes.spectral import _affinity, _distance_graph, tie_key
 from analysis.vectorise import LemmaVectoriser
 from analysis.workers import has_spare_core
 
@@ -65,8 +67,54 @@ def test_the_search_by_blocks_finds_the_neighbours_scikit_learn_finds(real_comme
     expected = expected.fit(X).kneighbors_graph(mode="distance")
     found = _distance_graph(X, 12, block=100)
     assert np.array_equal(found.indptr, expected.indptr)
-    assert np.array_equal(found.indices, expected.indices)  # same neighbours, same order
-    assert np.allclose(found.data, expected.data + 1e-6)
+    assert np.allclose(found.data, expected.data + 1e-6)  # the same distances, nearest first
+    distances = found.data.reshape(-1, 12)
+    for row in range(X.shape[0]):
+        ours = found.indices[found.indptr[row] : found.indptr[row + 1]]
+        theirs = expected.indices[expected.indptr[row] : expected.indptr[row + 1]]
+        # rows nearer than the last one kept are scikit-learn's; ties come in a fixed order
+        nearer = distances[row] < distances[row, -1]
+        assert set(ours[nearer]) == set(theirs[nearer])
+        for tied in np.unique(distances[row]):
+            same = ours[distances[row] == tied]
+            assert (np.diff(tie_key(np.full(same.size, row), same).astype(float)) > 0).all()
+    tied_rows = (np.diff(distances, axis=1) == 0).any(axis=1)
+    assert tied_rows.sum() > 50  # real comments do tie: the order matters
+
+
+def test_rows_at_the_same_distance_do_not_all_link_to_the_first_rows(real_comments_tfidf) -> None:
+    # segments sharing no term with enough others tie at distance 1: taken in corpus order,
+    # their "neighbours" would all be the corpus's first segments
+    rows = np.flatnonzero(real_comments_tfidf.getnnz(axis=1) > 0)
+    graph = _distance_graph(real_comments_tfidf[rows], 30)
+    unrelated = graph.data > 1  # distance 1 (+ the shift): no term in common
+    assert unrelated.sum() > 500
+    linked = np.bincount(graph.indices[unrelated], minlength=graph.shape[0])
+    assert linked[:30].sum() < 0.1 * unrelated.sum()
+    assert linked.max() <= 10  # no segment is everybody's unrelated neighbour
+
+
+def test_the_smallest_values_of_each_row_come_first_and_ties_in_column_order() -> None:
+    values = np.array(
+        [[0.3, 0.1, 0.3, 0.3, 0.9], [0.5, 0.5, 0.5, 0.5, 0.5], [2.0, 1.0, 0.0, 1.0, 3.0]]
+    )
+    rows, columns = smallest_per_row(values, 3)
+    assert rows.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert columns.tolist() == [1, 0, 2, 0, 1, 2, 2, 1, 3]
+    rows, columns = smallest_per_row(values, 3, up_to=0.3)  # a row may keep fewer
+    assert rows.tolist() == [0, 0, 0, 2]
+    assert columns.tolist() == [1, 0, 2, 2]
+    rows, columns = smallest_per_row(values, 2, ties=True)  # or more, to keep the ties
+    assert rows.tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2]
+    assert columns.tolist() == [1, 0, 2, 3, 0, 1, 2, 3, 4, 2, 1, 3]
+
+
+def test_the_smallest_values_of_real_rows_are_those_a_full_sort_finds(real_comments_tfidf) -> None:
+    unit = normalize(real_comments_tfidf[:200])
+    distances = 1 - (unit @ normalize(real_comments_tfidf).T).toarray()
+    rows, columns = smallest_per_row(distances, 15)
+    by_sort = np.lexsort((np.arange(distances.shape[1])[None, :].repeat(200, 0), distances))
+    assert np.array_equal(columns.reshape(200, 15), by_sort[:, :15])
 
 
 def test_each_graph_keeps_the_nearest_rows_in_the_search_order(real_comments_tfidf) -> None:

@@ -56,6 +56,22 @@ def test_an_expression_takes_its_head_s_vector(vocab) -> None:
     assert np.allclose(vectors[2], unit[0], atol=1e-6)
 
 
+def test_terms_as_near_as_the_last_neighbour_are_all_kept(vocab) -> None:
+    # three expressions headed by "entreprise" share its vector: for "société" they tie, and
+    # a cut at two neighbours would keep an arbitrary two of them
+    terms = np.array(
+        ["entreprise_locale", "grande_entreprise", "petite_entreprise", "société", "tramway"],
+        dtype=object,
+    )
+    heads = {str(term): "entreprise" for term in terms if "_" in term}
+    neighbours = term_neighbours(terms, vocab, heads=heads, n_neighbours=2)
+    society = neighbours[3]
+    assert sorted(terms[society.indices]) == sorted(terms[:3])
+    assert np.ptp(society.data) == 0  # the same cosine
+    again = term_neighbours(terms[::-1].copy(), vocab, heads=heads, n_neighbours=2)
+    assert sorted(terms[::-1][again[1].indices]) == sorted(terms[:3])  # whatever the order
+
+
 def test_the_same_vocabulary_gives_the_same_neighbours(vocab) -> None:
     first = term_neighbours(TERMS, vocab)
     second = term_neighbours(TERMS.copy(), vocab)

@@ -29,7 +29,7 @@ from spacy.vocab import Vocab
 
 from analysis import schema
 from analysis.nlp.vectors import WordVectorsError, load_word_vectors
-from analysis.themes.base import ThemeError
+from analysis.themes.base import ThemeError, smallest_per_row
 from analysis.vectorise import EXPRESSION_JOINER
 
 N_NEIGHBOURS = 10
@@ -88,8 +88,10 @@ def term_neighbours(
 ) -> sp.csr_matrix:
     """Terms × terms cosine of each term's nearest terms (not itself), the others at zero.
 
-    ``heads`` gives the head of each expression (see :func:`term_vectors`). The same vocabulary
-    gives the same matrix (the selection is exact, no random start).
+    ``heads`` gives the head of each expression (see :func:`term_vectors`). Terms as near as
+    the ``n_neighbours``-th are all kept: many words share their vector in spaCy's pruned
+    tables (and an expression its head's), and which of them a cut would keep is arbitrary.
+    The same vocabulary gives the same matrix (the selection is exact, no random start).
     """
     vectors = term_vectors(terms, vocab, heads)
     n_terms = len(terms)
@@ -101,12 +103,11 @@ def term_neighbours(
         stop = min(start + _BLOCK, n_terms)
         cosines = vectors[start:stop] @ vectors.T
         cosines[np.arange(stop - start), np.arange(start, stop)] = -np.inf
-        nearest = np.argpartition(-cosines, n_kept - 1, axis=1)[:, :n_kept]
-        kept = np.take_along_axis(cosines, nearest, axis=1)
-        block_rows, ranks = np.nonzero(kept >= min_similarity)
+        # the nearest terms at min_similarity or closer, with those as near as the last one
+        block_rows, nearest = smallest_per_row(-cosines, n_kept, up_to=-min_similarity, ties=True)
         rows.append(block_rows + start)
-        columns.append(nearest[block_rows, ranks])
-        values.append(kept[block_rows, ranks])
+        columns.append(nearest)
+        values.append(cosines[block_rows, nearest])
     return sp.csr_matrix(
         (
             np.concatenate(values).astype(np.float64),
