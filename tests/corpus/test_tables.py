@@ -118,18 +118,40 @@ def test_a_header_cell_holding_a_number_names_its_column(tmp_path: Path) -> None
     assert second[schema.TEXT].tolist() == notes
 
 
-def test_only_the_first_sheet_of_a_workbook_is_read(tmp_path: Path) -> None:
+def test_the_sheet_holding_the_columns_asked_for_is_read(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     with pd.ExcelWriter(path) as writer:
-        pd.DataFrame(EXPORT_ROWS).to_excel(writer, sheet_name="Contributions", index=False)
         pd.DataFrame({"note": ["Export du 3 mai"]}).to_excel(
             writer, sheet_name="Infos", index=False
         )
-    with pytest.warns(CorpusWarning, match="seule la première feuille « Contributions ».*Infos"):
+        pd.DataFrame(EXPORT_ROWS).to_excel(writer, sheet_name="Contributions", index=False)
+    with pytest.warns(CorpusWarning, match="feuille « Contributions » est lue .*« corps ».*Infos"):
         documents = load_corpus(
             path, text_column="corps", meta_columns=["city=ville", "date=publication"]
         )
-    assert len(documents) == len(EXPORT_ROWS)
+    assert documents[schema.TEXT].tolist() == EXPORT_TEXTS
+
+
+def test_a_workbook_opening_on_a_notice_sheet_gives_its_contributions(
+    tmp_path: Path, decidim_export: pd.DataFrame
+) -> None:
+    """A real export saved as a workbook whose first sheet is a notice: without a column
+    named, the sheet holding the most text is read, and the warning says which."""
+    rows = decidim_export[["id", "title", "body"]].head(40)
+    path = tmp_path / "grand-debat.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        notice = {"Lisez-moi": ["Export de la plateforme du 12/01/2019", "Feuille 2 : textes"]}
+        pd.DataFrame(notice).to_excel(writer, sheet_name="Notice", index=False)
+        rows.to_excel(writer, sheet_name="Propositions", index=False)
+        pd.DataFrame().to_excel(writer, sheet_name="Vide", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        documents = load_corpus(path)
+    said = [str(w.message) for w in caught]
+    assert any("feuille « Propositions » est lue (elle porte le plus de texte)" in m for m in said)
+    assert any("« Notice », « Vide »" in m for m in said)
+    assert len(documents) == 40
+    assert documents[schema.TEXT].str.len().sum() > 10_000  # the bodies, not the titles
 
 
 def test_cells_holding_translations_as_json_give_their_french_text(

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from analysis.corpus.errors import CorpusError, warn
 Table = tuple[pd.DataFrame, list[str]]  # the cells as strings, and a label per row
 
 
-def read_table(path: Path, name: str, *, encoding: str) -> Table:
+def read_table(path: Path, name: str, *, encoding: str, wanted: Sequence[str] = ()) -> Table:
     """Read a table file with the reader of its extension (:data:`TABLE_READERS`).
 
     Parameters
@@ -35,6 +35,9 @@ def read_table(path: Path, name: str, *, encoding: str) -> Table:
     encoding
         For text formats: ``"auto"`` or a Python codec name (see
         :func:`analysis.corpus.encoding.decode`).
+    wanted
+        The columns asked for (text, id, metadata): a workbook's sheet holding them all is
+        read (see :func:`_chosen_sheet`).
 
     Returns
     -------
@@ -48,6 +51,8 @@ def read_table(path: Path, name: str, *, encoding: str) -> Table:
     CorpusError
         When the file is malformed; the message gives the line.
     """
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx_file(path, name, encoding, wanted=wanted)
     return TABLE_READERS[path.suffix.lower()](path, name, encoding)
 
 
@@ -121,24 +126,51 @@ def _read_tsv_file(path: Path, name: str, encoding: str) -> Table:
     return _sheet_rows(read_csv(_read_text(path, name, encoding), name, "\t"), name)
 
 
-def _read_xlsx_file(path: Path, name: str, encoding: str) -> Table:
+def _read_xlsx_file(path: Path, name: str, encoding: str, wanted: Sequence[str] = ()) -> Table:
     try:
         with pd.ExcelFile(path, engine="openpyxl") as workbook:
-            sheets = workbook.sheet_names
-            frame = workbook.parse(sheets[0], dtype=str)
+            sheets = {sheet: workbook.parse(sheet, dtype=str) for sheet in workbook.sheet_names}
     except Exception as error:  # a damaged workbook fails in many ways (zip, XML, styles)
         raise CorpusError(
             f"{name} : ne s’ouvre pas comme un classeur Excel ({error}). Ouvrez-le dans un "
             "tableur et enregistrez-le de nouveau en .xlsx."
         ) from error
-    if len(sheets) > 1:
-        warn(
-            f"{name} : seule la première feuille « {sheets[0]} » est lue ; autres feuilles "
-            f"laissées de côté : {', '.join(sheets[1:])}. Mettez les textes dans la première."
-        )
+    frame = sheets[_chosen_sheet(sheets, name, wanted)]
     cells = frame.fillna("").map(_unescape_ooxml)
     cells.columns = [_unescape_ooxml(c) for c in frame.columns]
     return _sheet_rows(cells, name)
+
+
+def _chosen_sheet(sheets: Mapping[str, pd.DataFrame], name: str, wanted: Sequence[str]) -> str:
+    """The sheet of a workbook to read: the first that holds every column asked for, else the
+    one holding the most text (a workbook often opens on a notice or a summary sheet).
+
+    A workbook of several sheets says which one is read, and why, with a warning.
+    """
+    names = list(sheets)
+    if len(names) == 1:
+        return names[0]
+
+    def headers(sheet: str) -> set[str]:
+        return {str(c).strip() for c in sheets[sheet].columns}
+
+    holding = [s for s in names if wanted and {w.strip() for w in wanted} <= headers(s)]
+    if holding:
+        chosen = holding[0]
+        why = f"elle a {'la colonne' if len(wanted) == 1 else 'les colonnes'} " + ", ".join(
+            f"« {w} »" for w in wanted
+        )
+    else:
+        sizes = {s: int(sheets[s].fillna("").astype(str).map(len).to_numpy().sum()) for s in names}
+        chosen = max(names, key=lambda s: sizes[s])  # the first of equal ones
+        why = "elle porte le plus de texte"
+    others = ", ".join(f"« {s} »" for s in names if s != chosen)
+    warn(
+        f"{name} : la feuille « {chosen} » est lue ({why}) ; autres feuilles laissées de côté "
+        f": {others}. Pour lire une autre feuille, donnez une de ses colonnes avec "
+        "--text-column."
+    )
+    return chosen
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

@@ -51,7 +51,9 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
         empty id or an unreadable date, or holds no text at all.
     """
     try:
-        frame, row_labels = read_table(path, relative, encoding=options.encoding)
+        frame, row_labels = read_table(
+            path, relative, encoding=options.encoding, wanted=_asked_columns(options)
+        )
     except SkippedFile as skipped:  # a table is the whole corpus: nothing is left to load
         raise CorpusError(str(skipped)) from None
     if frame.empty:
@@ -79,6 +81,13 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
             f"laissée(s) de côté ({shorten(empty_rows)})."
         )
     return records
+
+
+def _asked_columns(options: ReadOptions) -> list[str]:
+    """The table's columns the options name: text, id and metadata (``target=column``)."""
+    metadata = [entry.partition("=")[2] or entry for entry in options.meta_columns]
+    given = [options.text_column, options.id_column, *metadata]
+    return [column.strip() for column in given if column]
 
 
 @dataclass(frozen=True)
