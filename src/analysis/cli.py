@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", required=True, metavar="COMMANDE", title="commandes"
     )
     corpus_help = (
-        "un dossier de documents (.md, .txt, .docx, .pdf), un tableau (.csv, .tsv, .xlsx, "
+        "un dossier de documents (.md, .txt, .docx, .odt, .pdf), un tableau (.csv, .tsv, .xlsx, "
         ".json, .jsonl) ou un corpus IRaMuTeQ"
     )
 

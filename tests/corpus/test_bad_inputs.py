@@ -88,7 +88,7 @@ def case_front_matter_list(root: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def case_unknown_extension_file(root: Path) -> tuple[Path, dict[str, Any]]:
-    return write_file(root / "compte-rendu.odt", b"PK\x03\x04"), {}
+    return write_file(root / "compte-rendu.rtf", b"{\\rtf1 Compte rendu}"), {}
 
 
 def case_duplicate_ids(root: Path) -> tuple[Path, dict[str, Any]]:
@@ -173,7 +173,7 @@ BAD_INPUTS = [
     (case_bad_yaml, CorpusError, ["titre.md, ligne 3", "pas du YAML valide", "guillemets"]),
     (case_unclosed_front_matter, CorpusError, ["ouvert.md, ligne 1", "jamais fermé"]),
     (case_front_matter_list, CorpusError, ["liste.md", "« clé: valeur »"]),
-    (case_unknown_extension_file, CorpusError, ["compte-rendu.odt", "non pris en charge", ".docx"]),
+    (case_unknown_extension_file, CorpusError, ["compte-rendu.rtf", "non pris en charge", ".docx"]),
     (
         case_duplicate_ids,
         CorpusError,

@@ -13,6 +13,7 @@ from analysis.corpus import (
     TABLE_EXTENSIONS,
     CorpusError,
     markdown,
+    odt,
     pdf,
     tables,
     word,
@@ -22,9 +23,9 @@ from analysis.corpus.records import ReadOptions
 
 
 def test_every_extension_has_the_reader_of_its_format() -> None:
-    assert DOCUMENT_EXTENSIONS == (".md", ".markdown", ".txt", ".docx", ".pdf")
+    assert DOCUMENT_EXTENSIONS == (".md", ".markdown", ".txt", ".docx", ".odt", ".pdf")
     assert TABLE_EXTENSIONS == (".csv", ".tsv", ".xlsx", ".json", ".jsonl")
-    for module in (markdown, word, pdf, tables):
+    for module in (markdown, word, odt, pdf, tables):
         for extension in module.EXTENSIONS:
             assert file_reader(Path(f"corpus{extension.upper()}")) is module.read
 

@@ -29,6 +29,7 @@ Modules
 ``readers``      which reader reads which extension
 ``markdown``     ``.md``/``.markdown``/``.txt`` with a YAML front matter
 ``word``         ``.docx``
+``odt``          ``.odt`` (LibreOffice)
 ``pdf``          ``.pdf`` (text layer rebuilt into paragraphs)
 ``tables``       platform exports (``.csv``, ``.tsv``, ``.xlsx``, ``.json``, ``.jsonl``)
 ``table_files``  a table file read as strings, one reader per format

@@ -18,7 +18,7 @@ from analysis.corpus.records import Record
 
 # When the same text comes in several formats, the copy kept is the one that can carry the
 # most metadata (front matter), then the richest layout.
-FORMAT_PREFERENCE = (".md", ".markdown", ".txt", ".docx", ".pdf")
+FORMAT_PREFERENCE = (".md", ".markdown", ".txt", ".docx", ".odt", ".pdf")
 
 
 def handle_duplicate_texts(records: list[Record], *, drop: bool) -> list[Record]:

@@ -36,9 +36,10 @@ def load_corpus(
     Parameters
     ----------
     path
-        A folder of ``.md``/``.txt``/``.docx``/``.pdf`` files (searched recursively), a table
-        (``.csv``, ``.tsv``, ``.xlsx``, ``.json``, ``.jsonl``), an IRaMuTeQ corpus (``.txt``
-        whose first line starts with ``****``) or a single document file.
+        A folder of ``.md``/``.txt``/``.docx``/``.odt``/``.pdf`` files (searched
+        recursively), a table (``.csv``, ``.tsv``, ``.xlsx``, ``.json``, ``.jsonl``), an
+        IRaMuTeQ corpus (``.txt`` whose first line starts with ``****``) or a single document
+        file.
     text_column
         Tables only: the column holding the text. ``None`` uses a column named ``text`` or, with
         a warning, the column with the longest texts.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from analysis.corpus import markdown, pdf, tables, word
+from analysis.corpus import markdown, odt, pdf, tables, word
 from analysis.corpus.errors import CorpusError
 from analysis.corpus.records import Reader
 
@@ -19,7 +19,7 @@ def _by_extension(*modules: ModuleType) -> dict[str, Reader]:
     return {extension: module.read for module in modules for extension in module.EXTENSIONS}
 
 
-DOCUMENT_READERS = _by_extension(markdown, word, pdf)
+DOCUMENT_READERS = _by_extension(markdown, word, odt, pdf)
 TABLE_READERS = _by_extension(tables)
 DOCUMENT_EXTENSIONS = tuple(DOCUMENT_READERS)
 TABLE_EXTENSIONS = tuple(TABLE_READERS)
@@ -27,7 +27,6 @@ TABLE_EXTENSIONS = tuple(TABLE_READERS)
 # Formats users often have, and what to save them as.
 FORMAT_HINTS = {
     ".doc": "enregistrez-le en .docx",
-    ".odt": "enregistrez-le en .docx",
     ".rtf": "enregistrez-le en .docx",
     ".html": "enregistrez-le en .md ou .txt",
     ".htm": "enregistrez-le en .md ou .txt",
