@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import pandas as pd
 from factories import DECIDIM_ROWS
 
 from analysis import schema
-from analysis.summaries.extracts import select_quotes
+from analysis.config import AnalysisConfig
+from analysis.corpus import load_corpus
+from analysis.segmentation import split_documents
+from analysis.summaries.extracts import _candidate_sentences, select_quotes
+from analysis.summaries.inputs import prepare_segments
 
 
 def _theme_segments(typicality: dict[str, list[float]]) -> pd.DataFrame:
@@ -55,3 +62,26 @@ def test_segments_of_unsure_function_are_quoted_after_the_others() -> None:
     assert [q.doc_id for q in quotes] == ["436", "449"]
     quotes = select_quotes(segments, {}, n_quotes=3, min_words=1, max_words=100)
     assert [q.doc_id for q in quotes] == ["436", "449", "590"]
+
+
+def test_the_summary_takes_no_piece_of_a_sentence_the_segmentation_cut(project_root) -> None:
+    """A real proposal's long sentence ("…mais bien de Paris, qui via le président de la
+    République, […] décide de tout pour le pays…") is cut by the 40-word segmentation:
+    the piece after the cut ("qui via le président…") is no sentence of the summary, the
+    proposal's whole sentences are."""
+    path = project_root / "tests" / "data" / "real" / "lille-propositions-iramuteq.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(path)
+    document = documents[documents[schema.TEXT].str.contains("qui via le président")]
+    segments = split_documents(document, AnalysisConfig()).assign(**{schema.THEME_ID: 0})
+    assert segments[schema.TEXT].str.startswith("qui via le président").any()  # the cut
+    prepared = prepare_segments(segments)
+    sentences = _candidate_sentences(prepared, min_words=1, max_words=1000)["sentence"]
+    assert len(sentences) >= 2
+    whole = " ".join(document[schema.TEXT].iat[0].split())
+    for sentence in sentences:
+        assert re.search(r"(^|[.!?…:;][\"»”’)\]]*\s)" + re.escape(sentence[:40]), whole), sentence
+    unmarked = prepared.drop(columns=["_cut_before", "_cut_after"])
+    pieces = _candidate_sentences(unmarked, min_words=1, max_words=1000)["sentence"]
+    assert pieces.str.startswith("qui via le président").any()  # what the marks take out

@@ -124,7 +124,11 @@ def _candidate_sentences(
     rows = []
     for record in frame.to_dict("records"):
         text = record[schema.TEXT]
-        for start, end in split_sentences(text):
+        spans = split_sentences(text)
+        # the pieces of a sentence the segmentation cut are not sentences of the summary
+        first = 1 if record.get("_cut_before", False) else 0
+        last = len(spans) - 1 if record.get("_cut_after", False) else len(spans)
+        for start, end in spans[first:last]:
             sentence = " ".join(text[start:end].lstrip("-*•–— ").split())
             if min_words <= count_words(sentence) <= max_words and not sentence.endswith(":"):
                 rows.append(
