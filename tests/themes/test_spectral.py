@@ -117,6 +117,18 @@ def test_the_smallest_values_of_real_rows_are_those_a_full_sort_finds(real_comme
     assert np.array_equal(columns.reshape(200, 15), by_sort[:, :15])
 
 
+def test_rows_that_tie_with_every_other_keep_k_neighbours_spread_over_the_rows() -> None:
+    # 3,000 segments that share no term: each is at distance 1 from every other, and the
+    # search keeps 30 of 2,999 tied rows for each without sorting them all
+    n_rows = 3000
+    X = sp.csr_matrix((np.ones(n_rows), (np.arange(n_rows), np.arange(n_rows))))
+    graph = _distance_graph(X, 30)
+    assert (np.diff(graph.indptr) == 30).all()
+    assert (graph.indices != np.repeat(np.arange(n_rows), 30)).all()  # never itself
+    linked = np.bincount(graph.indices, minlength=n_rows)
+    assert linked.max() <= 4 * 30  # no hub: 30 links per row on average
+
+
 def test_each_graph_keeps_the_nearest_rows_in_the_search_order(real_comments_tfidf) -> None:
     rows = np.flatnonzero(real_comments_tfidf.getnnz(axis=1) > 0)
     graph = _distance_graph(real_comments_tfidf[rows], 12)

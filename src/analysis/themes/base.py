@@ -138,7 +138,9 @@ def smallest_per_row(
 
     A partition finds each row's k-th smallest value, and only the values up to it are
     sorted: NumPy's ``argpartition`` along rows took 14 times as long as ``partition`` on the
-    20,000-column rows of a nearest-neighbour search.
+    20,000-column rows of a nearest-neighbour search. A row with many values equal to its k-th
+    keeps the first of them by a second partition (:func:`_first_k`): 20,000 rows that all tie
+    took 43 s sorted, 9 s so (NumPy's ``argpartition``: 2.4 s, in an arbitrary order).
     """
     n_rows, n_columns = values.shape
     k = min(k, n_columns)
@@ -148,7 +150,14 @@ def smallest_per_row(
         bound = np.partition(values, k - 1, axis=1)[:, k - 1, None]
     else:
         bound = up_to
-    rows, columns = np.nonzero(values <= bound)  # by row, then column
+    within = values <= bound
+    if up_to is None and not ties:
+        # rows where more values equal the k-th than are needed: thousands at times (a
+        # segment sharing no term with most others), too many to sort: keep k first
+        crowded = np.flatnonzero(within.sum(axis=1) > k)
+        if len(crowded):
+            within[crowded] = _first_k(values[crowded], bound[crowded], k, crowded, tie_key)
+    rows, columns = np.nonzero(within)  # by row, then column
     tied = columns if tie_key is None else tie_key(rows, columns)
     order = np.lexsort((tied, values[rows, columns], rows))
     rows, columns = rows[order], columns[order]
@@ -158,3 +167,25 @@ def smallest_per_row(
         np.maximum.at(last, rows[kept], values[rows[kept], columns[kept]])
         kept = values[rows, columns] <= last[rows]
     return rows[kept], columns[kept]
+
+
+def _first_k(
+    values: np.ndarray,
+    bound: np.ndarray,
+    k: int,
+    rows: np.ndarray,
+    tie_key: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
+) -> np.ndarray:
+    """Which values of each row (rows ``rows`` of a block) to keep: all those below the row's
+    k-th value ``bound``, and, of those equal to it, the first by ``tie_key`` (by column
+    without one), k in all; found by a partition, without sorting the ties."""
+    keys = np.full(values.shape, np.iinfo(np.uint64).max, dtype=np.uint64)
+    tied_rows, tied_columns = np.nonzero(values == bound)
+    if tie_key is None:
+        order = tied_columns.astype(np.uint64)
+    else:
+        order = np.asarray(tie_key(rows[tied_rows], tied_columns), dtype=np.uint64)
+    keys[tied_rows, tied_columns] = np.maximum(order, 1)
+    keys[values < bound] = 0  # fewer than k: always kept
+    last = np.partition(keys, k - 1, axis=1)[:, k - 1, None]
+    return keys <= last
