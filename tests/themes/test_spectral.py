@@ -107,6 +107,9 @@ def test_the_smallest_values_of_each_row_come_first_and_ties_in_column_order() -
     rows, columns = smallest_per_row(values, 2, ties=True)  # or more, to keep the ties
     assert rows.tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2]
     assert columns.tolist() == [1, 0, 2, 3, 0, 1, 2, 3, 4, 2, 1, 3]
+    rows, columns = smallest_per_row(values, 2, ties=True, at_most=3)  # within a limit
+    assert rows.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert columns.tolist() == [1, 0, 2, 0, 1, 2, 2, 1, 3]
 
 
 def test_the_smallest_values_of_real_rows_are_those_a_full_sort_finds(real_comments_tfidf) -> None:

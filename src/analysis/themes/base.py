@@ -128,12 +128,14 @@ def smallest_per_row(
     *,
     up_to: float | None = None,
     ties: bool = False,
+    at_most: int | None = None,
     tie_key: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of the ``k`` smallest values of each row, by row, smallest first;
     equal values in column order (the same result on every machine, whatever numpy's
     selection does). With ``up_to``, only values at most ``up_to`` (a row may have fewer);
-    with ``ties``, also the values equal to a row's k-th (a row may have more). ``tie_key``
+    with ``ties``, also the values equal to a row's k-th (a row may have more, ``at_most`` in
+    all when given). ``tie_key``
     (of rows and columns) orders equal values instead of their columns.
 
     A partition finds each row's k-th smallest value, and only the values up to it are
@@ -161,11 +163,14 @@ def smallest_per_row(
     tied = columns if tie_key is None else tie_key(rows, columns)
     order = np.lexsort((tied, values[rows, columns], rows))
     rows, columns = rows[order], columns[order]
-    kept = np.arange(rows.size) - np.searchsorted(rows, rows) < k
+    rank = np.arange(rows.size) - np.searchsorted(rows, rows)
+    kept = rank < k
     if ties:
         last = np.full(n_rows, -np.inf)
         np.maximum.at(last, rows[kept], values[rows[kept], columns[kept]])
         kept = values[rows, columns] <= last[rows]
+        if at_most is not None:
+            kept &= rank < at_most
     return rows[kept], columns[kept]
 
 

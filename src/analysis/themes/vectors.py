@@ -35,6 +35,10 @@ from analysis.vectorise import EXPRESSION_JOINER
 N_NEIGHBOURS = 10
 MIN_SIMILARITY = 0.5
 _BLOCK = 2048  # terms compared at a time (a block × vocabulary matrix of floats)
+# a term keeps the terms as near as its n-th neighbour, up to this many times n: words sharing
+# one vector are at most 23 of the 5,714 terms the speed benchmark themes, but a larger
+# group would link each of its words to all the others (and every segment to all of them)
+_MOST_TIED = 5
 
 
 def word_vectors(name: str) -> Vocab:
@@ -104,7 +108,9 @@ def term_neighbours(
         cosines = vectors[start:stop] @ vectors.T
         cosines[np.arange(stop - start), np.arange(start, stop)] = -np.inf
         # the nearest terms at min_similarity or closer, with those as near as the last one
-        block_rows, nearest = smallest_per_row(-cosines, n_kept, up_to=-min_similarity, ties=True)
+        block_rows, nearest = smallest_per_row(
+            -cosines, n_kept, up_to=-min_similarity, ties=True, at_most=_MOST_TIED * n_kept
+        )
         rows.append(block_rows + start)
         columns.append(nearest)
         values.append(cosines[block_rows, nearest])
