@@ -39,6 +39,8 @@ _LEFT_OUT = {
     _TEXT + "tracked-changes",  # deleted text kept for change tracking
     _TEXT + "bookmark-ref",
 }
+# what holds a table's rows besides the table itself
+_ROW_GROUPS = {_TABLE + group for group in ("table-header-rows", "table-rows", "table-row-group")}
 _TITLE_STYLES = re.compile(r"(?:title|titre)", flags=re.IGNORECASE)
 
 
@@ -159,8 +161,6 @@ def _rows(table: ET.Element) -> list[ET.Element]:
     for child in table:
         if child.tag == _TABLE + "table-row":
             rows.append(child)
-        elif child.tag in (_TABLE + "table-header-rows", _TABLE + "table-rows"):
-            rows.extend(_rows(child))
-        elif child.tag == _TABLE + "table-row-group":
+        elif child.tag in _ROW_GROUPS:
             rows.extend(_rows(child))
     return rows

@@ -85,9 +85,16 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
 
 def _asked_columns(options: ReadOptions) -> list[str]:
     """The table's columns the options name: text, id and metadata (``target=column``)."""
-    metadata = [entry.partition("=")[2] or entry for entry in options.meta_columns]
+    metadata = [_meta_entry(entry)[1] for entry in options.meta_columns]
     given = [options.text_column, options.id_column, *metadata]
     return [column.strip() for column in given if column]
+
+
+def _meta_entry(entry: str) -> tuple[str, str]:
+    """The document column and the table column of a ``meta_columns`` entry: ``target=column``,
+    or a column kept under its own name."""
+    target, _, column = entry.partition("=") if "=" in entry else (entry, "", entry)
+    return target.strip(), column.strip()
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,8 @@ class _TableColumns:
             if standard and standard != schema.DOC_ID:
                 targets[standard] = column
         for entry in options.meta_columns:
-            target, _, column = entry.partition("=") if "=" in entry else (entry, "", entry)
-            targets[target.strip()] = require_column(
-                frame, column.strip(), name, "colonne de métadonnée"
-            )
+            target, column = _meta_entry(entry)
+            targets[target] = require_column(frame, column, name, "colonne de métadonnée")
         id_column = options.id_column
         if id_column is not None:
             id_column = require_column(frame, id_column, name, "colonne d’identifiant")

@@ -135,8 +135,8 @@ def smallest_per_row(
     equal values in column order (the same result on every machine, whatever numpy's
     selection does). With ``up_to``, only values at most ``up_to`` (a row may have fewer);
     with ``ties``, also the values equal to a row's k-th (a row may have more, ``at_most`` in
-    all when given). ``tie_key``
-    (of rows and columns) orders equal values instead of their columns.
+    all when given). ``tie_key`` (of rows and columns) orders equal values instead of their
+    columns.
 
     A partition finds each row's k-th smallest value, and only the values up to it are
     sorted: NumPy's ``argpartition`` along rows took 14 times as long as ``partition`` on the

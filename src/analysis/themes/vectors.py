@@ -36,7 +36,7 @@ N_NEIGHBOURS = 10
 MIN_SIMILARITY = 0.5
 _BLOCK = 2048  # terms compared at a time (a block × vocabulary matrix of floats)
 # a term keeps the terms as near as its n-th neighbour, up to this many times n: words sharing
-# one vector are at most 23 of the 5,714 terms the speed benchmark themes, but a larger
+# one vector are at most 23 of the 5,714 terms of the speed benchmark's themes, but a larger
 # group would link each of its words to all the others (and every segment to all of them)
 _MOST_TIED = 5
 
@@ -93,8 +93,9 @@ def term_neighbours(
     """Terms × terms cosine of each term's nearest terms (not itself), the others at zero.
 
     ``heads`` gives the head of each expression (see :func:`term_vectors`). Terms as near as
-    the ``n_neighbours``-th are all kept: many words share their vector in spaCy's pruned
-    tables (and an expression its head's), and which of them a cut would keep is arbitrary.
+    the ``n_neighbours``-th are kept too, up to five times ``n_neighbours``: many words share
+    their vector in spaCy's pruned tables (and an expression its head's), and which of them a
+    cut would keep is arbitrary.
     The same vocabulary gives the same matrix (the selection is exact, no random start).
     """
     vectors = term_vectors(terms, vocab, heads)
