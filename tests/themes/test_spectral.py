@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from factories import theme_lemmas, theme_segments
+from factories import theme_segments
 from sklearn.cluster import SpectralClustering
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
-from analysis import schema
-from analysis.corpus import load_corpus
 from analysis.themes import NO_THEME, SpectralThemes, ThemeModel, spectral
 from analysis.themes.base import smallest_per_row
-from analysis.themes.spectral import _affinity, _distance_graph, tie_key
-from analysis.vectorise import LemmaVectoriser
+from analysis.themes.nearest import tie_key
+from analysis.themes.spectral import _affinity, _distance_graph
 from analysis.workers import has_spare_core
 
 
@@ -46,18 +42,6 @@ def test_a_theme_model_uses_it_by_name() -> None:
     truth = segments["truth"].to_numpy()
     kept = (model.labels_ >= 0) & (truth != "hors_theme")
     assert normalized_mutual_info_score(truth[kept], model.labels_[kept]) > 0.5
-
-
-@pytest.fixture(scope="module")
-def real_comments_tfidf(project_root) -> sp.csr_matrix:
-    """TF-IDF rows of the 683 distinct real comments of Lille's Grand Débat debates
-    (tests/data/themes/README.md), lemmas approximated by lower-cased words."""
-    path = project_root / "tests" / "data" / "themes" / "lille-commentaires-iramuteq.txt"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        texts = load_corpus(path)[schema.TEXT].tolist()
-    lemmas = [theme_lemmas(text) for text in texts]
-    return LemmaVectoriser(min_df=2).fit(lemmas).tfidf(lemmas)
 
 
 def test_the_search_by_blocks_finds_the_neighbours_scikit_learn_finds(real_comments_tfidf) -> None:

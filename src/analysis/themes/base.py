@@ -10,7 +10,6 @@ the method.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -129,20 +128,17 @@ def smallest_per_row(
     up_to: float | None = None,
     ties: bool = False,
     at_most: int | None = None,
-    tie_key: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of the ``k`` smallest values of each row, by row, smallest first;
     equal values in column order (the same result on every machine, whatever numpy's
     selection does). With ``up_to``, only values at most ``up_to`` (a row may have fewer);
     with ``ties``, also the values equal to a row's k-th (a row may have more, ``at_most`` in
-    all when given). ``tie_key`` (of rows and columns) orders equal values instead of their
-    columns.
+    all when given).
 
     A partition finds each row's k-th smallest value, and only the values up to it are
-    sorted: NumPy's ``argpartition`` along rows took 14 times as long as ``partition`` on the
-    20,000-column rows of a nearest-neighbour search. A row with many values equal to its k-th
-    keeps the first of them by a second partition (:func:`_first_k`): 20,000 rows that all tie
-    took 43 s sorted, 9 s so (NumPy's ``argpartition``: 2.4 s, in an arbitrary order).
+    sorted (NumPy's ``argpartition`` along rows took 14 times as long as ``partition`` on
+    20,000-column rows). The segments' neighbours are searched by
+    :func:`analysis.themes.nearest.nearest_rows` instead.
     """
     n_rows, n_columns = values.shape
     k = min(k, n_columns)
@@ -152,16 +148,8 @@ def smallest_per_row(
         bound = np.partition(values, k - 1, axis=1)[:, k - 1, None]
     else:
         bound = up_to
-    within = values <= bound
-    if up_to is None and not ties:
-        # rows where more values equal the k-th than are needed: thousands at times (a
-        # segment sharing no term with most others), too many to sort: keep k first
-        crowded = np.flatnonzero(within.sum(axis=1) > k)
-        if len(crowded):
-            within[crowded] = _first_k(values[crowded], bound[crowded], k, crowded, tie_key)
-    rows, columns = np.nonzero(within)  # by row, then column
-    tied = columns if tie_key is None else tie_key(rows, columns)
-    order = np.lexsort((tied, values[rows, columns], rows))
+    rows, columns = np.nonzero(values <= bound)  # by row, then column
+    order = np.lexsort((columns, values[rows, columns], rows))
     rows, columns = rows[order], columns[order]
     rank = np.arange(rows.size) - np.searchsorted(rows, rows)
     kept = rank < k
@@ -172,25 +160,3 @@ def smallest_per_row(
         if at_most is not None:
             kept &= rank < at_most
     return rows[kept], columns[kept]
-
-
-def _first_k(
-    values: np.ndarray,
-    bound: np.ndarray,
-    k: int,
-    rows: np.ndarray,
-    tie_key: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
-) -> np.ndarray:
-    """Which values of each row (rows ``rows`` of a block) to keep: all those below the row's
-    k-th value ``bound``, and, of those equal to it, the first by ``tie_key`` (by column
-    without one), k in all; found by a partition, without sorting the ties."""
-    keys = np.full(values.shape, np.iinfo(np.uint64).max, dtype=np.uint64)
-    tied_rows, tied_columns = np.nonzero(values == bound)
-    if tie_key is None:
-        order = tied_columns.astype(np.uint64)
-    else:
-        order = np.asarray(tie_key(rows[tied_rows], tied_columns), dtype=np.uint64)
-    keys[tied_rows, tied_columns] = np.maximum(order, 1)
-    keys[values < bound] = 0  # fewer than k: always kept
-    last = np.partition(keys, k - 1, axis=1)[:, k - 1, None]
-    return keys <= last

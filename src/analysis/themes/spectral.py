@@ -11,9 +11,7 @@ which never builds the segments × segments matrix).
 
 from __future__ import annotations
 
-import functools
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -24,8 +22,9 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.manifold import spectral_embedding
 from sklearn.preprocessing import normalize
 
-from analysis.themes.base import NO_THEME, ThemeEstimator, smallest_per_row
-from analysis.workers import map_in_two, usable_cores
+from analysis.themes.base import NO_THEME, ThemeEstimator
+from analysis.themes.nearest import nearest_rows
+from analysis.workers import map_in_two
 
 NEIGHBOURS = (6, 8, 10, 12, 15, 20, 25, 30)
 EXACT_ROWS = 2000  # larger graphs: an iterative eigensolver (see SpectralThemes._spectral)
@@ -120,39 +119,18 @@ class SpectralThemes(ThemeEstimator):
         return _assign_by_qr(embedding)
 
 
-def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 128) -> sp.csr_matrix:
+def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 256) -> sp.csr_matrix:
     """Cosine distances to each row's ``n_neighbors`` nearest rows (a sparse graph).
 
-    Exact, by blocks of rows (``block`` × rows distances at a time): the neighbours and the
-    distances of scikit-learn's brute-force ``NearestNeighbors``, rows at the same distance in
-    an order fixed by :func:`tie_key` (scikit-learn's depends on numpy's selection), with
-    small blocks instead of its 1 GB chunks of distances, shared between the machine's cores
-    (the sparse products release the GIL; the blocks are put back in order, so the graph does
-    not depend on the number of cores): 5.5 s instead of 7.5 s at 20,000 real segments on 2
-    cores (blocks of 128 rows, under 20 MB each, and a partition instead of an argpartition).
-    Identical rows are at distance 0, which a sparse graph would drop: distances are shifted
-    by a constant, which keeps every neighbour and their order.
+    Exact (:func:`analysis.themes.nearest.nearest_rows`: the neighbours and the distances of
+    scikit-learn's brute-force ``NearestNeighbors``, rows at the same distance in an order fixed
+    by :func:`analysis.themes.nearest.tie_key`, where scikit-learn's depends on NumPy's
+    selection). Identical rows are at distance 0, which a sparse graph would drop: distances are
+    shifted by a constant, which keeps every neighbour and their order.
     """
     n_rows = X.shape[0]
-    unit = normalize(X)
-    transposed = unit.T.tocsr()
     n_found = min(n_neighbors + 1, n_rows)  # each row finds itself, then drops it
-
-    def nearest_of(start: int) -> tuple[np.ndarray, np.ndarray]:
-        stop = min(start + block, n_rows)
-        distances = (unit[start:stop] @ transposed).toarray()
-        np.subtract(1, distances, out=distances)  # the bits of scikit-learn's 1 - similarity
-        np.clip(distances, 0, 2, out=distances)
-        distances[np.arange(stop - start), np.arange(start, stop)] = 0
-        ties = functools.partial(tie_key, first_row=start)
-        nearest = smallest_per_row(distances, n_found, tie_key=ties)[1]
-        nearest = nearest.reshape(stop - start, n_found)
-        return np.take_along_axis(distances, nearest, axis=1), nearest
-
-    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
-        found = list(pool.map(nearest_of, range(0, n_rows, block)))
-    distances = np.vstack([d for d, _ in found])
-    nearest = np.vstack([n for _, n in found])
+    distances, nearest = nearest_rows(X, n_found, block=block)
     others = nearest != np.arange(n_rows)[:, None]
     others[others.all(axis=1), 0] = False  # more duplicates than neighbours: drop the first
     shape = (n_rows, n_found - 1)
@@ -161,22 +139,6 @@ def _distance_graph(X: sp.csr_matrix, n_neighbors: int, block: int = 128) -> sp.
     return sp.csr_matrix(
         (distances.ravel() + 1e-6, nearest.ravel(), indptr), shape=(n_rows, n_rows)
     )
-
-
-def tie_key(rows: np.ndarray, columns: np.ndarray, *, first_row: int = 0) -> np.ndarray:
-    """The order of rows at the same distance from a segment: a fixed hash of the pair.
-
-    Rows at the same distance are common (a short segment shares no term with most others:
-    they are all at distance 1). Taken in corpus order, or in any one order, the same few
-    segments would be every such segment's neighbours and pull them into one theme; a hash of
-    (segment, row) gives each segment its own order, the same on every run. ``rows`` count
-    from ``first_row``.
-    """
-    mixed = (rows + first_row).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    mixed += columns.astype(np.uint64)
-    mixed ^= mixed >> np.uint64(31)
-    mixed *= np.uint64(0xBF58476D1CE4E5B9)  # wraps around: uint64 arithmetic is modular
-    return mixed ^ (mixed >> np.uint64(29))
 
 
 def _affinity(graph: sp.csr_matrix, n_neighbors: int) -> sp.csr_matrix:
