@@ -20,7 +20,7 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python -c 'from analysis.themes.nearest import compile_kernel; compile_kernel()'
+	$(BIN)/python -c 'from analysis.compiled import compile_all; compile_all()'
 	touch $(STAMP)
 
 report: $(STAMP)

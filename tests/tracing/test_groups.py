@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import warnings
-
-import numpy as np
 import pandas as pd
 import pytest
-from factories import first_segment_halved, platform_segments, quiet, theme_lemmas
-from scipy.spatial.distance import pdist
-from sklearn.preprocessing import normalize
+from factories import first_segment_halved, platform_segments, quiet
 
 from analysis import schema
 from analysis.config import TracingConfig
-from analysis.corpus import load_corpus
 from analysis.tracing import groups as groups_module
 from analysis.tracing.errors import (
     EmptySelectionWarning,
     SingleConcertationWarning,
     TracingError,
 )
-from analysis.tracing.groups import _condensed_distances, canonical_groups
+from analysis.tracing.groups import canonical_groups
 from analysis.tracing.links import link_proposals, unanswered_obstacles
 from analysis.tracing.units import unit_of
-from analysis.vectorise import LemmaVectoriser
 
 
 def test_canonical_groups_find_the_recurring_obstacles(segments: pd.DataFrame) -> None:
@@ -119,21 +112,6 @@ def test_a_single_concertation_ranks_groups_by_contributions() -> None:
     assert alone[schema.N_DOCUMENTS].tolist() == [3, 1]
     strict = quiet(canonical_groups, segments, "frein", config=TracingConfig(min_concertations=4))
     assert strict.empty and schema.RECURRENCE_UNIT in strict.columns
-
-
-def test_the_distances_by_blocks_are_scipys(project_root) -> None:
-    # real comments of Lille's Grand Débat, blocks of 100 rows shared between the cores: the
-    # condensed vector is scipy's, pair for pair
-    path = project_root / "tests" / "data" / "themes" / "lille-commentaires-iramuteq.txt"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        texts = load_corpus(path)[schema.TEXT].tolist()
-    lemmas = [theme_lemmas(text) for text in texts]
-    tfidf = LemmaVectoriser(min_df=2).fit(lemmas).tfidf(lemmas)
-    rows = normalize(tfidf[np.flatnonzero(tfidf.getnnz(axis=1) > 0)])
-    found = _condensed_distances(rows, block=100)
-    assert len(found) == rows.shape[0] * (rows.shape[0] - 1) // 2
-    assert np.allclose(found, np.clip(pdist(rows.toarray(), "cosine"), 0, 2), atol=1e-12)
 
 
 def test_groups_described_by_two_processes_are_those_of_one(

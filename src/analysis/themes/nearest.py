@@ -3,20 +3,18 @@
 The spectral method needs each segment's nearest segments. Computed with SciPy, a block of
 rows × all rows product is a sparse matrix more than half full on real text (most segments
 share a frequent lemma with most others), built in two passes, then made dense, then searched:
-13 CPU-seconds for 19,770 segments of the speed benchmark. :func:`nearest_rows` does the same
-arithmetic in one compiled pass per row (Numba): the row's similarities are summed into a dense
-buffer in SciPy's order (the same floats to the bit), the ``k``-th smallest distance is found
-by a heap while the buffer is read, and only the rows up to it are kept: 3.9 CPU-seconds for the
-same graph, identical to the byte.
+13.8 CPU-seconds for the 19,770 segments of the speed benchmark. :func:`nearest_rows` does the
+same arithmetic in one compiled pass per row (Numba): the row's similarities are summed into a
+dense buffer in SciPy's order (the same floats, to the bit), the ``k``-th smallest distance is
+found by a heap while the buffer is read, and only the rows up to it are kept: 3.7
+CPU-seconds for the same graph.
 
 Rows at the same distance are common (a short segment shares no term with most others: all at
 distance 1). They are ordered by :func:`tie_key`, a fixed hash of the (segment, row) pair, so
 that the same few segments are not every such segment's neighbours, and the result does not
 depend on a sort's or a selection's implementation.
 
-The kernel is compiled on its first call and the machine code kept beside this file (or in
-Numba's user cache when the package's folder is read-only): about 6 s once after an install
-(``make`` does it while installing), 0.2 s to load in a new process.
+The loop is compiled once and cached (:mod:`analysis.compiled`).
 """
 
 from __future__ import annotations
@@ -29,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
+from analysis.compiled import csr_arrays
 from analysis.workers import usable_cores
 
 # the hash's constants (splitmix64's): a bijection of 64-bit integers that mixes every bit
@@ -81,7 +80,7 @@ def nearest_rows(
     if not 1 <= n_found <= n_rows:
         raise ValueError(f"n_found = {n_found}: choose between 1 and the {n_rows} rows.")
     unit = normalize(sp.csr_matrix(X, dtype=np.float64))
-    arrays = (*_csr_arrays(unit), *_csr_arrays(unit.T.tocsr()))
+    arrays = (csr_arrays(unit), csr_arrays(unit.T.tocsr()))
     distances = np.empty((n_rows, n_found))
     columns = np.empty((n_rows, n_found), dtype=np.int64)
     kernel = _compiled()
@@ -93,20 +92,6 @@ def nearest_rows(
     with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
         list(pool.map(search, range(0, n_rows, block)))
     return distances, columns
-
-
-def compile_kernel() -> None:
-    """Compile the search now (once per installation; ``make`` calls it after installing)."""
-    nearest_rows(sp.identity(2, format="csr"), 2)
-
-
-def _csr_arrays(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``indptr``, ``indices`` and ``data`` in the one set of types the kernel is compiled for."""
-    return (
-        matrix.indptr.astype(np.int64),
-        matrix.indices.astype(np.int64),
-        matrix.data.astype(np.float64),
-    )
 
 
 @functools.cache

@@ -1,29 +1,17 @@
 """The compiled part of :func:`analysis.themes.nearest.nearest_rows` (Numba, imported on the
-first search): each row's similarities summed into a dense buffer, its k nearest rows kept.
-
-Compiled without the GIL, so that the threads of ``nearest_rows`` share the cores; the machine
-code is cached beside this file, or in Numba's user cache when this folder is read-only, or
-kept in memory when neither can be written.
-"""
+first search, see :mod:`analysis.compiled`): each row's similarities summed into a dense
+buffer, its k nearest rows kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numba
 import numpy as np
 
+from analysis.compiled import CsrArrays, jit
+from analysis.products_kernel import sum_products
 from analysis.themes.nearest import GOLDEN, MIX
 
 
-def _compiled(function: Callable) -> Callable:
-    try:
-        return numba.njit(nogil=True, cache=True)(function)
-    except RuntimeError:  # no folder to cache the machine code in
-        return numba.njit(nogil=True)(function)
-
-
-@_compiled
+@jit
 def pair_key(row: int, column: int) -> np.uint64:
     """:func:`analysis.themes.nearest.tie_key` of one pair."""
     mixed = np.uint64(row) * np.uint64(GOLDEN)  # wraps around, as NumPy's uint64 does
@@ -33,7 +21,7 @@ def pair_key(row: int, column: int) -> np.uint64:
     return mixed ^ (mixed >> np.uint64(29))
 
 
-@_compiled
+@jit
 def distance(summed: np.ndarray, row: int, other: int) -> float:
     """Cosine distance from ``row`` to ``other``, clipped to [0, 2]; 0 to itself (identical
     rows may round above 0)."""
@@ -42,7 +30,7 @@ def distance(summed: np.ndarray, row: int, other: int) -> float:
     return min(max(1.0 - summed[other], 0.0), 2.0)
 
 
-@_compiled
+@jit
 def kth_smallest(summed: np.ndarray, row: int, heap: np.ndarray) -> float:
     """The k-th smallest distance of ``row`` (k = ``heap.size``): a max-heap of the k
     smallest distances read so far."""
@@ -64,7 +52,7 @@ def kth_smallest(summed: np.ndarray, row: int, heap: np.ndarray) -> float:
     return heap[0]
 
 
-@_compiled
+@jit
 def sort_by_distance_then_key(values: np.ndarray, keys: np.ndarray, found: np.ndarray) -> None:
     """Insertion sort, in place, of the k rows kept (k is small) by (distance, key)."""
     for at in range(1, values.size):
@@ -79,22 +67,19 @@ def sort_by_distance_then_key(values: np.ndarray, keys: np.ndarray, found: np.nd
         values[before + 1], keys[before + 1], found[before + 1] = value, key, other
 
 
-@_compiled
+@jit
 def search(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    data: np.ndarray,
-    t_indptr: np.ndarray,
-    t_indices: np.ndarray,
-    t_data: np.ndarray,
+    rows: CsrArrays,
+    transposed: CsrArrays,
     start: int,
     stop: int,
     out_distances: np.ndarray,
     out_rows: np.ndarray,
 ) -> None:
-    """The nearest rows of rows ``start`` to ``stop`` of a CSR matrix of unit rows (``indptr``,
-    ``indices``, ``data``) and its transpose (``t_*``), into ``out_*`` (rows from ``start``)."""
-    n_rows, k = indptr.size - 1, out_rows.shape[1]
+    """The nearest rows of rows ``start`` to ``stop`` of a CSR matrix of unit rows (``rows``:
+    ``indptr``, ``indices``, ``data``; ``transposed``: the same of its transpose) into
+    ``out_*`` (rows from ``start``)."""
+    n_rows, k = rows[0].size - 1, out_rows.shape[1]
     summed = np.zeros(n_rows)
     heap = np.empty(k)
     tied = np.empty(n_rows, dtype=np.int64)
@@ -103,10 +88,7 @@ def search(
     keys = np.empty(k, dtype=np.uint64)
     values = np.empty(k)
     for row in range(start, stop):
-        for at in range(indptr[row], indptr[row + 1]):  # the products in SciPy's order
-            term, weight = indices[at], data[at]
-            for other_at in range(t_indptr[term], t_indptr[term + 1]):
-                summed[t_indices[other_at]] += weight * t_data[other_at]
+        sum_products(rows, transposed, row, 0, summed)
         bound = kth_smallest(summed, row, heap)
         n_below, n_tied = 0, 0
         for other in range(n_rows):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -16,6 +15,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from analysis import labels, schema
 from analysis.config import TracingConfig
 from analysis.tracing.crosstabs import theme_labels
+from analysis.tracing.distances import condensed_distances
 from analysis.tracing.errors import EmptySelectionWarning, TracingError
 from analysis.tracing.space import LemmaSpace, lemma_column, lemma_space
 from analysis.tracing.spread import MEMBERS, Timeline, prepared, spread
@@ -25,7 +25,7 @@ from analysis.tracing.units import (
     warn_if_single,
     with_unit_columns,
 )
-from analysis.workers import map_in_two, usable_cores
+from analysis.workers import map_in_two
 
 _MAX_CONTRIBUTION_QUOTES = 5  # a group raised by 40 contributions is quoted by its 5 closest
 # from this many groups, a second process describes half of them (569 proposals' groups of a
@@ -87,7 +87,7 @@ def _cluster(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
     n_rows = vectors.shape[0]
     if n_rows == 1:
         return np.zeros(1, dtype=int)
-    tree = linkage(_condensed_distances(vectors), method="average")
+    tree = linkage(condensed_distances(vectors), method="average")
     return fcluster(tree, t=1.0 - threshold, criterion="distance") - 1
 
 
@@ -102,36 +102,6 @@ def _n_units(part: pd.DataFrame, clusters: np.ndarray, unit: str) -> np.ndarray:
         )
     counts = pd.Series(values.to_numpy(), dtype=object).groupby(clusters).nunique()
     return counts.reindex(np.arange(clusters.max() + 1), fill_value=0).to_numpy()
-
-
-def _condensed_distances(vectors: sp.csr_matrix, block: int = 1024) -> np.ndarray:
-    """Cosine distances of every pair of rows, in scipy's condensed order.
-
-    Computed block by block, straight into the condensed vector: memory is the n(n-1)/2
-    distances plus one block per core, not several dense n-by-n copies (1.9 GB each for
-    15,000 statements). The blocks are shared between the cores (the sparse products release
-    the GIL; each block writes its own part of the vector, so the result does not depend on
-    the number of cores).
-    """
-    n_rows = vectors.shape[0]
-    distances = np.empty(n_rows * (n_rows - 1) // 2, dtype=np.float64)
-    transposed = vectors.T.tocsc()
-
-    def fill(start: int) -> None:
-        stop = min(n_rows, start + block)
-        # only the columns from ``start`` on: the pairs below the diagonal are another block's
-        similarity = (vectors[start:stop] @ transposed[:, start:]).toarray()
-        cursor = start * (n_rows - 1) - start * (start - 1) // 2  # pairs of the rows before
-        for offset in range(stop - start):
-            width = n_rows - start - offset - 1
-            part = distances[cursor : cursor + width]
-            np.subtract(1.0, similarity[offset, offset + 1 :], out=part)
-            np.clip(part, 0.0, 2.0, out=part)
-            cursor += width
-
-    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
-        list(pool.map(fill, range(0, n_rows, block)))
-    return distances
 
 
 def _representative(
