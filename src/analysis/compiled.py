@@ -14,9 +14,12 @@ process. Numba is imported only when a loop is first needed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
+
+from analysis.workers import usable_cores
 
 # what a compiled loop reads of a CSR matrix: indptr, indices, data
 CsrArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -38,10 +41,20 @@ def csr_arrays(matrix: sp.csr_matrix) -> CsrArrays:
     are compiled for; each row's entries in their stored order, which is the order SciPy's
     product sums them in."""
     return (
-        matrix.indptr.astype(np.int64),
-        matrix.indices.astype(np.int64),
-        matrix.data.astype(np.float64),
+        matrix.indptr.astype(np.int64, copy=False),
+        matrix.indices.astype(np.int64, copy=False),
+        matrix.data.astype(np.float64, copy=False),
     )
+
+
+def in_blocks(task: Callable[[int, int], None], n_rows: int, block: int) -> None:
+    """``task(start, stop)`` for every block of ``block`` rows, the blocks shared between the
+    cores this process may use (a compiled loop releases the GIL). Each task must write only
+    its own rows' part of the output, so the result does not depend on the number of cores."""
+    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
+        list(
+            pool.map(lambda start: task(start, min(start + block, n_rows)), range(0, n_rows, block))
+        )
 
 
 def compile_all() -> None:

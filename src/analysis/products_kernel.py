@@ -1,5 +1,6 @@
-"""The loop both compiled searches share (:mod:`analysis.compiled`): one row's dot products with
-the other rows of a CSR matrix, summed into a dense buffer in SciPy's order."""
+"""What both compiled searches share (:mod:`analysis.compiled`): one row's dot products with
+the other rows of a CSR matrix, summed into a dense buffer in SciPy's order, and the distance
+of a cosine."""
 
 from __future__ import annotations
 
@@ -28,3 +29,9 @@ def sum_products(
             begin += np.searchsorted(t_indices[begin:end], first_other)
         for other_at in range(begin, end):
             summed[t_indices[other_at]] += weight * t_data[other_at]
+
+
+@jit
+def cosine_distance(similarity: float) -> float:
+    """``1 - similarity``, clipped to [0, 2] (rounding can put a cosine outside [-1, 1])."""
+    return min(max(1.0 - similarity, 0.0), 2.0)

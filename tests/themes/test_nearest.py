@@ -7,8 +7,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from analysis import workers
-from analysis.themes import nearest
+from analysis import compiled, workers
 from analysis.themes.nearest import nearest_rows, tie_key
 
 
@@ -39,7 +38,7 @@ def test_the_blocks_and_the_cores_do_not_change_the_result(
     real_comments_tfidf, monkeypatch
 ) -> None:
     distances, rows = nearest_rows(real_comments_tfidf, 12)
-    monkeypatch.setattr(nearest, "usable_cores", lambda: 1)
+    monkeypatch.setattr(compiled, "usable_cores", lambda: 1)
     one_core = nearest_rows(real_comments_tfidf, 12, block=7)
     assert np.array_equal(one_core[1], rows)
     assert np.array_equal(one_core[0], distances)

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from scipy.spatial.distance import pdist, squareform
 from sklearn.preprocessing import normalize
 
-from analysis.tracing import distances as distances_module
+from analysis import compiled
 from analysis.tracing.distances import condensed_distances
 
 
@@ -32,7 +32,7 @@ def test_the_distances_are_those_of_scipys_sparse_product_to_the_bit(comments) -
 
 def test_the_blocks_and_the_cores_do_not_change_the_distances(comments, monkeypatch) -> None:
     expected = condensed_distances(comments)
-    monkeypatch.setattr(distances_module, "usable_cores", lambda: 1)
+    monkeypatch.setattr(compiled, "usable_cores", lambda: 1)
     assert np.array_equal(condensed_distances(comments, block=7), expected)
 
 

@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from analysis.compiled import csr_arrays
-from analysis.workers import usable_cores
+from analysis.compiled import csr_arrays, in_blocks
 
 # the hash's constants (splitmix64's): a bijection of 64-bit integers that mixes every bit
 GOLDEN = 0x9E3779B97F4A7C15
@@ -85,12 +83,10 @@ def nearest_rows(
     columns = np.empty((n_rows, n_found), dtype=np.int64)
     kernel = _compiled()
 
-    def search(start: int) -> None:  # fills its own rows of the outputs; releases the GIL
-        stop = min(start + block, n_rows)
+    def search(start: int, stop: int) -> None:  # fills its own rows of the outputs
         kernel(*arrays, start, stop, distances[start:stop], columns[start:stop])
 
-    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
-        list(pool.map(search, range(0, n_rows, block)))
+    in_blocks(search, n_rows, block)
     return distances, columns
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.compiled import CsrArrays, jit
-from analysis.products_kernel import sum_products
+from analysis.products_kernel import cosine_distance, sum_products
 from analysis.themes.nearest import GOLDEN, MIX
 
 
@@ -27,7 +27,7 @@ def distance(summed: np.ndarray, row: int, other: int) -> float:
     rows may round above 0)."""
     if other == row:
         return 0.0
-    return min(max(1.0 - summed[other], 0.0), 2.0)
+    return cosine_distance(summed[other])
 
 
 @jit

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.compiled import csr_arrays
-from analysis.workers import usable_cores
+from analysis.compiled import csr_arrays, in_blocks
 
 _BLOCK = 64  # rows per task: the first rows have the most pairs, small tasks share them out
 
@@ -47,12 +45,7 @@ def condensed_distances(vectors: sp.csr_matrix, *, block: int = _BLOCK) -> np.nd
     transposed.sort_indices()  # the loop finds each term's rows after a row by bisection
     arrays = (csr_arrays(vectors), csr_arrays(transposed))
     kernel = _compiled()
-
-    def fill(start: int) -> None:
-        kernel(*arrays, start, min(n_rows, start + block), distances)
-
-    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
-        list(pool.map(fill, range(0, n_rows, block)))
+    in_blocks(lambda start, stop: kernel(*arrays, start, stop, distances), n_rows, block)
     return distances
 
 

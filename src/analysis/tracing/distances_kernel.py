@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.compiled import CsrArrays, jit
-from analysis.products_kernel import sum_products
+from analysis.products_kernel import cosine_distance, sum_products
 
 
 @jit
@@ -26,6 +26,6 @@ def condensed_rows(
         sum_products(rows, transposed, row, row + 1, summed)
         cursor = row * (n_rows - 1) - row * (row - 1) // 2  # the pairs of the rows before
         for other in range(row + 1, n_rows):
-            out[cursor] = min(max(1.0 - summed[other], 0.0), 2.0)
+            out[cursor] = cosine_distance(summed[other])
             summed[other] = 0.0
             cursor += 1
