@@ -79,6 +79,18 @@ def test_without_a_cue_a_proposal_is_named_by_the_sentence_read_most_as_one(
     assert classed[schema.FUNCTION_SENTENCE].startswith("Cette masse doit être réduite")
 
 
+def test_a_proposal_is_not_named_by_the_sentence_announcing_its_list(
+    real_bodies: pd.Series, french_nlp: Language
+) -> None:
+    # Decidim proposal 661: a title line glued to "…il est maintenant urgent de veiller à :",
+    # then the measures; the labelling guide calls such an announcement "autre"
+    text = _body(real_bodies, 'Il est maintenant temps de "réinvestir" le capitalisme')
+    first = text[: text.index("- Le rétablissement")].strip()  # the workbook's first segment
+    classed = _classed([first], french_nlp).iloc[0]
+    assert classed[schema.FUNCTION] == schema.PROPOSITION
+    assert classed[schema.FUNCTION_SENTENCE].startswith("- La domiciliation fiscale")
+
+
 def test_a_sentence_cut_inside_a_phrase_is_widened_to_its_punctuation(real_dir: Path) -> None:
     """In capitals the parser may end a sentence inside a phrase: the corpus's parse of this
     real proposal cut "…la CSG pour tous les | RETRAITES et…", and a fiche was named

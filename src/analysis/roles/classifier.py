@@ -37,7 +37,10 @@ from analysis.roles.headings import fold, heading_function
 
 Method = Literal["cues", "classifier", "combined"]
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
-_REQUEST_FIRST = 2.5  # weight of the request cues that decide a segment's function alone
+_GOVERNING = 2.5  # weight of the cues that decide a segment's function alone
+# the labelling guide's order for a segment holding several functions: a request governs it,
+# then a measure the author advances in the first person
+_GOVERNING_ORDER = (schema.DEMANDE, schema.PROPOSITION)
 
 
 class FunctionSettingsError(ValueError):
@@ -487,12 +490,12 @@ class FunctionClassifier:
                 reason = f"{labels.FUNCTION_REASON_CUES} : {', '.join(described)} ; {reason}"
             return _Decision(default, 0.0, proba, described, None, [], reason)
         best = int(np.argmax(proba))
-        if self.method != "classifier" and any(
-            h.function == schema.DEMANDE and h.cue.weight >= _REQUEST_FIRST for h in hits
-        ):
-            # a request to an authority governs its segment (the labelling guide's order):
-            # "Que l'État reconnaisse ce métier, méprisé depuis des années !" is a demande
-            best = CLASS_INDEX[schema.DEMANDE]
+        if self.method != "classifier":
+            # a request to an authority governs its segment ("Que l'État reconnaisse ce métier,
+            # méprisé depuis des années !" is a demande), then a measure advanced in the first
+            # person ("Je propose qu'on ouvre les cours d'école l'été.")
+            governing = {h.function for h in hits if h.cue.weight >= _GOVERNING and not h.negated}
+            best = next((CLASS_INDEX[f] for f in _GOVERNING_ORDER if f in governing), best)
         described = [h.describe() for h in hits if h.cue.weight > 0]  # forms are features only
         reason = _reason(described, announced if self.method != "classifier" else None, words)
         return _Decision(

@@ -244,6 +244,7 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     and mean vector, under the segment's heading), finds most likely a proposal. "En France on
     compte 500 000 élus… Cela représente 2 milliards d'euros… Cette masse doit être réduite de
     30 à 50 %" is named by its last sentence, not by its figures.
+    A sentence ending on a colon (it announces a list) comes after the others.
 
     Only proposals: a proposal often opens on the finding it answers (the labelling guide
     gives the segment to the proposal), while a frein's first sentence usually states the
@@ -271,11 +272,14 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     no_cue = [[] for _ in sentences]
     proba = classifier.predict_proba(frame, hits=no_cue, lemmas=[""] * len(sentences))
     likelihood = proba[:, CLASS_INDEX[schema.PROPOSITION]]
-    best: dict[int, tuple[float, str]] = {}
+    best: dict[int, tuple[bool, float, str]] = {}
     for row, value, sentence in zip(rows, likelihood, sentences, strict=True):
-        if row not in best or value > best[row][0]:  # the first of equals
-            best[row] = (value, sentence)
-    for row, (_, sentence) in best.items():
+        # a sentence that ends on a colon announces what follows ("Dans ce sens, il est
+        # urgent de veiller à :"): it names the proposal only if all its sentences do
+        key = (not sentence.endswith(":"), value)
+        if row not in best or key > best[row][:2]:  # the first of equals
+            best[row] = (*key, sentence)
+    for row, (_, _, sentence) in best.items():
         found.iloc[row] = sentence
     return found
 

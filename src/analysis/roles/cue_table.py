@@ -72,6 +72,7 @@ _C, _D, _A = schema.CONSTAT, schema.DEMANDE, schema.AUTRE
 # forms (LOWER) or stems (REGEX) for verbs the small model often lemmatises wrongly.
 _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_P, 2.0, "il faut", (_lem("falloir"),)),
+    (_P, 2.5, "je propose que", (_low("je", "j'", "j’", "nous"), _stem(r"^propos(e|ons)$"), {**_low("donc", "aussi", "également", "ainsi", "alors", "simplement", "plutôt"), "OP": "?"}, _low("de", "d'", "d’", "que", "qu'", "qu’"))),  # noqa: E501
     (_P, 2.0, "proposer de", (_stem(r"^propos(e|ent|ons|ez|er|ait|aient|erait|eraient|é|ée|és|ées)$"), _low("de", "d'", "d’", "que", "qu'", "qu’"))),  # noqa: E501
     (_P, 1.0, "proposer", (_stem(r"^propos(e|ent|ons|ez|er|ait|aient|erait|eraient|é|ée|és|ées)$"),)),  # noqa: E501
     (_P, 1.5, "proposition", (_lem("proposition"),)),
@@ -163,6 +164,7 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_A, 2.0, "retour aux actualités", (_lem("retour"), _low("aux", "à"), _lem("actualité", "accueil", "liste"))),  # noqa: E501
     (_A, 1.5, "bienvenue", (_lem("bienvenue", "accueillir", "ouverture", "clôture", "clôturer"),)),  # noqa: E501
     (_A, 1.5, "ordre du jour", (_low("ordre"), _low("du"), _low("jour"))),
+    (_A, 2.0, "le présent compte rendu", (_low("présent", "présente"), _lem("compte", "note", "document", "synthèse", "rapport", "texte", "relevé", "restitution", "contribution"))),  # noqa: E501
     (_A, 1.0, "programme", (_lem("programme", "intervenant", "rendez-vous", "secrétariat", "rapporteur"),)),  # noqa: E501
     (_A, 1.5, "prochaine concertation", (_lem("prochain"), _lem("concertation", "étape", "rendez-vous", "séance", "réunion"))),  # noqa: E501
     (_A, 1.0, "débattre", (_lem("aborder", "évoquer", "débattre", "échanger", "restituer", "restitution", "synthèse", "visiter", "découvrir"),)),  # noqa: E501
