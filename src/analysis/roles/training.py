@@ -5,8 +5,8 @@ Two sources, read from a source checkout only (a wheel has neither):
 * the sample corpus and its ``annotations.csv`` (:func:`sample_rows`): meeting notes written for
   the project, one label per paragraph;
 * the real labelled segments, ``tests/data/roles/real-labelled.csv`` (:func:`real_rows`):
-  Decidim proposals, comments of the same platform's debates and two web articles, one label
-  per segment. Their texts carry no lemmas:
+  proposals and comments of the Grand Débat on two Decidim platforms (Lille, Nancy) and two
+  web articles, one label per segment. Their texts carry no lemmas:
   they are lemmatised here with the workbook's own pipeline (:func:`analysis.nlp.prepare_segments`,
   one unit per text), so that the model sees at training what it sees at run time.
 
@@ -47,7 +47,7 @@ REPOSITORY = Path(__file__).resolve().parents[3]
 SAMPLE_CORPUS = REPOSITORY / "corpus"
 ANNOTATIONS = "annotations.csv"
 REAL_LABELLED = REPOSITORY / "tests" / "data" / "roles" / "real-labelled.csv"
-SOURCE = "source"  # where a labelled row comes from: "sample", "decidim", "seeds"
+SOURCE = "source"  # where a labelled row comes from: "sample", "decidim", "nancy", "seeds"…
 SPLIT = "split"  # real rows: "train" or "eval"
 GROUP = "group"  # rows that must stay together in a split (a concertation, a document)
 SAMPLE = "sample"
