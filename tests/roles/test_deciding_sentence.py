@@ -18,7 +18,7 @@ from spacy.language import Language
 from analysis import schema
 from analysis.config import AnalysisConfig, FunctionsConfig, TracingConfig
 from analysis.corpus import load_corpus
-from analysis.nlp import prepare_segments
+from analysis.nlp import load_pipeline, prepare_segments
 from analysis.roles import classify_functions, doc_lemmas
 from analysis.roles.classify import _whole_phrase
 from analysis.segmentation import normalise
@@ -89,6 +89,23 @@ def test_a_proposal_is_not_named_by_the_sentence_announcing_its_list(
     classed = _classed([first], french_nlp).iloc[0]
     assert classed[schema.FUNCTION] == schema.PROPOSITION
     assert classed[schema.FUNCTION_SENTENCE].startswith("- La domiciliation fiscale")
+
+
+def test_a_sentence_announcing_a_list_does_not_name_it_alone() -> None:
+    # sentences of Nancy proposals 358 and 359, shortened
+    texts = [
+        "Ensuite, pour une fiscalité plus juste, il faudrait :\n- revoir les tranches "
+        "marginales d'imposition en fonction des revenus\n- introduire une participation "
+        "universelle à l'impôt",
+        "Pour cela, je propose :\n- de fusionner les organismes publics\n- de réduire le "
+        "nombre d'agents",
+    ]
+    classed = _classed(texts, load_pipeline())  # the workbook's pipeline: its sentences
+    assert classed[schema.FUNCTION].tolist() == [schema.PROPOSITION] * 2
+    for deciding, item in zip(
+        classed[schema.FUNCTION_SENTENCE], ["revoir les tranches", "de fusionner"], strict=True
+    ):
+        assert item in deciding and not deciding.endswith(":"), deciding
 
 
 def test_a_sentence_cut_inside_a_phrase_is_widened_to_its_punctuation(real_dir: Path) -> None:

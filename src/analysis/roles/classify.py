@@ -175,7 +175,12 @@ def classify_functions(
             schema.FUNCTION_SENTENCE: _sentences(texts, parsed, explained["sentence"]),
         }
     )
-    classed[schema.FUNCTION_SENTENCE] = _likeliest_sentences(classifier, classed)
+    classed[schema.FUNCTION_SENTENCE] = [
+        _past_announcement(text, sentence)
+        for text, sentence in zip(
+            texts, _likeliest_sentences(classifier, classed).tolist(), strict=True
+        )
+    ]
     if config.labelled_file:
         classed = apply_corrections(classed, load_labelled_file(config.labelled_file))
     return mark_to_check(classed, min_score=config.min_score)
@@ -244,7 +249,6 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     and mean vector, under the segment's heading), finds most likely a proposal. "En France on
     compte 500 000 élus… Cela représente 2 milliards d'euros… Cette masse doit être réduite de
     30 à 50 %" is named by its last sentence, not by its figures.
-    A sentence ending on a colon (it announces a list) comes after the others.
 
     Only proposals: a proposal often opens on the finding it answers (the labelling guide
     gives the segment to the proposal), while a frein's first sentence usually states the
@@ -272,16 +276,27 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     no_cue = [[] for _ in sentences]
     proba = classifier.predict_proba(frame, hits=no_cue, lemmas=[""] * len(sentences))
     likelihood = proba[:, CLASS_INDEX[schema.PROPOSITION]]
-    best: dict[int, tuple[bool, float, str]] = {}
+    best: dict[int, tuple[float, str]] = {}
     for row, value, sentence in zip(rows, likelihood, sentences, strict=True):
-        # a sentence that ends on a colon announces what follows ("Dans ce sens, il est
-        # urgent de veiller à :"): it names the proposal only if all its sentences do
-        key = (not sentence.endswith(":"), value)
-        if row not in best or key > best[row][:2]:  # the first of equals
-            best[row] = (*key, sentence)
-    for row, (_, _, sentence) in best.items():
+        if row not in best or value > best[row][0]:  # the first of equals
+            best[row] = (value, sentence)
+    for row, (_, sentence) in best.items():
         found.iloc[row] = sentence
     return found
+
+
+def _past_announcement(text: str, sentence: str) -> str:
+    """The deciding ``sentence`` of a segment, or, when it announces a list (it ends on a
+    colon: "Pour cela, je propose :", "Dans ce sens, il est urgent de veiller à :"), the
+    sentence after it in ``text``, the list's first item, which names what is proposed."""
+    if not sentence.endswith(":"):
+        return sentence
+    # deciding sentences are taken with their spaces collapsed: found again across line breaks
+    found = re.search(r"\s+".join(map(re.escape, sentence.split())), text)
+    if found is None:
+        return sentence
+    after = [(s, e) for s, e in split_sentences(text) if s >= found.end()]
+    return " ".join(text[after[0][0] : after[0][1]].split()) if after else sentence
 
 
 CORRECTED_REASON = "corrigée par l'analyste ([functions] labelled_file)"
