@@ -249,23 +249,21 @@ def fiches_part(config: FunctionsConfig) -> None:
             }
         )
         read = classify_functions(segments, nlp, config=config)[schema.FUNCTION].tolist()
-        for section, allowed in SECTIONS.items():
-            rows = [(f, t, r) for (f, s, t, _), r in zip(listed, read, strict=True) if s == section]
-            wrong = [(f, t, r) for f, t, r in rows if r not in allowed]
-            print(f"  {name:9s} {section:13s} {len(wrong)} of {len(rows)} read otherwise")
-            for fiche, text, function in wrong:
-                print(f"      [{function}] {text[:90]} ({fiche})")
-        if name != "decidim":  # the Decidim bodies are labelled by hand, segment by segment
-            continue
-        for section, allowed in SECTIONS.items():
-            rows = [(f, t, hand.get(seg, "?")) for f, s, t, seg in listed if s == section]
-            wrong = [(f, t, h) for f, t, h in rows if h not in allowed]
-            print(
-                f"  {name:9s} {section:13s} {len(wrong)} of {len(rows)} taken from a segment "
-                "labelled otherwise by hand"
-            )
-            for fiche, text, function in wrong:
-                print(f"      [{function}] {text[:90]} ({fiche})")
+        verdicts = {"read otherwise": read}
+        if name == "decidim":  # the Decidim bodies are labelled by hand, segment by segment
+            hand_labels = [hand.get(segment, "?") for _, _, _, segment in listed]
+            verdicts["taken from a segment labelled otherwise by hand"] = hand_labels
+        for what, functions in verdicts.items():
+            for section, allowed in SECTIONS.items():
+                rows = [
+                    (f, t, function)
+                    for (f, s, t, _), function in zip(listed, functions, strict=True)
+                    if s == section
+                ]
+                wrong = [(f, t, function) for f, t, function in rows if function not in allowed]
+                print(f"  {name:9s} {section:13s} {len(wrong)} of {len(rows)} {what}")
+                for fiche, text, function in wrong:
+                    print(f"      [{function}] {text[:90]} ({fiche})")
 
 
 def main() -> None:
