@@ -237,6 +237,17 @@ def fiches_part(config: FunctionsConfig) -> None:
     gold = pd.read_csv(training.REAL_LABELLED, dtype=str, keep_default_na=False)
     decidim = gold[gold["source"] == "decidim"].set_index("segment_id")
     hand = decidim["function"].map(normalise_function_label).to_dict()
+    hand_letters = {segment: _letters(text) for segment, text in decidim["text"].items()}
+
+    def hand_label(segment: str, name: str) -> str:
+        """The hand label of the segment a name was taken from: by its id, or, for a segment
+        cut otherwise since it was labelled, by the labelled segment that holds the name."""
+        if segment in hand:
+            return hand[segment]
+        key = _letters(name.rstrip("…"))[:60]
+        held = [s for s, letters in hand_letters.items() if key and key in letters]
+        return hand[held[0]] if held else "?"
+
     for name in REAL_FILES:
         listed = _fiche_names(name)
         texts = [label for _, _, label, _ in listed]
@@ -251,7 +262,7 @@ def fiches_part(config: FunctionsConfig) -> None:
         read = classify_functions(segments, nlp, config=config)[schema.FUNCTION].tolist()
         verdicts = {"read otherwise": read}
         if name == "decidim":  # the Decidim bodies are labelled by hand, segment by segment
-            hand_labels = [hand.get(segment, "?") for _, _, _, segment in listed]
+            hand_labels = [hand_label(segment, label) for _, _, label, segment in listed]
             verdicts["taken from a segment labelled otherwise by hand"] = hand_labels
         for what, functions in verdicts.items():
             for section, allowed in SECTIONS.items():

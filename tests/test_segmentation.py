@@ -19,6 +19,7 @@ from analysis.segmentation import (
     segment_documents,
     split_paragraphs,
     split_sentences,
+    typed_line_breaks,
 )
 
 NOTE = """## Constats
@@ -195,6 +196,70 @@ def test_normalised_apostrophes_lemmatise_like_straight_ones(
 )
 def test_split_sentences(text: str, expected: list[str]) -> None:
     assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+def _sentences(text: str) -> list[str]:
+    return [" ".join(text[s:e].split()) for s, e in split_sentences(text)]
+
+
+def _real_body(decidim_export: pd.DataFrame, part: str) -> str:
+    bodies = decidim_export["body"].dropna().str.replace("\r\n", "\n")
+    found = bodies[bodies.str.contains(part, regex=False)]
+    assert len(found) == 1, part
+    return found.iloc[0]
+
+
+def test_a_line_typed_without_its_full_stop_ends_a_sentence(decidim_export) -> None:
+    # Decidim proposal 661: a title line, then "Dans ce sens, …" on the next line, no full stop
+    text = _real_body(decidim_export, 'Il est maintenant temps de "réinvestir" le capitalisme')
+    sentences = _sentences(text)
+    assert sentences[0] == 'Il est maintenant temps de "réinvestir" le capitalisme'
+    assert sentences[1] == "Dans ce sens, il est maintenant urgent de veiller à :"
+
+
+@pytest.mark.parametrize(
+    "line",  # real Decidim proposals whose author ended a sentence with the line, no full stop
+    ["Bercy révèle que", "Trop rémunérés même", "La France est en retard", "Jamais nos sociétés"],
+)
+def test_real_lines_typed_as_sentences_are_cut(decidim_export, line: str) -> None:
+    sentences = _sentences(_real_body(decidim_export, line))
+    assert any(sentence.startswith(line) for sentence in sentences), sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous avons rencontré la procureure Cécile\nDarnaud et les élus du quartier.",
+        "Les médiateurs de la ville de\nToulouse interviennent le soir.",
+        "Le CLSPD se réunit chaque trimestre et\nLes partenaires y viennent peu.",
+        "Les maires demandent des moyens,\nDes postes et des formations.",
+    ],
+)
+def test_a_line_cut_inside_a_sentence_runs_on(text: str) -> None:
+    assert typed_line_breaks(text) == []
+    assert len(split_sentences(text)) == 1
+
+
+def test_a_line_ending_on_its_full_stop_is_cut_once() -> None:
+    text = "Les médiateurs manquent.\nLes élus le savent"
+    assert typed_line_breaks(text) == []  # the full stop is split_sentences' own rule
+    assert _sentences(text) == ["Les médiateurs manquent.", "Les élus le savent"]
+
+
+def test_text_wrapped_at_a_width_is_not_cut_at_its_lines(decidim_export) -> None:
+    """An e-mail or a text file wraps its lines at a width: a line then starts with a capital
+    when a name, an acronym or a sentence does, and its breaks say nothing. No real proposal
+    wrapped at 60 characters is cut at a line (without the test of wrapped blocks, seven of
+    them would be: "…96 départements métropolitains et 11 DOM⏎TOM. Ces collectivités…")."""
+    import textwrap
+
+    wrapped_any = 0
+    for text in decidim_export["body"].dropna():
+        flat = " ".join(text.split())
+        wrapped = textwrap.fill(flat, width=60, break_on_hyphens=False, break_long_words=False)
+        wrapped_any += wrapped.count("\n") >= 3
+        assert typed_line_breaks(wrapped) == [], flat[:60]
+    assert wrapped_any >= 100
 
 
 @pytest.mark.parametrize(

