@@ -34,6 +34,25 @@ def test_canonical_groups_find_the_recurring_obstacles(segments: pd.DataFrame) -
     assert by_theme["radicalites"][schema.STATUS] == schema.STATUS_FADING
 
 
+def test_a_member_the_classifier_doubts_does_not_name_its_group(segments: pd.DataFrame) -> None:
+    """A group is named by a sentence of its member closest to the group, closeness weighed by
+    the member's function score: a misread member heads a fiche otherwise (on the real Lille
+    export, a frein read as a proposal at 0.63 named a group of proposals, being 0.48 close to
+    it against 0.47 for a proposal read at 0.94)."""
+
+    def recruitment_label(table: pd.DataFrame) -> str:
+        groups = quiet(canonical_groups, table, "frein", config=TracingConfig())
+        return groups.loc[groups[schema.THEME_ID] == "pm", schema.LABEL].item()
+
+    closest = recruitment_label(segments)
+    sure = segments.assign(**{schema.FUNCTION_SCORE: 0.9})
+    assert recruitment_label(sure) == closest  # all as sure: the closest member
+    doubted = sure[schema.FUNCTION_SCORE].mask(segments[schema.TEXT] == closest, 0.55)
+    renamed = recruitment_label(sure.assign(**{schema.FUNCTION_SCORE: doubted}))
+    assert renamed != closest
+    assert renamed in segments.loc[segments[schema.THEME_ID] == "pm", schema.TEXT].tolist()
+
+
 def test_canonical_groups_keep_one_offs_on_request(segments: pd.DataFrame) -> None:
     groups = quiet(canonical_groups, segments, "frein", config=TracingConfig(), min_concertations=1)
     singles = groups[groups[schema.N_CONCERTATIONS] == 1]

@@ -57,6 +57,7 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
         schema.TEXT: " ".join,
         schema.LEMMAS: " ".join,
         **({schema.FUNCTION_SENTENCE: "first"} if deciding else {}),
+        **({schema.FUNCTION_SCORE: "mean"} if schema.FUNCTION_SCORE in selected else {}),
     }
     # most paragraphs are one segment: only the others are joined (row by row in Python)
     size = ordered.groupby(keys, sort=False, dropna=False)[schema.SEGMENT_ID].transform("size")
@@ -111,17 +112,23 @@ def _representative(
 
     The label is a sentence of the member closest to the centroid that says what the group
     does: the sentence whose cue decided its function, or the member itself when it is one
-    sentence. When no member is either, the medoid's sentence that holds most of the group's
-    keywords.
+    sentence. Closeness is weighed by how sure the classifier is of the member's function
+    (``function_score``, when present): a member it doubts names the group only when it is much
+    closer than the others, since a wrong reading there heads a fiche. When no member is
+    either, the medoid's sentence that holds most of the group's keywords.
     """
     from analysis.segmentation import split_sentences  # noqa: PLC0415 - avoids an import cycle
 
     closeness = np.asarray(vectors @ np.asarray(vectors.mean(axis=0)).ravel()).ravel()
+    rank = closeness
+    if schema.FUNCTION_SCORE in members:
+        sure = pd.to_numeric(members[schema.FUNCTION_SCORE], errors="coerce").fillna(1.0)
+        rank = closeness * sure.to_numpy(dtype=float)
     centroid = np.asarray(space.term_weights(vectors).mean(axis=0)).ravel()
     terms = space.terms
     top = np.argsort(-centroid, kind="stable")[:8]
     keywords = [str(terms[j]) for j in top if centroid[j] > 0][:5]
-    for position in np.argsort(-closeness, kind="stable"):
+    for position in np.argsort(-rank, kind="stable"):
         member = members.iloc[int(position)]
         deciding = member.get(schema.FUNCTION_SENTENCE)
         if isinstance(deciding, str) and deciding:
