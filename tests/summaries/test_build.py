@@ -184,7 +184,9 @@ def test_a_single_concertation_gives_a_complete_fiche(corpus) -> None:
     police = fiches[0]
     assert police.volume == "Cité dans 1 concertation sur 1, 1 ville, en juin 2021."
     assert police.split_date is None and police.new_items == () and police.faded_items == ()
-    assert "une seule période" in fiche_to_markdown(police)
+    # a sentence of its own, as the note of two periods is ("Avant mai 2023 (…) : … .")
+    assert police.period_note == "Une seule période couverte : pas de comparaison dans le temps."
+    assert "\n\nUne seule période couverte" in fiche_to_markdown(police)
     assert by_theme(fiches, 2).n_segments == 0
     assert by_theme(fiches, 2).volume == "Aucun segment n'est classé dans ce thème."
 

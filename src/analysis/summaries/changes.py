@@ -152,9 +152,10 @@ def theme_changes(
 
 
 def period_note(theme_frame: pd.DataFrame, corpus: Corpus) -> str:
-    """ "Avant mai 2023 (6 concertations) : 9 % des segments ; depuis (6 concertations) : 14 %"."""
+    """ "Avant mai 2023 (6 concertations) : 9 % des segments ; depuis (6 concertations) : 14 %",
+    or, for a corpus of one period (one consultation, no dates), the sentence that says so."""
     if corpus.split is None:
-        return labels.FICHE_LABELS["single_period"]
+        return labels.FICHE_LABELS["single_period"].capitalize() + "."
     frame = corpus.segments.dropna(subset=[schema.DATE])
     frame = frame[frame[schema.THEME_ID] != schema.UNCLASSIFIED]
     recent = frame[schema.DATE] >= corpus.split
