@@ -198,6 +198,12 @@ def _letters(text: str) -> str:
     return re.sub(r"\W+", "", text.replace("[personne]", "")).lower()
 
 
+def _name_key(name: str) -> str:
+    """What a fiche's name is looked for by in the segments' letters: its first 60 letters (a
+    statement may join two segments; a name cut short ends on "…")."""
+    return _letters(name.rstrip("…"))[:60]
+
+
 def _fiche_names(name: str) -> list[tuple[str, str, str, str]]:
     """(fiche, section, name, segment) of the first five freins and proposals of each fiche of
     ``analysis report`` on one real file (default settings, a fresh cache); ``segment`` is the
@@ -213,8 +219,8 @@ def _fiche_names(name: str) -> list[tuple[str, str, str, str]]:
     texts = results.segments.set_index(schema.SEGMENT_ID)[schema.TEXT].to_dict()
 
     def source(item) -> str:
-        label = _letters(item.label.rstrip("…"))[:60]  # a statement may join two segments
-        held = [s for s in item.segment_ids if label in _letters(str(texts.get(s, "")))]
+        key = _name_key(item.label)
+        held = [s for s in item.segment_ids if key in _letters(str(texts.get(s, "")))]
         return str(held[0]) if held else ""
 
     return [
@@ -244,7 +250,7 @@ def fiches_part(config: FunctionsConfig) -> None:
         cut otherwise since it was labelled, by the labelled segment that holds the name."""
         if segment in hand:
             return hand[segment]
-        key = _letters(name.rstrip("…"))[:60]
+        key = _name_key(name)
         held = [s for s, letters in hand_letters.items() if key and key in letters]
         return hand[held[0]] if held else "?"
 

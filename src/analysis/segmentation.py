@@ -43,6 +43,7 @@ UNITS: tuple[str, ...] = ("document", "paragraph", "segment")
 
 __all__ = [
     "NORMALISATION_VERSION",
+    "PHRASE_OPENING_WORDS",
     "Paragraph",
     "SegmentationError",
     "SegmentationWarning",
@@ -296,12 +297,16 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
-# Words a sentence does not end on: a line break after them is a line wrapped mid-sentence.
-_CLOSED_WORDS = frozenset(
+# Words a French phrase does not end on (articles, prepositions, conjunctions, possessives): a
+# sentence edge right after one falls inside a phrase. Shared with analysis.roles.classify,
+# which adds its own.
+PHRASE_OPENING_WORDS = frozenset(
     "à au aux avec ce ces cet cette chez d dans de des du en entre et l la le les leur leurs ma "
-    "mais mes mon nos notre ou par pour qu que qui sa sans ses son sous sur ta tes ton un une "
-    "vers vos votre".split()
+    "mes mon nos notre ou par pour qu que qui sa sans ses son sous sur un une vers vos "
+    "votre".split()
 )
+# a line typed by its author does not end on these either: the line break is a wrapped line
+_CLOSED_WORDS = PHRASE_OPENING_WORDS | {"mais", "ta", "tes", "ton"}
 _LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
 _LINE_CLOSERS = "\"'»”’)]%"
 
@@ -367,7 +372,7 @@ def typed_line_breaks(text: str, start: int = 0, end: int | None = None) -> list
     ['Dans']
     """
     end = len(text) if end is None else end
-    if "\n" not in text[start:end]:
+    if text.find("\n", start, end) < 0:  # most paragraphs and segments: no copy
         return []
     breaks: list[int] = []
     block: list[tuple[int, int]] = []  # the lines of the current block (or list item)

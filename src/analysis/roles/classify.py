@@ -27,7 +27,7 @@ from analysis.roles.cue_table import CLASS_INDEX
 from analysis.roles.cues import find_cues_in
 from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets, span_in_source
 from analysis.roles.store import stored_cue_hits
-from analysis.segmentation import normalise, split_sentences
+from analysis.segmentation import PHRASE_OPENING_WORDS, normalise, split_sentences
 
 
 def train_classifier(
@@ -208,10 +208,8 @@ def _sentences(texts: list[str], parsed: Callable[[int], str], spans: pd.Series)
 
 # words a French phrase does not end on: a parsed sentence that ends (or a next one that
 # starts) right after one of them was cut inside a phrase
-_OPEN_WORDS = frozenset(
-    "le la les l un une des du de d au aux à et ou ni pour par sur sous dans en avec sans "
-    "entre vers chez que qu qui dont ce cet cette ces son sa ses leur leurs notre nos votre "
-    "vos mon ma mes tous toutes tout toute très plus moins".split()
+_OPEN_WORDS = PHRASE_OPENING_WORDS | frozenset(
+    "dont ni tous toutes tout toute très plus moins".split()
 )
 _LAST_WORD = re.compile(r"([^\W\d_]+)['’]?\s*$")
 
