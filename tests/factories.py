@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import pandas as pd
 import pytest
@@ -649,6 +651,98 @@ def csv_text(rows: list[dict[str, str]], delimiter: str) -> str:
     return header + "\r\n" + "\n".join(lines).replace("<br>", "<br>\r\n") + "\r\n"
 
 
+# --- an OpenDocument spreadsheet as LibreOffice Calc writes it ----------------------------------
+
+_ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" \
+manifest:version="1.3">
+ <manifest:file-entry manifest:full-path="/" manifest:version="1.3" \
+manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>
+"""
+_ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
+xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" \
+xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">
+<office:body><office:spreadsheet>{sheets}</office:spreadsheet></office:body>
+</office:document-content>
+"""
+_ODS_COLUMNS, _ODS_ROWS = 1024, 1_048_576  # a Calc sheet's size, which it writes out
+
+
+def _ods_paragraph(line: str) -> str:
+    """One line of a cell as Calc writes it: a paragraph where a run of spaces beyond the
+    first (and a leading space) is ``<text:s text:c="n"/>``."""
+    text = xml_escape(line)
+    text = re.sub(r"(?:(?<= )|^) +", lambda m: f'<text:s text:c="{len(m.group())}"/>', text)
+    return f"<text:p>{text}</text:p>"
+
+
+def _ods_cell(value: str, *, number: bool) -> str:
+    if number and re.fullmatch(r"-?\d+(?:\.\d+)?", value):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    paragraphs = "".join(_ods_paragraph(line) for line in lines)
+    return f'<table:table-cell office:value-type="string">{paragraphs}</table:table-cell>'
+
+
+def _ods_row(values: list[str], numbers: list[bool]) -> str:
+    """A row: each run of empty cells, the empty columns after the last one included, is one
+    repeated cell."""
+    cells, empty = [], 0
+    for value, number in zip(values, numbers, strict=True):
+        if not value:
+            empty += 1
+            continue
+        if empty:
+            cells.append(f'<table:table-cell table:number-columns-repeated="{empty}"/>')
+            empty = 0
+        cells.append(_ods_cell(value, number=number))
+    rest = _ODS_COLUMNS - len(values) + empty
+    cells.append(f'<table:table-cell table:number-columns-repeated="{rest}"/>')
+    return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+
+def write_ods(
+    path: Path, sheets: dict[str, list[list[str]]], *, numbers: tuple[str, ...] = ()
+) -> Path:
+    """Write sheets (name -> rows of cells, the first row the header) as an ``.ods`` file with
+    the markup LibreOffice Calc writes: a cell of several lines is several paragraphs, runs of
+    spaces are ``<text:s>``, empty cells and the empty rows below the table are repeated
+    elements; the cells of the columns named in ``numbers`` are float cells."""
+    tables = []
+    for name, rows in sheets.items():
+        is_number = [column in numbers for column in rows[0]]
+        body = _ods_row(rows[0], [False] * len(rows[0])) + "".join(
+            _ods_row(row, is_number) for row in rows[1:]
+        )
+        blank = (
+            f'<table:table-row table:number-rows-repeated="{_ODS_ROWS - len(rows)}">'
+            f'<table:table-cell table:number-columns-repeated="{_ODS_COLUMNS}"/></table:table-row>'
+        )
+        tables.append(f'<table:table table:name="{xml_escape(name)}">{body}{blank}</table:table>')
+    return write_ods_package(path, "".join(tables))
+
+
+def write_ods_package(path: Path, spreadsheet: str) -> Path:
+    """Write an ``.ods`` file whose ``office:spreadsheet`` element holds ``spreadsheet`` (its
+    ``table:table`` elements, as markup)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+        content = _ODS_CONTENT.format(sheets=spreadsheet)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _table_rows(rows: list[dict[str, str]]) -> list[list[str]]:
+    return [list(rows[0]), *([str(r[c]) for c in rows[0]] for r in rows)]
+
+
 # every table format the loader reads: file name -> writer of rows
 TABLE_WRITERS: dict[str, Callable[[Path, list[dict[str, str]]], Path]] = {
     "semicolon.csv": lambda p, rows: write_file(p, csv_text(rows, ";")),
@@ -656,6 +750,7 @@ TABLE_WRITERS: dict[str, Callable[[Path, list[dict[str, str]]], Path]] = {
     "cp1252.csv": lambda p, rows: write_file(p, csv_text(rows, ";"), encoding="cp1252"),
     "tabs.tsv": lambda p, rows: write_file(p, csv_text(rows, "\t")),
     "sheet.xlsx": lambda p, rows: (pd.DataFrame(rows).to_excel(p, index=False), p)[1],
+    "calc.ods": lambda p, rows: write_ods(p, {"Feuille1": _table_rows(rows)}),
     "records.json": lambda p, rows: write_file(p, json.dumps(rows, ensure_ascii=False, indent=1)),
     "records.jsonl": lambda p, rows: write_file(
         p, "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n"

@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     corpus_help = (
         "un dossier de documents (.md, .txt, .docx, .odt, .pdf), un tableau (.csv, .tsv, .xlsx, "
-        ".json, .jsonl) ou un corpus IRaMuTeQ"
+        ".xls, .ods, .json, .jsonl) ou un corpus IRaMuTeQ"
     )
 
     report = commands.add_parser(

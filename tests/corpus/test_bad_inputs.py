@@ -18,6 +18,7 @@ from factories import (
     markdown_note,
     small_corpus,
     write_file,
+    write_ods_package,
 )
 
 from analysis.corpus import CorpusError, CorpusWarning, load_corpus
@@ -157,6 +158,20 @@ def case_corrupt_xlsx(root: Path) -> tuple[Path, dict[str, Any]]:
     return write_file(root / "export.xlsx", "pas un classeur"), {"text_column": "corps"}
 
 
+def case_corrupt_xls(root: Path) -> tuple[Path, dict[str, Any]]:
+    return write_file(root / "export.xls", "pas un classeur"), {"text_column": "corps"}
+
+
+def case_corrupt_ods(root: Path) -> tuple[Path, dict[str, Any]]:
+    return write_file(root / "export.ods", "pas un classeur"), {"text_column": "corps"}
+
+
+def case_text_document_named_ods(root: Path) -> tuple[Path, dict[str, Any]]:
+    """A LibreOffice text document given the spreadsheet's extension: no sheet in it."""
+    path = write_ods_package(root / "export.ods", "")
+    return path, {"text_column": "corps"}
+
+
 def case_empty_table(root: Path) -> tuple[Path, dict[str, Any]]:
     return write_file(root / "export.csv", "id;corps\n"), {"text_column": "corps"}
 
@@ -190,6 +205,9 @@ BAD_INPUTS = [
     (case_bad_json, CorpusError, ["export.json, ligne 2", "JSON invalide"]),
     (case_ragged_csv, CorpusError, ["export.csv, ligne 3", "délimiteur ';'"]),
     (case_corrupt_xlsx, CorpusError, ["export.xlsx", "ne s’ouvre pas comme un classeur Excel"]),
+    (case_corrupt_xls, CorpusError, ["export.xls", "classeur Excel 97-2003", "de nouveau en .xls"]),
+    (case_corrupt_ods, CorpusError, ["export.ods", "classeur OpenDocument", "de nouveau en .ods"]),
+    (case_text_document_named_ods, CorpusError, ["export.ods", "aucune feuille", ".csv"]),
     (case_empty_table, CorpusError, ["export.csv", "aucune ligne"]),
     (case_bad_iramuteq_variable, CorpusError, ["corpus.txt, ligne 1", "'date2023'", "*nom_valeur"]),
 ]

@@ -24,7 +24,7 @@ from analysis.corpus.records import ReadOptions
 
 def test_every_extension_has_the_reader_of_its_format() -> None:
     assert DOCUMENT_EXTENSIONS == (".md", ".markdown", ".txt", ".docx", ".odt", ".pdf")
-    assert TABLE_EXTENSIONS == (".csv", ".tsv", ".xlsx", ".json", ".jsonl")
+    assert TABLE_EXTENSIONS == (".csv", ".tsv", ".xlsx", ".xls", ".ods", ".json", ".jsonl")
     for module in (markdown, word, odt, pdf, tables):
         for extension in module.EXTENSIONS:
             assert file_reader(Path(f"corpus{extension.upper()}")) is module.read

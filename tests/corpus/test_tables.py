@@ -17,6 +17,7 @@ from factories import (
     csv_text,
     load_quietly,
     write_file,
+    write_ods_package,
 )
 
 from analysis import schema
@@ -242,3 +243,96 @@ def test_lines_are_numbered_as_a_spreadsheet_numbers_its_rows(
             path, text_column="body", id_column="id", meta_columns=["date=date"]
         )
     assert documents[schema.DOC_ID].tolist() == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    "name", ["lille-propositions-decidim.ods", "lille-propositions-decidim.xls"]
+)
+def test_a_real_export_saved_by_libreoffice_or_an_old_excel_loads_as_the_export(
+    real_dir: Path, name: str
+) -> None:
+    """The Decidim export saved as LibreOffice Calc's .ods (a notice sheet first, numbers as
+    number cells, multi-line cells as paragraphs) and as Excel 97-2003's .xls
+    (tests/data/real/make_spreadsheets.py): the same documents as from the CSV, to the
+    line breaks and the spreadsheet line each came from."""
+    options = {
+        "text_column": "body",
+        "id_column": "id",
+        "meta_columns": ["date=created_at", "category/name/fr"],
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        expected = load_corpus(real_dir / "lille-propositions-decidim.csv", **options)
+        found = load_corpus(real_dir / name, **options)
+    said = [str(w.message) for w in caught]
+    assert len(found) == 195  # 196 rows, one a copy of another
+    assert found[schema.DOC_ID].tolist() == expected[schema.DOC_ID].tolist()
+    for column in (schema.TEXT, schema.TITLE, schema.DATE, "category/name/fr"):
+        assert found[column].equals(expected[column]), column
+    assert (found[schema.TEXT].str.count("\n") > 0).sum() > 20  # the cells' line breaks
+    lines = found[schema.SOURCE].str.split(", ").str[1]
+    assert lines.tolist() == expected[schema.SOURCE].str.split(", ").str[1].tolist()
+    chose_sheet = [m for m in said if m.startswith(f"{name} : la feuille « propositions » est lue")]
+    assert len(chose_sheet) == (name.endswith(".ods"))  # the .ods opens on a notice sheet
+
+
+def test_calc_cells_keep_their_line_breaks_spaces_and_dates(tmp_path: Path) -> None:
+    """What LibreOffice Calc writes in a cell besides plain paragraphs: a line break inside a
+    paragraph, runs of spaces, a tab, a comment (left out), a date cell (its ISO date), merged
+    cells, repeated cells, an empty line (counted in the line numbers), and the empty rows it
+    writes up to its last row."""
+
+    def cell(inner: str, kind: str = "string", **attributes: str) -> str:
+        extra = "".join(
+            f' {key.replace("_", ":", 1).replace("_", "-")}="{value}"'
+            for key, value in attributes.items()
+        )
+        return f'<table:table-cell office:value-type="{kind}"{extra}>{inner}</table:table-cell>'
+
+    def row(*cells: str, repeated: int = 1) -> str:
+        opening = f'<table:table-row table:number-rows-repeated="{repeated}">'
+        return opening + "".join(cells) + "</table:table-row>"
+
+    header = row(*(cell(f"<text:p>{name}</text:p>") for name in ("id", "date", "avis", "note")))
+    first = row(
+        cell("<text:p>1</text:p>", "float", office_value="1"),
+        cell("<text:p>28/04/2023</text:p>", "date", office_date_value="2023-04-28"),
+        cell(
+            "<text:p>Les permanences de la maison de justice<text:line-break/>sont saturées."
+            '<text:s text:c="2"/>Il faut<text:tab/>un second greffier.</text:p>'
+            "<office:annotation><text:p>à vérifier avec Mme Martin</text:p></office:annotation>"
+            "<text:p>Suite au prochain comité.</text:p>",
+            table_number_columns_repeated="1",
+        ),
+        cell("<text:p>à relire</text:p>"),
+        '<table:table-cell table:number-columns-repeated="1020"/>',
+    )
+    empty = row('<table:table-cell table:number-columns-repeated="1024"/>')
+    second = row(
+        cell("<text:p>2</text:p>", "float", office_value="2"),
+        cell("<text:p>29/04/2023</text:p>", "date", office_date_value="2023-04-29T14:30:00"),
+        cell("<text:p>Renforcer la médiation de nuit.</text:p>", table_number_columns_spanned="2"),
+        "<table:covered-table-cell/>",
+    )
+    tail = row('<table:table-cell table:number-columns-repeated="1024"/>', repeated=1_048_572)
+    path = write_ods_package(
+        tmp_path / "avis.ods",
+        f'<table:table table:name="Avis">{header}{first}{empty}{second}{tail}</table:table>',
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city
+        documents = load_corpus(
+            path, text_column="avis", id_column="id", meta_columns=["date", "note"]
+        )
+    assert documents[schema.DOC_ID].tolist() == ["1", "2"]
+    assert documents[schema.DATE].tolist() == [
+        pd.Timestamp("2023-04-28"),
+        pd.Timestamp("2023-04-29 14:30"),
+    ]
+    first_text = documents[schema.TEXT].iloc[0]
+    assert "de la maison de justice\nsont saturées." in first_text
+    assert "Il faut un second greffier." in " ".join(first_text.split())
+    assert first_text.endswith("Suite au prochain comité.")
+    assert "Martin" not in first_text  # the comment is not the cell's text
+    assert documents["note"].tolist() == ["à relire", ""]  # the second is merged into "avis"
+    assert documents[schema.SOURCE].tolist() == ["avis.ods, ligne 2", "avis.ods, ligne 4"]

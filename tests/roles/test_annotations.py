@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from factories import write_ods
 
 from analysis import schema
 from analysis.roles import (
@@ -73,14 +74,17 @@ def test_load_labelled_file_errors(tmp_path: Path, content: str, message: str) -
 
 
 def test_a_labelled_file_is_read_as_the_corpus_tables_are(tmp_path: Path) -> None:
-    """Any encoding and the corpus's table formats: an analyst's Excel corrections, a CSV
-    saved by a French spreadsheet in cp1252 with ";" between fields."""
+    """Any encoding and the corpus's table formats: an analyst's Excel or LibreOffice
+    corrections (the paragraph a number cell), a CSV saved by a French spreadsheet in cp1252
+    with ";" between fields."""
     rows = {"doc_id": ["n-1", "n-1"], "paragraph": ["0", "2"], "function": ["Difficulté", "Frein"]}
     pd.DataFrame(rows).to_excel(tmp_path / "corrections.xlsx", index=False)
+    table = [list(rows), *zip(*rows.values(), strict=True)]
+    write_ods(tmp_path / "corrections.ods", {"Feuille1": table}, numbers=("paragraph",))
     (tmp_path / "corrections.csv").write_bytes(
         "doc_id;paragraph;function\nn-1;0;difficulté\nn-1;2;frein\n".encode("cp1252")
     )
-    for name in ("corrections.xlsx", "corrections.csv"):
+    for name in ("corrections.xlsx", "corrections.ods", "corrections.csv"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the cp1252 fallback is said to the user
             table = load_labelled_file(tmp_path / name)
@@ -93,7 +97,11 @@ def test_a_labelled_file_is_read_as_the_corpus_tables_are(tmp_path: Path) -> Non
     ("name", "content", "message"),
     [
         ("labels.csv", 'doc_id,paragraph,function\ndoc,0,"frein\n', r"labels\.csv : illisible"),
-        ("labels.ods", "doc_id,paragraph,function\n", r"labels\.ods : format non lu \(\.ods\)"),
+        (
+            "labels.numbers",
+            "doc_id,paragraph,function\n",
+            r"labels\.numbers : format non lu \(\.numbers\)",
+        ),
         ("labels.csv", " \n", r"labels\.csv : fichier vide"),
     ],
 )

@@ -31,7 +31,8 @@ Modules
 ``word``         ``.docx``
 ``odt``          ``.odt`` (LibreOffice)
 ``pdf``          ``.pdf`` (text layer rebuilt into paragraphs)
-``tables``       platform exports (``.csv``, ``.tsv``, ``.xlsx``, ``.json``, ``.jsonl``)
+``tables``       platform exports (``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.ods``,
+                 ``.json``, ``.jsonl``)
 ``table_files``  a table file read as strings, one reader per format
 ``iramuteq``     IRaMuTeQ corpora, read and written (:func:`to_iramuteq`)
 ``records``      a document's record, the reader interface, :func:`tidy_spaces`

@@ -61,7 +61,7 @@ def read_folder(root: Path, options: ReadOptions) -> list[Record]:
             f"{root} : aucun document trouvé (fichiers {', '.join(DOCUMENT_EXTENSIONS)} ; "
             "README.md, noms commençant par « . » ou « _ » et dossiers de résultats mis à part). "
             "Mettez les documents dans ce dossier, ou donnez un fichier tableau (.csv, .xlsx, "
-            ".json) comme corpus."
+            ".ods, .json) comme corpus."
         )
     records: list[Record] = []
     skipped: list[str] = []

@@ -37,9 +37,9 @@ def load_corpus(
     ----------
     path
         A folder of ``.md``/``.txt``/``.docx``/``.odt``/``.pdf`` files (searched
-        recursively), a table (``.csv``, ``.tsv``, ``.xlsx``, ``.json``, ``.jsonl``), an
-        IRaMuTeQ corpus (``.txt`` whose first line starts with ``****``) or a single document
-        file.
+        recursively), a table (``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.ods``, ``.json``,
+        ``.jsonl``), an IRaMuTeQ corpus (``.txt`` whose first line starts with ``****``) or a
+        single document file.
     text_column
         Tables only: the column holding the text. ``None`` uses a column named ``text`` or, with
         a warning, the column with the longest texts.
@@ -86,7 +86,7 @@ def load_corpus(
     else:
         raise CorpusError(
             f"Corpus introuvable : {path}. Donnez un dossier de documents ou un fichier tableau "
-            "(.csv, .xlsx, .json)."
+            "(.csv, .xlsx, .ods, .json)."
         )
     if path.is_dir() and (text_column or id_column or meta_columns):
         warn(

@@ -6,6 +6,9 @@ An ``.odt`` file is a zip holding ``content.xml`` (the text) and ``meta.xml`` (i
 standard library reads both. Text that is not the document's own is left out: comments,
 footnote and endnote bodies, text deleted under change tracking, drawings and image
 descriptions.
+
+The sheets of an OpenDocument spreadsheet (``.ods``, LibreOffice Calc's format) are read here
+too (:func:`spreadsheet_rows`), with the same text rules, for the table reader.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from analysis.corpus.errors import SkippedFile
+from analysis.corpus.errors import CorpusError, SkippedFile
 from analysis.corpus.records import ReadOptions, Record, document_record
 
 EXTENSIONS = (".odt",)
@@ -164,3 +167,78 @@ def _rows(table: ET.Element) -> list[ET.Element]:
         elif child.tag in _ROW_GROUPS:
             rows.extend(_rows(child))
     return rows
+
+
+def spreadsheet_rows(path: Path, name: str) -> dict[str, list[list[str]]]:
+    """The sheets of an OpenDocument spreadsheet, each as rows of cell texts.
+
+    A cell's paragraphs are its lines; ``text:s``, tabs and line breaks are kept; comments
+    are left out; a date cell gives its ISO date ("2023-04-28", "2023-04-28T14:30:00"), any
+    other cell the text the spreadsheet shows. Repeated rows and cells are expanded; the empty
+    rows and columns around the table (Calc writes them up to its millionth row) are not.
+
+    Raises
+    ------
+    CorpusError
+        When the file does not open as an OpenDocument spreadsheet.
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            content = ET.fromstring(package.read("content.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError) as error:
+        raise CorpusError(
+            f"{name} : ne s’ouvre pas comme un classeur OpenDocument (LibreOffice Calc) "
+            f"({error}). Ouvrez-le dans un tableur et enregistrez-le de nouveau en .ods."
+        ) from error
+    body = content.find("office:body/office:spreadsheet", _NS)
+    tables = body.findall("table:table", _NS) if body is not None else []
+    if not tables:
+        raise CorpusError(
+            f"{name} : le fichier n’est pas un classeur OpenDocument (aucune feuille). "
+            "Enregistrez-le depuis LibreOffice Calc en .ods, ou en .csv."
+        )
+    return {
+        table.get(_TABLE + "name", f"Feuille{i + 1}"): _sheet(table)
+        for i, table in enumerate(tables)
+    }
+
+
+def _sheet(table: ET.Element) -> list[list[str]]:
+    """A sheet's rows, the empty cells and rows after the last filled ones left out."""
+    rows: list[list[str]] = []
+    blank_rows = 0  # empty rows since the last filled one: kept only if a filled one follows
+    for row in _rows(table):
+        cells: list[str] = []
+        blank_cells = 0
+        for cell in row:
+            if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                continue
+            repeat = int(cell.get(_TABLE + "number-columns-repeated", "1") or 1)
+            text = _cell_text(cell)
+            if not text.strip():
+                blank_cells += repeat
+                continue
+            cells.extend([""] * blank_cells + [text] * repeat)
+            blank_cells = 0
+        repeat = int(row.get(_TABLE + "number-rows-repeated", "1") or 1)
+        if not cells:
+            blank_rows += repeat
+            continue
+        rows.extend([[] for _ in range(blank_rows)] + [list(cells) for _ in range(repeat)])
+        blank_rows = 0
+    return rows
+
+
+def _cell_text(cell: ET.Element) -> str:
+    """A cell's lines: its paragraphs and list items, blank ones kept (a blank line between
+    two paragraphs of a cell stays one)."""
+    if cell.get(_OFFICE + "value-type") == "date":
+        return cell.get(_OFFICE + "date-value", "")
+    lines: list[str] = []
+    for child in cell:
+        if child.tag in (_TEXT + "p", _TEXT + "h"):
+            lines.append(_inline(child))
+        elif child.tag == _TEXT + "list":
+            for entry in child:
+                lines.extend(_blocks(entry, set(), marks=False))
+    return "\n".join(lines)

@@ -30,7 +30,6 @@ FORMAT_HINTS = {
     ".rtf": "enregistrez-le en .docx",
     ".html": "enregistrez-le en .md ou .txt",
     ".htm": "enregistrez-le en .md ou .txt",
-    ".xls": "enregistrez-le en .xlsx et donnez ce tableau seul comme CORPUS",
 }
 
 

@@ -1,4 +1,5 @@
-"""Table files read as strings: CSV, TSV, Excel, JSON and JSON Lines, one reader per format.
+"""Table files read as strings: CSV, TSV, spreadsheets (Excel ``.xlsx`` and ``.xls``,
+LibreOffice ``.ods``), JSON and JSON Lines, one reader per format.
 
 Each reader gives the table (every cell a string, ``""`` when missing) and a label per row, as
 messages name it: ``"ligne 2"`` for the first row of a sheet (its header is line 1),
@@ -19,6 +20,7 @@ import pandas as pd
 
 from analysis.corpus.encoding import decode, read_bytes
 from analysis.corpus.errors import CorpusError, warn
+from analysis.corpus.odt import spreadsheet_rows
 
 Table = tuple[pd.DataFrame, list[str]]  # the cells as strings, and a label per row
 
@@ -29,7 +31,7 @@ def read_table(path: Path, name: str, *, encoding: str, wanted: Sequence[str] = 
     Parameters
     ----------
     path
-        A ``.csv``, ``.tsv``, ``.xlsx``, ``.json`` or ``.jsonl`` file.
+        A ``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.ods``, ``.json`` or ``.jsonl`` file.
     name
         The file as messages name it.
     encoding
@@ -51,9 +53,10 @@ def read_table(path: Path, name: str, *, encoding: str, wanted: Sequence[str] = 
     CorpusError
         When the file is malformed; the message gives the line.
     """
-    if path.suffix.lower() == ".xlsx":
-        return _read_xlsx_file(path, name, encoding, wanted=wanted)
-    return TABLE_READERS[path.suffix.lower()](path, name, encoding)
+    suffix = path.suffix.lower()
+    if suffix in (*_WORKBOOKS, ".ods"):
+        return _read_workbook_file(path, name, encoding, wanted=wanted)
+    return TABLE_READERS[suffix](path, name, encoding)
 
 
 def _sheet_rows(frame: pd.DataFrame, name: str) -> Table:
@@ -126,19 +129,55 @@ def _read_tsv_file(path: Path, name: str, encoding: str) -> Table:
     return _sheet_rows(read_csv(_read_text(path, name, encoding), name, "\t"), name)
 
 
-def _read_xlsx_file(path: Path, name: str, encoding: str, wanted: Sequence[str] = ()) -> Table:
+# how a workbook format is opened, and what messages call it: openpyxl reads .xlsx (its
+# cells' _xHHHH_ escapes are put back below), calamine Excel 97-2003's .xls; LibreOffice's
+# .ods is read by analysis.corpus.odt, which keeps a cell's line breaks
+_WORKBOOKS = {
+    ".xlsx": ("openpyxl", "classeur Excel"),
+    ".xls": ("calamine", "classeur Excel 97-2003"),
+}
+
+
+def _read_workbook_file(path: Path, name: str, encoding: str, wanted: Sequence[str] = ()) -> Table:
+    """A spreadsheet's sheet (see :func:`_chosen_sheet`) as strings; ``encoding`` is unused
+    (a workbook carries its own)."""
+    suffix = path.suffix.lower()
+    if suffix == ".ods":
+        sheets = {
+            sheet: _header_frame(rows) for sheet, rows in spreadsheet_rows(path, name).items()
+        }
+        return _sheet_rows(sheets[_chosen_sheet(sheets, name, wanted)], name)
+    engine, kind = _WORKBOOKS[suffix]
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as workbook:
+        with pd.ExcelFile(path, engine=engine) as workbook:
             sheets = {sheet: workbook.parse(sheet, dtype=str) for sheet in workbook.sheet_names}
-    except Exception as error:  # a damaged workbook fails in many ways (zip, XML, styles)
+    except Exception as error:  # a damaged workbook fails in many ways (zip, XML, OLE, styles)
         raise CorpusError(
-            f"{name} : ne s’ouvre pas comme un classeur Excel ({error}). Ouvrez-le dans un "
-            "tableur et enregistrez-le de nouveau en .xlsx."
+            f"{name} : ne s’ouvre pas comme un {kind} ({error}). Ouvrez-le dans un tableur et "
+            f"enregistrez-le de nouveau en {suffix}."
         ) from error
-    frame = sheets[_chosen_sheet(sheets, name, wanted)]
-    cells = frame.fillna("").map(_unescape_ooxml)
-    cells.columns = [_unescape_ooxml(c) for c in frame.columns]
-    return _sheet_rows(cells, name)
+    frame = sheets[_chosen_sheet(sheets, name, wanted)].fillna("")
+    if suffix == ".xlsx":
+        frame.columns = [_unescape_ooxml(c) for c in frame.columns]
+        frame = frame.map(_unescape_ooxml)
+    return _sheet_rows(frame, name)
+
+
+def _header_frame(rows: list[list[str]]) -> pd.DataFrame:
+    """Rows of cells as a table whose header is the first row, named as pandas names a
+    sheet's columns ("Unnamed: 2" for an empty header cell, "avis.1" for a second "avis")."""
+    width = max((len(row) for row in rows), default=0)
+    if not width:
+        return pd.DataFrame()
+    header = rows[0] + [""] * (width - len(rows[0]))
+    names: list[str] = []
+    for i, cell in enumerate(header):
+        name, copy = (cell if cell.strip() else f"Unnamed: {i}"), 0
+        while (f"{name}.{copy}" if copy else name) in names:
+            copy += 1
+        names.append(f"{name}.{copy}" if copy else name)
+    body = [row + [""] * (width - len(row)) for row in rows[1:]]
+    return pd.DataFrame(body, columns=names, dtype=object)
 
 
 def _chosen_sheet(sheets: Mapping[str, pd.DataFrame], name: str, wanted: Sequence[str]) -> str:
@@ -208,7 +247,7 @@ def _read_jsonl_file(path: Path, name: str, encoding: str) -> Table:
 TABLE_READERS: dict[str, Callable[[Path, str, str], Table]] = {
     ".csv": _read_csv_file,
     ".tsv": _read_tsv_file,
-    ".xlsx": _read_xlsx_file,
+    **dict.fromkeys((*_WORKBOOKS, ".ods"), _read_workbook_file),
     ".json": _read_json_file,
     ".jsonl": _read_jsonl_file,
 }

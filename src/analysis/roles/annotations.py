@@ -70,7 +70,8 @@ def normalise_function_label(label: Any) -> str | None:
 
 
 def load_labelled_file(path: str | Path) -> pd.DataFrame:
-    """Read a labelled table (CSV, TSV, Excel, JSON) and normalise its function labels.
+    """Read a labelled table (CSV, TSV, Excel, LibreOffice, JSON) and normalise its function
+    labels.
 
     The file has a ``function`` column and either ``doc_id`` + ``paragraph`` (the format of
     ``corpus/annotations.csv``) or ``segment_id``. Spellings of the six classes are normalised
