@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -756,6 +757,21 @@ TABLE_WRITERS: dict[str, Callable[[Path, list[dict[str, str]]], Path]] = {
         p, "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n"
     ),
 }
+
+
+def cut_proposal_segments(real_dir: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """The segments of the real proposal (IRaMuTeQ corpus) whose long sentence the 40-word
+    segmentation cuts ("…mais bien de Paris, | qui via le président de la République…"), and
+    which of them is the piece after the cut."""
+    from analysis.config import AnalysisConfig  # noqa: PLC0415
+    from analysis.segmentation import split_documents  # noqa: PLC0415
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(real_dir / "lille-propositions-iramuteq.txt")
+    document = documents[documents[schema.TEXT].str.contains("qui via le président")]
+    segments = split_documents(document, AnalysisConfig())
+    return segments, segments[schema.TEXT].str.startswith("qui via le président").to_numpy()
 
 
 # real material of tests/data/real (see its README.md)

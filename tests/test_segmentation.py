@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis import schema
+from analysis.corpus import load_corpus
 from analysis.nlp import load_pipeline
 from analysis.segmentation import (
     SegmentationError,
@@ -17,6 +19,7 @@ from analysis.segmentation import (
     is_web_artefact,
     normalise,
     segment_documents,
+    sentence_from_its_start,
     split_paragraphs,
     split_sentences,
     typed_line_breaks,
@@ -467,3 +470,44 @@ def test_bad_tables_raise() -> None:
         segment_documents(documents)
     with pytest.raises(schema.SchemaError, match="« text »"):
         segment_documents(_documents(note=NOTE).drop(columns=schema.TEXT))
+
+
+def _real_text(real_dir: Path, contains: str) -> str:
+    """The text of the one real document (Decidim export, then its IRaMuTeQ corpus) holding
+    ``contains``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        decidim = load_corpus(
+            real_dir / "lille-propositions-decidim.csv", text_column="body", id_column="id"
+        )
+        iramuteq = load_corpus(real_dir / "lille-propositions-iramuteq.txt")
+    texts = pd.concat([decidim[schema.TEXT], iramuteq[schema.TEXT]])
+    return texts[texts.str.contains(contains, regex=False)].iat[0]
+
+
+def test_a_parsed_sentence_started_inside_a_phrase_goes_back_to_its_start(real_dir: Path) -> None:
+    """Real proposals where spaCy's sentences start inside a phrase: after a comma (a piece of
+    a long sentence the segmentation cut: "…de la République, | le Premier ministre…") and
+    inside a name ("les pouvoirs publics et Pole | Emploi devront communiquer…"). The label
+    goes back to the sentence's start. A sentence after a title glued to its text (IRaMuTeQ's
+    "…travailleurs frontaliers | Rendre prioritaire…") or after a line break stays."""
+    text = _real_text(real_dir, "Pole Emploi devront")
+    parsed = text[text.index("Emploi devront") :].split(".")[0] + "."
+    assert sentence_from_its_start(text, parsed).startswith(
+        "Afin de faire changer les mentalités et les pratiques des recruteurs, les pouvoirs "
+        "publics et Pole Emploi devront communiquer de manière affirmée"
+    )
+    assert sentence_from_its_start(text, parsed).endswith("devra être réprimée.")
+    text = _real_text(real_dir, "le Premier ministre, le Gouvernement")
+    parsed = "le Premier ministre, le Gouvernement, l’Assemblée Nationale, le Sénat…, décide"
+    widened = sentence_from_its_start(text, parsed)
+    assert widened.startswith("Je propose une réorganisation complète de nos institutions")
+    assert widened.endswith(parsed)
+    for glued in ("frontaliers Rendre prioritaire", "sociales Mettre en place"):
+        text = _real_text(real_dir, glued)
+        title_end = text.index(glued) + len(glued.split()[0])
+        parsed = text[title_end:].strip().split(".")[0]
+        assert sentence_from_its_start(text, parsed) == parsed, glued
+    text = _real_text(real_dir, "concertation :\nil faut commencer")
+    parsed = "il faut commencer par répondre à une série de question"
+    assert sentence_from_its_start(text, parsed) == parsed

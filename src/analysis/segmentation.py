@@ -31,6 +31,7 @@ import html
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -430,6 +431,79 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         cursor = cut
     spans.append((cursor, end))
     return [span for span in (_trim(text, s, e) for s, e in spans) if span[0] < span[1]]
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*$")
+
+
+def sentence_from_its_start(text: str, sentence: str) -> str:
+    """``sentence``, a sentence the parser found in ``text`` (its spaces collapsed), or, when
+    the parser started it inside a phrase, the sentence of :func:`split_sentences` it goes on
+    from, up to its own end (its spaces collapsed too).
+
+    A sentence starts inside a phrase when it follows a comma ("…via le président de la
+    République, | le Premier ministre, le Gouvernement…": a segment of a long sentence, which
+    the parser reads alone), or a word with no punctuation between, and either opens on a small
+    letter or cuts a name in two ("les pouvoirs publics et Pole | Emploi devront
+    communiquer…"). A sentence after a line break, or opening on a capital after a small
+    word (a title glued to its text: "…aides sociales | Mettre en place…"), stays.
+    """
+    found = re.search(r"\s+".join(map(re.escape, sentence.split())), text)
+    if found is None or not found.start():
+        return sentence
+    start = found.start()
+    before = text[max(0, start - 40) : start].rstrip(" \t")
+    if not before or before[-1] in "\n":
+        return sentence
+    word = _WORD_BEFORE.search(before)
+    inside = before[-1] == "," or (
+        word is not None
+        and (sentence[0].islower() or (sentence[0].isupper() and word.group(1)[0].isupper()))
+    )
+    if not inside:
+        return sentence
+    opening = max((s for s, e in split_sentences(text) if s <= start), default=start)
+    return " ".join(text[opening : found.end()].split()) if opening < start else sentence
+
+
+# columns of the tables that :func:`cut_mid_sentence` marks
+CUT_BEFORE, CUT_AFTER = "_cut_before", "_cut_after"
+_PIECE_END = r"[.!?…:;][\"»”’)\]]*$"  # how a segment that closes its sentence ends
+
+
+def cut_mid_sentence(segments: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Whether each segment starts, and ends, inside a sentence: the segmentation cut a long
+    sentence of its paragraph there (the segment before it, or this one, ends without a
+    sentence's closing mark), as for the pieces after the first of a sentence of more than
+    twice the segment size ("…via le président de la République, | le Premier ministre…").
+    False for every segment when the table has no offsets (``doc_id``, ``paragraph``,
+    ``start``)."""
+    if not {schema.DOC_ID, schema.PARAGRAPH, schema.START} <= set(segments.columns):
+        unknown = pd.Series(False, index=segments.index)
+        return unknown, unknown.copy()
+    ordered = segments.sort_values([schema.DOC_ID, schema.PARAGRAPH, schema.START], kind="stable")
+    place = ordered[[schema.DOC_ID, schema.PARAGRAPH]]
+    follows = (place == place.shift()).all(axis=1)  # same paragraph as the segment before
+    texts = ordered[schema.TEXT].fillna("").astype(str)
+    ends = texts.str.rstrip().str.contains(_PIECE_END, regex=True)
+    before = follows & ~ends.shift(fill_value=True).astype(bool)
+    after = follows.shift(-1, fill_value=False).astype(bool) & ~ends
+    return before.reindex(segments.index), after.reindex(segments.index)
+
+
+def first_whole(candidates: Iterable[tuple[str, bool]]) -> str | None:
+    """The first label of ``candidates`` (``(label, cut_before)``, best first) that is not the
+    start of a piece of a cut sentence (``cut_before``, see :func:`cut_mid_sentence`, with the
+    label opening on a small letter: "le Premier ministre, le Gouvernement…"), else the first; None
+    when there is none. A contributor's own small letters ("je souhaite soulever…") are kept.
+    ``candidates`` is read only up to the label returned."""
+    first = None
+    for label, piece in candidates:
+        if not (piece and label[:1].islower()):
+            return label
+        if first is None:
+            first = label
+    return first
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

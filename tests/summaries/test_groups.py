@@ -4,14 +4,19 @@ of (``function_check``), the others being left "à vérifier"."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
-from factories import FICHE_THEMES, french_corpus
+from factories import FICHE_THEMES, cut_proposal_segments, french_corpus
 
 from analysis import schema
 from analysis.corpus import load_corpus
 from analysis.summaries import Fiche, build_fiches
+from analysis.summaries.groups import _label_of
+from analysis.summaries.inputs import prepare_segments
 from analysis.summaries.values import clean_label, excerpt
 
 
@@ -111,3 +116,21 @@ def test_a_name_drops_the_mark_that_ended_its_list_item() -> None:
         "Encadrer le prix des loyers des logements"
     )
     assert excerpt("Rétablir l'ISF,") == "Rétablir l'ISF"
+
+
+def test_a_group_that_lost_members_is_not_renamed_by_a_piece_of_a_cut_sentence(
+    real_dir: Path,
+) -> None:
+    """A fiche names a group that lost its doubted members by its most typical member left;
+    a real proposal's piece after a cut ("qui via le président de la République…", the
+    40-word segmentation cutting a long sentence) is passed over for a whole sentence, and
+    names it only when it is the only member."""
+    segments, piece = cut_proposal_segments(real_dir)
+    # the piece is the most typical of the theme
+    segments[schema.THEME_SCORE] = np.where(piece, 0.9, 0.5)
+    corpus = SimpleNamespace(segments=prepare_segments(segments.assign(**{schema.THEME_ID: 0})))
+    rows = np.arange(len(segments))
+    label = _label_of(rows, corpus)
+    assert not label.startswith("qui via")
+    assert label == excerpt(corpus.segments[schema.TEXT].iloc[int(np.flatnonzero(~piece)[0])])
+    assert _label_of(np.flatnonzero(piece), corpus).startswith("qui via le président")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import pytest
-from factories import first_segment_halved, platform_segments, quiet
+from factories import cut_proposal_segments, first_segment_halved, platform_segments, quiet
 
 from analysis import schema
 from analysis.config import TracingConfig
+from analysis.segmentation import cut_mid_sentence, split_sentences
 from analysis.tracing import groups as groups_module
 from analysis.tracing.errors import (
     EmptySelectionWarning,
@@ -142,3 +146,34 @@ def test_groups_described_by_two_processes_are_those_of_one(
     beside = quiet(canonical_groups, segments, "frein", config=config, min_concertations=1)
     assert len(beside) >= 2
     pd.testing.assert_frame_equal(beside, alone)
+
+
+def test_a_piece_of_a_cut_sentence_does_not_name_its_group(real_dir: Path) -> None:
+    """A real proposal's long sentence is cut by the 40-word segmentation ("…mais bien de
+    Paris, | qui via le président de la République, le Premier ministre…"); when a piece after
+    the cut is the member that ranks first, another member names the group, and the fiches'
+    label of a group that lost members does the same. A contributor's own small letters
+    (the first segment of a paragraph) still name it."""
+    segments, piece = cut_proposal_segments(real_dir)
+    assert piece.sum() == 1 and cut_mid_sentence(segments)[0].to_numpy()[piece].all()
+    whole = segments[~piece].iloc[-1][schema.TEXT]  # the proposal's last segment
+    table = segments.assign(
+        **{
+            schema.LEMMAS: segments[schema.TEXT].str.lower(),
+            schema.THEME_ID: "institutions",
+            schema.FUNCTION: np.where(piece, schema.PROPOSITION, schema.CONSTAT),
+            schema.FUNCTION_SCORE: np.where(piece, 0.95, 0.9),
+        }
+    )
+    table.loc[table[schema.TEXT] == whole, schema.FUNCTION] = schema.PROPOSITION
+    table.loc[table[schema.TEXT] == whole, schema.PARAGRAPH] = 99  # a statement of its own
+    config = TracingConfig(similarity_threshold=0.0)
+    label = quiet(canonical_groups, table, "proposition", config=config, min_concertations=1)
+    assert label[schema.LABEL].tolist() == [_first_sentence(whole)]
+    alone = table[piece | (table[schema.FUNCTION] == schema.CONSTAT)]
+    label = quiet(canonical_groups, alone, "proposition", config=config, min_concertations=1)
+    assert label[schema.LABEL].item().startswith("qui via le président")  # no other to take
+
+
+def _first_sentence(text: str) -> str:
+    return " ".join(text[slice(*split_sentences(text)[0])].split())

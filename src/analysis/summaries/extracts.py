@@ -14,7 +14,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis import schema
-from analysis.segmentation import count_words, split_sentences
+from analysis.segmentation import CUT_AFTER, CUT_BEFORE, count_words, split_sentences
 from analysis.summaries.inputs import Corpus
 from analysis.summaries.model import Quote, SummarySentence
 from analysis.summaries.values import sentence_terms, to_date, word_set
@@ -126,8 +126,8 @@ def _candidate_sentences(
         text = record[schema.TEXT]
         spans = split_sentences(text)
         # the pieces of a sentence the segmentation cut are not sentences of the summary
-        first = 1 if record.get("_cut_before", False) else 0
-        last = len(spans) - 1 if record.get("_cut_after", False) else len(spans)
+        first = 1 if record.get(CUT_BEFORE, False) else 0
+        last = len(spans) - 1 if record.get(CUT_AFTER, False) else len(spans)
         for start, end in spans[first:last]:
             sentence = " ".join(text[start:end].lstrip("-*•–— ").split())
             if min_words <= count_words(sentence) <= max_words and not sentence.endswith(":"):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import labels, schema
+from analysis.segmentation import CUT_BEFORE, first_whole, sentence_from_its_start
 from analysis.summaries.inputs import Corpus
 from analysis.summaries.model import GroupItem, SummariesWarning
 from analysis.summaries.values import as_list, clean_label, excerpt, sorted_ids, to_date
@@ -123,15 +124,27 @@ def group_items(
 
 def _label_of(rows: np.ndarray, corpus: Corpus) -> str:
     """The excerpt of the most typical of ``rows`` (first segment id on a tie): the sentence
-    that decided its function when it has one."""
+    that decided its function when it has one (from its start, see
+    :func:`~analysis.segmentation.sentence_from_its_start`). A label that opens on a capital
+    that is not a piece of a cut sentence is preferred (:func:`~analysis.segmentation.first_whole`),
+    as for the groups' own."""
     frame = corpus.segments.iloc[rows]
     best = frame.assign(_key=frame[schema.SEGMENT_ID].astype(str)).sort_values(
         ["_typicality", "_key"], ascending=[False, True], kind="stable"
     )
-    deciding = best[schema.FUNCTION_SENTENCE].iloc[0] if schema.FUNCTION_SENTENCE in best else ""
-    if isinstance(deciding, str) and deciding:
-        return excerpt(deciding)
-    return excerpt(best[schema.TEXT].iloc[0])
+    texts = best[schema.TEXT].astype(str)
+    deciding = best[schema.FUNCTION_SENTENCE] if schema.FUNCTION_SENTENCE in best else texts
+    pieces = best[CUT_BEFORE] if CUT_BEFORE in best else [False] * len(best)
+    candidates = (
+        (
+            sentence_from_its_start(text, sentence)
+            if isinstance(sentence, str) and sentence and sentence != text
+            else text,
+            bool(piece),
+        )
+        for text, sentence, piece in zip(texts, deciding, pieces, strict=True)
+    )
+    return excerpt(first_whole(candidates) or "")
 
 
 def _rank_groups(items: Iterable[GroupItem], *, min_concertations: int, n: int) -> list[GroupItem]:

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis import schema
 from analysis.config import SummariesConfig
-from analysis.segmentation import count_words
+from analysis.segmentation import CUT_AFTER, CUT_BEFORE, count_words, cut_mid_sentence
 from analysis.summaries.model import SummariesError, SummariesWarning
 
 if TYPE_CHECKING:
@@ -145,30 +145,11 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     else:
         frame["_words"] = frame[schema.TEXT].map(count_words)
     frame["_typicality"] = _typicality(frame)
-    frame["_cut_before"], frame["_cut_after"] = _cut_mid_sentence(frame)
+    frame[CUT_BEFORE], frame[CUT_AFTER] = cut_mid_sentence(frame)
     return frame
 
 
 # a sentence ends here: its mark, then closing quotes or brackets
-_SENTENCE_END = r"[.!?…:;][\"»”’)\]]*$"
-
-
-def _cut_mid_sentence(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Whether each segment starts, and ends, inside a sentence: the segmentation cut a long
-    sentence of its paragraph there (the segment before it, or this one, ends without a
-    sentence's closing mark). False for every segment when the table has no offsets."""
-    if not {schema.DOC_ID, schema.PARAGRAPH, schema.START} <= set(frame.columns):
-        unknown = pd.Series(False, index=frame.index)
-        return unknown, unknown.copy()
-    ordered = frame.sort_values([schema.DOC_ID, schema.PARAGRAPH, schema.START], kind="stable")
-    place = ordered[[schema.DOC_ID, schema.PARAGRAPH]]
-    follows = (place == place.shift()).all(axis=1)  # same paragraph as the segment before
-    ends = ordered[schema.TEXT].str.rstrip().str.contains(_SENTENCE_END, regex=True)
-    before = follows & ~ends.shift(fill_value=True).astype(bool)
-    after = follows.shift(-1, fill_value=False).astype(bool) & ~ends
-    return before.reindex(frame.index), after.reindex(frame.index)
-
-
 def document_titles(documents: pd.DataFrame) -> dict[str, str]:
     schema.require_columns(documents, schema.DOC_ID, table="documents")
     if schema.TITLE not in documents.columns:

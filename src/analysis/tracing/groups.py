@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,13 @@ from scipy.cluster.hierarchy import fcluster, linkage
 
 from analysis import labels, schema
 from analysis.config import TracingConfig
+from analysis.segmentation import (
+    CUT_BEFORE,
+    cut_mid_sentence,
+    first_whole,
+    sentence_from_its_start,
+    split_sentences,
+)
 from analysis.tracing.crosstabs import theme_labels
 from analysis.tracing.distances import condensed_distances
 from analysis.tracing.errors import EmptySelectionWarning, TracingError
@@ -58,6 +66,7 @@ def _statements(selected: pd.DataFrame, *, by_paragraph: bool) -> pd.DataFrame:
         schema.LEMMAS: " ".join,
         **({schema.FUNCTION_SENTENCE: "first"} if deciding else {}),
         **({schema.FUNCTION_SCORE: "mean"} if schema.FUNCTION_SCORE in selected else {}),
+        **({CUT_BEFORE: "first"} if CUT_BEFORE in selected else {}),
     }
     # most paragraphs are one segment: only the others are joined (row by row in Python)
     size = ordered.groupby(keys, sort=False, dropna=False)[schema.SEGMENT_ID].transform("size")
@@ -111,14 +120,17 @@ def _representative(
     """The group's label sentence, its keywords and each member's similarity to the centroid.
 
     The label is a sentence of the member closest to the centroid that says what the group
-    does: the sentence whose cue decided its function, or the member itself when it is one
-    sentence. Closeness is weighed by how sure the classifier is of the member's function
-    (``function_score``, when present): a member it doubts names the group only when it is much
-    closer than the others, since a wrong reading there heads a fiche. When no member is
-    either, the medoid's sentence that holds most of the group's keywords.
+    does: the sentence whose cue decided its function (from its start when the parser started
+    it inside a phrase, see :func:`~analysis.segmentation.sentence_from_its_start`), or the
+    member itself when it is one sentence. Closeness is weighed by how sure the classifier is
+    of the member's function (``function_score``, when present): a member it doubts names the
+    group only when it is much closer than the others, since a wrong reading there heads a
+    fiche. A member that is a later piece of a long sentence cut by the segmentation
+    (:func:`~analysis.segmentation.cut_mid_sentence`), whose label opens on a small letter
+    ("le Premier ministre, le Gouvernement…"), names the group only when no other member gives
+    a label (:func:`~analysis.segmentation.first_whole`). When no member gives one, the
+    medoid's sentence that holds most of the group's keywords.
     """
-    from analysis.segmentation import split_sentences  # noqa: PLC0415 - avoids an import cycle
-
     closeness = np.asarray(vectors @ np.asarray(vectors.mean(axis=0)).ravel()).ravel()
     rank = closeness
     if schema.FUNCTION_SCORE in members:
@@ -128,15 +140,22 @@ def _representative(
     terms = space.terms
     top = np.argsort(-centroid, kind="stable")[:8]
     keywords = [str(terms[j]) for j in top if centroid[j] > 0][:5]
-    for position in np.argsort(-rank, kind="stable"):
-        member = members.iloc[int(position)]
-        deciding = member.get(schema.FUNCTION_SENTENCE)
-        if isinstance(deciding, str) and deciding:
-            # the sentence that made the segment a proposal (a frein...), not its preamble
-            return deciding, keywords, closeness
-        text = str(member[schema.TEXT])
-        if len(split_sentences(text)) == 1:
-            return text.strip(), keywords, closeness
+
+    def labels_by_rank() -> Iterator[tuple[str, bool]]:
+        for position in np.argsort(-rank, kind="stable"):
+            member = members.iloc[int(position)]
+            deciding = member.get(schema.FUNCTION_SENTENCE)
+            text = str(member[schema.TEXT])
+            piece = bool(member.get(CUT_BEFORE, False))
+            if isinstance(deciding, str) and deciding:
+                # the sentence that made the segment a proposal (a frein...), not its preamble
+                yield sentence_from_its_start(text, deciding), piece
+            elif len(split_sentences(text)) == 1:
+                yield text.strip(), piece
+
+    label = first_whole(labels_by_rank())
+    if label is not None:
+        return label, keywords, closeness
     text = str(members.iloc[int(np.argmax(closeness))][schema.TEXT])
     stems = {str(terms[j]).replace("_", " ")[:6]: centroid[j] for j in top if centroid[j] > 0}
     best, best_score = text, -1.0
@@ -250,7 +269,8 @@ def canonical_groups(
     minimum = config.min_concertations if min_concertations is None else min_concertations
     unit = recurrence_unit(segments)
     columns = with_unit_columns(_GROUP_COLUMNS, unit)
-    selected = segments[segments[schema.FUNCTION] == function]
+    chosen = (segments[schema.FUNCTION] == function).to_numpy()
+    selected = segments[chosen]
     if selected.empty:
         warnings.warn(
             f"Aucun segment n'a la fonction « {function} » : aucun groupe à former. Vérifiez "
@@ -264,11 +284,13 @@ def canonical_groups(
     timeline = Timeline(segments[schema.DATE], config)
     names = theme_labels(segments)
     rows = []
+    cut_before, _ = cut_mid_sentence(segments)  # read on every segment: a piece's neighbour
     selected = _statements(
         selected.assign(
             **{
                 schema.LEMMAS: lemma_column(selected),
                 schema.TEXT: selected[schema.TEXT].fillna("").astype(str),
+                CUT_BEFORE: cut_before.to_numpy()[chosen],
             }
         ),
         by_paragraph=config.by_paragraph,
