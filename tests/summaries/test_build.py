@@ -19,8 +19,10 @@ from factories import (
 
 from analysis import schema
 from analysis.config import SummariesConfig
+from analysis.corpus import load_corpus
 from analysis.export import fiche_to_markdown
 from analysis.summaries import Fiche, SummariesError, SummariesWarning, build_fiches
+from analysis.summaries.inputs import document_titles
 
 
 @pytest.fixture(scope="module")
@@ -345,3 +347,26 @@ def test_the_decidim_export_fiches_list_what_contributions_raise(tmp_path, frenc
     read_alone = classify_functions(segments, french_nlp, config=FunctionsConfig())
     assert len(named) >= 10
     assert set(read_alone[schema.FUNCTION]) <= {schema.PROPOSITION, schema.DEMANDE}
+
+
+def test_a_quote_names_its_document_even_when_titles_are_shared(real_dir) -> None:
+    """A quote's source names one document: an IRaMuTeQ corpus titles its 140 texts by its
+    file ("lille-propositions-iramuteq"): each is named by its id; two Decidim proposals both
+    titled "Transition écologique" are told apart by their ids; a title of its own stays."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iramuteq = load_corpus(real_dir / "lille-propositions-iramuteq.txt")
+        decidim = load_corpus(
+            real_dir / "lille-propositions-decidim.csv", text_column="body", id_column="id"
+        )
+    assert iramuteq[schema.TITLE].nunique() == 1
+    named = document_titles(iramuteq)
+    assert named == dict(zip(iramuteq[schema.DOC_ID], iramuteq[schema.DOC_ID], strict=True))
+    named = document_titles(decidim)
+    assert named["653"] == "Transition écologique (653)"
+    assert named["664"] == "Transition écologique (664)"
+    own = decidim.set_index(schema.DOC_ID)[schema.TITLE]
+    shared = own.duplicated(keep=False)
+    assert shared.sum() == 5
+    assert all(named[doc] == title for doc, title in own[~shared].items())
+    assert len(set(named.values())) == len(named)  # every quote names one document

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -149,8 +150,12 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-# a sentence ends here: its mark, then closing quotes or brackets
 def document_titles(documents: pd.DataFrame) -> dict[str, str]:
+    """How a quote names its document (doc_id -> name): its title; followed by its id when
+    other documents have the same title ("Transition écologique (664)": two Decidim
+    proposals), or its id alone when the id opens on the title (an IRaMuTeQ corpus titles
+    every text by its file: "lille-propositions-iramuteq-0012" names one text,
+    "lille-propositions-iramuteq" names 140)."""
     schema.require_columns(documents, schema.DOC_ID, table="documents")
     if schema.TITLE not in documents.columns:
         warnings.warn(
@@ -161,7 +166,12 @@ def document_titles(documents: pd.DataFrame) -> dict[str, str]:
         )
         return {}
     titles = documents.set_index(schema.DOC_ID)[schema.TITLE]
-    return {str(k): str(v) for k, v in titles.items() if isinstance(v, str) and v.strip()}
+    named = {str(k): str(v) for k, v in titles.items() if isinstance(v, str) and v.strip()}
+    shared = {title for title, n in Counter(named.values()).items() if n > 1}
+    return {
+        doc: title if title not in shared else doc if doc.startswith(title) else f"{title} ({doc})"
+        for doc, title in named.items()
+    }
 
 
 def n_concertations_total(documents: pd.DataFrame, segments: pd.DataFrame) -> int:
