@@ -511,3 +511,20 @@ def test_a_parsed_sentence_started_inside_a_phrase_goes_back_to_its_start(real_d
     text = _real_text(real_dir, "concertation :\nil faut commencer")
     parsed = "il faut commencer par répondre à une série de question"
     assert sentence_from_its_start(text, parsed) == parsed
+
+
+def test_a_list_item_typed_without_a_space_after_its_dash_is_a_sentence(real_dir: Path) -> None:
+    """Real contributions type list items with the dash glued to the word ("-Les délégués…",
+    "-Rétablir l’ISF", "-Interdisant les ventes…"): each item is a sentence, as "- item" is,
+    and a line of its own for the typed-line rule. A dash before a number ("-5 %") is no
+    item."""
+    text = _real_text(real_dir, "référendum d'approbation\n-Les délégués")
+    sentences = [" ".join(text[s:e].split()) for s, e in split_sentences(text)]
+    assert any(s.endswith("soumis à un référendum d'approbation") for s in sentences)
+    assert any(s.startswith("-Les délégués à l'Assemblée constituante") for s in sentences)
+    for item in ("-Rétablir l’ISF", "-Forcer les entreprises", "-Interdisant les ventes"):
+        text = _real_text(real_dir, item)
+        starts = [text[s:e] for s, e in split_sentences(text)]
+        assert any(s.startswith(item) for s in starts), item
+    text = "Les loyers ont augmenté\n-5 % pour les logements sociaux seulement."
+    assert len(split_sentences(text)) == 1

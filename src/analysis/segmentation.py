@@ -270,10 +270,13 @@ def normalise(text: str, *, strip_web_artefacts: bool = True) -> str:
 # --- words and sentences ------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+")
+# a list item typed without a space after its dash ("-Rétablir l’ISF", "-Les délégués…"): the
+# dash glued to a capital, as platform contributions often write them
+_GLUED_BULLET = r"[-•–—](?=[A-ZÀ-ÖØ-ÞŒ])"
 _SENTENCE_END = re.compile(
     r"(?:[.!?]+|\.\.\.|…)(?:[ \u00a0\u202f]?[\"'»”’)\]])*"
     r"(?=\s+(?:[\"'«“(\[][ \u00a0\u202f]?)?[A-ZÀ-ÖØ-ÞŒ0-9•–—-])"
-    r"|\n(?=[ \t]*(?:[-*•–—]|\d+[.)])\s)"
+    rf"|\n(?=[ \t]*(?:(?:[-*•–—]|\d+[.)])\s|{_GLUED_BULLET}))"
 )
 _WEAK_BREAK = re.compile(r"[;:,)–—](?=\s)")
 _ABBREVIATIONS = frozenset(
@@ -517,7 +520,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # --- paragraphs and headings --------------------------------------------------------------------
 
 _MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
-_BULLET = re.compile(r"^\s*(?:[-*•–—+]|\d+[.)])\s")
+_BULLET = re.compile(rf"^\s*(?:(?:[-*•–—+]|\d+[.)])\s|{_GLUED_BULLET})")
 _NUMBERED_TITLE = re.compile(r"^(?:[IVX]+|\d+(?:\.\d+)*|[A-Z])[.)-]\s+")
 
 

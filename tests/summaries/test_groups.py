@@ -116,6 +116,24 @@ def test_a_name_drops_the_mark_that_ended_its_list_item() -> None:
         "Encadrer le prix des loyers des logements"
     )
     assert excerpt("Rétablir l'ISF,") == "Rétablir l'ISF"
+    # a group's own label (the tracing's sentence) too
+    assert clean_label("Je propose la suppression de la redevance audiovisuelle ;") == (
+        "Je propose la suppression de la redevance audiovisuelle"
+    )
+
+
+def test_a_name_drops_the_bracket_its_sentence_did_not_open() -> None:
+    """A real Decidim proposal opens a bracket in one sentence and closes it in the next: the
+    group it names read "Le chef de l’État, […] le garant du bon fonctionnement de cette
+    organisation)". A bracket the name opens stays."""
+    closing = (
+        "Le chef de l’État, également élu avec un mandat impératif, serait simplement le garant "
+        "du bon fonctionnement de cette organisation)."
+    )
+    assert clean_label(closing) == closing.replace(").", ".")
+    assert excerpt(closing).endswith("de cette organisation.")
+    whole = "Rendre prioritaire l’apprentissage des langues vivantes (LV2) en fonction des pays"
+    assert clean_label(whole) == whole
 
 
 def test_a_group_that_lost_members_is_not_renamed_by_a_piece_of_a_cut_sentence(

@@ -56,21 +56,31 @@ def excerpt(text: str) -> str:
     greeting = _GREETING.search(first)
     if greeting is not None and len(first[greeting.end() :].split()) >= 4:
         first = first[greeting.end() :]
-    first = first.rstrip(" ,;")
     if len(first) <= _EXCERPT_CHARS:
         return first
     return first[:_EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 _REPEATED_MARK = re.compile(r"([:;,])(?:\s*\1)+")
+_LAST_BRACKET = re.compile(r"\)([.!?…]?)$")  # a label's closing bracket, before its last mark
 
 
 def clean_label(value: Any) -> str:
-    """A group label on one line, without the bullet of the list item it was taken from, a
-    mark typed twice once ("Pour la promesse 4 : : « … »" → "Pour la promesse 4 : « … »")."""
+    """A group label on one line, without the bullet of the list item it was taken from nor
+    the comma or semicolon that ended it ("Encadrer le prix des loyers ;"), a mark typed twice
+    once ("Pour la promesse 4 : : « … »" → "Pour la promesse 4 : « … »"), and without a
+    closing bracket whose opening one is in the sentence before ("…le garant du bon
+    fonctionnement de cette organisation)")."""
     if not isinstance(value, str):
         return ""
-    return _REPEATED_MARK.sub(r"\1", " ".join(value.split())).lstrip("-*•–— ").strip()
+    label = _REPEATED_MARK.sub(r"\1", " ".join(value.split())).lstrip("-*•–— ").strip()
+    label = label.rstrip(" ,;")
+    while label.count(")") > label.count("("):
+        unopened = _LAST_BRACKET.search(label)
+        if unopened is None:
+            break
+        label = label[: unopened.start()].rstrip(" ,;") + unopened.group(1)
+    return label
 
 
 def sorted_ids(ids: Iterable[Any]) -> tuple[Any, ...]:
