@@ -456,7 +456,7 @@ def sentence_from_its_start(text: str, sentence: str) -> str:
         return sentence
     start = found.start()
     before = text[max(0, start - 40) : start].rstrip(" \t")
-    if not before or before[-1] in "\n":
+    if not before or before.endswith("\n"):
         return sentence
     word = _WORD_BEFORE.search(before)
     inside = before[-1] == "," or (

@@ -125,9 +125,9 @@ def group_items(
 def _label_of(rows: np.ndarray, corpus: Corpus) -> str:
     """The excerpt of the most typical of ``rows`` (first segment id on a tie): the sentence
     that decided its function when it has one (from its start, see
-    :func:`~analysis.segmentation.sentence_from_its_start`). A label that opens on a capital
-    that is not a piece of a cut sentence is preferred (:func:`~analysis.segmentation.first_whole`),
-    as for the groups' own."""
+    :func:`~analysis.segmentation.sentence_from_its_start`). As for the groups' own labels, a
+    later piece of a long sentence the segmentation cut, whose label opens on a small letter,
+    names the group only when no other segment does (:func:`~analysis.segmentation.first_whole`)."""
     frame = corpus.segments.iloc[rows]
     best = frame.assign(_key=frame[schema.SEGMENT_ID].astype(str)).sort_values(
         ["_typicality", "_key"], ascending=[False, True], kind="stable"
