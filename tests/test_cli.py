@@ -353,7 +353,6 @@ def test_warnings_are_french_said_once_and_libraries_kept_out(
         ("sample", []),
         ("lille-propositions-decidim.csv", ["--text-column", "body", "--id-column", "id"]),
         ("lille-propositions-decidim.ods", ["--text-column", "body", "--id-column", "id"]),
-        ("lille-propositions-decidim.xls", ["--text-column", "body", "--id-column", "id"]),
     ],
 )
 def test_iramuteq_writes_a_corpus_that_loads_back_the_same(
