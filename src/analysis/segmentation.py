@@ -439,6 +439,13 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*$")
 
 
+def find_collapsed(text: str, sentence: str) -> re.Match[str] | None:
+    """Where ``sentence``, taken with its spaces collapsed (as deciding sentences and labels
+    are), is in ``text``: any run of spaces or line breaks between its words; None when it is
+    not there."""
+    return re.search(r"\s+".join(map(re.escape, sentence.split())), text)
+
+
 def sentence_from_its_start(text: str, sentence: str) -> str:
     """``sentence``, a sentence the parser found in ``text`` (its spaces collapsed), or, when
     the parser started it inside a phrase, the sentence of :func:`split_sentences` it goes on
@@ -451,7 +458,7 @@ def sentence_from_its_start(text: str, sentence: str) -> str:
     communiquer…"). A sentence after a line break, or opening on a capital after a small
     word (a title glued to its text: "…aides sociales | Mettre en place…"), stays.
     """
-    found = re.search(r"\s+".join(map(re.escape, sentence.split())), text)
+    found = find_collapsed(text, sentence)
     if found is None or not found.start():
         return sentence
     start = found.start()

@@ -164,18 +164,14 @@ def _read_workbook_file(path: Path, name: str, encoding: str, wanted: Sequence[s
 
 
 def _header_frame(rows: list[list[str]]) -> pd.DataFrame:
-    """Rows of cells as a table whose header is the first row, named as pandas names a
-    sheet's columns ("Unnamed: 2" for an empty header cell, "avis.1" for a second "avis")."""
+    """Rows of cells as a table whose header is the first row, an empty header cell named as
+    pandas names it ("Unnamed: 2"); a second "avis" becomes "avis.1" in :func:`_sheet_rows`,
+    as for every sheet."""
     width = max((len(row) for row in rows), default=0)
     if not width:
         return pd.DataFrame()
     header = rows[0] + [""] * (width - len(rows[0]))
-    names: list[str] = []
-    for i, cell in enumerate(header):
-        name, copy = (cell if cell.strip() else f"Unnamed: {i}"), 0
-        while (f"{name}.{copy}" if copy else name) in names:
-            copy += 1
-        names.append(f"{name}.{copy}" if copy else name)
+    names = [cell if cell.strip() else f"Unnamed: {i}" for i, cell in enumerate(header)]
     body = [row + [""] * (width - len(row)) for row in rows[1:]]
     return pd.DataFrame(body, columns=names, dtype=object)
 

@@ -27,7 +27,12 @@ from analysis.roles.cue_table import CLASS_INDEX
 from analysis.roles.cues import find_cues_in
 from analysis.roles.docs import DocsOrNlp, resolve_docs, source_offsets, span_in_source
 from analysis.roles.store import stored_cue_hits
-from analysis.segmentation import PHRASE_OPENING_WORDS, normalise, split_sentences
+from analysis.segmentation import (
+    PHRASE_OPENING_WORDS,
+    find_collapsed,
+    normalise,
+    split_sentences,
+)
 
 
 def train_classifier(
@@ -289,8 +294,7 @@ def _past_announcement(text: str, sentence: str) -> str:
     sentence after it in ``text``, the list's first item, which names what is proposed."""
     if not sentence.endswith(":"):
         return sentence
-    # deciding sentences are taken with their spaces collapsed: found again across line breaks
-    found = re.search(r"\s+".join(map(re.escape, sentence.split())), text)
+    found = find_collapsed(text, sentence)  # found again across line breaks
     if found is None:
         return sentence
     after = [(s, e) for s, e in split_sentences(text) if s >= found.end()]
