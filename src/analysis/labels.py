@@ -207,6 +207,7 @@ FICHE_LABELS: dict[str, str] = {
     "undated": "date inconnue",
     "unknown_city": "ville inconnue",
     "untitled": "document sans titre",
+    "document": "document",
     "sources_note": "Chaque nombre de cette fiche renvoie aux segments qu'il compte : "
     "voir la feuille « sources des fiches » du classeur Excel (fiches.xlsx).",
     "summary_note": "Phrases du corpus retenues pour leur centralité (aucun texte généré).",

@@ -346,8 +346,15 @@ def test_contributions_mode_counts_contributions_in_the_tables(cases) -> None:
     fiche = cases["no cities, one consultation (contributions)"]
     assert fiche.recurrence_unit == schema.DOC_ID and fiche.cities == ()
     groups = next(b for b in fiche_document(fiche) if isinstance(b, Groups))
-    assert groups.header[2] == "Contributions"
+    # no document has a city or a date: no empty "Villes" column, no "date inconnue" one
+    assert groups.header == ("Frein", "Contributions", "Segments")
+    assert all(len(row.cells) == 3 for row in groups.rows)
     assert "soulevé dans 3 contributions" in fiche_to_markdown(fiche)
+
+
+def test_a_corpus_with_cities_and_dates_keeps_their_columns(cases) -> None:
+    groups = next(b for b in fiche_document(cases["complete"]) if isinstance(b, Groups))
+    assert groups.header[1] == "Villes" and groups.header[-1] == "Période"
 
 
 def _spaced(blocks: list[tuple]) -> list[tuple]:

@@ -269,8 +269,11 @@ def test_a_single_concertation_lists_what_most_contributions_raise(decidim) -> N
     assert work.recurrence_unit == schema.DOC_ID
     assert [(i.n_documents, i.n_segments) for i in work.obstacles] == [(3, 4)]
     assert [i.n_documents for i in work.proposals] == [3]
-    assert work.volume == "Cité dans 6 contributions sur 9, date inconnue."
+    # no document of the export has a city nor a date: the fiche does not say so at every line
+    assert work.volume == "Cité dans 6 contributions sur 9."
     markdown = fiche_to_markdown(work)
+    assert "inconnue" not in markdown
+    assert f"— Proposition ({work.quotes[0].doc_id}), paragraphe 1" in markdown
     assert ": soulevé dans 3 contributions, 4 segments." in markdown
     assert ": soulevée dans 3 contributions, 3 segments." in markdown
     assert "*Une seule concertation : la récurrence est comptée sur les contributions" in markdown
@@ -278,6 +281,19 @@ def test_a_single_concertation_lists_what_most_contributions_raise(decidim) -> N
     # one quote per contribution before a second one of the same contribution
     quoted = [q.doc_id for q in work.quotes]
     assert len(set(quoted[:3])) == 3
+
+
+def test_an_untitled_contribution_is_quoted_as_a_document_of_its_number(decidim) -> None:
+    """A platform export without titles (a table of numbered rows): "— document 373", not a
+    bare "— 373" that reads as a count."""
+    documents, segments, groups = decidim
+    untitled = documents.assign(**{schema.TITLE: ""})
+    bare = segments.drop(columns=[schema.TITLE], errors="ignore")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        work = build_fiches(bare, DECIDIM_THEMES, documents=untitled, groups=groups)[0]
+    assert [q.title for q in work.quotes] == [f"document {q.doc_id}" for q in work.quotes]
+    assert f"— document {work.quotes[0].doc_id}, paragraphe 1" in fiche_to_markdown(work)
 
 
 @pytest.mark.parametrize(("minimum", "n_obstacles"), [(1, 1), (3, 1), (4, 0)])

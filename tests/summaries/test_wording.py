@@ -1,4 +1,4 @@
-"""The French sentences of a fiche: volume, change lines."""
+"""The French sentences of a fiche: volume, change lines, sources."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 
-from analysis.summaries import ChangeItem, GroupItem, change_line, volume_sentence
+from analysis.summaries import (
+    ChangeItem,
+    GroupItem,
+    Quote,
+    SummarySentence,
+    change_line,
+    quote_source,
+    sentence_source,
+    volume_sentence,
+)
 from analysis.summaries.wording import where_when
 
 
@@ -42,6 +51,35 @@ def test_sentence_labels_do_not_double_their_punctuation() -> None:
 )
 def test_volume_sentence(args, sentence) -> None:
     assert volume_sentence(*args) == sentence
+
+
+def test_volume_sentence_of_a_corpus_without_dates_says_no_period() -> None:
+    counted = volume_sentence(25, 143, 0, None, None, unit="doc_id", dated=False)
+    assert counted == "Cité dans 25 contributions sur 143."
+    assert volume_sentence(2, 3, 0, None, None) == "Cité dans 2 concertations sur 3, date inconnue."
+
+
+_QUOTE = Quote("Taxer le kérosène.", "Proposition 17", "", None, 0, "17#p000s00", "17", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("known", "source"),
+    [
+        ({}, "Proposition 17, ville inconnue, date inconnue, paragraphe 1"),
+        ({"cities": False}, "Proposition 17, date inconnue, paragraphe 1"),
+        ({"cities": False, "dates": False}, "Proposition 17, paragraphe 1"),
+    ],
+)
+def test_a_source_leaves_out_what_no_document_of_the_corpus_has(known, source) -> None:
+    assert quote_source(_QUOTE, **known) == source
+
+
+def test_a_summary_sentence_has_no_source_when_the_corpus_has_no_city_nor_date() -> None:
+    sentence = SummarySentence("Taxer le kérosène.", "17#p000s00", "Lille", None, 0.5)
+    assert sentence_source(sentence) == "Lille, date inconnue"
+    assert sentence_source(sentence, dates=False) == "Lille"
+    unplaced = SummarySentence("Taxer le kérosène.", "17#p000s00", "", None, 0.5)
+    assert sentence_source(unplaced, cities=False, dates=False) == ""
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from analysis import labels, schema
-from analysis.summaries import Fiche, GroupItem, change_line, quote_source, sentence_source
+from analysis.summaries import (
+    Fiche,
+    GroupItem,
+    SummarySentence,
+    change_line,
+    quote_source,
+    sentence_source,
+)
 from analysis.summaries.wording import where_when
 
 # body: plain text; note: a remark on how to read the fiche; empty: a section with nothing to
@@ -65,8 +72,9 @@ class GroupRow:
     """A recurring frein, proposal or good practice: a line in Markdown, a table row elsewhere.
 
     ``label`` leads the line (and fills the first cell), ``where_when`` ends the line,
-    ``cells`` are the table row (label, cities, count, segments, period), ``note`` says when
-    no proposal answers a frein ("" otherwise).
+    ``cells`` are the table row (label, cities, count, segments, period: the cities and the
+    period only when some document of the corpus has one), ``note`` says when no proposal
+    answers a frein ("" otherwise).
     """
 
     label: str
@@ -114,9 +122,11 @@ def fiche_document(fiche: Fiche, figures: Collection[str] = ()) -> tuple[Block, 
         Paragraph(", ".join(fiche.keywords) or "—", lead=_FL["keywords"]),
         *([Figure(graph, _FL["similitude"])] if graph in figures else []),
         *_volume(fiche),
-        *_groups(_FL["obstacles"], fiche.obstacles, "no_obstacle", "Frein"),
-        *_groups(_FL["proposals"], fiche.proposals, "no_proposal", "Proposition"),
-        *_groups(_FL["good_practices"], fiche.good_practices, "no_good_practice", "Bonne pratique"),
+        *_groups(_FL["obstacles"], fiche.obstacles, "no_obstacle", "Frein", fiche),
+        *_groups(_FL["proposals"], fiche.proposals, "no_proposal", "Proposition", fiche),
+        *_groups(
+            _FL["good_practices"], fiche.good_practices, "no_good_practice", "Bonne pratique", fiche
+        ),
         *_quotes(fiche),
         *_summary(fiche),
         *_changes(fiche),
@@ -145,17 +155,26 @@ def _volume(fiche: Fiche) -> list[Block]:
     return blocks
 
 
-def _groups(title: str, items: Sequence[GroupItem], empty: str, what: str) -> list[Block]:
+def _groups(
+    title: str, items: Sequence[GroupItem], empty: str, what: str, fiche: Fiche
+) -> list[Block]:
     if not items:
         return [Heading(title, 2), _empty(empty)]
     # one consultation: recurrence is counted over contributions (documents)
     by_contribution = items[0].recurrence_unit == schema.DOC_ID
     count = "Contributions" if by_contribution else labels.COLUMN_LABELS[schema.N_CONCERTATIONS]
     header = (what, _CITIES, count, labels.COLUMN_LABELS[schema.N_SEGMENTS], "Période")
-    return [Heading(title, 2), Groups(header, tuple(_group_row(i) for i in items))]
+    # no column of what no document of the corpus has (empty cities, "date inconnue" everywhere)
+    kept = (True, fiche.cities_known, True, True, fiche.dates_known)
+    rows = tuple(_group_row(i, kept) for i in items)
+    return [Heading(title, 2), Groups(_kept(header, kept), rows)]
 
 
-def _group_row(item: GroupItem) -> GroupRow:
+def _kept(cells: tuple[str, ...], kept: tuple[bool, ...]) -> tuple[str, ...]:
+    return tuple(cell for cell, keep in zip(cells, kept, strict=True) if keep)
+
+
+def _group_row(item: GroupItem, kept: tuple[bool, ...]) -> GroupRow:
     unanswered = item.function == schema.FREIN and item.answered is False
     cells = (
         item.label,
@@ -165,11 +184,12 @@ def _group_row(item: GroupItem) -> GroupRow:
         labels.french_period(item.first_date, item.last_date),
     )
     note = _FL["unanswered"].capitalize() + "." if unanswered else ""
-    return GroupRow(item.label, where_when(item), note, cells)
+    return GroupRow(item.label, where_when(item), note, _kept(cells, kept))
 
 
 def _quotes(fiche: Fiche) -> list[Block]:
-    quotes: list[Block] = [Citation(q.text, quote_source(q)) for q in fiche.quotes]
+    known = {"cities": fiche.cities_known, "dates": fiche.dates_known}
+    quotes: list[Block] = [Citation(q.text, quote_source(q, **known)) for q in fiche.quotes]
     return [Heading(_FL["quotes"], 2), *(quotes or [_empty("no_quote")])]
 
 
@@ -177,7 +197,14 @@ def _summary(fiche: Fiche) -> list[Block]:
     blocks: list[Block] = [Heading(_FL["summary"], 2), Paragraph(_FL["summary_note"], "note")]
     if not fiche.summary:
         return [*blocks, _empty("no_summary")]
-    return [*blocks, Bullets(tuple(f"{s.text} ({sentence_source(s)})" for s in fiche.summary))]
+    return [*blocks, Bullets(tuple(_summary_line(s, fiche) for s in fiche.summary))]
+
+
+def _summary_line(sentence: SummarySentence, fiche: Fiche) -> str:
+    """ "The sentence. (Dijon, 28 avril 2023)", the sentence alone when the corpus has neither
+    cities nor dates."""
+    source = sentence_source(sentence, cities=fiche.cities_known, dates=fiche.dates_known)
+    return f"{sentence.text} ({source})" if source else sentence.text
 
 
 def _changes(fiche: Fiche) -> list[Block]:

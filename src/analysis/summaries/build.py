@@ -53,10 +53,18 @@ def _fiche(
     by_contribution = corpus.unit == schema.DOC_ID
     volume = (
         volume_sentence(
-            n_documents, corpus.n_documents_total, len(cities), first, last, unit=corpus.unit
+            n_documents,
+            corpus.n_documents_total,
+            len(cities),
+            first,
+            last,
+            unit=corpus.unit,
+            dated=corpus.dates_known,
         )
         if by_contribution
-        else volume_sentence(n_concertations, total, len(cities), first, last)
+        else volume_sentence(
+            n_concertations, total, len(cities), first, last, dated=corpus.dates_known
+        )
     )
     return Fiche(
         theme_id=theme_id,
@@ -85,6 +93,8 @@ def _fiche(
         segment_ids=sorted_ids(frame[schema.SEGMENT_ID]),
         recurrence_unit=corpus.unit,
         recurrence_note=labels.CONTRIBUTION_LABELS["mode_note"] if by_contribution else "",
+        cities_known=corpus.cities_known,
+        dates_known=corpus.dates_known,
     )
 
 
@@ -167,6 +177,8 @@ def build_fiches(
             if split is not None and schema.LEMMAS in frame.columns
             else None
         ),
+        cities_known=bool(frame[schema.CITY].ne("").any()),
+        dates_known=bool(frame[schema.DATE].notna().any()),
     )
     answered = answered_ids(links)
     ordered = themes[themes[schema.THEME_ID] != schema.UNCLASSIFIED].sort_values(schema.THEME_ID)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from analysis import schema
+from analysis import labels, schema
 from analysis.segmentation import CUT_AFTER, CUT_BEFORE, count_words, split_sentences
 from analysis.summaries.inputs import Corpus
 from analysis.summaries.model import Quote, SummarySentence
@@ -95,10 +95,16 @@ def _jaccard(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
+def _untitled(doc_id: str) -> str:
+    """How a quote names a document without a title: its id, "document 17" when the id is a
+    bare number (a platform's row number, which alone reads as a count)."""
+    return f"{labels.FICHE_LABELS['document']} {doc_id}" if doc_id.isdigit() else doc_id
+
+
 def _quote(row: dict[str, Any], titles: dict[str, str]) -> Quote:
     paragraph = row.get(schema.PARAGRAPH)
     doc_id = str(row[schema.DOC_ID])
-    title = titles.get(doc_id) or str(row.get(schema.TITLE) or "") or doc_id
+    title = titles.get(doc_id) or str(row.get(schema.TITLE) or "") or _untitled(doc_id)
     return Quote(
         text=" ".join(row[schema.TEXT].split()),
         title=title,

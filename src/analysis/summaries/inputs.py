@@ -54,6 +54,8 @@ class Corpus:
     split: pd.Timestamp | None
     config: SummariesConfig
     terms: Terms | None  # the content terms of every segment (None: no lemmas or no split)
+    cities_known: bool  # some segment has a city: sources say "ville inconnue" for the others
+    dates_known: bool  # some segment has a date: likewise "date inconnue"
 
 
 # --- inputs -------------------------------------------------------------------------------------

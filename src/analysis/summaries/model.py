@@ -110,3 +110,5 @@ class Fiche:
     segment_ids: tuple[Any, ...]
     recurrence_unit: str = schema.CONCERTATION_ID  # doc_id: counted over contributions
     recurrence_note: str = ""  # says so, in French ("" when concertations are counted)
+    cities_known: bool = True  # False: no document of the corpus has a city, sources omit it
+    dates_known: bool = True  # False: no document has a date, sources and volume omit it

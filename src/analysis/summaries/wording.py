@@ -16,24 +16,27 @@ def volume_sentence(
     last_date: Any,
     *,
     unit: str = schema.CONCERTATION_ID,
+    dated: bool = True,
 ) -> str:
     """Return "Cité dans 7 concertations sur 12, 9 villes, de janvier 2022 à avril 2024.".
 
     With ``unit="doc_id"`` (a single concertation), the two counts are contributions: "Cité
     dans 57 contributions sur 196, date inconnue." (the cities only when some are known).
+    ``dated=False`` (no document of the corpus has a date) leaves the period out.
     """
     if n_concertations == 0:
         return labels.FICHE_LABELS["no_segment"].capitalize() + "."
-    cities = labels.french_plural(n_cities, "ville")
-    period = labels.french_period(first_date, last_date)
+    cities = [labels.french_plural(n_cities, "ville")] if n_cities else []
+    period = [labels.french_period(first_date, last_date)] if dated else []
     if unit == schema.DOC_ID:
         contributions = labels.french_plural(n_concertations, labels.CONTRIBUTION_LABELS["unit"])
         cited = labels.CONTRIBUTION_LABELS["volume"].format(
             contributions=contributions, total=n_concertations_total
         )
-        return ", ".join([cited, *([cities] if n_cities else []), period]) + "."
-    concertations = labels.french_plural(n_concertations, "concertation")
-    return f"Cité dans {concertations} sur {n_concertations_total}, {cities}, {period}."
+    else:
+        concertations = labels.french_plural(n_concertations, "concertation")
+        cited = f"Cité dans {concertations} sur {n_concertations_total}"
+    return ", ".join([cited, *cities, *period]) + "."
 
 
 def weight_sentence(n_segments: int, n_documents: int, share: float) -> str:
@@ -83,22 +86,29 @@ def _where_when_contributions(item: GroupItem) -> str:
     return ", ".join(parts)
 
 
-def quote_source(quote: Quote) -> str:
-    """Return "Titre, Ville, 14 juin 2024, paragraphe 4" (paragraphs counted from 1)."""
-    parts = [
-        quote.title or labels.FICHE_LABELS["untitled"],
-        quote.city or labels.FICHE_LABELS["unknown_city"],
-    ]
-    parts.append(labels.french_date(quote.date) or labels.FICHE_LABELS["undated"])
+def quote_source(quote: Quote, *, cities: bool = True, dates: bool = True) -> str:
+    """Return "Titre, Ville, 14 juin 2024, paragraphe 4" (paragraphs counted from 1).
+
+    ``cities=False`` or ``dates=False`` (no document of the corpus has one, as in a platform
+    export without places) leaves that part out rather than repeat "ville inconnue".
+    """
+    parts = [quote.title or labels.FICHE_LABELS["untitled"]]
+    parts += _where_and_when(quote.city, quote.date, cities=cities, dates=dates)
     if quote.paragraph is not None:
         parts.append(f"{labels.FICHE_LABELS['paragraph']} {quote.paragraph + 1}")
     return ", ".join(parts)
 
 
-def sentence_source(sentence: SummarySentence) -> str:
-    """Return "Dijon, 28 avril 2023"."""
-    date = labels.french_date(sentence.date) or labels.FICHE_LABELS["undated"]
-    return f"{sentence.city or labels.FICHE_LABELS['unknown_city']}, {date}"
+def sentence_source(sentence: SummarySentence, *, cities: bool = True, dates: bool = True) -> str:
+    """Return "Dijon, 28 avril 2023" ("" when the corpus has neither cities nor dates)."""
+    return ", ".join(_where_and_when(sentence.city, sentence.date, cities=cities, dates=dates))
+
+
+def _where_and_when(city: str, date: Any, *, cities: bool, dates: bool) -> list[str]:
+    """The city and the date of a source, "ville inconnue" or "date inconnue" when the corpus
+    has some but not this one; nothing of what the corpus has none of."""
+    parts = [city or labels.FICHE_LABELS["unknown_city"]] if cities else []
+    return parts + ([labels.french_date(date) or labels.FICHE_LABELS["undated"]] if dates else [])
 
 
 def change_line(item: ChangeItem) -> str:
