@@ -264,9 +264,16 @@ CORRESPONDENCE_TABLE = "afc_"  # tables of analysis.tracing.correspondence: afc_
 def table_label(name: str) -> str:
     """The French title of a report table ("afc_city": the correspondence analysis by city)."""
     if name.startswith(CORRESPONDENCE_TABLE):
-        variable = column_label(name.removeprefix(CORRESPONDENCE_TABLE)).lower()
+        variable = correspondence_variable(name)
         return f"AFC thèmes × {variable} : coordonnées et contributions"
     return TABLE_LABELS.get(name, name)
+
+
+def correspondence_variable(name: str) -> str:
+    """The variable of a correspondence table in French: "ville" for "afc_city", "période"
+    for "afc_period", a metadata column's own name otherwise ("atelier")."""
+    variable = name.removeprefix(CORRESPONDENCE_TABLE)
+    return (COLUMN_LABELS.get(variable) or TRACING_LABELS.get(variable) or variable).lower()
 
 
 # headers of the fiche overview, sources and name-protection sheets
@@ -319,6 +326,39 @@ EXPORT_HEADERS: dict[str, str] = {
     "segment_ids": "Segments sources",
     "start": "Début (caractère)",
     "end": "Fin (caractère)",
+    # the theme log, the keywords and the choice of the number of themes (auto k)
+    "action": "Action",
+    "detail": "Détail",
+    "rank": "Rang",
+    "recurrence_unit": "Récurrence comptée sur",
+    "k": THEME_TITLES["k"],
+    **K_CRITERIA_LABELS,
+    "stability_se": "Erreur type de la stabilité",
+    "unclassified_share": "Part non classée",
+    "chosen": THEME_TITLES["chosen"],
+    "previous": "k de l'analyse précédente",
+    "margin": "Écart avec le meilleur autre k",
+    "certainty": "Certitude du choix",
+}
+# what recurrence counts, in the tables of groups (tracing.recurrence_unit)
+RECURRENCE_UNIT_LABELS = {"concertation_id": "concertations", "doc_id": "contributions"}
+# the sheets of fiches.xlsx, by the key of their table ("afc_<variable>": "AFC <variable>")
+SHEET_LABELS: dict[str, str] = {
+    "themes": "thèmes",
+    "recurrence": "récurrences",
+    "specificities": "spécificités",
+    "obstacles": "freins",
+    "proposals": "propositions",
+    "good_practices": "bonnes pratiques",
+    "links": "liens frein-proposition",
+    "unanswered": "freins sans réponse",
+    "themes_by_concertation": "thèmes par concertation",
+    "themes_by_city": "thèmes par ville",
+    "themes_by_period": "thèmes par période",
+    "word_specificities": "spécificités des mots",
+    "theme_diagnostics": "choix du nombre de thèmes",
+    "theme_log": "journal des thèmes",
+    "keywords": "mots-clés",
 }
 COLUMN_LABELS.update(
     {

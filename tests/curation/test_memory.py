@@ -46,7 +46,9 @@ def test_themes_merged_by_the_analyst_are_matched_as_one_when_the_model_finds_th
     ids, next_id, log = match_themes(current, previous, threshold=0.6, next_id=7, merges=merged)
     assert ids == [3, 2] and next_id == 7  # the merge's id: its name follows
     kept = log[(log[schema.ACTION] == "kept") & (log[schema.THEME_ID] == 2)]
-    assert "taken together" in kept[schema.DETAIL].iloc[0] and kept[schema.SIMILARITY].iloc[0] > 0.9
+    assert (
+        "reprend ensemble" in kept[schema.DETAIL].iloc[0] and kept[schema.SIMILARITY].iloc[0] > 0.9
+    )
     # a merge one of whose themes is still found on its own is left to the curation step
     alone = [record(0, "caméra", "image", "opérateur"), both]
     ids, _, _ = match_themes(alone, previous, threshold=0.6, next_id=7, merges=merged)
@@ -71,7 +73,7 @@ def test_a_merged_theme_gone_since_the_last_run_leaves_the_name_to_the_other() -
     assert list(curated.theme_ids) == [5, 5, 3, 3]
     renamed = curated.log[curated.log[schema.ACTION] == "rename"]
     assert renamed[schema.THEME_ID].tolist() == [5]
-    assert "no longer found" in renamed[schema.DETAIL].iloc[0]
+    assert "plus trouvé" in renamed[schema.DETAIL].iloc[0]
     # a theme that never existed (a typo in the file): the line is skipped, nothing renamed
     with pytest.warns(CurationWarning, match="la ligne merge nomme le thème 2"):
         curated = apply_curation(np.array([5, 5, 3, 3]), curation, previous=None, **common)

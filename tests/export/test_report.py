@@ -117,7 +117,7 @@ def test_word_document_has_headings_and_tables(inputs, written) -> None:
 def test_excel_workbook_is_safe(written) -> None:
     workbook = openpyxl.load_workbook(written["fiches.xlsx"])
     names = workbook.sheetnames
-    assert names[:5] == ["fiches", "themes", "segments", "recurrences", "specificities"]
+    assert names[:5] == ["fiches", "thèmes", "segments", "récurrences", "spécificités"]
     assert all(len(n) <= 31 for n in names)
     segments = workbook["segments"]
     header = [c.value for c in segments[1]]
@@ -220,10 +220,10 @@ def test_a_report_without_fiches_tables_or_figures(tmp_path) -> None:
     assert "report.html" in written and not any(k.startswith("fiches/") for k in written)
     assert openpyxl.load_workbook(written["fiches.xlsx"]).sheetnames[:5] == [
         "fiches",
-        "themes",
+        "thèmes",
         "segments",
-        "recurrences",
-        "specificities",
+        "récurrences",
+        "spécificités",
     ]
 
 

@@ -43,5 +43,36 @@ def test_the_word_specificities_sheet_keeps_the_significant_words() -> None:
             None,
         )
     )
-    assert sheets["word_specificities"].iloc[:, 1].tolist() == ["vidéoprotection", "médiateur"]
-    assert len(sheets["specificities"]) == 4  # the themes' specificities keep every row
+    assert sheets["spécificités des mots"].iloc[:, 1].tolist() == ["vidéoprotection", "médiateur"]
+    assert len(sheets["spécificités"]) == 4  # the themes' specificities keep every row
+
+
+def test_sheets_and_their_coded_columns_read_in_french() -> None:
+    """A commission secretary opens the workbook: no sheet named "obstacles", no column
+    "recurrence_unit" holding "doc_id", no theme log saying "kept"."""
+    groups = pd.DataFrame({schema.LABEL: ["Taxer le kérosène"], schema.RECURRENCE_UNIT: ["doc_id"]})
+    log = pd.DataFrame(
+        {schema.ACTION: ["kept"], schema.THEME_ID: [2], schema.DETAIL: ["reprend le thème 2"]}
+    )
+    afc = pd.DataFrame({"variable": ["city"]})
+    tables = {"obstacles": groups, "theme_log": log, "afc_period": afc, "afc_atelier": afc}
+    sheets = dict(report_sheets([], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), tables, None))
+    assert list(sheets)[3:] == [
+        "récurrences",
+        "spécificités",
+        "freins",
+        "journal des thèmes",
+        "AFC période",
+        "AFC atelier",
+        "sources des fiches",
+        "documents",
+    ]
+    assert sheets["freins"].to_dict("records") == [
+        {"Libellé": "Taxer le kérosène", "Récurrence comptée sur": "contributions"}
+    ]
+    assert sheets["journal des thèmes"].iloc[0].tolist() == [
+        "identifiant conservé",
+        2,
+        "reprend le thème 2",
+    ]
+    assert list(sheets["journal des thèmes"].columns) == ["Action", "Thème (n°)", "Détail"]

@@ -97,13 +97,13 @@ class _Curator:
         for other in present[1:]:
             self.ids[self.ids == other] = kept
             self.merged_into[other] = kept
-            self.rows.append(("merge", kept, f"theme {other} merged into {kept}", np.nan))
+            self.rows.append(("merge", kept, f"thème {other} fusionné dans {kept}", np.nan))
         if merge.name:
             self.names[kept] = merge.name
             if len(present) < 2:
                 detail = (
-                    f"theme {kept} keeps the name '{merge.name}' of its merge with theme(s) "
-                    f"{', '.join(map(str, gone))}, no longer found"
+                    f"le thème {kept} garde le nom « {merge.name} » de sa fusion avec "
+                    f"{', '.join(map(str, gone))}, plus trouvé(s)"
                 )
                 self.rows.append(("rename", kept, detail, np.nan))
 
@@ -126,7 +126,7 @@ class _Curator:
             self.missing("move", move.theme)
             return
         self.ids[where] = target
-        detail = f"segment {move.segment_id} moved to theme {target}"
+        detail = f"segment {move.segment_id} déplacé vers le thème {target}"
         self.rows.append(("move", target, detail, np.nan))
 
     def rename(self, theme: int, name: str) -> None:
@@ -140,7 +140,7 @@ class _Curator:
             self.missing("rename", theme)
             return
         self.names[theme] = name
-        self.rows.append(("rename", theme, f"theme {theme} named '{name}'", np.nan))
+        self.rows.append(("rename", theme, f"thème {theme} nommé « {name} »", np.nan))
 
     def split(
         self,
@@ -191,7 +191,7 @@ class _Curator:
         self.split_into[theme] = sorted(ids)
         for name, new_id in zip(split.names, sorted(ids), strict=False):
             self.names[new_id] = name
-        detail = f"theme {theme} split into {', '.join(map(str, sorted(ids)))}"
+        detail = f"thème {theme} découpé en {', '.join(map(str, sorted(ids)))}"
         self.rows.append(("split", theme, detail, np.nan))
         self.rows.extend(log[log[schema.ACTION] != "retired"].itertuples(index=False, name=None))
 

@@ -182,17 +182,21 @@ def match_themes(
         for row, col in zip(rows, cols, strict=True):
             if similarity[row, col] >= threshold:
                 ids[row] = previous[col].theme_id
-                detail = f"matches previous theme {previous[col].theme_id} '{previous[col].label}'"
+                detail = (
+                    f"reprend le thème {previous[col].theme_id} « {previous[col].label} » de "
+                    "l'analyse précédente"
+                )
                 log.append(("kept", previous[col].theme_id, detail, similarity[row, col]))
     log += _match_merges(current, ids, previous, merges, threshold)
     for row, record in enumerate(current):
         if ids[row] is None:
             ids[row], next_id = next_id, next_id + 1
             best = float(similarity[row].max()) if len(previous) else float("nan")
-            log.append(("new", ids[row], f"new theme '{record.label}'", best))
+            log.append(("new", ids[row], f"nouveau thème « {record.label} »", best))
     for record in previous:
         if record.theme_id not in ids:
-            log.append(("retired", record.theme_id, f"no longer found: '{record.label}'", np.nan))
+            detail = f"plus trouvé : « {record.label} »"
+            log.append(("retired", record.theme_id, detail, np.nan))
     return [int(i) for i in ids], next_id, decision_log(log)
 
 
@@ -219,7 +223,7 @@ def _match_merges(
         row = free[int(np.argmax(scores))]
         ids[row] = members[0].theme_id
         together = ", ".join(str(m.theme_id) for m in members)
-        detail = f"matches the themes {together} merged in the curation file, taken together"
+        detail = f"reprend ensemble les thèmes {together}, fusionnés dans le fichier de curation"
         rows.append(("kept", members[0].theme_id, detail, max(scores)))
     return rows
 

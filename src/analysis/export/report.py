@@ -68,7 +68,7 @@ class ReportInput:
     tables
         Other tables by name ("recurrence", "obstacles", "proposals", "links",
         "specificities"...), in the order they are shown: one CSV each and one sheet each.
-        "recurrence" and "specificities" fill the sheets "recurrences" and "specificities".
+        "recurrence" and "specificities" fill the sheets "récurrences" and "spécificités".
     figures
         matplotlib figures (or Axes) by name: ``figures/<name>.png`` and in ``report.html``;
         or their PNG bytes, already rendered by :func:`figure_png` with ``config.figure_dpi``.

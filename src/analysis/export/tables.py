@@ -137,6 +137,8 @@ def readable(
     values = {  # coded values people read in French
         schema.STATUS: labels.STATUS_LABELS,
         schema.DIRECTION: {k: labels.TRACING_LABELS[k] for k in ("over", "under")},
+        schema.ACTION: labels.CURATION_ACTION_LABELS,
+        schema.RECURRENCE_UNIT: labels.RECURRENCE_UNIT_LABELS,
     }
     coded = [c for c in values if c in table.columns]
     if coded:

@@ -20,10 +20,7 @@ from analysis.summaries import Fiche, fiche_sources, fiches_table
 
 _EXCEL_MAX_CHARS = 32_767
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_REQUIRED_SHEETS = {  # Excel sheet name -> key of the tables dict
-    "recurrences": "recurrence",
-    "specificities": "specificities",
-}
+_REQUIRED_SHEETS = ("recurrence", "specificities")  # keys of the tables dict
 # Columns of segments.csv the workbook's segments sheet leaves out: what people read and filter
 # stays (ids, theme, function, "à vérifier" and the score beside it, its reason, metadata, text:
 # an analyst filters "à vérifier" and copies corrections to [functions] labelled_file); lemmas,
@@ -63,21 +60,30 @@ def report_sheets(
     """The workbook's sheets in reading order; recurrences and specificities always present."""
     sheets = [
         ("fiches", readable(fiches_table(fiches), label="Thème", headers=labels.EXPORT_HEADERS)),
-        ("themes", readable(themes, label="Thème")),
+        (_sheet_label("themes"), readable(themes, label="Thème")),
         (
             "segments",
             readable(segments.drop(columns=list(_NOT_IN_SEGMENTS_SHEET), errors="ignore")),
         ),
     ]
-    for sheet, key in _REQUIRED_SHEETS.items():
-        sheets.append((sheet, readable(tables.get(key, pd.DataFrame({"": ["aucune donnée"]})))))
-    others = [(n, t) for n, t in tables.items() if n not in _REQUIRED_SHEETS.values()]
-    sheets += [(name, readable(_sheet_rows(name, table))) for name, table in others]
+    for key in _REQUIRED_SHEETS:
+        table = tables.get(key, pd.DataFrame({"": ["aucune donnée"]}))
+        sheets.append((_sheet_label(key), readable(table)))
+    others = [(n, t) for n, t in tables.items() if n not in _REQUIRED_SHEETS]
+    sheets += [(_sheet_label(name), readable(_sheet_rows(name, table))) for name, table in others]
     sheets.append(("sources des fiches", readable(fiche_sources(fiches))))
     if names_report is not None:
         sheets.append(("protection des noms", readable(names_report)))
     sheets.append(("documents", readable(documents)))
     return sheets
+
+
+def _sheet_label(key: str) -> str:
+    """The French name of a table's sheet: "freins" for ``obstacles``, "AFC ville" for
+    ``afc_city``... (a table the labels do not know keeps its key)."""
+    if key.startswith(labels.CORRESPONDENCE_TABLE):
+        return "AFC " + labels.correspondence_variable(key)
+    return labels.SHEET_LABELS.get(key, key)
 
 
 def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
