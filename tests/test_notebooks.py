@@ -135,7 +135,7 @@ def test_every_notebook_runs_on_every_corpus(executed, corpus: str, notebook: st
             [
                 "méthode reinert,",
                 "n_themes = 6 : le nombre de thèmes est donné",
-                "Carte par « city »",
+                "Carte par « ville »",
                 "NMI = ",
                 "Premier tour sans C12-metz-2025",
             ],
@@ -151,7 +151,7 @@ def test_every_notebook_runs_on_every_corpus(executed, corpus: str, notebook: st
         (
             "iramuteq",
             [
-                "Carte par « variable_etoilee »",
+                "Carte par « variable étoilée »",
                 "NMI = ",
                 "Une seule concertation : pas de concertation suivante",
             ],

@@ -229,6 +229,8 @@ EXPORT_LABELS: dict[str, str] = {
     "fiches": "Fiches thématiques",
     "figures": "Figures",
     "figure_absent": "Figure « {name} » absente : {reason}",
+    "yes": "oui",  # a yes-or-no cell of the page's tables ("k retenu", "Significatif")
+    "no": "non",
     "tables": "Tableaux",
     "truncated": "{shown} premières lignes sur {total} : toutes sont dans fiches.xlsx.",
     "names_on": "Les noms de personnes ont été remplacés par « {mark} » ({count} ; "
@@ -270,9 +272,13 @@ def table_label(name: str) -> str:
 
 
 def correspondence_variable(name: str) -> str:
-    """The variable of a correspondence table in French: "ville" for "afc_city", "période"
-    for "afc_period", a metadata column's own name otherwise ("atelier")."""
-    variable = name.removeprefix(CORRESPONDENCE_TABLE)
+    """The variable of a correspondence table in French: "ville" for "afc_city"."""
+    return variable_label(name.removeprefix(CORRESPONDENCE_TABLE))
+
+
+def variable_label(variable: str) -> str:
+    """A variable the themes are crossed with, as a sentence names it: "ville" for "city",
+    "période" for "period", a metadata column's own name otherwise ("atelier")."""
     return (COLUMN_LABELS.get(variable) or TRACING_LABELS.get(variable) or variable).lower()
 
 

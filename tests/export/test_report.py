@@ -155,6 +155,19 @@ def test_html_report_is_self_contained_and_escaped(written) -> None:
     assert '<html lang="fr">' in page and "Content-Security-Policy" in page
 
 
+def test_the_html_page_says_oui_and_non_not_true_and_false(tmp_path) -> None:
+    choice = pd.DataFrame({"k": [4, 5], "score": [0.4, 0.9], "chosen": [False, True]})
+    report = fiche_report()
+    config = ExportConfig(formats=("html",), protect_names=False)
+    tables = {**report.tables, "theme_diagnostics": choice}
+    written = write_report(tmp_path, replace(report, tables=tables, config=config))
+    parser = _Page()
+    parser.feed(written["report.html"].read_text(encoding="utf-8"))
+    cells = [d.strip() for d in parser.data]
+    assert "k retenu" in cells and cells.count("oui") == 1 and cells.count("non") >= 1
+    assert "True" not in cells and "False" not in cells
+
+
 def test_same_inputs_give_byte_identical_files(tmp_path) -> None:
     first = write_report(tmp_path / "a", fiche_report())
     report = fiche_report()

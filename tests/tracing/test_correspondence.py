@@ -75,7 +75,7 @@ def test_a_keyword_of_one_theme_only_sits_on_its_theme() -> None:
 def test_too_few_values_give_a_reason_not_a_map() -> None:
     segments = _segments()
     two_cities = segments.assign(**{schema.CITY: np.where(segments.index % 2, "Lille", "Metz")})
-    with pytest.raises(NotEnoughForAMap, match="au moins 3 thèmes et 3 valeurs de « city »"):
+    with pytest.raises(NotEnoughForAMap, match="au moins 3 thèmes et 3 valeurs de « ville »"):
         correspondence_analysis(two_cities, schema.CITY)
     config = TracingConfig(correspondence=("city", "period", "category/name/fr"))
     maps, absent = correspondences(two_cities, None, None, config)
@@ -83,7 +83,7 @@ def test_too_few_values_give_a_reason_not_a_map() -> None:
     assert "2 valeur(s)" in absent["city"]
     assert "--meta-columns" in absent["category/name/fr"]
     no_city = segments.assign(**{schema.CITY: ""})
-    with pytest.raises(NotEnoughForAMap, match="« city » n'est renseignée pour aucun segment"):
+    with pytest.raises(NotEnoughForAMap, match="« ville » n.est renseignée pour aucun segment"):
         correspondence_analysis(no_city, schema.CITY)
 
 

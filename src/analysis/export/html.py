@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import labels
@@ -34,10 +35,17 @@ def _e(value: Any) -> str:
     return escape(str(plain(value)), quote=True)
 
 
+def _cell(value: Any) -> str:
+    """A table cell: "oui" or "non" for a yes-or-no column, not Python's True and False."""
+    if isinstance(value, bool | np.bool_):
+        return labels.EXPORT_LABELS["yes" if value else "no"]
+    return _e(value)
+
+
 def html_table(table: pd.DataFrame, *, max_rows: int) -> str:
     """An escaped HTML table of at most ``max_rows`` rows, with a note when cut."""
     flat = flatten(table)
-    rows = ([_e(v) for v in record] for record in flat.head(max_rows).itertuples(index=False))
+    rows = ([_cell(v) for v in record] for record in flat.head(max_rows).itertuples(index=False))
     note = ""
     if len(flat) > max_rows:
         text = labels.EXPORT_LABELS["truncated"].format(shown=max_rows, total=len(flat))

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import schema
+from analysis import labels, schema
 from analysis.config import TracingConfig
 from analysis.themes.keywords import terms_by_theme
 from analysis.tracing.crosstabs import theme_labels
@@ -129,14 +129,15 @@ def correspondence_analysis(
     n_themes, n_values = counts.shape
     if n_values == 0:
         raise NotEnoughForAMap(
-            f"« {variable} » n'est renseignée pour aucun segment classé : rien à croiser avec "
-            "les thèmes (pour un tableau, --meta-columns donne la colonne qui la porte)."
+            f"« {labels.variable_label(variable)} » n'est renseignée pour aucun segment classé : "
+            "rien à croiser avec les thèmes (pour un tableau, --meta-columns donne la colonne "
+            "qui la porte)."
         )
     if n_themes < MIN_CATEGORIES or n_values < MIN_CATEGORIES:
         raise NotEnoughForAMap(
             f"il faut au moins {MIN_CATEGORIES} thèmes et {MIN_CATEGORIES} valeurs de "
-            f"« {variable} » pour une carte ; ce corpus a {n_themes} thème(s) classé(s) et "
-            f"{n_values} valeur(s)."
+            f"« {labels.variable_label(variable)} » pour une carte ; ce corpus a {n_themes} "
+            f"thème(s) classé(s) et {n_values} valeur(s)."
         )
     table = counts.to_numpy(dtype=float)
     total = table.sum()
@@ -154,10 +155,10 @@ def correspondence_analysis(
     row_coordinates = left * singular / np.sqrt(row_mass)[:, None]
     column_coordinates = right * singular / np.sqrt(column_mass)[:, None]
     inertia = singular**2
-    labels = theme_labels(segments[segments[schema.THEME_ID].isin(counts.index)])
+    names = theme_labels(segments[segments[schema.THEME_ID].isin(counts.index)])
     themes = _points(
         THEME_POINT,
-        [labels.get(t, str(t)) for t in counts.index],
+        [names.get(t, str(t)) for t in counts.index],
         list(counts.index),
         row_mass,
         row_coordinates,

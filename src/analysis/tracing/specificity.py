@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.special import betaln
 from scipy.stats import false_discovery_control
 
-from analysis import cities, schema
+from analysis import cities, labels, schema
 from analysis.config import TracingConfig
 from analysis.tracing.crosstabs import theme_labels
 from analysis.tracing.dates import check_dates, period_labels
@@ -216,8 +216,9 @@ def specificities(
     segments = segments.assign(**{schema.PART: _part_column(segments, by, config)})
     if segments[schema.PART].nunique() < 2:
         value = str(segments[schema.PART].iloc[0]) if len(segments) else ""
+        which = f"« {value} »" if value.strip() else "non renseignée"
         warnings.warn(
-            f"Une seule valeur de « {by} » ({f'« {value} »' if value.strip() else 'non renseignée'}"
+            f"Une seule valeur de « {labels.variable_label(by)} » ({which}"
             ") : les spécificités comparent les parties entre elles, il n'y a rien à comparer "
             f"(pour un tableau, --meta-columns {by}=<colonne> donne la colonne qui la porte).",
             SingleConcertationWarning,
