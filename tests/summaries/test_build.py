@@ -284,10 +284,10 @@ def test_a_single_concertation_lists_what_most_contributions_raise(decidim) -> N
 
 
 def test_an_untitled_contribution_is_quoted_as_a_document_of_its_number(decidim) -> None:
-    """A platform export without titles (a table of numbered rows): "— document 373", not a
-    bare "— 373" that reads as a count."""
+    """A platform export without titles (a table of numbered rows, which the loader titles by
+    their ids): "— document 373", not a bare "— 373" that reads as a count."""
     documents, segments, groups = decidim
-    untitled = documents.assign(**{schema.TITLE: ""})
+    untitled = documents.assign(**{schema.TITLE: documents[schema.DOC_ID]})
     bare = segments.drop(columns=[schema.TITLE], errors="ignore")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -95,16 +95,20 @@ def _jaccard(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def _untitled(doc_id: str) -> str:
-    """How a quote names a document without a title: its id, "document 17" when the id is a
-    bare number (a platform's row number, which alone reads as a count)."""
-    return f"{labels.FICHE_LABELS['document']} {doc_id}" if doc_id.isdigit() else doc_id
+def _document_name(name: str, doc_id: str) -> str:
+    """How a quote names its document: its title; "document 17" when it has none but a bare
+    number for id (a table row without a title is titled by its id, and "— 17" alone reads as
+    a count)."""
+    if name == doc_id and doc_id.isdigit():
+        return f"{labels.FICHE_LABELS['document']} {doc_id}"
+    return name
 
 
 def _quote(row: dict[str, Any], titles: dict[str, str]) -> Quote:
     paragraph = row.get(schema.PARAGRAPH)
     doc_id = str(row[schema.DOC_ID])
-    title = titles.get(doc_id) or str(row.get(schema.TITLE) or "") or _untitled(doc_id)
+    name = titles.get(doc_id) or str(row.get(schema.TITLE) or "") or doc_id
+    title = _document_name(name, doc_id)
     return Quote(
         text=" ".join(row[schema.TEXT].split()),
         title=title,
