@@ -276,6 +276,41 @@ def test_a_real_export_saved_by_libreoffice_or_an_old_excel_loads_as_the_export(
     assert len(chose_sheet) == (name.endswith(".ods"))  # the .ods opens on a notice sheet
 
 
+def _missing_date_warning(path: Path, **options) -> str:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_corpus(path, **options)
+    return next(str(w.message) for w in caught if "sans ville ou sans date" in str(w.message))
+
+
+def test_the_missing_date_warning_names_the_export_s_column_of_dates(
+    real_dir: Path, tmp_path: Path
+) -> None:
+    """A Decidim export dates its proposals in « created_at », which the loader does not take
+    on its own: the warning says which option dates them. Once given, or when no column holds
+    dates ("Date souhaitée" holding wishes), it suggests nothing."""
+    decidim = real_dir / "lille-propositions-decidim.csv"
+    said = _missing_date_warning(decidim, text_column="body", id_column="id")
+    assert said.endswith(
+        "La colonne « created_at » de lille-propositions-decidim.csv porte des dates : "
+        "--meta-columns date=created_at les donne aux documents."
+    )
+    dated = _missing_date_warning(
+        decidim, text_column="body", id_column="id", meta_columns=["date=created_at"]
+    )
+    assert "porte des dates" not in dated  # still no city: the warning stays, without it
+    wishes = pd.DataFrame(
+        {
+            "texte": ["Plus de bancs au parc.", "Un marché le soir."],
+            "Date souhaitée": ["été", "vite"],
+        }
+    )
+    wishes.to_csv(tmp_path / "souhaits.csv", index=False)
+    assert "porte des dates" not in _missing_date_warning(
+        tmp_path / "souhaits.csv", text_column="texte"
+    )
+
+
 def test_calc_cells_keep_their_line_breaks_spaces_and_dates(tmp_path: Path) -> None:
     """What LibreOffice Calc writes in a cell besides plain paragraphs: a line break inside a
     paragraph, runs of spaces, a tab, a comment (left out), a date cell (its ISO date), merged

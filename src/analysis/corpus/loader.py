@@ -142,20 +142,28 @@ def _read_file(path: Path, options: ReadOptions) -> list[Record]:
 def _warn_missing_city_or_date(records: Iterable[Record]) -> None:
     """One warning listing the files whose documents lack a city or a date."""
     missing: dict[str, int] = {}
+    date_columns: dict[str, str] = {}  # table -> its column of dates no option named
     for record in records:
         if not record[schema.CITY] or pd.isna(record[schema.DATE]):
             missing[record[schema.FILE]] = missing.get(record[schema.FILE], 0) + 1
+        if pd.isna(record[schema.DATE]) and record.get("_date_column"):
+            date_columns[record[schema.FILE]] = record["_date_column"]
     if not missing:
         return
     files = [
         f"{file} ({count} documents)" if count > 1 else file for file, count in missing.items()
     ]
+    suggested = "".join(
+        f" La colonne « {column} » de {file} porte des dates : --meta-columns date={column} "
+        "les donne aux documents."
+        for file, column in sorted(date_columns.items())
+    )
     warn(
         f"{sum(missing.values())} document(s) sans ville ou sans date (ni dans leur en-tête, ni "
         f"dans les colonnes, ni dans les noms de dossiers ou de fichiers), champs laissés vides : "
         f"{shorten(sorted(files))}. Ajoutez « city: » et « date: » à l’en-tête, nommez le "
         "dossier comme « 2023-04-28-dijon », ou indiquez les colonnes d’un tableau avec "
-        "--meta-columns city=...,date=...."
+        f"--meta-columns city=...,date=....{suggested}"
     )
 
 

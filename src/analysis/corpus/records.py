@@ -3,7 +3,9 @@
 A record is one row of the documents table in the making: the columns of
 :data:`analysis.schema.DOCUMENT_COLUMNS`, ``file``, any extra metadata, and two private keys
 the loader uses then drops: ``_origin`` (where messages point: ``"note.md"``,
-``"export.csv, ligne 3"``) and ``_id_from_name`` (the id was made from the file name).
+``"export.csv, ligne 3"``), ``_id_from_name`` (the id was made from the file name) and
+``_date_column`` (a table column of dates that no option named, which the missing-date
+warning suggests).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from analysis.corpus.dates import date_and_city_from_path, parse_date
 from analysis.corpus.errors import CorpusError, warn
 
 Record = dict[str, Any]
-PRIVATE_KEYS = ("_origin", "_id_from_name")
+PRIVATE_KEYS = ("_origin", "_id_from_name", "_date_column")
 
 # Keys of a front matter (and column names of a table) that fill a documents column.
 FRONT_MATTER_KEYS = {

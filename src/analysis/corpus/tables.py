@@ -10,6 +10,7 @@ keeps column ``Ville`` as ``city``). Columns already named like the documents ta
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,41 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
             f"{relative} : {len(empty_rows)} ligne(s) à la colonne « {columns.text} » vide "
             f"laissée(s) de côté ({shorten(empty_rows)})."
         )
+    if schema.DATE not in columns.targets and (dates := date_column(frame)):
+        for record in records:
+            record["_date_column"] = dates
     return records
+
+
+# names of the columns where platforms put a contribution's date, the likeliest first
+_DATE_NAMES = (
+    re.compile(r"publi", re.IGNORECASE),
+    re.compile(r"cr[eé]{1,2}", re.IGNORECASE),
+    re.compile(r"date|jour|(^|_)at$|time", re.IGNORECASE),
+)
+_DATE_SAMPLE = 50  # the first non-empty values of a column that must all read as dates
+
+
+def date_column(frame: pd.DataFrame) -> str | None:
+    """A column of dates under a name platforms give them (``published_at``, ``created_at``,
+    ``Date de dépôt``...), to suggest when no option names the date: the first whose first
+    non-empty values all read as dates; None when there is none."""
+    for pattern in _DATE_NAMES:
+        for column in map(str, frame.columns):
+            if pattern.search(column) and _holds_dates(frame[column]):
+                return column
+    return None
+
+
+def _holds_dates(values: pd.Series) -> bool:
+    texts = [t for t in values.astype(str).str.strip() if t and t.lower() != "nan"]
+    if not texts:
+        return False
+    try:
+        parsed = [parse_date(text, "") for text in texts[:_DATE_SAMPLE]]
+    except CorpusError:
+        return False
+    return not any(pd.isna(p) for p in parsed)
 
 
 def _asked_columns(options: ReadOptions) -> list[str]:
