@@ -276,6 +276,26 @@ def test_a_real_export_saved_by_libreoffice_or_an_old_excel_loads_as_the_export(
     assert len(chose_sheet) == (name.endswith(".ods"))  # the .ods opens on a notice sheet
 
 
+def test_french_headers_fill_the_city_title_and_date(real_dir: Path, tmp_path: Path) -> None:
+    """The Decidim proposals as a French spreadsheet would head them (« Titre », « Ville »,
+    « Date »): the city, the title and the date are read without any option."""
+    export = pd.read_csv(real_dir / "lille-propositions-decidim.csv", sep=";", dtype=str)
+    french = export[["id", "title", "body", "created_at"]].rename(
+        columns={"title": "Titre", "body": "Texte", "created_at": "Date"}
+    )
+    french.insert(1, "Ville", "Lille")
+    french.to_csv(tmp_path / "propositions.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # a duplicate row
+        documents = load_corpus(tmp_path / "propositions.csv", text_column="Texte", id_column="id")
+    assert len(documents) == 195
+    assert set(documents[schema.CITY]) == {"Lille"}
+    titles = documents.set_index(schema.DOC_ID)[schema.TITLE]
+    assert titles["664"] == "Transition écologique"
+    assert documents[schema.DATE].notna().all()
+    assert documents[schema.DATE].dt.year.unique().tolist() == [2019]
+
+
 def _missing_date_warning(path: Path, **options) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

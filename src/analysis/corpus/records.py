@@ -37,7 +37,7 @@ FRONT_MATTER_KEYS = {
     schema.DOC_TYPE: schema.DOC_TYPE,
     schema.SOURCE: schema.SOURCE,
 }
-KEY_ALIASES = {  # French spellings accepted in front matter and IRaMuTeQ variables
+KEY_ALIASES = {  # French spellings accepted in front matter, IRaMuTeQ variables, table headers
     **FRONT_MATTER_KEYS,
     "ville": schema.CITY,
     "type": schema.DOC_TYPE,

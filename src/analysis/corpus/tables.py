@@ -4,7 +4,8 @@ The options say which column holds the text (``text_column``, else a column name
 with a warning, the one with the longest texts), which one the id (``id_column``, else rows are
 numbered ``row-0001``...) and which other columns to keep (``meta_columns``; ``"city=Ville"``
 keeps column ``Ville`` as ``city``). Columns already named like the documents table (``city``,
-``date``...) are used as they are. HTML in fields becomes plain text.
+``date``...), or by the French names a front matter accepts (``Ville``, ``Titre``, ``Type``), are
+used as they are. HTML in fields becomes plain text.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from analysis import schema
 from analysis.corpus.dates import parse_date
 from analysis.corpus.errors import CorpusError, SkippedFile, shorten, warn
 from analysis.corpus.html_text import html_to_text
-from analysis.corpus.records import FRONT_MATTER_KEYS, ReadOptions, Record, empty_record
+from analysis.corpus.records import KEY_ALIASES, ReadOptions, Record, empty_record
 from analysis.corpus.table_files import TABLE_READERS, read_table
 
 EXTENSIONS = tuple(TABLE_READERS)
@@ -145,8 +146,8 @@ class _TableColumns:
         available = [str(c) for c in frame.columns]
         targets: dict[str, str] = {}
         for column in available:  # columns already named like the documents table
-            standard = FRONT_MATTER_KEYS.get(column.strip().lower())
-            if standard and standard != schema.DOC_ID:
+            standard = KEY_ALIASES.get(column.strip().lower())
+            if standard and standard != schema.DOC_ID and standard not in targets:
                 targets[standard] = column
         for entry in options.meta_columns:
             target, column = _meta_entry(entry)
