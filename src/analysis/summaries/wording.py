@@ -21,8 +21,8 @@ def volume_sentence(
     """Return "Cité dans 7 concertations sur 12, 9 villes, de janvier 2022 à avril 2024.".
 
     With ``unit="doc_id"`` (a single concertation), the two counts are contributions: "Cité
-    dans 57 contributions sur 196, date inconnue." (the cities only when some are known).
-    ``dated=False`` (no document of the corpus has a date) leaves the period out.
+    dans 57 contributions sur 196, date inconnue.". The cities are said only when some are
+    known; ``dated=False`` (no document of the corpus has a date) leaves the period out.
     """
     if n_concertations == 0:
         return labels.FICHE_LABELS["no_segment"].capitalize() + "."
