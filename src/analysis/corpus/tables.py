@@ -101,15 +101,21 @@ def date_column(frame: pd.DataFrame) -> str | None:
     """A column of dates under a name platforms give them (``published_at``, ``created_at``,
     ``Date de dépôt``...), to suggest when no option names the date: the first whose first
     non-empty values all read as dates; None when there is none."""
-    for pattern in _DATE_NAMES:
-        for column in map(str, frame.columns):
-            if pattern.search(column) and _holds_dates(frame[column]):
-                return column
-    return None
+    ranked = sorted(
+        (rank, position, column)
+        for position, column in enumerate(map(str, frame.columns))
+        if (rank := _date_name_rank(column)) is not None
+    )
+    return next((column for _, _, column in ranked if _holds_dates(frame[column])), None)
+
+
+def _date_name_rank(column: str) -> int | None:
+    """Where ``column``'s name comes in :data:`_DATE_NAMES` (None: not a date's name)."""
+    return next((rank for rank, name in enumerate(_DATE_NAMES) if name.search(column)), None)
 
 
 def _holds_dates(values: pd.Series) -> bool:
-    texts = [t for t in values.astype(str).str.strip() if t and t.lower() != "nan"]
+    texts = [t for t in values.dropna().astype(str).str.strip() if t]
     if not texts:
         return False
     try:

@@ -188,8 +188,10 @@ def _group_row(item: GroupItem, kept: tuple[bool, ...]) -> GroupRow:
 
 
 def _quotes(fiche: Fiche) -> list[Block]:
-    known = {"cities": fiche.cities_known, "dates": fiche.dates_known}
-    quotes: list[Block] = [Citation(q.text, quote_source(q, **known)) for q in fiche.quotes]
+    quotes: list[Block] = [
+        Citation(q.text, quote_source(q, cities=fiche.cities_known, dates=fiche.dates_known))
+        for q in fiche.quotes
+    ]
     return [Heading(_FL["quotes"], 2), *(quotes or [_empty("no_quote")])]
 
 
