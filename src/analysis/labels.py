@@ -194,6 +194,11 @@ FICHE_LABELS: dict[str, str] = {
     "les mêmes segments (trait épais : souvent ensemble).",
     "no_obstacle": "aucun frein récurrent identifié",
     "no_proposal": "aucune proposition récurrente identifiée",
+    # a corpus of one document: nothing recurs, its freins and proposals are listed
+    "obstacles_listed": "Freins relevés",
+    "proposals_listed": "Propositions relevées",
+    "no_obstacle_listed": "aucun frein relevé",
+    "no_proposal_listed": "aucune proposition relevée",
     "no_good_practice": "aucune bonne pratique relevée",
     "no_quote": "aucune citation retenue",
     "no_summary": "aucune phrase retenue",
@@ -449,6 +454,8 @@ ABSENT_FIGURE = {
 CONTRIBUTION_LABELS: dict[str, str] = {
     "mode_note": "Une seule concertation : la récurrence est comptée sur les contributions "
     "(documents).",
+    "single_note": "Un seul document : pas de récurrence à compter, ses freins et ses "
+    "propositions sont tous listés.",
     "unit": "contribution",
     "raised": "soulevé dans {count}",  # a frein
     "raised_feminine": "soulevée dans {count}",  # a proposition, a good practice

@@ -18,11 +18,12 @@ from factories import (
 )
 
 from analysis import schema
-from analysis.config import SummariesConfig
+from analysis.config import SummariesConfig, TracingConfig
 from analysis.corpus import load_corpus
 from analysis.export import fiche_to_markdown
 from analysis.summaries import Fiche, SummariesError, SummariesWarning, build_fiches
 from analysis.summaries.inputs import document_titles
+from analysis.tracing import canonical_groups
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +315,30 @@ def test_without_groups_a_single_concertation_still_counts_contributions(decidim
     work = build_fiches(segments, DECIDIM_THEMES, documents=documents)[0]
     assert work.recurrence_unit == schema.DOC_ID and work.recurrence_note
     assert work.volume.startswith("Cité dans 6 contributions sur 9")
+
+
+def test_a_single_document_lists_its_freins_and_proposals(decidim) -> None:
+    """One meeting note (the same real texts as one document's paragraphs): nothing can recur,
+    so its freins and proposals are all listed, under titles that do not say "récurrents"."""
+    _, segments, _ = decidim
+    note = segments.assign(**{schema.DOC_ID: "note"})
+    documents = pd.DataFrame({schema.DOC_ID: ["note"], schema.CONCERTATION_ID: ""})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        groups = pd.concat(
+            [canonical_groups(note, f, config=TracingConfig()) for f in ("frein", "proposition")]
+        )
+        work = build_fiches(note, DECIDIM_THEMES, documents=documents, groups=groups)[0]
+    assert not work.recurrence_counted
+    assert [i.n_documents for i in work.obstacles] == [1]
+    assert [(i.n_documents, i.n_segments) for i in work.proposals] == [(1, 3)]
+    markdown = fiche_to_markdown(work)
+    assert "## Freins relevés" in markdown and "## Propositions relevées" in markdown
+    assert "récurrent" not in markdown
+    assert "*Un seul document : pas de récurrence à compter" in markdown
+    # several contributions: the same groups are counted, the one-offs left out
+    several = build_fiches(segments, DECIDIM_THEMES, documents=decidim[0], groups=decidim[2])[0]
+    assert several.recurrence_counted and "## Freins récurrents" in fiche_to_markdown(several)
 
 
 def test_several_concertations_keep_counting_concertations(fiches) -> None:

@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from factories import cut_proposal_segments, first_segment_halved, platform_segments, quiet
+from factories import (
+    DECIDIM_ROWS,
+    cut_proposal_segments,
+    first_segment_halved,
+    platform_segments,
+    quiet,
+)
 
 from analysis import schema
 from analysis.config import TracingConfig
@@ -135,6 +141,23 @@ def test_a_single_concertation_ranks_groups_by_contributions() -> None:
     assert alone[schema.N_DOCUMENTS].tolist() == [3, 1]
     strict = quiet(canonical_groups, segments, "frein", config=TracingConfig(min_concertations=4))
     assert strict.empty and schema.RECURRENCE_UNIT in strict.columns
+
+
+def test_a_single_document_lists_all_its_freins_and_proposals() -> None:
+    """A corpus of one meeting note (the real Decidim texts as one contribution's paragraphs):
+    nothing recurs from one contribution to another, so every group is listed, and the
+    warning says why rather than leaving the tables empty."""
+    rows = [("note", paragraph, *rest) for _, paragraph, *rest in DECIDIM_ROWS]
+    segments = platform_segments(rows)
+    several = quiet(canonical_groups, platform_segments(), "frein", config=TracingConfig())
+    assert several[schema.N_DOCUMENTS].tolist() == [3]  # among contributions: the recurrent one
+    with pytest.warns(SingleConcertationWarning, match="Un seul document"):
+        freins = canonical_groups(segments, "frein", config=TracingConfig())
+    assert freins[schema.N_DOCUMENTS].tolist() == [1, 1]
+    assert freins[schema.STATUS].tolist() == [schema.STATUS_ONE_OFF] * 2
+    assert any("80km/h" in label or "sinueuse" in label for label in freins[schema.LABEL])
+    proposals = quiet(canonical_groups, segments, "proposition", config=TracingConfig())
+    assert len(proposals) >= 3 and set(proposals[schema.N_DOCUMENTS]) == {1}
 
 
 def test_groups_described_by_two_processes_are_those_of_one(

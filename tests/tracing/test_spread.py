@@ -37,7 +37,9 @@ def test_recurrence_fading_after_overrides_the_default_cut(segments: pd.DataFram
 
 def test_recurrence_of_a_single_concertation_counts_its_contributions() -> None:
     single = tracing_segments([r for r in TRACING_ROWS if r[0] == "C2"])  # one document, too
-    with pytest.warns(SingleConcertationWarning, match="Une seule concertation \\(« C2 »\\)"):
+    with pytest.warns(
+        SingleConcertationWarning, match="Un seul document, d.une seule concertation \\(« C2 »\\)"
+    ):
         table = recurrence(single, config=TracingConfig())
     assert (table[schema.RECURRENCE_UNIT] == schema.DOC_ID).all()
     present = table[table[schema.N_SEGMENTS] > 0]

@@ -122,17 +122,22 @@ def fiche_document(fiche: Fiche, figures: Collection[str] = ()) -> tuple[Block, 
         Paragraph(", ".join(fiche.keywords) or "—", lead=_FL["keywords"]),
         *([Figure(graph, _FL["similitude"])] if graph in figures else []),
         *_volume(fiche),
-        *_groups(_FL["obstacles"], fiche.obstacles, "no_obstacle", "Frein", fiche),
-        *_groups(_FL["proposals"], fiche.proposals, "no_proposal", "Proposition", fiche),
-        *_groups(
-            _FL["good_practices"], fiche.good_practices, "no_good_practice", "Bonne pratique", fiche
-        ),
+        *_groups("obstacles", fiche.obstacles, "Frein", fiche),
+        *_groups("proposals", fiche.proposals, "Proposition", fiche),
+        *_groups("good_practices", fiche.good_practices, "Bonne pratique", fiche),
         *_quotes(fiche),
         *_summary(fiche),
         *_changes(fiche),
         Heading(_FL["sources"], 2),
-        Paragraph(f"{counted} comptés. {_FL['sources_note']}", style="fine_print"),
+        Paragraph(
+            f"{counted} {_counted(fiche.n_segments)}. {_FL['sources_note']}", style="fine_print"
+        ),
     )
+
+
+def _counted(n: int) -> str:
+    """ "compté" agreed with ``n`` segments (French puts 0 and 1 in the singular)."""
+    return "compté" if n <= 1 else "comptés"
 
 
 def in_quotation_marks(text: str) -> str:
@@ -155,17 +160,28 @@ def _volume(fiche: Fiche) -> list[Block]:
     return blocks
 
 
-def _groups(
-    title: str, items: Sequence[GroupItem], empty: str, what: str, fiche: Fiche
-) -> list[Block]:
+_EMPTY_GROUPS = {
+    "obstacles": "no_obstacle",
+    "proposals": "no_proposal",
+    "good_practices": "no_good_practice",
+}
+
+
+def _groups(key: str, items: Sequence[GroupItem], what: str, fiche: Fiche) -> list[Block]:
+    """The table of a fiche's freins, proposals or good practices (``key``); a fiche of a
+    single document lists them all, under titles that do not say "récurrents"."""
+    listed = not fiche.recurrence_counted and f"{key}_listed" in _FL
+    title = _FL[f"{key}_listed" if listed else key]
     if not items:
-        return [Heading(title, 2), _empty(empty)]
+        empty = _EMPTY_GROUPS[key]
+        return [Heading(title, 2), _empty(f"{empty}_listed" if listed else empty)]
     # one consultation: recurrence is counted over contributions (documents)
     by_contribution = items[0].recurrence_unit == schema.DOC_ID
     count = "Contributions" if by_contribution else labels.COLUMN_LABELS[schema.N_CONCERTATIONS]
     header = (what, _CITIES, count, labels.COLUMN_LABELS[schema.N_SEGMENTS], "Période")
-    # no column of what no document of the corpus has (empty cities, "date inconnue" everywhere)
-    kept = (True, fiche.cities_known, True, True, fiche.dates_known)
+    # no column of what no document of the corpus has (empty cities, "date inconnue" everywhere),
+    # no count of contributions when there is one
+    kept = (True, fiche.cities_known, fiche.recurrence_counted, True, fiche.dates_known)
     rows = tuple(_group_row(i, kept) for i in items)
     return [Heading(title, 2), Groups(_kept(header, kept), rows)]
 

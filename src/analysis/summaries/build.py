@@ -92,10 +92,18 @@ def _fiche(
         period_note=period_note(frame, corpus),
         segment_ids=sorted_ids(frame[schema.SEGMENT_ID]),
         recurrence_unit=corpus.unit,
-        recurrence_note=labels.CONTRIBUTION_LABELS["mode_note"] if by_contribution else "",
+        recurrence_note=_recurrence_note(corpus),
         cities_known=corpus.cities_known,
         dates_known=corpus.dates_known,
+        recurrence_counted=not corpus.single_document,
     )
+
+
+def _recurrence_note(corpus: Corpus) -> str:
+    """What the fiche's groups are counted over, in French ("" for concertations)."""
+    if corpus.single_document:
+        return labels.CONTRIBUTION_LABELS["single_note"]
+    return labels.CONTRIBUTION_LABELS["mode_note"] if corpus.unit == schema.DOC_ID else ""
 
 
 def build_fiches(

@@ -181,7 +181,8 @@ def listed_groups(
 ) -> tuple[tuple[GroupItem, ...], tuple[GroupItem, ...], tuple[GroupItem, ...]]:
     """The recurring freins and proposals, and the good practices, of one theme."""
     config = corpus.config
-    rank = {"min_concertations": config.min_concertations, "n": config.n_groups}
+    minimum = 1 if corpus.single_document else config.min_concertations
+    rank = {"min_concertations": minimum, "n": config.n_groups}
     obstacles = _rank_groups((i for i in items if i.function == schema.FREIN), **rank)
     proposals = _rank_groups((i for i in items if i.function == schema.PROPOSITION), **rank)
     practices = [i for i in items if i.function == schema.BONNE_PRATIQUE]

@@ -57,6 +57,12 @@ class Corpus:
     cities_known: bool  # some segment has a city: sources say "ville inconnue" for the others
     dates_known: bool  # some segment has a date: likewise "date inconnue"
 
+    @property
+    def single_document(self) -> bool:
+        """One contribution in all (:func:`analysis.tracing.single_document`): nothing can
+        recur, every frein and proposal of it is listed."""
+        return self.unit == schema.DOC_ID and self.n_documents_total <= 1
+
 
 # --- inputs -------------------------------------------------------------------------------------
 

@@ -112,3 +112,4 @@ class Fiche:
     recurrence_note: str = ""  # says so, in French ("" when concertations are counted)
     cities_known: bool = True  # False: no document of the corpus has a city, sources omit it
     dates_known: bool = True  # False: no document has a date, sources and volume omit it
+    recurrence_counted: bool = True  # False: one document, its freins and proposals all listed

@@ -63,6 +63,7 @@ from analysis.tracing.units import (
     n_units_column,
     recurrence_unit,
     single_concertation_message,
+    single_document,
     unit_of,
 )
 
@@ -91,6 +92,7 @@ __all__ = [
     "recurrence",
     "recurrence_unit",
     "single_concertation_message",
+    "single_document",
     "specificities",
     "theme_by",
     "theme_by_period",

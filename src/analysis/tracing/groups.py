@@ -30,6 +30,7 @@ from analysis.tracing.spread import MEMBERS, Timeline, prepared, spread
 from analysis.tracing.units import (
     n_units_column,
     recurrence_unit,
+    single_document,
     warn_if_single,
     with_unit_columns,
 )
@@ -244,7 +245,8 @@ def canonical_groups(
     min_concertations
         Keep groups found in at least this many concertations (default
         ``config.min_concertations``; 1 keeps one-off items too); with a single concertation
-        (:func:`recurrence_unit`), in at least this many contributions (documents).
+        (:func:`recurrence_unit`), in at least this many contributions (documents). A corpus
+        of one document keeps every group (:func:`single_document`).
 
     Returns
     -------
@@ -267,14 +269,17 @@ def canonical_groups(
         )
     segments = prepared(segments, schema.THEME_ID, schema.FUNCTION, schema.LEMMAS, schema.TEXT)
     minimum = config.min_concertations if min_concertations is None else min_concertations
+    if single_document(segments):  # nothing recurs in one note: every group is listed
+        minimum = 1
     unit = recurrence_unit(segments)
     columns = with_unit_columns(_GROUP_COLUMNS, unit)
     chosen = (segments[schema.FUNCTION] == function).to_numpy()
     selected = segments[chosen]
     if selected.empty:
         warnings.warn(
-            f"Aucun segment n'a la fonction « {function} » : aucun groupe à former. Vérifiez "
-            "le repérage des fonctions (classify_functions) avant le traçage.",
+            f"Aucun segment n'a la fonction « {function} » : aucun groupe à former. Si le "
+            "corpus en contient, vérifiez la fonction de ses segments (colonne « function » "
+            "de segments.csv).",
             EmptySelectionWarning,
             stacklevel=2,
         )

@@ -57,6 +57,17 @@ def recurrence_unit(segments: pd.DataFrame) -> RecurrenceUnit:
     return schema.DOC_ID if schema.DOC_ID in segments else schema.CONCERTATION_ID
 
 
+def single_document(segments: pd.DataFrame) -> bool:
+    """True when recurrence counts contributions (:func:`recurrence_unit`) and there is only
+    one: a single meeting note or article, where nothing can come back from one contribution
+    to another, so that every frein and proposal is listed once (a minimum of one unit)."""
+    return (
+        recurrence_unit(segments) == schema.DOC_ID
+        and schema.DOC_ID in segments
+        and segments[schema.DOC_ID].nunique() <= 1
+    )
+
+
 def unit_of(table: pd.DataFrame) -> RecurrenceUnit:
     """The unit a group or recurrence table was counted in (its ``recurrence_unit`` column;
     concertations when the column is absent, as in every table of several concertations)."""
@@ -97,6 +108,13 @@ def single_concertation_message(segments: pd.DataFrame) -> str:
     )
     named = len(values) and values[0].strip()
     name = f"« {values[0]} »" if named else UNNAMED[schema.CONCERTATION_ID]
+    if single_document(segments):
+        return (
+            f"Un seul document, d'une seule concertation ({name}) : il n'y a pas de récurrence "
+            "à compter ; ses freins et ses propositions sont tous listés, chacun une fois. Pour "
+            "voir ce qui revient, analysez ensemble les documents de plusieurs contributions ou "
+            "de plusieurs concertations."
+        )
     counted = (
         "la récurrence des freins et des propositions est comptée sur les contributions "
         "(documents), et non sur les concertations"
