@@ -125,7 +125,7 @@ def test_a_few_segments_make_one_theme_with_a_warning(segments, n_rows: int) -> 
 
 def test_one_text_repeated_makes_one_theme(segments) -> None:
     same = segments.assign(lemmas="caméra image opérateur")
-    with pytest.warns(ThemeWarning, match="Seulement 1 segments distincts"):
+    with pytest.warns(ThemeWarning, match=r"Seulement 1 segment distinct : .* 1 thème retenu\."):
         model = ThemeModel(random_state=0).fit(same)
     assert model.n_themes_ == 1 and (model.labels_ == 0).all()
     assert model.keywords_[0] == ["caméra", "image", "opérateur"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from factories import theme_segments  # noqa: E402
+from factories import platform_segments, theme_segments  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
 from analysis import plots, schema  # noqa: E402
@@ -18,6 +20,7 @@ from analysis.config import ThemesConfig  # noqa: E402
 from analysis.themes import (  # noqa: E402
     MATCH_THRESHOLD,
     ThemeModel,
+    ThemeWarning,
     assign_themes,
     run_themes,
     segment_map,
@@ -72,6 +75,25 @@ def test_assign_themes_reuses_a_model_fitted_on_the_same_segments(segments) -> N
         shuffled.sort_values(schema.SEGMENT_ID)[columns].reset_index(drop=True),
         in_order.sort_values(schema.SEGMENT_ID)[columns].reset_index(drop=True),
     )
+
+
+def test_a_tenth_of_unclassified_segments_is_said(segments: pd.DataFrame) -> None:
+    """Segments no theme takes are in no fiche: from a tenth of the segments that have words,
+    the run says how many and which. Two real Decidim contributions on other subjects (a
+    road, incomes) join the notes on policing and two off-topic sentences: 4 of 38."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ThemeWarning)
+        assigned, _ = assign_themes(segments, ThemeModel("nmf", 4))  # 2 of 34: nothing said
+    assert (assigned[schema.THEME_ID] == -1).sum() == 2
+    real = platform_segments().iloc[[0, 4, 5, 8]]
+    real = real[[schema.SEGMENT_ID, schema.DOC_ID, schema.TEXT, schema.LEMMAS]]
+    mixed = pd.concat([segments, real.assign(concertation_id="lille-2019")], ignore_index=True)
+    with pytest.warns(ThemeWarning, match=r"4 segments sur 38 \(11 %\)") as said:
+        assigned, _ = assign_themes(mixed, ThemeModel("nmf", 4))
+    left = assigned.loc[assigned[schema.THEME_ID] == -1, schema.SEGMENT_ID].tolist()
+    message = str(said[0].message)
+    assert len(left) == 4 and all(f"« {i} »" in message for i in left)
+    assert "unclassified_threshold" in message and "segments.csv" in message
 
 
 def test_typical_segments_are_the_closest_to_their_theme(segments: pd.DataFrame) -> None:

@@ -7,6 +7,7 @@ run's themes, applies the analyst's curation and builds the tables; :func:`typic
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from analysis.curation import (
     match_themes,
 )
 from analysis.labels import UNCLASSIFIED_LABEL
-from analysis.themes.base import NO_THEME, theme_centroids
+from analysis.themes.base import NO_THEME, ThemeWarning, theme_centroids
 from analysis.themes.data import canonical_order, corpus_fingerprint
 from analysis.themes.keywords import keyword_table, short_label
 from analysis.themes.model import ThemeModel
@@ -175,8 +176,34 @@ def run_themes(
     second = np.array([curated.merged_into.get(t, t) for t in id_of[model.second_labels_[rows]]])
     matrices = (model.tfidf_[rows], model.presence_[rows])
     tables = _theme_tables(segments, model, curated, second, matrices)
+    _warn_unclassified(tables[0], model.unclassified_threshold)
     log = pd.concat([match_log, curated.log], ignore_index=True)
     return ThemeRun(*tables, memory=memory, log=log, model=model, tfidf=matrices[0])
+
+
+UNCLASSIFIED_SHARE = 0.1  # from this share of unclassified segments, the user is told
+
+
+def _warn_unclassified(segments: pd.DataFrame, threshold: float) -> None:
+    """Say how many segments with content words no theme took, from a tenth of them: they
+    are in no fiche (those with no content word at all are said by the nlp step)."""
+    worded = segments[schema.LEMMAS].fillna("").astype(str).str.strip() != ""
+    left = worded & (segments[schema.THEME_ID] == schema.UNCLASSIFIED)
+    n_left, n_worded = int(left.sum()), int(worded.sum())
+    if not n_left or n_left < UNCLASSIFIED_SHARE * n_worded:
+        return
+    ids = sorted(segments.loc[left, schema.SEGMENT_ID].astype(str))
+    examples = ", ".join(f"« {i} »" for i in ids[:5]) + (" …" if len(ids) > 5 else "")
+    warnings.warn(
+        f"{n_left} segments sur {n_worded} ({round(100 * n_left / n_worded)} %) ne sont "
+        f"rattachés à aucun thème (« {UNCLASSIFIED_LABEL} ») et ne figurent dans aucune fiche, "
+        f"par exemple {examples} : leurs mots sont trop peu partagés avec ceux des thèmes. "
+        "Lisez-les dans segments.csv (theme_id = -1) ; pour en rattacher davantage, baissez "
+        f"[themes] unclassified_threshold ({threshold} aujourd'hui) ou ajoutez des documents "
+        "si le corpus est petit.",
+        ThemeWarning,
+        stacklevel=3,
+    )
 
 
 def assign_themes(

@@ -20,7 +20,7 @@ from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score, pairwise_distances_chunked, silhouette_samples
 from sklearn.utils import check_array
 
-from analysis import schema
+from analysis import labels, schema
 from analysis.themes.base import ThemeError, ThemeEstimator, ThemeWarning
 from analysis.themes.keywords import keyword_table, npmi_coherence
 
@@ -180,8 +180,9 @@ def too_few_to_search(n_distinct: int, n_terms: int) -> int:
     the report still runs to the end."""
     n_themes = 2 if min(n_distinct, n_terms) >= 4 else 1
     warnings.warn(
-        f"Seulement {n_distinct} segments distincts : trop peu pour choisir le "
-        f"nombre de thèmes (il en faut au moins 10) ; {n_themes} thème(s) retenu(s). "
+        f"Seulement {labels.french_plural(n_distinct, 'segment distinct', 'segments distincts')}"
+        " : trop peu pour choisir le nombre de thèmes (il en faut au moins 10) ; "
+        f"{labels.french_plural(n_themes, 'thème retenu', 'thèmes retenus')}. "
         "Lisez ces thèmes comme une simple indication, ou ajoutez des documents.",
         ThemeWarning,
         stacklevel=4,
