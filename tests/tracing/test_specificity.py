@@ -50,6 +50,25 @@ def test_specificities_warn_about_cells_too_small_to_test() -> None:
     assert table[table[schema.FORM] == "rare"][schema.Q_VALUE].isna().all()
 
 
+def test_segments_of_no_city_are_in_no_part() -> None:
+    """A corpus where some documents have no city: "unknown" is not a place to compare, and
+    the small cells are named by their theme's label and city, not "-1 à ,"."""
+    segments = skewed_segments()
+    segments[schema.THEME_LABEL] = segments[schema.THEME_ID]
+    unknown = segments.iloc[:20].assign(**{schema.CITY: ""})
+    unknown[schema.SEGMENT_ID] = [f"inconnue-{i}" for i in range(20)]
+    rare = segments.iloc[:3].assign(**{schema.THEME_ID: "rare", schema.THEME_LABEL: "non classé"})
+    rare[schema.SEGMENT_ID] = [f"rare-{i}" for i in range(3)]
+    with pytest.warns(SmallCellsWarning) as said:
+        table = specificities(
+            pd.concat([segments, unknown, rare]), schema.CITY, unit="theme", config=TracingConfig()
+        )
+    assert set(table[schema.PART]) == {"Lille", "Metz", "Nîmes", "Rennes"}
+    assert table.groupby(schema.PART)[schema.PART_SIZE].first().sum() == len(segments) + 3
+    message = str(said[0].message)
+    assert "« non classé » à « Lille »" in message and " à ," not in message
+
+
 def test_specificities_of_lemmas_keep_testable_cells_only() -> None:
     table = quiet(
         specificities,

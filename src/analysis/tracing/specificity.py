@@ -214,6 +214,8 @@ def specificities(
         segments = cities.normalise_cities(segments)
     segments = segments.sort_values(schema.SEGMENT_ID, kind="stable")
     segments = segments.assign(**{schema.PART: _part_column(segments, by, config)})
+    # a segment of no city (no concertation...) is in no part: "unknown" is not a place
+    segments = segments[segments[schema.PART].str.strip() != ""]
     if segments[schema.PART].nunique() < 2:
         value = str(segments[schema.PART].iloc[0]) if len(segments) else ""
         which = f"« {value} »" if value.strip() else "non renseignée"
@@ -229,7 +231,9 @@ def specificities(
     if unit == "theme":
         names = theme_labels(segments)
         table[schema.THEME_LABEL] = table[schema.FORM].map(names).fillna("").astype(str)
+        _warn_small_cells(table, table[schema.THEME_LABEL].where(table[schema.THEME_LABEL] != ""))
     else:
+        _warn_small_cells(table)
         table = table[table[schema.TESTABLE]].reset_index(drop=True)
         table[schema.THEME_LABEL] = ""
     return table[_SPECIFICITY_COLUMNS]
@@ -264,7 +268,6 @@ def _specificity_table(occurrences: pd.DataFrame, config: TracingConfig) -> pd.D
         table.loc[testable, schema.Q_VALUE] = false_discovery_control(
             table.loc[testable, schema.P_VALUE].to_numpy(), method="bh"
         )
-    _warn_small_cells(table)
     table[schema.SIGNIFICANT] = table[schema.Q_VALUE].le(config.alpha)
     over = table[schema.OBSERVED] > table[schema.EXPECTED]
     table[schema.DIRECTION] = np.where(
@@ -282,19 +285,24 @@ def _specificity_table(occurrences: pd.DataFrame, config: TracingConfig) -> pd.D
     ).reset_index(drop=True)
 
 
-def _warn_small_cells(table: pd.DataFrame) -> None:
-    small = table[~table[schema.TESTABLE]]
-    if small.empty:
+def _warn_small_cells(table: pd.DataFrame, names: pd.Series | None = None) -> None:
+    """Count the cells too small to test, with three examples: a form (a theme by its
+    ``names``, when given) in a part."""
+    small = ~table[schema.TESTABLE]
+    if not small.any():
         return
+    forms = table[schema.FORM] if names is None else names.fillna(table[schema.FORM])
+    first = table.index[small][:3]
     examples = ", ".join(
-        f"{f} à {p}" for p, f in small[[schema.PART, schema.FORM]].head(3).itertuples(index=False)
+        f"« {form} » à « {part} »"
+        for part, form in zip(table.loc[first, schema.PART], forms[first], strict=True)
     )
     warnings.warn(
-        f"{len(small)} cases sur {len(table)} sont trop petites pour être testées (une forme vue "
-        "moins de min_frequency fois en tout, ou une case dont même le compte le plus extrême "
-        f"ne serait pas significatif), par exemple {examples}. Elles n'ont pas de q-value ; "
-        "regroupez les petites parties (une période plutôt qu'une concertation) ou baissez "
-        "[tracing] min_frequency pour en tester davantage.",
+        f"{int(small.sum())} cases sur {len(table)} sont trop petites pour être testées (une "
+        "forme vue moins de [tracing] min_frequency fois en tout, ou une case dont même le "
+        f"compte le plus extrême ne serait pas significatif), par exemple {examples}. Elles "
+        "restent sans test (testable = False) ; regroupez les petites parties (une période "
+        "plutôt qu'une concertation) ou baissez [tracing] min_frequency pour en tester davantage.",
         SmallCellsWarning,
         stacklevel=3,
     )
