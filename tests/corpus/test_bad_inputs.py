@@ -23,6 +23,10 @@ from factories import (
 
 from analysis.corpus import CorpusError, CorpusWarning, load_corpus
 
+REAL_IRAMUTEQ = (
+    Path(__file__).resolve().parents[1] / "data" / "real" / "lille-propositions-iramuteq.txt"
+)
+
 
 def case_empty_folder(root: Path) -> tuple[Path, dict[str, Any]]:
     (root / "vide").mkdir()
@@ -145,6 +149,21 @@ def case_bad_json(root: Path) -> tuple[Path, dict[str, Any]]:
     return write_file(root / "export.json", '[{"corps": "Un texte"},\n {"corps": }]'), {}
 
 
+def case_bad_iramuteq_date(root: Path) -> tuple[Path, dict[str, Any]]:
+    """The real IRaMuTeQ corpus with an unreadable date on its second text's line."""
+    lines = REAL_IRAMUTEQ.read_text(encoding="utf-8").split("\n")
+    second = [n for n, line in enumerate(lines) if line.startswith("****")][1]
+    lines[second] += " *date_printemps-2019"
+    return write_file(root / "corpus.txt", "\n".join(lines)), {}
+
+
+def case_numbers_as_text_column(root: Path) -> tuple[Path, dict[str, Any]]:
+    """The real Decidim export with its count of votes given as the text column."""
+    export = REAL_IRAMUTEQ.parent / "lille-propositions-decidim.csv"
+    (root / "export.csv").write_bytes(export.read_bytes())
+    return root / "export.csv", {"text_column": "votes", "id_column": "id"}
+
+
 def case_bad_iramuteq_variable(root: Path) -> tuple[Path, dict[str, Any]]:
     return write_file(root / "corpus.txt", "**** *ville_Dijon date2023\n" + CONSTAT), {}
 
@@ -185,7 +204,11 @@ BAD_INPUTS = [
     (case_unreadable_file, CorpusWarning, ["lien-casse.md", "illisible"]),
     (case_corrupt_docx, CorpusWarning, ["abime.docx", "ne s’ouvre pas comme un document Word"]),
     (case_scanned_pdf, CorpusWarning, ["scan.pdf", "pas de couche texte", "OCR"]),
-    (case_bad_yaml, CorpusError, ["titre.md, ligne 3", "pas du YAML valide", "guillemets"]),
+    (
+        case_bad_yaml,
+        CorpusError,
+        ["titre.md, ligne 3", "YAML valide (un « : » dans une valeur sans guillemets)"],
+    ),
     (case_unclosed_front_matter, CorpusError, ["ouvert.md, ligne 1", "jamais fermé"]),
     (case_front_matter_list, CorpusError, ["liste.md", "« clé: valeur »"]),
     (case_unknown_extension_file, CorpusError, ["compte-rendu.rtf", "non pris en charge", ".docx"]),
@@ -194,7 +217,16 @@ BAD_INPUTS = [
         CorpusError,
         ["'note-1'", "2023-04-28-dijon/a.md", "2023-09-22-lille/b.md", "en double"],
     ),
-    (case_duplicate_table_ids, CorpusError, ["'P-12'", "ligne 2", "ligne 3"]),
+    (
+        case_duplicate_table_ids,
+        CorpusError,
+        ["'P-12'", "ligne 2", "ligne 3", "Chaque ligne du tableau", "--id-column"],
+    ),
+    (
+        case_numbers_as_text_column,
+        CorpusError,
+        ["export.csv", "« votes » ne contient aucun mot", "--text-column", "body"],
+    ),
     (case_misspelt_text_column, CorpusError, ["colonne de texte « corp »", "« corps » ?"]),
     (case_misspelt_meta_column, CorpusError, ["« categories »", "dire « categorie »"]),
     (case_all_texts_empty, CorpusError, ["export.csv", "colonne « corps » sont vides"]),
@@ -202,7 +234,7 @@ BAD_INPUTS = [
     (case_bad_date_in_front_matter, CorpusError, ["a.md : date", "'printemps 2023'", "AAAA-MM-JJ"]),
     (case_impossible_yaml_date, CorpusError, ["a.md, ligne 3", "date impossible"]),
     (case_bad_date_in_table, CorpusError, ["export.csv, ligne 3", "« publication »", "31/02/2023"]),
-    (case_bad_json, CorpusError, ["export.json, ligne 2", "JSON invalide"]),
+    (case_bad_json, CorpusError, ["export.json, ligne 2", "JSON invalide (une valeur manque"]),
     (case_ragged_csv, CorpusError, ["export.csv, ligne 3", "délimiteur ';'"]),
     (case_corrupt_xlsx, CorpusError, ["export.xlsx", "ne s’ouvre pas comme un classeur Excel"]),
     (case_corrupt_xls, CorpusError, ["export.xls", "classeur Excel 97-2003", "de nouveau en .xls"]),
@@ -210,6 +242,7 @@ BAD_INPUTS = [
     (case_text_document_named_ods, CorpusError, ["export.ods", "aucune feuille", ".csv"]),
     (case_empty_table, CorpusError, ["export.csv", "aucune ligne"]),
     (case_bad_iramuteq_variable, CorpusError, ["corpus.txt, ligne 1", "'date2023'", "*nom_valeur"]),
+    (case_bad_iramuteq_date, CorpusError, ["corpus.txt, ligne 10 : date", "'printemps-2019'"]),
 ]
 
 

@@ -59,6 +59,8 @@ def test_dates_in_front_matter(tmp_path: Path, value: str, expected: str) -> Non
         ("17 juin 2021 à 14h30", "2021-06-17"),
         ("17/06/2021 14:30", "2021-06-17"),
         ("17/06/21", "2021-06-17"),
+        ("mars-2019", "2019-03-01"),  # IRaMuTeQ values join their words
+        ("17_juin_2021", "2021-06-17"),
         ("n/a", None),
         ("NC", None),
         ("Non renseigné", None),
@@ -72,7 +74,7 @@ def test_dates_as_exports_write_them(value: str, expected: str | None) -> None:
     assert found == pd.Timestamp(expected) if expected else pd.isna(found)
 
 
-@pytest.mark.parametrize("value", ["hier", "13/2021", "31/02/2021", "juin"])
+@pytest.mark.parametrize("value", ["hier", "13/2021", "31/02/2021", "juin", "printemps-2019"])
 def test_an_unreadable_date_names_its_place(value: str) -> None:
     with pytest.raises(
         CorpusError, match=r"export.csv, ligne 2, colonne « date » : date illisible"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -106,3 +107,19 @@ def test_flag_variables_become_one_starred_variable(real_dir: Path) -> None:
 def test_ordinary_variables_give_no_starred_variable(tmp_path: Path) -> None:
     documents = load_quietly(write_file(tmp_path / "corpus.txt", IRAMUTEQ))
     assert schema.STARRED not in documents
+
+
+def test_a_note_opening_on_stars_is_said_to_be_read_as_iramuteq(real_dir: Path, tmp_path) -> None:
+    """ "****" lines are an IRaMuTeQ corpus's headers, and an ornament in some notes: a file
+    whose "****" lines carry no variable is read as IRaMuTeQ, and the warning says how to have
+    it read as a note."""
+    article = (real_dir / "seeds" / "000_2cd2bd4c25204821.txt").read_text(encoding="utf-8")
+    path = write_file(tmp_path / "note.txt", "****\n" + article)
+    with pytest.warns(CorpusWarning, match="sans aucune variable étoilée") as said:
+        documents = load_corpus(path)
+    assert len(documents) == 1
+    assert "retirez les lignes « **** »" in str(said[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorpusWarning)
+        warnings.filterwarnings("ignore", message=".*sans ville ou sans date")
+        load_corpus(real_dir / "lille-propositions-iramuteq.txt")  # variables: nothing said

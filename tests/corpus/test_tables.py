@@ -100,6 +100,25 @@ def test_nested_json_fields_become_dotted_columns(tmp_path: Path) -> None:
     assert documents[schema.DOC_ID].tolist() == ["7", "8"]
 
 
+def test_a_platform_s_french_title_field_titles_the_contributions(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Decidim's JSON export nests each field's translations ({"title": {"fr": ...}}): the
+    French title titles the documents without an option, as a "title" column would."""
+    rows = decidim_export.head(5)
+    proposals = [
+        {"id": int(i), "title": {"fr": title}, "body": {"fr": body}}
+        for i, title, body in zip(rows["id"], rows["title"], rows["body"], strict=True)
+    ]
+    path = write_file(tmp_path / "decidim.json", json.dumps(proposals, ensure_ascii=False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city, no date
+        documents = load_corpus(path, text_column="body.fr", id_column="id")
+    titles = dict(zip(documents[schema.DOC_ID], documents[schema.TITLE], strict=True))
+    assert titles == dict(zip(rows["id"], rows["title"].str.strip(), strict=True))
+    assert "title.fr" not in documents.columns
+
+
 def test_a_header_cell_holding_a_number_names_its_column(tmp_path: Path) -> None:
     """A spreadsheet header may hold a year (a number cell), even beside the same year typed
     as text: every column gets a text name, the second one pandas' ".1" suffix."""
@@ -329,6 +348,29 @@ def test_the_missing_date_warning_names_the_export_s_column_of_dates(
     assert "porte des dates" not in _missing_date_warning(
         tmp_path / "souhaits.csv", text_column="texte"
     )
+
+
+def test_a_text_cell_saying_only_n_a_is_no_contribution(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A form's "N/A", "néant" or "-" in the text column is a text left empty: such rows are
+    set aside and named as empty rows are, not counted as contributions classed "autre"."""
+    export = decidim_export.head(20).copy()
+    export.loc[[2, 5], "body"] = ["N/A", " n/a "]
+    export.loc[7, "body"] = "Néant"
+    export.loc[9, "body"] = "NA : pas d'avis sur la fiscalité locale."  # a text after all
+    export.to_csv(tmp_path / "export.csv", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        documents = load_corpus(tmp_path / "export.csv", text_column="body", id_column="id")
+    assert len(documents) == 17
+    assert set(export.loc[[2, 5, 7], "id"]).isdisjoint(documents[schema.DOC_ID])
+    assert export.loc[9, "id"] in set(documents[schema.DOC_ID])
+    said = [str(w.message) for w in caught if "un texte absent" in str(w.message)]
+    assert said == [
+        "export.csv : 3 ligne(s) dont la colonne « body » ne dit que « N/A », « n/a », "
+        "« Néant » (un texte absent) laissée(s) de côté (ligne 4, ligne 7, ligne 9)."
+    ]
 
 
 def test_calc_cells_keep_their_line_breaks_spaces_and_dates(tmp_path: Path) -> None:

@@ -58,8 +58,10 @@ def parse_date(value: Any, where: str) -> pd.Timestamp:
 
     Accepted: ``2023-04-28`` (with optional time), ``28/04/2023`` (``28/04/23``: 2023),
     ``28 avril 2023`` (``le vendredi 28 avril 2023 à 14h``), ``2023-04``, ``04/2023`` and
-    ``avril 2023`` (first of the month), ``2023`` (1 January). What exports write for an
-    unknown date (``n/a``, ``NC``, ``-``, ``inconnue``, ``non renseigné``...) is no date.
+    ``avril 2023`` (first of the month), ``2023`` (1 January); the words of a date may be
+    joined by ``-`` or ``_`` as IRaMuTeQ variables join them (``mars-2019``). What exports
+    write for an unknown date (``n/a``, ``NC``, ``-``, ``inconnue``, ``non renseigné``...) is
+    no date.
 
     Parameters
     ----------
@@ -85,11 +87,13 @@ def parse_date(value: Any, where: str) -> pd.Timestamp:
     text = str(value).strip()
     if not text or " ".join(text.lower().split()) in _NO_DATE:
         return pd.NaT
+    # an IRaMuTeQ value has no space: "28-avril-2023", "mars_2019"
+    worded = re.sub(r"[-_]", " ", text) if re.search(r"[^\W\d_]", text) else text
     try:
-        if match := _FRENCH_DATE.fullmatch(text):
+        if match := _FRENCH_DATE.fullmatch(worded):
             month = _FRENCH_MONTHS[match.group("month").lower()]
             return pd.Timestamp(int(match.group("year")), month, int(match.group("day")))
-        if match := _FRENCH_MONTH.fullmatch(text):
+        if match := _FRENCH_MONTH.fullmatch(worded):
             return pd.Timestamp(
                 int(match.group("year")), _FRENCH_MONTHS[match.group("month").lower()], 1
             )

@@ -15,6 +15,7 @@ from typing import Any
 from analysis import schema
 from analysis.corpus.errors import CorpusError, shorten, warn
 from analysis.corpus.records import Record
+from analysis.corpus.tables import EXTENSIONS as TABLE_EXTENSIONS
 
 # When the same text comes in several formats, the copy kept is the one that can carry the
 # most metadata (front matter), then the richest layout.
@@ -119,19 +120,24 @@ def check_unique_ids(records: Iterable[Record]) -> None:
     lines the user must correct, which the documents table no longer holds.)
     """
     seen: dict[str, str] = {}
-    clashes = []
+    clashes, suffixes = [], set()
     for record in records:
         doc_id = record[schema.DOC_ID]
         if doc_id in seen:
             clashes.append(f"'{doc_id}' dans {seen[doc_id]} et dans {record['_origin']}")
+            suffixes.add(Path(record[schema.FILE]).suffix.lower())
         else:
             seen[doc_id] = record["_origin"]
     if clashes:
-        raise CorpusError(
-            f"Identifiants de documents en double : {' ; '.join(clashes)}. Donnez à chaque "
-            "document son propre « id: » dans l’en-tête (ou renommez un fichier, ou choisissez "
-            "une autre colonne avec --id-column)."
+        advice = (
+            "Chaque ligne du tableau doit avoir son propre identifiant : corrigez la colonne "
+            "d’identifiant, ou choisissez-en une autre avec --id-column (sans --id-column, les "
+            "lignes sont numérotées)."
+            if suffixes <= set(TABLE_EXTENSIONS)
+            else "Donnez à chaque document son propre « id: » dans l’en-tête (ou renommez un "
+            "fichier, ou choisissez une autre colonne avec --id-column)."
         )
+        raise CorpusError(f"Identifiants de documents en double : {' ; '.join(clashes)}. {advice}")
 
 
 def _format_rank(record: Record) -> int:

@@ -68,6 +68,13 @@ def read_text(text: str, relative: str) -> list[Record]:
     records = []
     stem = Path(relative).stem
     texts = _parse(text, relative)
+    if not any(variables for _, variables, _ in texts):  # "****" may be a note's ornament
+        warn(
+            f"{relative} : lu comme un corpus IRaMuTeQ (sa première ligne commence par "
+            f"« **** »), de {len(texts)} texte(s), sans aucune variable étoilée. Si ce n’est "
+            "pas un corpus IRaMuTeQ, retirez les lignes « **** » : le fichier sera lu comme "
+            "une note."
+        )
     flags = _flag_variables([variables for _, variables, _ in texts])
     for number, (line, variables, body) in enumerate(texts, start=1):
         where = f"{relative}, ligne {line}"
@@ -80,7 +87,7 @@ def read_text(text: str, relative: str) -> list[Record]:
             meta[schema.STARRED] = flagged[0]
         meta.setdefault(schema.DOC_ID, f"{stem}-{number:04d}")
         meta.setdefault(schema.SOURCE, f"{relative}, ligne {line}")
-        record = document_record(meta, body, None, relative)
+        record = document_record(meta, body, None, relative, where=where)
         record["_origin"] = where
         records.append(record)
     return records

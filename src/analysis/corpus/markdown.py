@@ -15,7 +15,7 @@ import yaml
 
 from analysis.corpus import iramuteq
 from analysis.corpus.encoding import decode, read_bytes
-from analysis.corpus.errors import CorpusError, SkippedFile
+from analysis.corpus.errors import CorpusError, SkippedFile, reader_message
 from analysis.corpus.records import ReadOptions, Record, document_record
 
 EXTENSIONS = (".md", ".markdown", ".txt")
@@ -86,7 +86,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f", ligne {mark.line + 2}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error).split("\n")[0]
+        problem = reader_message(getattr(error, "problem", None) or str(error).split("\n")[0])
         raise CorpusError(
             f"{name}{where} : l’en-tête n’est pas du YAML valide ({problem}). Écrivez une ligne "
             "« clé: valeur » par champ et mettez entre guillemets doubles les valeurs qui "

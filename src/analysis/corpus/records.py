@@ -94,7 +94,14 @@ def empty_record() -> Record:
     return record
 
 
-def document_record(meta: Mapping[Any, Any], text: str, title: str | None, relative: str) -> Record:
+def document_record(
+    meta: Mapping[Any, Any],
+    text: str,
+    title: str | None,
+    relative: str,
+    *,
+    where: str | None = None,
+) -> Record:
     """Build one document's record from its metadata, text and path; infer city and date.
 
     Parameters
@@ -107,6 +114,9 @@ def document_record(meta: Mapping[Any, Any], text: str, title: str | None, relat
         The title the file itself gives (Word or PDF properties), if any.
     relative
         The file's POSIX path relative to the corpus root.
+    where
+        What a message about a field names (``"corpus.txt, ligne 138"``; default
+        ``relative``).
 
     Returns
     -------
@@ -121,7 +131,7 @@ def document_record(meta: Mapping[Any, Any], text: str, title: str | None, relat
     """
     record = empty_record()
     for key, value in meta.items():
-        _set_field(record, str(key), value, relative)
+        _set_field(record, str(key), value, where or relative)
     stem = Path(relative).stem
     record[schema.TEXT] = text
     record[schema.FILE] = relative

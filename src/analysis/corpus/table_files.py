@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.corpus.encoding import decode, read_bytes
-from analysis.corpus.errors import CorpusError, warn
+from analysis.corpus.errors import CorpusError, reader_message, warn
 from analysis.corpus.odt import spreadsheet_rows
 
 Table = tuple[pd.DataFrame, list[str]]  # the cells as strings, and a label per row
@@ -232,7 +232,9 @@ def _read_jsonl_file(path: Path, name: str, encoding: str) -> Table:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            raise CorpusError(f"{name}, ligne {number} : JSON invalide ({error.msg}).") from error
+            raise CorpusError(
+                f"{name}, ligne {number} : JSON invalide ({reader_message(error.msg)})."
+            ) from error
         if not isinstance(item, dict):
             raise CorpusError(f"{name}, ligne {number} : un objet {{...}} par ligne est attendu.")
         records.append(item)
@@ -307,8 +309,9 @@ def _json_records(text: str, name: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
+        problem = reader_message(error.msg)
         raise CorpusError(
-            f"{name}, ligne {error.lineno}, colonne {error.colno} : JSON invalide ({error.msg})."
+            f"{name}, ligne {error.lineno}, colonne {error.colno} : JSON invalide ({problem})."
         ) from error
     if isinstance(data, dict):
         lists = [value for value in data.values() if isinstance(value, list)]

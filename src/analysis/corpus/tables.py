@@ -63,12 +63,15 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
             f"{relative} : le tableau n’a aucune ligne. Vérifiez que c’est le bon export."
         )
     columns = _TableColumns.resolve(frame, relative, options)
-    records, empty_rows = [], []
+    records, empty_rows, placeholders = [], [], {}
     for position, row in enumerate(frame.to_dict("records")):
         label = row_labels[position]
         text = _field_text(row[columns.text])
         if not text.strip():
             empty_rows.append(label)
+            continue
+        if text.strip().casefold() in NO_TEXT:  # "N/A": a form's way of leaving it empty
+            placeholders[label] = text.strip()
             continue
         records.append(_table_record(row, text, columns, relative, label, position, len(frame)))
     if not records:
@@ -77,16 +80,37 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
             f"Choisissez la colonne des textes avec --text-column (colonnes : "
             f"{', '.join(map(str, frame.columns))})."
         )
+    if not any(_LETTER.search(record[schema.TEXT]) for record in records):
+        raise CorpusError(
+            f"{relative} : la colonne « {columns.text} » ne contient aucun mot (des nombres, des "
+            f"signes) : ce n’est pas la colonne des textes. Choisissez-la avec --text-column "
+            f"(colonnes : {', '.join(map(str, frame.columns))})."
+        )
     if empty_rows:
         warn(
             f"{relative} : {len(empty_rows)} ligne(s) à la colonne « {columns.text} » vide "
             f"laissée(s) de côté ({shorten(empty_rows)})."
+        )
+    if placeholders:
+        said = ", ".join(f"« {t} »" for t in dict.fromkeys(placeholders.values()))
+        warn(
+            f"{relative} : {len(placeholders)} ligne(s) dont la colonne « {columns.text} » ne "
+            f"dit que {said} (un texte absent) laissée(s) de côté ({shorten(list(placeholders))})."
         )
     if schema.DATE not in columns.targets and (dates := date_column(frame)):
         for record in records:
             record["_date_column"] = dates
     return records
 
+
+_LETTER = re.compile(r"[^\W\d_]")
+# a platform's field in French, its translations flattened ("title.fr", "title/fr")
+_FRENCH_FIELD = re.compile(r"(?P<key>[^./]+)[./]fr")
+# what forms and exports write in a text cell left empty: read as no text, as an empty cell is
+NO_TEXT = frozenset(
+    {"n/a", "na", "n.a.", "nc", "n.c.", "nd", "n.d.", "-", "--", "—", "?", "/", "x", "xx", "xxx"}
+    | {"néant", "sans objet", "non renseigné", "non renseignée", "null", "none", "nan"}
+)
 
 # names of the columns where platforms put a contribution's date, the likeliest first
 _DATE_NAMES = (
@@ -153,6 +177,11 @@ class _TableColumns:
         targets: dict[str, str] = {}
         for column in available:  # columns already named like the documents table
             standard = KEY_ALIASES.get(column.strip().lower())
+            if standard and standard != schema.DOC_ID and standard not in targets:
+                targets[standard] = column
+        for column in available:  # else their French translation: "title.fr", "title/fr"
+            field = _FRENCH_FIELD.fullmatch(column.strip().lower())
+            standard = KEY_ALIASES.get(field.group("key")) if field else None
             if standard and standard != schema.DOC_ID and standard not in targets:
                 targets[standard] = column
         for entry in options.meta_columns:

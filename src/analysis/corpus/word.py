@@ -38,7 +38,7 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
         document = docx.Document(str(path))
     except Exception as error:  # a damaged file fails in many ways (zip, XML, package)
         raise SkippedFile(
-            f"{relative} : ne s’ouvre pas comme un document Word ({error}). "
+            f"{relative} : ne s’ouvre pas comme un document Word. "
             "Ouvrez-le dans Word ou LibreOffice et enregistrez-le de nouveau en .docx."
         ) from error
     blocks: list[str] = []
