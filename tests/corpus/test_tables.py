@@ -315,6 +315,17 @@ def test_french_headers_fill_the_city_title_and_date(real_dir: Path, tmp_path: P
     assert documents[schema.DATE].dt.year.unique().tolist() == [2019]
 
 
+def test_a_commune_column_gives_the_city(decidim_export: pd.DataFrame, tmp_path: Path) -> None:
+    """« Commune » is how French administrative exports head the town: it fills the city as
+    « Ville » does."""
+    export = decidim_export.head(10)[["id", "body"]].assign(Commune="Roubaix")
+    export.to_csv(tmp_path / "export.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no date
+        documents = load_corpus(tmp_path / "export.csv", text_column="body", id_column="id")
+    assert set(documents[schema.CITY]) == {"Roubaix"}
+
+
 def _missing_date_warning(path: Path, **options) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

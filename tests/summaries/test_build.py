@@ -297,6 +297,19 @@ def test_an_untitled_contribution_is_quoted_as_a_document_of_its_number(decidim)
     assert f"— document {work.quotes[0].doc_id}, paragraphe 1" in fiche_to_markdown(work)
 
 
+def test_a_quote_whose_title_is_its_own_text_names_its_document(decidim) -> None:
+    """The titles of an export read as its texts (--text-column title): the title is the
+    quote itself, so the source names the document by its number rather than repeat it."""
+    documents, segments, groups = decidim
+    first = segments.groupby(schema.DOC_ID)[schema.TEXT].first()
+    titled = documents.assign(**{schema.TITLE: documents[schema.DOC_ID].map(first).fillna("")})
+    work = build_fiches(segments, DECIDIM_THEMES, documents=titled)[0]
+    said = {q.doc_id: q.title for q in work.quotes if q.text == first[q.doc_id]}
+    assert said and all(title == f"document {doc}" for doc, title in said.items())
+    kept = build_fiches(segments, DECIDIM_THEMES, documents=documents, groups=groups)[0]
+    assert all(q.title == f"Proposition ({q.doc_id})" for q in kept.quotes)  # a real title stays
+
+
 @pytest.mark.parametrize(("minimum", "n_obstacles"), [(1, 1), (3, 1), (4, 0)])
 def test_min_concertations_counts_contributions(decidim, minimum, n_obstacles) -> None:
     documents, segments, groups = decidim

@@ -40,6 +40,7 @@ FRONT_MATTER_KEYS = {
 KEY_ALIASES = {  # French spellings accepted in front matter, IRaMuTeQ variables, table headers
     **FRONT_MATTER_KEYS,
     "ville": schema.CITY,
+    "commune": schema.CITY,  # the French administration's name for a town
     "type": schema.DOC_TYPE,
     "titre": schema.TITLE,
 }

@@ -50,8 +50,16 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
     text = "\n\n".join(block for block in blocks if block.strip())
     if not text.strip():
         raise SkippedFile(f"{relative} : le document Word ne contient aucun texte.")
-    title = (document.core_properties.title or "").strip() or None
+    title = (document.core_properties.title or "").strip() or _opening_heading(blocks)
     return text, title
+
+
+def _opening_heading(blocks: list[str]) -> str | None:
+    """The text of the document's first block when it is a heading: a note titled in the
+    "Heading 1" style rather than "Title" (whose text the loader takes as a "# " title)."""
+    first = next((block for block in blocks if block.strip()), "")
+    heading = re.fullmatch(r"#+ +(.+)", first)
+    return heading.group(1).strip() if heading else None
 
 
 def _paragraph(paragraph: Any) -> str:

@@ -107,11 +107,13 @@ def _document_name(name: str, doc_id: str) -> str:
 def _quote(row: dict[str, Any], titles: dict[str, str]) -> Quote:
     paragraph = row.get(schema.PARAGRAPH)
     doc_id = str(row[schema.DOC_ID])
+    text = " ".join(row[schema.TEXT].split())
     name = titles.get(doc_id) or str(row.get(schema.TITLE) or "") or doc_id
-    title = _document_name(name, doc_id)
+    if " ".join(name.split()) == text:  # the text column was the titles': not said twice
+        name = doc_id
     return Quote(
-        text=" ".join(row[schema.TEXT].split()),
-        title=title,
+        text=text,
+        title=_document_name(name, doc_id),
         city=row[schema.CITY],
         date=to_date(row[schema.DATE]),
         paragraph=None if paragraph is None or pd.isna(paragraph) else int(paragraph),
