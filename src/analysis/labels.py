@@ -5,6 +5,8 @@ Code and column names stay in English; what an analyst reads is taken from here.
 
 from __future__ import annotations
 
+import unicodedata
+
 from analysis import schema
 
 COLUMN_LABELS: dict[str, str] = {
@@ -168,6 +170,13 @@ def column_label(column: str) -> str:
 def french_month(month: int, year: int) -> str:
     """Return "avril 2024" for ``(4, 2024)``."""
     return f"{MONTHS_FR[month - 1]} {year}"
+
+
+def fold(text: str) -> str:
+    """Lower case, accents stripped, typographic apostrophes made straight: how two spellings
+    of one French word are compared ("Retraité" and "retraite")."""
+    text = unicodedata.normalize("NFKD", str(text).replace("’", "'").lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def french_plural(count: int, singular: str, plural: str | None = None) -> str:

@@ -19,6 +19,8 @@ from analysis.themes import keyword_table, npmi_coherence, short_label
         ),
         (["caméra", "image", "opérateur", "nuit"], "caméra · image · opérateur"),
         (["agent_d_ambiance", "médiateur"], "agent d'ambiance · médiateur"),
+        # the Decidim titles' pension theme: two lemmas, one word to a reader
+        (["retraite", "retraité", "achat", "pension"], "retraite · achat · pension"),
         ([], ""),
     ],
 )

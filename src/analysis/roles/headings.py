@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 import numpy as np
 
 from analysis import schema
+from analysis.labels import fold
 
 # Heading words (accents stripped, lower case) telling the function of what follows.
 _HEADING_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -67,12 +67,6 @@ _HEADING_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
-
-
-def fold(text: str) -> str:
-    """Lower case, accents stripped, typographic apostrophes made straight."""
-    text = unicodedata.normalize("NFKD", str(text).replace("’", "'").lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 @functools.lru_cache(maxsize=4096)  # a corpus has few headings, read for each segment

@@ -7,6 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis import schema
+from analysis.labels import fold
 from analysis.vectorise import display_term
 
 LABEL_SEPARATOR = " · "
@@ -96,7 +97,8 @@ def short_label(terms: list[str], *, n_terms: int = 3, pool: int = 6) -> str:
     """Build a theme label from its ranked keywords: expressions first, then single words.
 
     Among the ``pool`` best keywords, expressions (``police_municipale``) come first, in their
-    rank order; single words already inside a chosen expression are skipped.
+    rank order; single words already inside a chosen expression, or already chosen but for
+    their accents ("retraité" after "retraite"), are skipped.
 
     Example
     -------
@@ -109,7 +111,8 @@ def short_label(terms: list[str], *, n_terms: int = 3, pool: int = 6) -> str:
     chosen: list[str] = []
     for term in expressions + words:
         inside_expression = any(term in e.split("_") for e in chosen if "_" in e)
-        if not inside_expression and term not in chosen:
+        repeated = fold(term) in {fold(c) for c in chosen}  # "retraité" after "retraite"
+        if not inside_expression and not repeated:
             chosen.append(term)
         if len(chosen) == n_terms:
             break
