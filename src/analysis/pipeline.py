@@ -337,7 +337,7 @@ def run(
                 parsed,
                 parallel=beside,
             )
-            with closing_on_error(lambda: around):
+            with closing_on_error(lambda: around), _said_by_the_loader(documents):
                 computed = memo(
                     store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
                 )
@@ -375,6 +375,21 @@ def run(
         protector=protector,
         entities=entities,
     )
+
+
+@contextmanager
+def _said_by_the_loader(documents: pd.DataFrame) -> Iterator[None]:
+    """Leave out the tracing's warnings about missing dates, and about specificities by city
+    when no document has one: the loader's warning ("sans ville ou sans date") named the same
+    documents just before, and said how to give them a date or a city."""
+    with warnings.catch_warnings():
+        if documents[schema.DATE].isna().any():
+            warnings.filterwarnings("ignore", category=tracing.MissingDateWarning)
+        if not documents[schema.CITY].fillna("").astype(str).str.strip().any():
+            warnings.filterwarnings(
+                "ignore", "Une seule valeur de « ville »", tracing.SingleConcertationWarning
+            )
+        yield
 
 
 def _maps_and_concordance(

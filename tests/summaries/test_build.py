@@ -373,14 +373,18 @@ def test_the_decidim_export_fiches_list_what_contributions_raise(tmp_path, frenc
 
     root = Path(__file__).parents[2]
     config = load_config(root / "analysis.toml").replace("cache", dir=str(tmp_path))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
         documents = load_corpus(
             root / "tests" / "data" / "real" / "lille-propositions-decidim.csv",
             text_column="body",
             id_column="id",
         )
         results = pipeline.run(config, documents=documents, progress=False)
+    # no city, no date: said once by the loader, with what it means, not again by tracing
+    dates = [str(w.message) for w in said if "date" in str(w.message).lower()]
+    assert len(dates) == 1 and "hors des cartes et des spécificités par ville" in dates[0]
+    assert not any("Une seule valeur de « ville »" in str(w.message) for w in said)
     assert results.tables.obstacles[schema.N_DOCUMENTS].min() >= 2
     assert (results.tables.proposals["recurrence_unit"] == schema.DOC_ID).all()
     listed = [i for f in results.fiches for i in (*f.obstacles, *f.proposals)]

@@ -161,7 +161,9 @@ def _warn_missing_city_or_date(records: Iterable[Record]) -> None:
     warn(
         f"{sum(missing.values())} document(s) sans ville ou sans date (ni dans leur en-tête, ni "
         f"dans les colonnes, ni dans les noms de dossiers ou de fichiers), champs laissés vides : "
-        f"{shorten(sorted(files))}. Ajoutez « city: » et « date: » à l’en-tête, nommez le "
+        f"{shorten(sorted(files))}. Leurs segments sont analysés, mais laissés hors des cartes "
+        "et des spécificités par ville (sans ville), des périodes et des statuts (sans date). "
+        "Ajoutez « city: » et « date: » à l’en-tête, nommez le "
         "dossier comme « 2023-04-28-dijon », ou indiquez les colonnes d’un tableau avec "
         f"--meta-columns city=...,date=....{suggested}"
     )
