@@ -266,6 +266,11 @@ def test_every_corpus_shape_writes_its_reports(shape, tmp_path: Path) -> None:
     themes = pd.read_csv(out / "themes.csv")
     assert len(list((out / "fiches").glob("*.md"))) == len(themes) >= 1
     assert CHECKS.get(shape.__name__, lambda s, t: True)(segments, themes), "not the shape"
+    if shape is one_document:  # nothing recurs in one note: its freins and proposals are listed
+        listed = [pd.read_csv(out / f"{name}.csv") for name in ("obstacles", "proposals")]
+        assert all(len(table) > 0 for table in listed)
+        fiches = " ".join(p.read_text(encoding="utf-8") for p in (out / "fiches").glob("*.md"))
+        assert "## Propositions relevées" in fiches and "récurrent" not in fiches
     html = (out / "report.html").read_text(encoding="utf-8")
     # every figure is either drawn (a PNG of some size) or said absent, with its reason
     figures = {p.stem for p in (out / "figures").glob("*.png")}
