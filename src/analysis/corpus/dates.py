@@ -42,11 +42,13 @@ _DAY_FIRST = re.compile(
     flags=re.IGNORECASE,
 )
 _MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})[/.](?P<year>\d{4})")
-# what exports write where the date is unknown: read as no date, as an empty cell is
-_NO_DATE = frozenset(
-    {"n/a", "na", "n.a.", "nc", "n.c.", "nd", "n.d.", "-", "--", "—", "?", "inconnu", "inconnue"}
-    | {"date inconnue", "sans date", "non renseigné", "non renseignée", "non communiqué"}
+# what exports write in a cell they leave empty (a date, a text...)
+MISSING_MARKS = frozenset(
+    {"n/a", "na", "n.a.", "nc", "n.c.", "nd", "n.d.", "-", "--", "—", "?"}
+    | {"non renseigné", "non renseignée"}
 )
+# where the date is unknown: read as no date, as an empty cell is
+_NO_DATE = MISSING_MARKS | {"inconnu", "inconnue", "date inconnue", "sans date", "non communiqué"}
 _ISO_LIKE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?(?:[ T].*)?")
 _DATED_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ](?P<city>.*[^\W\d_].*))?")
 _NAME_DATED = re.compile(r"(?P<city>.*[^\W\d_].*?)[-_ ](?P<date>\d{4}-\d{2}-\d{2})")

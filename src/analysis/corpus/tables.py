@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import schema
-from analysis.corpus.dates import parse_date
+from analysis.corpus.dates import MISSING_MARKS, parse_date
 from analysis.corpus.errors import CorpusError, SkippedFile, shorten, warn
 from analysis.corpus.html_text import html_to_text
 from analysis.corpus.records import KEY_ALIASES, ReadOptions, Record, empty_record
@@ -67,11 +67,12 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
     for position, row in enumerate(frame.to_dict("records")):
         label = row_labels[position]
         text = _field_text(row[columns.text])
-        if not text.strip():
+        stripped = text.strip()
+        if not stripped:
             empty_rows.append(label)
             continue
-        if text.strip().casefold() in NO_TEXT:  # "N/A": a form's way of leaving it empty
-            placeholders[label] = text.strip()
+        if stripped.casefold() in NO_TEXT:  # "N/A": a form's way of leaving it empty
+            placeholders[label] = stripped
             continue
         records.append(_table_record(row, text, columns, relative, label, position, len(frame)))
     if not records:
@@ -107,10 +108,18 @@ _LETTER = re.compile(r"[^\W\d_]")
 # a platform's field in French, its translations flattened ("title.fr", "title/fr")
 _FRENCH_FIELD = re.compile(r"(?P<key>[^./]+)[./]fr")
 # what forms and exports write in a text cell left empty: read as no text, as an empty cell is
-NO_TEXT = frozenset(
-    {"n/a", "na", "n.a.", "nc", "n.c.", "nd", "n.d.", "-", "--", "—", "?", "/", "x", "xx", "xxx"}
-    | {"néant", "sans objet", "non renseigné", "non renseignée", "null", "none", "nan"}
-)
+NO_TEXT = MISSING_MARKS | {"/", "x", "xx", "xxx", "néant", "sans objet", "null", "none", "nan"}
+
+
+def _plain_key(column: str) -> str:
+    return column.strip().lower()
+
+
+def _french_key(column: str) -> str | None:
+    """``title`` for a field's French translation flattened (``title.fr``, ``title/fr``)."""
+    field = _FRENCH_FIELD.fullmatch(column.strip().lower())
+    return field.group("key") if field else None
+
 
 # names of the columns where platforms put a contribution's date, the likeliest first
 _DATE_NAMES = (
@@ -175,15 +184,12 @@ class _TableColumns:
     def resolve(cls, frame: pd.DataFrame, name: str, options: ReadOptions) -> _TableColumns:
         available = [str(c) for c in frame.columns]
         targets: dict[str, str] = {}
-        for column in available:  # columns already named like the documents table
-            standard = KEY_ALIASES.get(column.strip().lower())
-            if standard and standard != schema.DOC_ID and standard not in targets:
-                targets[standard] = column
-        for column in available:  # else their French translation: "title.fr", "title/fr"
-            field = _FRENCH_FIELD.fullmatch(column.strip().lower())
-            standard = KEY_ALIASES.get(field.group("key")) if field else None
-            if standard and standard != schema.DOC_ID and standard not in targets:
-                targets[standard] = column
+        # columns named like the documents table, else their French translation ("title.fr")
+        for key_of in (_plain_key, _french_key):
+            for column in available:
+                standard = KEY_ALIASES.get(key_of(column))
+                if standard and standard != schema.DOC_ID and standard not in targets:
+                    targets[standard] = column
         for entry in options.meta_columns:
             target, column = _meta_entry(entry)
             targets[target] = require_column(frame, column, name, "colonne de métadonnée")

@@ -231,9 +231,10 @@ def specificities(
     if unit == "theme":
         names = theme_labels(segments)
         table[schema.THEME_LABEL] = table[schema.FORM].map(names).fillna("").astype(str)
-        _warn_small_cells(table, table[schema.THEME_LABEL].where(table[schema.THEME_LABEL] != ""))
+        labelled = table[schema.THEME_LABEL] != ""
+        _warn_small_cells(table, table[schema.THEME_LABEL].where(labelled, table[schema.FORM]))
     else:
-        _warn_small_cells(table)
+        _warn_small_cells(table, table[schema.FORM])
         table = table[table[schema.TESTABLE]].reset_index(drop=True)
         table[schema.THEME_LABEL] = ""
     return table[_SPECIFICITY_COLUMNS]
@@ -285,13 +286,12 @@ def _specificity_table(occurrences: pd.DataFrame, config: TracingConfig) -> pd.D
     ).reset_index(drop=True)
 
 
-def _warn_small_cells(table: pd.DataFrame, names: pd.Series | None = None) -> None:
-    """Count the cells too small to test, with three examples: a form (a theme by its
-    ``names``, when given) in a part."""
+def _warn_small_cells(table: pd.DataFrame, forms: pd.Series) -> None:
+    """Count the cells too small to test, with three examples: a form (a word, or a theme by
+    its label: ``forms``, row by row) in a part."""
     small = ~table[schema.TESTABLE]
     if not small.any():
         return
-    forms = table[schema.FORM] if names is None else names.fillna(table[schema.FORM])
     first = table.index[small][:3]
     examples = ", ".join(
         f"« {form} » à « {part} »"
