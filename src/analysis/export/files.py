@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from analysis.export.errors import ExportError
 from analysis.summaries import Fiche
 
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the date of every entry of a zip we write
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
@@ -72,12 +72,17 @@ def normalise_zip(data: bytes) -> bytes:
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry.filename))
+            target.writestr(zip_entry(entry.filename), source.read(entry.filename))
     return target_buffer.getvalue()
+
+
+def zip_entry(name: str) -> zipfile.ZipInfo:
+    """A compressed zip entry with a fixed date and attributes (see :func:`normalise_zip`)."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def figure_png(figure: Figure | Axes, *, dpi: int) -> bytes:
