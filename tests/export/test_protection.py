@@ -13,6 +13,7 @@ from factories import FICHE_THEMES, fiche_report
 from analysis import schema
 from analysis.config import ExportConfig
 from analysis.export import ReportInput, write_report
+from analysis.export.protection import Protection, names_protection, protect_table
 from analysis.summaries import build_fiches
 
 
@@ -54,3 +55,32 @@ def test_names_are_protected_in_every_export(tmp_path, french_nlp, protect) -> N
     else:
         assert "M. Jean Dupuis" in texts and "protection-noms.csv" not in written
         assert "Protection des noms désactivée" in page
+
+
+def _macron_protection(decidim_export, french_nlp) -> tuple[str, Protection]:
+    """A real Decidim paragraph naming a person, protected as a segment of the corpus."""
+    body = decidim_export.loc[decidim_export["body"].str.contains("Macron", na=False), "body"]
+    text = " ".join(body.iloc[0].split("\r\n")[1].split(". ")[0].split()) + "."
+    segments = pd.DataFrame(
+        {schema.DOC_ID: ["d1"], schema.SEGMENT_ID: ["d1-s1"], schema.TEXT: [text]}
+    )
+    documents = pd.DataFrame({schema.DOC_ID: ["d1"], schema.TEXT: [text]})
+    protection = names_protection(segments, documents, ExportConfig(), french_nlp, None)
+    protection.frame(segments)
+    return text, protection
+
+
+def test_a_group_quote_is_protected_as_its_segment_and_keeps_where_it_was_said(
+    decidim_export, french_nlp
+) -> None:
+    text, protection = _macron_protection(decidim_export, french_nlp)
+    protected_text = protection.text(text)
+    assert "Emmanuel Macron" in text and "[personne]" in protected_text
+    quotes = [f"« {text} » (Saint-Martin-d'Hères, 6 janvier 2017)", f"« {text} »", text]
+    groups = pd.DataFrame({schema.LABEL: ["Santé"], schema.QUOTES: [quotes]})
+    [protected] = protect_table(groups, protection)[schema.QUOTES]
+    assert protected == [
+        f"« {protected_text} » (Saint-Martin-d'Hères, 6 janvier 2017)",  # the city as it is
+        f"« {protected_text} »",
+        protected_text,  # not a quote's shape: protected as a whole
+    ]

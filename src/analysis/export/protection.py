@@ -64,6 +64,10 @@ _WORD_COLUMNS = frozenset(
 # Theme labels built from top lemmas ("dupuis · formation"): protected as text and word by word.
 _LABEL_COLUMNS = frozenset({schema.LABEL, schema.THEME_LABEL, schema.AUTO_LABEL})
 _WORD = re.compile(r"[^\W\d]+(?:[-_'’][^\W\d]+)*")
+# A group's quote, "« segment text » (city, date)" (tracing.groups): its text is the segment's,
+# whose names the segments' protection found (no second spaCy pass over the same words read in
+# another context); the city and date are left as the city column is.
+_QUOTE = re.compile(r"« (?P<text>.*) »(?P<where> \([^()]*\))?", re.DOTALL)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,12 +172,30 @@ def protect_table(
             protected[column] = [_protect_cell(v, words) for v in values]
             continue
         flat = [x for v in values for x in (v if isinstance(v, list | tuple) else [v])]
+        if column == schema.QUOTES:
+            protection.many([_quoted_text(quote) for quote in flat])
+            values = [_protect_cell(v, lambda q: _protect_quote(q, text)) for v in values]
+            protected[column] = values
+            continue
         protection.many(flat)  # one spaCy batch for the whole column
         values = [_protect_cell(v, text) for v in values]
         if column in _LABEL_COLUMNS:
             values = [_protect_cell(v, words) for v in values]
         protected[column] = values
     return protected
+
+
+def _quoted_text(quote: Any) -> Any:
+    """The text a group's quote quotes (see :data:`_QUOTE`), or the quote itself."""
+    match = _QUOTE.fullmatch(quote) if isinstance(quote, str) else None
+    return quote if match is None else match.group("text")
+
+
+def _protect_quote(quote: str, protect: Callable[[str], str]) -> str:
+    match = _QUOTE.fullmatch(quote)
+    if match is None:
+        return protect(quote)
+    return f"« {protect(match.group('text'))} »{match.group('where') or ''}"
 
 
 def _once_per_value(protect: Callable[[str], str]) -> Callable[[str], str]:
