@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.export import xlsx
+from analysis.export.errors import ExportWarning
 from analysis.export.workbook import workbook_bytes
 
 STAMP = dt.datetime(2019, 3, 15)
@@ -110,3 +111,12 @@ def test_same_tables_give_the_same_bytes(proposals, written) -> None:
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ")])
 def test_column_letters(index, letters) -> None:
     assert xlsx.column_letter(index) == letters
+
+
+def test_a_table_longer_than_excel_allows_is_cut_with_a_warning(proposals, monkeypatch) -> None:
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 11)  # Excel's 1,048,576 rows, header included
+    with pytest.warns(ExportWarning, match="feuille « propositions » : 60 lignes") as caught:
+        data = workbook_bytes([("propositions", proposals)], stamp=STAMP)
+    assert "le fichier CSV les garde toutes" in str(caught[0].message)
+    back = pd.read_excel(io.BytesIO(data))
+    assert back["title"].tolist() == proposals["title"].head(10).tolist()

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from analysis.export.errors import ExportError
 from analysis.summaries import Fiche
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the date of every entry of a zip we write
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
@@ -78,7 +78,7 @@ def normalise_zip(data: bytes) -> bytes:
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
     """A compressed zip entry with a fixed date and attributes (see :func:`normalise_zip`)."""
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = 3
     info.external_attr = 0o644 << 16

@@ -136,7 +136,17 @@ def _column_widths(table: pd.DataFrame) -> list[int]:
 
 def _sheet(name: str, table: pd.DataFrame) -> xlsx.Sheet:
     """A flattened table (see :func:`flatten`) as a sheet: bold header, every text a text,
-    columns as wide as their cells (8 to 60 characters), wrapped beyond 60."""
+    columns as wide as their cells (8 to 60 characters), wrapped beyond 60; at most Excel's
+    number of rows (the CSV keeps them all)."""
+    if len(table) > xlsx.MAX_ROWS - 1:
+        warnings.warn(
+            f"fiches.xlsx, feuille « {name} » : {len(table)} lignes, au-delà de la limite "
+            f"d'Excel ; la feuille garde les {xlsx.MAX_ROWS - 1} premières, le fichier CSV "
+            "les garde toutes.",
+            ExportWarning,
+            stacklevel=3,
+        )
+        table = table.iloc[: xlsx.MAX_ROWS - 1]
     widths = _column_widths(table)
     return xlsx.Sheet(
         name=name,

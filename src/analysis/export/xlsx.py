@@ -24,6 +24,7 @@ from typing import Any
 
 from analysis.export.files import zip_entry
 
+MAX_ROWS = 1_048_576  # rows of a sheet, its header included (Excel's limit)
 # Style indexes of styles.xml's cellXfs: a plain cell, the header, a wrapped cell.
 PLAIN, HEADER, WRAP = 0, 1, 2
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
