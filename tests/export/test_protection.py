@@ -14,6 +14,7 @@ from analysis import schema
 from analysis.config import ExportConfig
 from analysis.export import ReportInput, write_report
 from analysis.export.protection import Protection, names_protection, protect_table
+from analysis.privacy import ner as privacy_ner
 from analysis.summaries import build_fiches
 
 
@@ -57,10 +58,15 @@ def test_names_are_protected_in_every_export(tmp_path, french_nlp, protect) -> N
         assert "Protection des noms désactivée" in page
 
 
-def _macron_protection(decidim_export, french_nlp) -> tuple[str, Protection]:
-    """A real Decidim paragraph naming a person, protected as a segment of the corpus."""
+def _macron_protection(
+    decidim_export, french_nlp, *, line_break: bool = False
+) -> tuple[str, Protection]:
+    """A real Decidim paragraph naming a person, protected as a segment of the corpus (its
+    first line broken after the comma, as a platform's text may be)."""
     body = decidim_export.loc[decidim_export["body"].str.contains("Macron", na=False), "body"]
     text = " ".join(body.iloc[0].split("\r\n")[1].split(". ")[0].split()) + "."
+    if line_break:
+        text = text.replace("2017, ", "2017,\n", 1)
     segments = pd.DataFrame(
         {schema.DOC_ID: ["d1"], schema.SEGMENT_ID: ["d1-s1"], schema.TEXT: [text]}
     )
@@ -84,3 +90,24 @@ def test_a_group_quote_is_protected_as_its_segment_and_keeps_where_it_was_said(
         f"« {protected_text} »",
         protected_text,  # not a quote's shape: protected as a whole
     ]
+
+
+def test_a_quote_of_a_segment_written_on_two_lines_is_not_read_again(
+    decidim_export, french_nlp, monkeypatch
+) -> None:
+    text, protection = _macron_protection(decidim_export, french_nlp, line_break=True)
+    one_line = " ".join(text.split())
+    assert "\n" in text and one_line != text  # the quote shows the segment on one line
+    parsed: list[str] = []
+    original = privacy_ner._parse
+
+    def recorded(texts, nlp, batch_size):
+        parsed.extend(texts)
+        return original(texts, nlp, batch_size)
+
+    monkeypatch.setattr(privacy_ner, "_parse", recorded)
+    groups = pd.DataFrame({schema.QUOTES: [[f"« {one_line} » (Lille, 6 janvier 2017)"]]})
+    [[protected]] = protect_table(groups, protection)[schema.QUOTES]
+    assert protected == f"« {' '.join(protection.text(text).split())} » (Lille, 6 janvier 2017)"
+    assert "[personne]" in protected and "Macron" not in protected
+    assert not parsed  # its names are the segment's: spaCy read nothing again

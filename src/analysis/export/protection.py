@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import warnings
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,9 @@ class Protection:
     words: Callable[[str], str]
     frame: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]
     mark: str | None  # None: protection off
+    # segment texts written on several lines or with double spaces, by their one-line form (a
+    # group's quote shows that form; its names are the segment's)
+    one_line: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def no_protection() -> Protection:
@@ -121,7 +125,14 @@ def names_protection(
         words=lambda text: _WORD.sub(lambda m: protector.protect_keyword(m.group()), text),
         frame=lambda frame: protect_frame(frame, protector),
         mark=protector.mark,
+        one_line=_one_line_texts(segments),
     )
+
+
+def _one_line_texts(segments: pd.DataFrame) -> dict[str, str]:
+    texts = segments[schema.TEXT].dropna().unique() if schema.TEXT in segments else []
+    lines = {t: " ".join(t.split()) for t in texts if isinstance(t, str)}
+    return {line: text for text, line in sorted(lines.items()) if line != text}
 
 
 def people_pseudonyms(
@@ -173,8 +184,9 @@ def protect_table(
             continue
         flat = [x for v in values for x in (v if isinstance(v, list | tuple) else [v])]
         if column == schema.QUOTES:
-            protection.many([_quoted_text(quote) for quote in flat])
-            values = [_protect_cell(v, lambda q: _protect_quote(q, text)) for v in values]
+            protection.many([_quoted_text(quote, protection.one_line) for quote in flat])
+            quote = partial(_protect_quote, protect=text, one_line=protection.one_line)
+            values = [_protect_cell(v, quote) for v in values]
             protected[column] = values
             continue
         protection.many(flat)  # one spaCy batch for the whole column
@@ -185,17 +197,21 @@ def protect_table(
     return protected
 
 
-def _quoted_text(quote: Any) -> Any:
-    """The text a group's quote quotes (see :data:`_QUOTE`), or the quote itself."""
+def _quoted_text(quote: Any, one_line: Mapping[str, str]) -> Any:
+    """The segment text a group's quote quotes (see :data:`_QUOTE`), or the quote itself."""
     match = _QUOTE.fullmatch(quote) if isinstance(quote, str) else None
-    return quote if match is None else match.group("text")
+    return quote if match is None else one_line.get(match["text"], match["text"])
 
 
-def _protect_quote(quote: str, protect: Callable[[str], str]) -> str:
+def _protect_quote(
+    quote: str, *, protect: Callable[[str], str], one_line: Mapping[str, str]
+) -> str:
     match = _QUOTE.fullmatch(quote)
     if match is None:
         return protect(quote)
-    return f"« {protect(match.group('text'))} »{match.group('where') or ''}"
+    said = match["text"]
+    protected = protect(said) if said not in one_line else " ".join(protect(one_line[said]).split())
+    return f"« {protected} »{match['where'] or ''}"
 
 
 def _once_per_value(protect: Callable[[str], str]) -> Callable[[str], str]:
