@@ -444,3 +444,61 @@ def test_calc_cells_keep_their_line_breaks_spaces_and_dates(tmp_path: Path) -> N
     assert "Martin" not in first_text  # the comment is not the cell's text
     assert documents["note"].tolist() == ["à relire", ""]  # the second is merged into "avis"
     assert documents[schema.SOURCE].tolist() == ["avis.ods, ligne 2", "avis.ods, ligne 4"]
+
+
+def test_an_untitled_row_without_id_is_named_by_where_it_is(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A fiche quotes a row by its title: "row-0022" would tell an analyst nothing."""
+    path = tmp_path / "corps.csv"
+    decidim_export[["body"]].head(30).to_csv(path, sep=";", index=False)
+    with_ids = tmp_path / "avec-id.csv"
+    decidim_export[["id", "body"]].head(3).to_csv(with_ids, sep=";", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city, no date
+        documents = load_corpus(path, text_column="body")
+        named = load_corpus(with_ids, text_column="body", id_column="id")
+    assert documents.loc[21, schema.DOC_ID] == "row-0022"
+    assert documents.loc[21, schema.TITLE] == "corps.csv, ligne 23"
+    assert sorted(named[schema.TITLE]) == sorted(decidim_export["id"].head(3))  # its own id
+
+
+def test_a_table_of_one_column_of_texts_is_read_whatever_its_commas(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A header of one name has no delimiter to sniff: the bodies' commas and semicolons are
+    not one (the sniffer took the commas for one, and line 9 had more than line 2)."""
+    export = tmp_path / "export.csv"
+    decidim_export[["id", "body"]].head(30).to_csv(export, sep=";", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city, no date
+        expected = load_corpus(export, text_column="body", id_column="id")
+    expected_texts = sorted(expected[schema.TEXT])
+    for separator in (";", ","):
+        path = tmp_path / "textes.csv"
+        decidim_export[["body"]].head(30).to_csv(path, sep=separator, index=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CorpusWarning)
+            documents = load_corpus(path, text_column="body")
+        assert sorted(documents[schema.TEXT]) == expected_texts  # the same 30 texts
+
+
+def test_a_first_text_with_one_comma_keeps_its_beginning(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """pandas reads a first row with one field more than the header as an index: the text
+    lost what came before its comma, without a word."""
+    titles = decidim_export["title"].dropna()
+    one_comma = titles[titles.str.count(",") == 1].iloc[0]
+    path = tmp_path / "titres.csv"
+    path.write_text("titre\n" + one_comma + "\n" + "Taxer le kérosène\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        documents = load_corpus(path, text_column="titre")
+    assert sorted(documents[schema.TEXT]) == sorted([one_comma, "Taxer le kérosène"])
+    export = tmp_path / "export.csv"
+    rows = decidim_export[["id", "title"]].head(3).to_csv(sep=";", index=False).splitlines()
+    rows[1] += ";en trop"  # a field more than the header on the first row
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"export\.csv, ligne 2 : .*plus de champs que l'en-tête"):
+        load_corpus(export, text_column="title", id_column="id")

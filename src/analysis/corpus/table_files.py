@@ -116,13 +116,29 @@ def _below_preamble(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int]:
     return frame, 0
 
 
+# the delimiter of a table of one column: the unit separator, a control character no text has
+_NO_DELIMITER = "\x1f"
+
+
 def _read_text(path: Path, name: str, encoding: str) -> str:
     return decode(read_bytes(path, name), name, encoding=encoding)
 
 
 def _read_csv_file(path: Path, name: str, encoding: str) -> Table:
     text = _read_text(path, name, encoding)
-    return _sheet_rows(read_csv(text, name, _sniff_delimiter(text)), name)
+    delimiter = _sniff_delimiter(text)
+    try:
+        return _sheet_rows(read_csv(text, name, delimiter), name)
+    except CorpusError:
+        if _header_delimiters(text):
+            raise
+        # a header of one name ("texte"): one column of texts, whose commas and semicolons
+        # the sniffer took for a delimiter
+        try:
+            return _sheet_rows(read_csv(text, name, _NO_DELIMITER), name)
+        except CorpusError:
+            pass
+        raise
 
 
 def _read_tsv_file(path: Path, name: str, encoding: str) -> Table:
@@ -274,7 +290,7 @@ def read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
         When a row does not parse (a quote left open, a field too many); names the line.
     """
     try:
-        return pd.read_csv(
+        table = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             dtype=str,
@@ -284,18 +300,37 @@ def read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
         )
     except pd.errors.ParserError as error:
         line = re.search(r"line (\d+)", str(error))
+        fields = re.search(r"Expected (\d+) fields in line \d+, saw (\d+)", str(error))
+        problem = f"{fields[1]} champs attendus, {fields[2]} trouvés" if fields else str(error)
         where = f", ligne {line.group(1)}" if line else ""
-        raise CorpusError(
-            f"{name}{where} : illisible comme tableau au délimiteur {delimiter!r} ({error}). "
-            "Vérifiez les guillemets autour des textes qui contiennent le délimiteur ou des "
-            "retours à la ligne."
-        ) from error
+        raise _unreadable(name, where, delimiter, problem.strip()) from error
+    if not isinstance(table.index, pd.RangeIndex):
+        # a first row with more fields than the header: pandas would make the first ones an
+        # index, and the texts would lose their beginning
+        raise _unreadable(name, ", ligne 2", delimiter, "plus de champs que l'en-tête")
+    return table
+
+
+def _unreadable(name: str, where: str, delimiter: str, problem: str = "") -> CorpusError:
+    return CorpusError(
+        f"{name}{where} : illisible comme tableau au délimiteur {delimiter!r}"
+        + (f" ({problem})" if problem else "")
+        + ". Vérifiez les guillemets autour des textes qui contiennent le délimiteur ou des "
+        "retours à la ligne."
+    )
+
+
+def _header_delimiters(text: str) -> dict[str, int]:
+    """How many times each delimiter is in the first line, quoted parts aside (only those
+    found)."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
+    return {d: n for d, n in counts.items() if n}
 
 
 def _sniff_delimiter(text: str) -> str:
     """Pick the delimiter from the header line (quoted parts aside), else csv.Sniffer."""
-    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
-    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
+    counts = {d: 0 for d in (";", ",", "\t", "|")} | _header_delimiters(text)
     best = max(counts, key=lambda d: counts[d])
     if counts[best] > 0 and list(counts.values()).count(counts[best]) == 1:
         return best

@@ -287,8 +287,11 @@ def _table_record(
     record[schema.TEXT] = text
     record[schema.FILE] = name
     record[schema.SOURCE] = record[schema.SOURCE] or f"{name}, {label}"
-    record[schema.TITLE] = record[schema.TITLE] or record[schema.DOC_ID]
     record["_origin"] = f"{name}, {label}"
+    # an untitled row is named by its id, or where it is when its id was made here ("row-0022"
+    # would name it in a fiche's quotes: "contributions.csv, ligne 23" tells where to find it)
+    named_by = record[schema.DOC_ID] if columns.doc_id is not None else record["_origin"]
+    record[schema.TITLE] = record[schema.TITLE] or named_by
     return record
 
 
