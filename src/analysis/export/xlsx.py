@@ -253,7 +253,23 @@ def _app_properties() -> str:
 def workbook_bytes(
     sheets: Sequence[Sheet], *, title: str, created: dt.datetime, author: str = "analysis"
 ) -> bytes:
-    """The ``.xlsx`` file of ``sheets`` (at least one), in order, the first one selected."""
+    """The ``.xlsx`` file of ``sheets``, in order, the first one selected.
+
+    Parameters
+    ----------
+    sheets
+        At least one; names already Excel-safe and unique (``workbook.sheet_name``), texts
+        free of the control characters XML forbids (``tables.xml_safe``) and at most 32,767
+        characters long, at most :data:`MAX_ROWS` rows with the header.
+    title, created, author
+        The document's properties (``created`` is the report's stamp, not today: same
+        tables, same bytes).
+
+    Returns
+    -------
+    bytes
+        The workbook's zip.
+    """
     parts = [
         ("[Content_Types].xml", _content_types(len(sheets))),
         ("_rels/.rels", _package_relationships()),
