@@ -502,3 +502,43 @@ def test_a_first_text_with_one_comma_keeps_its_beginning(
     export.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"export\.csv, ligne 2 : .*plus de champs que l'en-tête"):
         load_corpus(export, text_column="title", id_column="id")
+
+
+def _quiet_load(path: Path, **options) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # no city, no date
+        return load_corpus(path, **options)
+
+
+def test_a_lone_carriage_return_in_a_tsv_cell_is_a_line_break_in_its_text(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Mac line breaks ("\\r") inside unquoted cells of a TSV whose lines end with "\\n": they
+    cut the texts (and shifted the rows) when read as ends of lines."""
+    export = decidim_export[["id", "body"]].head(30)
+    quoted = tmp_path / "export.csv"
+    export.to_csv(quoted, sep=";", index=False)
+    expected = _quiet_load(quoted, text_column="body", id_column="id")
+    mac = export.assign(body=export["body"].str.replace("\r\n", "\r"))
+    assert mac["body"].str.contains("\r").sum() >= 5
+    lines = ["id\tbody", *(f"{i}\t{b}" for i, b in zip(mac["id"], mac["body"], strict=True))]
+    tsv = tmp_path / "export.tsv"
+    tsv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    documents = _quiet_load(tsv, text_column="body", id_column="id")
+    # (a cell's last "\r", before the line's "\n", is read as the end of the line)
+    assert documents[schema.TEXT].str.strip().tolist() == expected[schema.TEXT].str.strip().tolist()
+
+
+def test_a_csv_opening_on_excel_s_separator_line_is_read(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """« sep=; » first: what a CSV saved for Excel may start with (Excel hides the line)."""
+    table = decidim_export[["id", "title", "body"]].head(5).to_csv(sep=";", index=False)
+    path = tmp_path / "export-excel.csv"
+    path.write_bytes(("\ufeffsep=;\r\n" + table.replace("\n", "\r\n")).encode("utf-8"))
+    documents = _quiet_load(path, text_column="body", id_column="id")
+    assert sorted(documents[schema.DOC_ID]) == sorted(decidim_export["id"].head(5))
+    first = decidim_export["id"].iloc[0]
+    assert documents.set_index(schema.DOC_ID).loc[first, schema.SOURCE] == (
+        "export-excel.csv, ligne 2"  # as Excel numbers it, the separator line hidden
+    )

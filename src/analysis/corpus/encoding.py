@@ -38,8 +38,11 @@ def read_bytes(path: Path, relative: str) -> bytes:
     return data
 
 
-def decode(data: bytes, name: str, *, encoding: str = "auto") -> str:
+def decode(data: bytes, name: str, *, encoding: str = "auto", table: bool = False) -> str:
     """Decode a file's bytes and normalise its line endings to ``"\\n"``.
+
+    In a ``table`` (CSV, TSV) whose lines end with ``"\\n"``, a lone ``"\\r"`` is a line break
+    inside a cell (a Mac text pasted in a spreadsheet): it is kept, for the table reader.
 
     Parameters
     ----------
@@ -80,7 +83,8 @@ def decode(data: bytes, name: str, *, encoding: str = "auto") -> str:
             "encodés deux fois (UTF-8 lu comme Windows-1252) ; réenregistrez le fichier depuis le "
             "programme qui l’a créé."
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")
+    return text if table and "\n" in text else text.replace("\r", "\n")
 
 
 def _decode_strictly(data: bytes, name: str, encoding: str) -> str:

@@ -120,13 +120,22 @@ def _below_preamble(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int]:
 _NO_DELIMITER = "\x1f"
 
 
-def _read_text(path: Path, name: str, encoding: str) -> str:
-    return decode(read_bytes(path, name), name, encoding=encoding)
+def _read_text(path: Path, name: str, encoding: str, *, table: bool = False) -> str:
+    return decode(read_bytes(path, name), name, encoding=encoding, table=table)
+
+
+def _without_separator_line(text: str) -> tuple[str, str | None]:
+    """A CSV saved for Excel may open on ``sep=;``, the delimiter Excel is to use: return
+    the text without that line and the delimiter, or the text and None. Excel does not show
+    the line: the rows keep the numbers Excel gives them."""
+    first, _, rest = text.partition("\n")
+    match = re.fullmatch(r"\ufeff?sep=(.)", first.strip("\r"))
+    return (rest, match[1]) if match else (text, None)
 
 
 def _read_csv_file(path: Path, name: str, encoding: str) -> Table:
-    text = _read_text(path, name, encoding)
-    delimiter = _sniff_delimiter(text)
+    text, delimiter = _without_separator_line(_read_text(path, name, encoding, table=True))
+    delimiter = delimiter or _sniff_delimiter(text)
     try:
         return _sheet_rows(read_csv(text, name, delimiter), name)
     except CorpusError:
@@ -142,7 +151,7 @@ def _read_csv_file(path: Path, name: str, encoding: str) -> Table:
 
 
 def _read_tsv_file(path: Path, name: str, encoding: str) -> Table:
-    return _sheet_rows(read_csv(_read_text(path, name, encoding), name, "\t"), name)
+    return _sheet_rows(read_csv(_read_text(path, name, encoding, table=True), name, "\t"), name)
 
 
 # how a workbook format is opened, and what messages call it: openpyxl reads .xlsx (its
@@ -297,6 +306,7 @@ def read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,  # blank lines count in the lines' numbers
+            lineterminator="\n",  # a lone "\r" is a line break inside a cell (see decode)
         )
     except pd.errors.ParserError as error:
         line = re.search(r"line (\d+)", str(error))
