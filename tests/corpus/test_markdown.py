@@ -12,12 +12,13 @@ from factories import (
     dijon_note,
     load_quietly,
     markdown_note,
+    seed_note,
     small_corpus,
     write_file,
 )
 
 from analysis import schema
-from analysis.corpus import CorpusWarning, load_corpus
+from analysis.corpus import CorpusError, CorpusWarning, load_corpus
 
 
 def test_folder_gives_the_documents_table(tmp_path: Path) -> None:
@@ -76,3 +77,30 @@ def test_misspelt_front_matter_key_is_kept_with_a_hint(tmp_path: Path) -> None:
     with pytest.warns(CorpusWarning, match="« titel ».*vouliez-vous dire « title »"):
         documents = load_corpus(tmp_path)
     assert documents.loc[0, "titel"] == "X"
+
+
+def test_front_matter_keys_written_with_capitals_fill_the_fields(
+    real_dir: Path, tmp_path: Path
+) -> None:
+    note = markdown_note(
+        {"Title": "Restitution de Dijon", "Ville": "Dijon", "Date": "2023-04-28"},
+        seed_note(real_dir),
+    )
+    documents = load_quietly(write_file(tmp_path / "dijon.md", note))
+    assert documents.loc[0, [schema.TITLE, schema.CITY]].tolist() == [
+        "Restitution de Dijon",
+        "Dijon",
+    ]
+    assert documents.loc[0, schema.DATE] == pd.Timestamp("2023-04-28")
+
+
+def test_a_list_of_cities_in_a_front_matter_is_refused_with_what_to_write(
+    real_dir: Path, tmp_path: Path
+) -> None:
+    """It read « ['Dijon', 'Chenôve'] » as one city, in every table and map."""
+    note = markdown_note({"city": "[Dijon, Chenôve]", "date": "2023-04-28"}, seed_note(real_dir))
+    path = write_file(tmp_path / "dijon.md", note)
+    with pytest.raises(CorpusError, match=r"dijon\.md.*« city » a plusieurs valeurs "):
+        load_quietly(path)
+    with pytest.raises(CorpusError, match=r"gardez-en une \(« city: Dijon »\)"):
+        load_quietly(path)

@@ -157,7 +157,14 @@ def _set_field(record: Record, key: str, value: Any, where: str) -> None:
         raise CorpusError(
             f"{where} : la clé « {key} » est réservée (le chargement la remplit) ; renommez-la."
         )
-    column = KEY_ALIASES.get(key, key)
+    column = KEY_ALIASES.get(str(key).casefold(), key)  # "Title:", "Ville:" as "title:"
+    if column in (schema.DATE, *_STRING_COLUMNS) and isinstance(value, list | dict):
+        values = value if isinstance(value, list) else list(value.values())
+        raise CorpusError(
+            f"{where} : « {key} » a plusieurs valeurs ({', '.join(map(str, values))}) ; un "
+            f"document n’en a qu’une : gardez-en une (« {key}: {values[0] if values else ''} ») "
+            "et nommez les autres dans le texte."
+        )
     if column == schema.DATE:
         record[column] = parse_date(value, f"{where} : date")
     elif column in _STRING_COLUMNS:
