@@ -6,6 +6,7 @@ import json
 import warnings
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from factories import (
@@ -542,3 +543,52 @@ def test_a_csv_opening_on_excel_s_separator_line_is_read(
     assert documents.set_index(schema.DOC_ID).loc[first, schema.SOURCE] == (
         "export-excel.csv, ligne 2"  # as Excel numbers it, the separator line hidden
     )
+
+
+def test_a_workbook_with_groups_of_columns_above_their_names_is_read_from_the_names(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """« Identification » merged over A:B, « Contribution » over C:D: the names are on line 2."""
+    export = decidim_export[["id", "created_at", "title", "body"]].head(12)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Identification", None, "Contribution", None])
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C1:D1")
+    sheet.append(["id", "Date de dépôt", "Titre", "Texte"])
+    for row in export.itertuples(index=False):
+        sheet.append(list(row))
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        documents = load_corpus(
+            path, text_column="Texte", id_column="id", meta_columns=["date=Date de dépôt"]
+        )
+    assert any("l’en-tête du tableau est la ligne 2" in str(w.message) for w in caught)
+    assert sorted(documents[schema.DOC_ID]) == sorted(export["id"])
+    assert documents[schema.DATE].notna().all()
+
+
+def test_a_column_without_a_name_is_named_by_its_place_in_messages(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    path = tmp_path / "export.csv"
+    decidim_export[["id", "body"]].head(5).to_csv(path, sep=";", index=False, header=["id", ""])
+    with pytest.raises(CorpusError, match=r"colonnes du tableau sont : id, colonne 2 \(sans nom\)"):
+        load_corpus(path, text_column="texte", id_column="id")
+
+
+def test_a_short_text_column_beside_a_much_longer_one_is_said(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A « text » column of titles beside the bodies: taken, as its name says, with a warning."""
+    path = tmp_path / "export.csv"
+    export = decidim_export[["id", "title", "body"]].head(20)
+    export.rename(columns={"title": "text"}).to_csv(path, sep=";", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        documents = load_corpus(path, id_column="id")
+    said = [str(w.message) for w in caught if "fois plus longs" in str(w.message)]
+    assert len(said) == 1 and "--text-column « body »" in said[0]
+    assert sorted(documents[schema.TEXT]) == sorted(t.strip() for t in export["title"])

@@ -95,13 +95,19 @@ def _below_preamble(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int]:
     """The table below a preamble ("Export du 12/01/2019", blank lines) that pushed its
     header down: when the first line names no column but the first, the first of the next
     :data:`_PREAMBLE_ROWS` rows whose cells all read as column names (filled, short, not a
-    number) and all differ is the header (a warning names the lines left out). Returns the
+    number) and all differ is the header (a warning names the lines left out). So is the
+    line below a first line of groups of columns, which leaves some unnamed. Returns the
     table and how many lines came before its header."""
     names = [str(c) for c in frame.columns]
     named = [n for n in names if n.strip() and not n.startswith("Unnamed:")]
-    if len(names) < 2 or any(n in named for n in names[1:]):  # a preamble fills A1 at most
+    if len(names) < 2:
         return frame, 0
-    for row in range(min(_PREAMBLE_ROWS, len(frame))):
+    # groups of columns above their names (« Identification » merged over A:B, « Contribution »
+    # over C:D): the first line leaves columns unnamed, the one below names them all
+    groups = len(named) >= 2 and len(named) < len(names)
+    if any(n in named for n in names[1:]) and not groups:  # a preamble fills A1 at most
+        return frame, 0
+    for row in range(min(1 if groups else _PREAMBLE_ROWS, len(frame))):
         cells = [str(v).strip() for v in frame.iloc[row]]
         if all(_header_like(cell) for cell in cells) and len(set(cells)) == len(cells):
             said = f" (« {named[0]} »)" if named else ""

@@ -232,31 +232,52 @@ def require_column(frame: pd.DataFrame, column: str, name: str, role: str) -> st
     available = [str(c) for c in frame.columns]
     if column in available:
         return column
-    guess = schema.closest_name(column, available)
+    named = [c for c in available if not _UNNAMED.fullmatch(c)]
+    guess = schema.closest_name(column, named)
     hint = f" Vouliez-vous dire « {guess} » ?" if guess else ""
     raise CorpusError(
         f"{name} : pas de {role} « {column} ».{hint} Les colonnes du tableau sont : "
-        f"{', '.join(available)}. Donnez le nom exact (--text-column, --id-column, "
-        "--meta-columns)."
+        f"{', '.join(map(column_label, available))}. Donnez le nom exact (--text-column, "
+        "--id-column, --meta-columns)."
     )
+
+
+_UNNAMED = re.compile(r"Unnamed: (\d+)")  # pandas' name of a column whose header is empty
+
+
+def column_label(column: object) -> str:
+    """A column as messages name it: « colonne 4 (sans nom) » for pandas' « Unnamed: 3 »."""
+    unnamed = _UNNAMED.fullmatch(str(column))
+    return f"colonne {int(unnamed[1]) + 1} (sans nom)" if unnamed else str(column)
 
 
 def _guess_text_column(frame: pd.DataFrame, name: str, *, exclude: set[Any]) -> str:
     candidates = [str(c) for c in frame.columns if c not in exclude]
-    for column in candidates:
-        if column.strip().lower() == schema.TEXT:
-            return column
     if not candidates:
         raise CorpusError(
             f"{name} : il ne reste aucune colonne pour les textes ; donnez --text-column."
         )
     lengths = {c: frame[c].astype(str).str.len().mean() for c in candidates}
     best = max(candidates, key=lambda c: (lengths[c], -candidates.index(c)))
+    named_text = [c for c in candidates if c.strip().lower() == schema.TEXT]
+    if named_text:
+        ratio = lengths[best] / max(lengths[named_text[0]], 1)
+        if ratio > _MUCH_LONGER:
+            warn(
+                f"{name} : la colonne « {named_text[0]} » est prise pour les textes, mais la "
+                f"colonne « {column_label(best)} » a des textes {ratio:.0f} fois plus longs en "
+                f"moyenne ; si ce sont les contributions, donnez --text-column « {best} »."
+            )
+        return named_text[0]
     warn(
-        f"{name} : pas de colonne de texte indiquée ; la colonne « {best} » (aux textes les "
-        "plus longs) est prise. Donnez --text-column (text_column=) pour en choisir une autre."
+        f"{name} : pas de colonne de texte indiquée ; la colonne « {column_label(best)} » (aux "
+        "textes les plus longs) est prise. Donnez --text-column (text_column=) pour en choisir "
+        "une autre."
     )
     return best
+
+
+_MUCH_LONGER = 3  # a column this many times longer than « text » is said to hold the texts
 
 
 def _table_record(
