@@ -126,3 +126,15 @@ def test_same_file_names_in_two_folders_get_their_folder_in_the_id(tmp_path: Pat
         documents = load_corpus(tmp_path)
     assert documents[schema.DOC_ID].tolist() == ["2023-09-22-lille-compte-rendu", "compte-rendu"]
     assert documents[schema.CITY].tolist() == ["Lille", "Dijon"]
+
+
+def test_the_original_is_kept_and_its_copy_left_out(real_dir: Path, tmp_path: Path) -> None:
+    """A file manager's copy sorts first (« Copie de… », capital C): the quotes named it."""
+    note = seed_note(real_dir)
+    for name in ("note-dijon.txt", "Copie de note-dijon.txt", "note-dijon (2).txt"):
+        write_file(tmp_path / "corpus" / name, note)
+    with pytest.warns(CorpusWarning, match="en double") as caught:
+        documents = load_corpus(tmp_path / "corpus")
+    assert documents[schema.DOC_ID].tolist() == ["note-dijon"]
+    said = " ".join(str(w.message) for w in caught)
+    assert "Copie de note-dijon.txt (même texte que note-dijon.txt)" in said

@@ -40,11 +40,19 @@ def handle_duplicate_texts(records: list[Record], *, drop: bool) -> list[Record]
     Notes
     -----
     "Same" means equal once white space is collapsed (case and punctuation count). The kept
-    document is the first by ``doc_id``, then by format, then by file and line.
+    document is the first by ``doc_id`` whose name does not say it is a copy (« Copie de
+    note », « note - Copie », « note (2) », « Copy of note »), then by format, then by file
+    and line.
     """
 
     def rank(record: Record) -> tuple[Any, ...]:
-        return record[schema.DOC_ID], _format_rank(record), _natural_key(record["_origin"])
+        named_as_copy = bool(_COPY_NAME.search(str(record[schema.DOC_ID])))
+        return (
+            named_as_copy,
+            record[schema.DOC_ID],
+            _format_rank(record),
+            _natural_key(record["_origin"]),
+        )
 
     kept: dict[str, Record] = {}
     copies: list[tuple[Record, Record]] = []
@@ -138,6 +146,12 @@ def check_unique_ids(records: Iterable[Record]) -> None:
             "fichier, ou choisissez une autre colonne avec --id-column)."
         )
         raise CorpusError(f"Identifiants de documents en double : {' ; '.join(clashes)}. {advice}")
+
+
+# how file managers name a copy: « Copie de note », « note - Copie », « note (2) », « note copy »
+_COPY_NAME = re.compile(
+    r"^(?:copie de|copy of) |[ _-]+(?:copie|copy)(?: ?\(?\d+\)?)?$| \(\d+\)$", re.IGNORECASE
+)
 
 
 def _format_rank(record: Record) -> int:
