@@ -211,6 +211,15 @@ FICHE_LABELS: dict[str, str] = {
     "no_good_practice": "aucune bonne pratique relevée",
     "no_quote": "aucune citation retenue",
     "no_summary": "aucune phrase retenue",
+    # a theme whose every segment is classed "autre": why nothing is quoted
+    "all_other": (
+        "ses {n} segments sont tous classés « autre » (la réunion elle-même, des titres, des "
+        "remerciements), que les fiches ne citent pas ; on les lit dans segments.csv"
+    ),
+    "one_other": (
+        "son seul segment est classé « autre » (la réunion elle-même, un titre, des "
+        "remerciements), que les fiches ne citent pas ; on le lit dans segments.csv"
+    ),
     "no_segment": "aucun segment n'est classé dans ce thème",
     "no_change": "rien de nouveau ni d'estompé entre les deux périodes",
     "single_period": "une seule période couverte : pas de comparaison dans le temps",

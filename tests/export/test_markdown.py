@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from factories import FICHE_THEMES, french_corpus
 
+from analysis import schema
 from analysis.export import fiche_to_markdown, markdown_escape
 from analysis.summaries import Fiche, build_fiches
 
@@ -41,3 +42,18 @@ def test_markdown_is_french_and_cites_its_sources(fiches) -> None:
 )
 def test_markdown_escapes_corpus_text(text, escaped) -> None:
     assert markdown_escape(text) == escaped
+
+
+@pytest.mark.parametrize(("n_other", "said"), [(3, "ses 3 segments sont tous"), (1, "son seul")])
+def test_a_theme_of_segments_about_the_meeting_says_why_nothing_is_quoted(n_other, said) -> None:
+    """A theme whose segments all speak of the day itself (« autre »): the fiche said
+    « Aucune citation retenue. » without a reason (19 % of a real two-document corpus)."""
+    documents, segments, groups = french_corpus()
+    theme = segments[segments[schema.THEME_ID] == 0].index[:n_other]
+    segments = segments[(segments[schema.THEME_ID] != 0) | segments.index.isin(theme)].copy()
+    segments.loc[theme, schema.FUNCTION] = schema.AUTRE
+    [fiche, *_] = build_fiches(segments, FICHE_THEMES, documents=documents)
+    markdown = fiche_to_markdown(fiche)
+    assert f"*Aucune citation retenue : {said}" in markdown
+    assert "que les fiches ne citent pas ; on l" in markdown
+    assert f"*Aucune phrase retenue : {said}" in markdown

@@ -145,9 +145,14 @@ def in_quotation_marks(text: str) -> str:
     return f"«{labels.NBSP}{text}{labels.NBSP}»"
 
 
-def _empty(key: str) -> Paragraph:
-    """ "Aucune citation retenue." for the label ``key`` of :data:`labels.FICHE_LABELS`."""
-    return Paragraph(_FL[key].capitalize() + ".", style="empty")
+def _empty(key: str, fiche: Fiche | None = None) -> Paragraph:
+    """ "Aucune citation retenue." for the label ``key`` of :data:`labels.FICHE_LABELS`; with
+    the reason when every segment of the ``fiche``'s theme is classed "autre"."""
+    text = _FL[key].capitalize()
+    if fiche is not None and fiche.n_segments and fiche.n_other == fiche.n_segments:
+        reason = _FL["one_other"] if fiche.n_segments == 1 else _FL["all_other"]
+        text += " : " + reason.format(n=fiche.n_segments)
+    return Paragraph(text + ".", style="empty")
 
 
 def _volume(fiche: Fiche) -> list[Block]:
@@ -208,13 +213,13 @@ def _quotes(fiche: Fiche) -> list[Block]:
         Citation(q.text, quote_source(q, cities=fiche.cities_known, dates=fiche.dates_known))
         for q in fiche.quotes
     ]
-    return [Heading(_FL["quotes"], 2), *(quotes or [_empty("no_quote")])]
+    return [Heading(_FL["quotes"], 2), *(quotes or [_empty("no_quote", fiche)])]
 
 
 def _summary(fiche: Fiche) -> list[Block]:
     blocks: list[Block] = [Heading(_FL["summary"], 2), Paragraph(_FL["summary_note"], "note")]
     if not fiche.summary:
-        return [*blocks, _empty("no_summary")]
+        return [*blocks, _empty("no_summary", fiche)]
     return [*blocks, Bullets(tuple(_summary_line(s, fiche) for s in fiche.summary))]
 
 

@@ -96,6 +96,9 @@ def _fiche(
         cities_known=corpus.cities_known,
         dates_known=corpus.dates_known,
         recurrence_counted=not corpus.single_document,
+        n_other=int((frame[schema.FUNCTION] == schema.AUTRE).sum())
+        if schema.FUNCTION in frame
+        else 0,
     )
 
 

@@ -113,3 +113,4 @@ class Fiche:
     cities_known: bool = True  # False: no document of the corpus has a city, sources omit it
     dates_known: bool = True  # False: no document has a date, sources and volume omit it
     recurrence_counted: bool = True  # False: one document, its freins and proposals all listed
+    n_other: int = 0  # segments classed "autre" (the meeting itself, titles): never quoted
