@@ -104,3 +104,20 @@ def test_a_list_of_cities_in_a_front_matter_is_refused_with_what_to_write(
         load_quietly(path)
     with pytest.raises(CorpusError, match=r"gardez-en une \(« city: Dijon »\)"):
         load_quietly(path)
+
+
+def test_each_row_of_a_markdown_table_is_a_paragraph(decidim_export, tmp_path: Path) -> None:
+    """A table of the Decidim export's proposals: read as running text, its segments were cut
+    in the middle of cells and quoted « |---|---| »."""
+    rows = decidim_export[["id", "title"]].head(6)
+    table = ["| N° | Titre |", "|---|:---|"]
+    table += [f"| {i} | {t} |" for i, t in zip(rows["id"], rows["title"], strict=True)]
+    body = "## Tableau récapitulatif\n\n" + "\n".join(table) + "\n\n## Commentaire\n\n"
+    body += decidim_export["body"].iloc[0].strip() + "\n"
+    note = markdown_note({"city": "Lille", "date": "2019-03-15"}, body)
+    documents = load_quietly(write_file(tmp_path / "synthese.md", note))
+    paragraphs = [p.strip() for p in documents.loc[0, schema.TEXT].split("\n\n") if p.strip()]
+    assert "|---" not in documents.loc[0, schema.TEXT]
+    expected = [f"{i} | {t.strip()}" for i, t in zip(rows["id"], rows["title"], strict=True)]
+    assert paragraphs[2:8] == expected  # after the heading and the table's own header
+    assert paragraphs[1] == "N° | Titre"

@@ -41,9 +41,54 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
     if path.suffix.lower() == ".txt" and iramuteq.is_iramuteq(text):
         return iramuteq.read_text(text, relative)
     meta, body = split_front_matter(text, relative)
+    body = table_rows_as_paragraphs(body)
     if not body.strip():
         raise SkippedFile(f"{relative} : aucun texte après l’en-tête. Ajoutez le texte.")
     return [document_record(meta, body, None, relative)]
+
+
+# the line under a Markdown table's header: "|---|:---:|", "--- | ---"
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*")
+
+
+def table_rows_as_paragraphs(body: str) -> str:
+    """Each row of a Markdown table as a paragraph of its cells joined by " | " (as a Word
+    table's rows are read), the rule under the header left out: a table read as running text
+    cut its segments in the middle of cells, and quoted « |---|---| ».
+
+    Parameters
+    ----------
+    body
+        Markdown text, ``"\\n"`` line endings.
+
+    Returns
+    -------
+    str
+        The text, its tables' lines apart as paragraphs; other lines unchanged.
+    """
+    lines = body.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if (
+            index + 1 < len(lines)
+            and "|" in lines[index]
+            and _TABLE_RULE.fullmatch(lines[index + 1])
+        ):
+            rows = [lines[index]]
+            index += 2
+            while index < len(lines) and "|" in lines[index] and lines[index].strip():
+                rows.append(lines[index])
+                index += 1
+            for row in rows:
+                cells = [c.strip() for c in row.strip().strip("|").split("|")]
+                out += [""] if out and out[-1].strip() else []
+                out.append(" | ".join(c for c in cells if c))
+            out.append("")
+            continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
