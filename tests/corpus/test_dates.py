@@ -20,6 +20,12 @@ from analysis.corpus.dates import parse_date
         ("2022-05-13-clermont-ferrand/a.txt", "Clermont-Ferrand", "2022-05-13", None),
         ("ateliers/aix-en-provence-2024-03-01.md", "Aix-en-Provence", "2024-03-01", "ateliers"),
         ("2021/2021-06-17_saint_denis/compte-rendu.md", "Saint Denis", "2021-06-17", None),
+        # the document's words and its order number are not the city's (they made
+        # « Dijon-Compte-Rendu », « 01-Toulouse »)
+        ("2023/2023-04-28-dijon-compte-rendu.txt", "Dijon", "2023-04-28", None),
+        ("2022/01-toulouse-2022-01-21.txt", "Toulouse", "2022-01-21", None),
+        ("2023/2023-04-28-saint-etienne-synthese-v2.md", "Saint-Etienne", "2023-04-28", None),
+        ("2019/2019-02-08-villeneuve-d-ascq.txt", "Villeneuve-d'Ascq", "2019-02-08", None),
     ],
 )
 def test_city_and_date_are_read_from_folder_or_file_names(

@@ -53,6 +53,16 @@ _ISO_LIKE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?(?:[ T].*)?")
 _DATED_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ](?P<city>.*[^\W\d_].*))?")
 _NAME_DATED = re.compile(r"(?P<city>.*[^\W\d_].*?)[-_ ](?P<date>\d{4}-\d{2}-\d{2})")
 _LOWERCASE_PARTICLES = frozenset("en le la les sur sous de du des et aux au".split())
+_ELIDED = frozenset({"d", "l"})  # villeneuve-d-ascq: Villeneuve-d'Ascq
+# words that name the document, not the city, after it in a file name
+# ("2023-04-28-dijon-compte-rendu", "toulouse-synthese-v2-2022-01-21")
+_DOCUMENT_WORDS = frozenset(
+    "compte rendu cr note notes synthese synthèse restitution releve relevé verbatim pv "
+    "proces procès verbal atelier ateliers contribution contributions final finale version "
+    "copie brouillon projet annexe".split()
+)
+_ORDER_NUMBER = re.compile(r"\d+[-_ ]+")  # "01-toulouse": a file's number in its folder
+_VERSION = re.compile(r"v\d+", re.IGNORECASE)
 
 
 def parse_date(value: Any, where: str) -> pd.Timestamp:
@@ -153,12 +163,26 @@ def date_and_city_from_path(relative: str) -> tuple[pd.Timestamp | None, str | N
     return None, None
 
 
-def _city_from_slug(slug: str) -> str:
-    """``clermont-ferrand`` -> ``Clermont-Ferrand``; ``aix-en-provence`` -> ``Aix-en-Provence``."""
-    words = []
-    for position, word in enumerate(re.split(r"([-_ ])", slug)):
+def _city_from_slug(slug: str) -> str | None:
+    """``clermont-ferrand`` -> ``Clermont-Ferrand``; ``aix-en-provence`` -> ``Aix-en-Provence``;
+    ``villeneuve-d-ascq`` -> ``Villeneuve-d'Ascq``. A file's order number before the city
+    (``01-toulouse``) and the words that name the document after it (``dijon-compte-rendu``,
+    ``lille-synthese-v2``) are left out; None when nothing is left."""
+    slug = _ORDER_NUMBER.sub("", slug, count=1) if _ORDER_NUMBER.match(slug) else slug
+    parts = re.split(r"([-_ ])", slug)
+    while len(parts) > 2 and (
+        parts[-1].lower() in _DOCUMENT_WORDS or _VERSION.fullmatch(parts[-1]) or not parts[-1]
+    ):
+        parts = parts[:-2]  # the word and the separator before it
+    if parts[0].lower() in _DOCUMENT_WORDS:
+        return None
+    words: list[str] = []
+    for position, word in enumerate(parts):
         if word in "-_ ":
-            words.append(" " if word == "_" else word)
+            if not (words and words[-1].endswith("'")):
+                words.append(" " if word == "_" else word)
+        elif word.lower() in _ELIDED and position + 2 < len(parts):
+            words.append((word.lower() if position else word.upper()) + "'")
         elif position > 0 and word.lower() in _LOWERCASE_PARTICLES:
             words.append(word.lower())
         else:
