@@ -9,10 +9,12 @@ import pytest
 from factories import (
     CONSTAT,
     FREIN,
+    SEEDS,
     dijon_note,
     load_quietly,
     markdown_note,
     seed_note,
+    seed_paragraphs,
     small_corpus,
     write_file,
 )
@@ -121,3 +123,20 @@ def test_each_row_of_a_markdown_table_is_a_paragraph(decidim_export, tmp_path: P
     expected = [f"{i} | {t.strip()}" for i, t in zip(rows["id"], rows["title"], strict=True)]
     assert paragraphs[2:8] == expected  # after the heading and the table's own header
     assert paragraphs[1] == "N° | Titre"
+
+
+def test_a_text_extracted_from_a_pdf_keeps_no_page_break_nor_page_number(
+    real_dir: Path, tmp_path: Path
+) -> None:
+    """pdftotext ends each page with its number and a form feed: they became a segment « 2 »
+    and a control character inside the next paragraph."""
+    paragraphs = seed_paragraphs(real_dir, SEEDS[0])
+    pages = [paragraphs[:3], paragraphs[3:6], paragraphs[6:]]
+    text = "".join(
+        "\n\n".join(page) + f"\n\n{number}\n\f" for number, page in enumerate(pages, start=1)
+    )
+    note = markdown_note({"city": "Dijon", "date": "2023-04-28"}, text)
+    document = load_quietly(write_file(tmp_path / "note.txt", note)).iloc[0]
+    read = [p.strip() for p in document[schema.TEXT].split("\n\n") if p.strip()]
+    assert "\f" not in document[schema.TEXT]
+    assert read == [p.strip() for p in paragraphs]  # no page number among them

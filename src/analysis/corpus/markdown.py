@@ -41,10 +41,22 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
     if path.suffix.lower() == ".txt" and iramuteq.is_iramuteq(text):
         return iramuteq.read_text(text, relative)
     meta, body = split_front_matter(text, relative)
-    body = table_rows_as_paragraphs(body)
+    body = table_rows_as_paragraphs(without_page_breaks(body))
     if not body.strip():
         raise SkippedFile(f"{relative} : aucun texte après l’en-tête. Ajoutez le texte.")
     return [document_record(meta, body, None, relative)]
+
+
+# a page break of a text extracted from a PDF (pdftotext), with the page's number on its own
+# line before or after it
+_PAGE_BREAK = re.compile(r"(?:\n[ \t]*\d{1,4}[ \t]*)?\n?\f(?:[ \t]*\d{1,4}[ \t]*\n)?")
+
+
+def without_page_breaks(body: str) -> str:
+    """A text extracted from a PDF (``pdftotext``): each page break (form feed) and the page
+    number on its own line beside it become a paragraph break. They were read as a segment
+    « 5 », and as a control character inside the next segment's text."""
+    return _PAGE_BREAK.sub("\n\n", body) if "\f" in body else body
 
 
 # the line under a Markdown table's header: "|---|:---:|", "--- | ---"
