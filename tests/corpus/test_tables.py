@@ -592,3 +592,27 @@ def test_a_short_text_column_beside_a_much_longer_one_is_said(
     said = [str(w.message) for w in caught if "fois plus longs" in str(w.message)]
     assert len(said) == 1 and "--text-column « body »" in said[0]
     assert sorted(documents[schema.TEXT]) == sorted(t.strip() for t in export["title"])
+
+
+def test_sheets_of_the_same_columns_are_read_one_after_the_other(
+    decidim_export: pd.DataFrame, tmp_path: Path
+) -> None:
+    """One sheet per month: only the first was read, and the advice (« donnez une de ses
+    colonnes ») could not be followed, every sheet having the same."""
+    export = decidim_export[["id", "title", "body"]].head(20)
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"note": ["Export du 3 mai"]}).to_excel(
+            writer, sheet_name="Notice", index=False
+        )
+        export.head(12).to_excel(writer, sheet_name="Janvier", index=False)
+        export.tail(8).to_excel(writer, sheet_name="Février", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        documents = load_corpus(path, text_column="body", id_column="id")
+    assert sorted(documents[schema.DOC_ID]) == sorted(export["id"])
+    said = " ".join(str(w.message) for w in caught)
+    assert "les feuilles « Janvier », « Février » ont les mêmes colonnes" in said
+    assert "autres feuilles laissées de côté : « Notice »" in said
+    last = documents.set_index(schema.DOC_ID).loc[export["id"].iloc[-1], schema.SOURCE]
+    assert last == "export.xlsx, feuille « Février », ligne 9"

@@ -39,7 +39,7 @@ def read_table(path: Path, name: str, *, encoding: str, wanted: Sequence[str] = 
         :func:`analysis.corpus.encoding.decode`).
     wanted
         The columns asked for (text, id, metadata): a workbook's sheet holding them all is
-        read (see :func:`_chosen_sheet`).
+        read (see :func:`_chosen_sheets`).
 
     Returns
     -------
@@ -170,14 +170,14 @@ _WORKBOOKS = {
 
 
 def _read_workbook_file(path: Path, name: str, encoding: str, wanted: Sequence[str] = ()) -> Table:
-    """A spreadsheet's sheet (see :func:`_chosen_sheet`) as strings; ``encoding`` is unused
+    """A spreadsheet's sheet (see :func:`_chosen_sheets`) as strings; ``encoding`` is unused
     (a workbook carries its own)."""
     suffix = path.suffix.lower()
     if suffix == ".ods":
         sheets = {
             sheet: _header_frame(rows) for sheet, rows in spreadsheet_rows(path, name).items()
         }
-        return _sheet_rows(sheets[_chosen_sheet(sheets, name, wanted)], name)
+        return _sheets_rows([(s, sheets[s]) for s in _chosen_sheets(sheets, name, wanted)], name)
     engine, kind = _WORKBOOKS[suffix]
     try:
         with pd.ExcelFile(path, engine=engine) as workbook:
@@ -187,11 +187,27 @@ def _read_workbook_file(path: Path, name: str, encoding: str, wanted: Sequence[s
             f"{name} : ne s’ouvre pas comme un {kind} ({error}). Ouvrez-le dans un tableur et "
             f"enregistrez-le de nouveau en {suffix}."
         ) from error
-    frame = sheets[_chosen_sheet(sheets, name, wanted)].fillna("")
-    if suffix == ".xlsx":
-        frame.columns = [_unescape_ooxml(c) for c in frame.columns]
-        frame = frame.map(_unescape_ooxml)
-    return _sheet_rows(frame, name)
+    frames = []
+    for sheet in _chosen_sheets(sheets, name, wanted):
+        frame = sheets[sheet].fillna("")
+        if suffix == ".xlsx":
+            frame.columns = [_unescape_ooxml(c) for c in frame.columns]
+            frame = frame.map(_unescape_ooxml)
+        frames.append((sheet, frame))
+    return _sheets_rows(frames, name)
+
+
+def _sheets_rows(frames: list[tuple[str, pd.DataFrame]], name: str) -> Table:
+    """The rows of one sheet (see :func:`_sheet_rows`), or of several sheets of the same
+    columns one after the other, each row labelled by its sheet and line."""
+    if len(frames) == 1:
+        return _sheet_rows(frames[0][1], name)
+    tables, labels = [], []
+    for sheet, frame in frames:
+        rows, sheet_labels = _sheet_rows(frame, name)
+        tables.append(rows)
+        labels += [f"feuille « {sheet} », {label}" for label in sheet_labels]
+    return pd.concat(tables, ignore_index=True), labels
 
 
 def _header_frame(rows: list[list[str]]) -> pd.DataFrame:
@@ -207,15 +223,18 @@ def _header_frame(rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame(body, columns=names, dtype=object)
 
 
-def _chosen_sheet(sheets: Mapping[str, pd.DataFrame], name: str, wanted: Sequence[str]) -> str:
-    """The sheet of a workbook to read: the first that holds every column asked for, else the
-    one holding the most text (a workbook often opens on a notice or a summary sheet).
+def _chosen_sheets(
+    sheets: Mapping[str, pd.DataFrame], name: str, wanted: Sequence[str]
+) -> list[str]:
+    """The sheets of a workbook to read: the first that holds every column asked for, else
+    the one holding the most text (a workbook often opens on a notice or a summary sheet),
+    with every other sheet of exactly its columns (one sheet per month).
 
-    A workbook of several sheets says which one is read, and why, with a warning.
+    A workbook of several sheets says which are read, and why, with a warning.
     """
     names = list(sheets)
     if len(names) == 1:
-        return names[0]
+        return names
 
     def headers(sheet: str) -> set[str]:
         return {str(c).strip() for c in sheets[sheet].columns}
@@ -230,13 +249,22 @@ def _chosen_sheet(sheets: Mapping[str, pd.DataFrame], name: str, wanted: Sequenc
         sizes = {s: int(sheets[s].fillna("").astype(str).map(len).to_numpy().sum()) for s in names}
         chosen = max(names, key=lambda s: sizes[s])  # the first of equal ones
         why = "elle porte le plus de texte"
-    others = ", ".join(f"« {s} »" for s in names if s != chosen)
+    columns = [str(c).strip() for c in sheets[chosen].columns]
+    read = [s for s in names if [str(c).strip() for c in sheets[s].columns] == columns]
+    others = ", ".join(f"« {s} »" for s in names if s not in read)
+    left = f" ; autres feuilles laissées de côté : {others}" if others else ""
+    if len(read) > 1:
+        listed = ", ".join(f"« {s} »" for s in read)
+        warn(
+            f"{name} : les feuilles {listed} ont les mêmes colonnes : elles sont lues l’une "
+            f"après l’autre, chaque ligne nommée par sa feuille{left}."
+        )
+        return read
     warn(
-        f"{name} : la feuille « {chosen} » est lue ({why}) ; autres feuilles laissées de côté "
-        f": {others}. Pour lire une autre feuille, donnez une de ses colonnes avec "
-        "--text-column."
+        f"{name} : la feuille « {chosen} » est lue ({why}){left}. Pour lire une autre "
+        "feuille, donnez une de ses colonnes avec --text-column."
     )
-    return chosen
+    return read
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
