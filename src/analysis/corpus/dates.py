@@ -61,7 +61,7 @@ _DOCUMENT_WORDS = frozenset(
     "proces procès verbal atelier ateliers contribution contributions final finale version "
     "copie brouillon projet annexe".split()
 )
-_ORDER_NUMBER = re.compile(r"\d+[-_ ]+")  # "01-toulouse": a file's number in its folder
+_ORDER_NUMBER = re.compile(r"\A\d+[-_ ]+")  # "01-toulouse": a file's number in its folder
 _VERSION = re.compile(r"v\d+", re.IGNORECASE)
 
 
@@ -168,8 +168,7 @@ def _city_from_slug(slug: str) -> str | None:
     ``villeneuve-d-ascq`` -> ``Villeneuve-d'Ascq``. A file's order number before the city
     (``01-toulouse``) and the words that name the document after it (``dijon-compte-rendu``,
     ``lille-synthese-v2``) are left out; None when nothing is left."""
-    slug = _ORDER_NUMBER.sub("", slug, count=1) if _ORDER_NUMBER.match(slug) else slug
-    parts = re.split(r"([-_ ])", slug)
+    parts = re.split(r"([-_ ])", _ORDER_NUMBER.sub("", slug))
     while len(parts) > 2 and (
         parts[-1].lower() in _DOCUMENT_WORDS or _VERSION.fullmatch(parts[-1]) or not parts[-1]
     ):

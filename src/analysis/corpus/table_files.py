@@ -23,6 +23,7 @@ from analysis.corpus.errors import CorpusError, reader_message, warn
 from analysis.corpus.odt import spreadsheet_rows
 
 Table = tuple[pd.DataFrame, list[str]]  # the cells as strings, and a label per row
+UNNAMED = re.compile(r"Unnamed: (\d+)")  # pandas' name of a column whose header is empty
 
 
 def read_table(path: Path, name: str, *, encoding: str, wanted: Sequence[str] = ()) -> Table:
@@ -99,7 +100,7 @@ def _below_preamble(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int]:
     line below a first line of groups of columns, which leaves some unnamed. Returns the
     table and how many lines came before its header."""
     names = [str(c) for c in frame.columns]
-    named = [n for n in names if n.strip() and not n.startswith("Unnamed:")]
+    named = [n for n in names if n.strip() and not UNNAMED.fullmatch(n)]
     if len(names) < 2:
         return frame, 0
     # groups of columns above their names (« Identification » merged over A:B, « Contribution »
@@ -144,16 +145,15 @@ def _read_csv_file(path: Path, name: str, encoding: str) -> Table:
     delimiter = delimiter or _sniff_delimiter(text)
     try:
         return _sheet_rows(read_csv(text, name, delimiter), name)
-    except CorpusError:
-        if _header_delimiters(text):
+    except CorpusError as unreadable:
+        if any(_header_delimiters(text).values()):
             raise
         # a header of one name ("texte"): one column of texts, whose commas and semicolons
         # the sniffer took for a delimiter
         try:
             return _sheet_rows(read_csv(text, name, _NO_DELIMITER), name)
         except CorpusError:
-            pass
-        raise
+            raise unreadable from unreadable.__cause__  # the parser's error, as first raised
 
 
 def _read_tsv_file(path: Path, name: str, encoding: str) -> Table:
@@ -236,10 +236,10 @@ def _chosen_sheets(
     if len(names) == 1:
         return names
 
-    def headers(sheet: str) -> set[str]:
-        return {str(c).strip() for c in sheets[sheet].columns}
+    def headers(sheet: str) -> list[str]:
+        return [str(c).strip() for c in sheets[sheet].columns]
 
-    holding = [s for s in names if wanted and {w.strip() for w in wanted} <= headers(s)]
+    holding = [s for s in names if wanted and {w.strip() for w in wanted} <= set(headers(s))]
     if holding:
         chosen = holding[0]
         why = f"elle a {'la colonne' if len(wanted) == 1 else 'les colonnes'} " + ", ".join(
@@ -249,8 +249,7 @@ def _chosen_sheets(
         sizes = {s: int(sheets[s].fillna("").astype(str).map(len).to_numpy().sum()) for s in names}
         chosen = max(names, key=lambda s: sizes[s])  # the first of equal ones
         why = "elle porte le plus de texte"
-    columns = [str(c).strip() for c in sheets[chosen].columns]
-    read = [s for s in names if [str(c).strip() for c in sheets[s].columns] == columns]
+    read = [s for s in names if headers(s) == headers(chosen)]
     others = ", ".join(f"« {s} »" for s in names if s not in read)
     left = f" ; autres feuilles laissées de côté : {others}" if others else ""
     if len(read) > 1:
@@ -364,22 +363,23 @@ def _unreadable(name: str, where: str, delimiter: str, problem: str = "") -> Cor
     )
 
 
+_DELIMITERS = ";,\t|"
+
+
 def _header_delimiters(text: str) -> dict[str, int]:
-    """How many times each delimiter is in the first line, quoted parts aside (only those
-    found)."""
+    """How many times each delimiter is in the first line, quoted parts aside."""
     header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
-    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
-    return {d: n for d, n in counts.items() if n}
+    return {d: header.count(d) for d in _DELIMITERS}
 
 
 def _sniff_delimiter(text: str) -> str:
     """Pick the delimiter from the header line (quoted parts aside), else csv.Sniffer."""
-    counts = {d: 0 for d in (";", ",", "\t", "|")} | _header_delimiters(text)
+    counts = _header_delimiters(text)
     best = max(counts, key=lambda d: counts[d])
     if counts[best] > 0 and list(counts.values()).count(counts[best]) == 1:
         return best
     try:
-        return csv.Sniffer().sniff(text[:20_000], delimiters=";,\t|").delimiter
+        return csv.Sniffer().sniff(text[:20_000], delimiters=_DELIMITERS).delimiter
     except csv.Error:
         return ","
 

@@ -24,7 +24,7 @@ from analysis.corpus.dates import MISSING_MARKS, parse_date
 from analysis.corpus.errors import CorpusError, SkippedFile, shorten, warn
 from analysis.corpus.html_text import html_to_text
 from analysis.corpus.records import KEY_ALIASES, ReadOptions, Record, empty_record
-from analysis.corpus.table_files import TABLE_READERS, read_table
+from analysis.corpus.table_files import TABLE_READERS, UNNAMED, read_table
 
 EXTENSIONS = tuple(TABLE_READERS)
 
@@ -232,7 +232,7 @@ def require_column(frame: pd.DataFrame, column: str, name: str, role: str) -> st
     available = [str(c) for c in frame.columns]
     if column in available:
         return column
-    named = [c for c in available if not _UNNAMED.fullmatch(c)]
+    named = [c for c in available if not UNNAMED.fullmatch(c)]
     guess = schema.closest_name(column, named)
     hint = f" Vouliez-vous dire « {guess} » ?" if guess else ""
     raise CorpusError(
@@ -242,12 +242,9 @@ def require_column(frame: pd.DataFrame, column: str, name: str, role: str) -> st
     )
 
 
-_UNNAMED = re.compile(r"Unnamed: (\d+)")  # pandas' name of a column whose header is empty
-
-
 def column_label(column: object) -> str:
     """A column as messages name it: « colonne 4 (sans nom) » for pandas' « Unnamed: 3 »."""
-    unnamed = _UNNAMED.fullmatch(str(column))
+    unnamed = UNNAMED.fullmatch(str(column))
     return f"colonne {int(unnamed[1]) + 1} (sans nom)" if unnamed else str(column)
 
 
@@ -259,7 +256,7 @@ def _guess_text_column(frame: pd.DataFrame, name: str, *, exclude: set[Any]) -> 
         )
     lengths = {c: frame[c].astype(str).str.len().mean() for c in candidates}
     best = max(candidates, key=lambda c: (lengths[c], -candidates.index(c)))
-    named_text = [c for c in candidates if c.strip().lower() == schema.TEXT]
+    named_text = [c for c in candidates if _plain_key(c) == schema.TEXT]
     if named_text:
         ratio = lengths[best] / max(lengths[named_text[0]], 1)
         if ratio > _MUCH_LONGER:

@@ -115,7 +115,7 @@ def fiche_document(fiche: Fiche, figures: Collection[str] = ()) -> tuple[Block, 
     covers a single period, which the period note already says. The theme's similitude graph
     follows its keywords when ``figures`` (the stems of the report's figures) holds it.
     """
-    counted = labels.french_plural(fiche.n_segments, "segment")
+    counted = labels.french_plural(fiche.n_segments, "segment compté", "segments comptés")
     graph = similitude_figure(fiche)
     return (
         Heading(fiche.label, 1),
@@ -129,15 +129,8 @@ def fiche_document(fiche: Fiche, figures: Collection[str] = ()) -> tuple[Block, 
         *_summary(fiche),
         *_changes(fiche),
         Heading(_FL["sources"], 2),
-        Paragraph(
-            f"{counted} {_counted(fiche.n_segments)}. {_FL['sources_note']}", style="fine_print"
-        ),
+        Paragraph(f"{counted}. {_FL['sources_note']}", style="fine_print"),
     )
-
-
-def _counted(n: int) -> str:
-    """ "compté" agreed with ``n`` segments (French puts 0 and 1 in the singular)."""
-    return "compté" if n <= 1 else "comptés"
 
 
 def in_quotation_marks(text: str) -> str:

@@ -96,7 +96,7 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
-def _excel_text(value: str, sheet: str, column: object) -> str:
+def _excel_text(value: Any, sheet: str, column: object) -> str:
     """A text cell Excel reads safely: no control characters, not too long."""
     value = xml_safe(value)
     if len(value) > _EXCEL_MAX_CHARS:
@@ -117,7 +117,7 @@ def _excel_cells(values: list[Any], sheet: str, column: object) -> list[Any]:
     return [
         value
         if value is None or isinstance(value, bool | int | float)
-        else _excel_text(value if isinstance(value, str) else str(value), sheet, column)
+        else _excel_text(value, sheet, column)
         for value in values
     ]
 

@@ -61,11 +61,7 @@ def single_document(segments: pd.DataFrame) -> bool:
     """True when recurrence counts contributions (:func:`recurrence_unit`) and there is only
     one: a single meeting note or article, where nothing can come back from one contribution
     to another, so that every frein and proposal is listed once (a minimum of one unit)."""
-    return (
-        recurrence_unit(segments) == schema.DOC_ID
-        and schema.DOC_ID in segments
-        and segments[schema.DOC_ID].nunique() <= 1
-    )
+    return recurrence_unit(segments) == schema.DOC_ID and segments[schema.DOC_ID].nunique() <= 1
 
 
 def unit_of(table: pd.DataFrame) -> RecurrenceUnit:
