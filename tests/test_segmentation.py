@@ -312,6 +312,47 @@ def test_short_lines_that_are_not_headings_stay_paragraphs(text: str) -> None:
     assert [p.text for p in split_paragraphs(text)] == blocks
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_short_contributions_of_a_plain_file_are_not_headings(decidim_export) -> None:
+    """The real Decidim bodies, one per paragraph, as a .txt or a PDF of contributions
+    gives them: a third of them end without a full stop, so a short one ("Rétablissement de
+    l'ISF", between two others) is a whole contribution, not a heading; it was taken for one,
+    and left out of every segment."""
+    bodies = [_one_line(t) for t in decidim_export["body"].dropna()]
+    paragraphs = split_paragraphs("\n\n".join(bodies))
+    assert [p.text for p in paragraphs] == bodies
+    assert {p.heading for p in paragraphs} == {""}
+
+
+def test_a_note_that_ends_its_sentences_keeps_its_unmarked_headings(decidim_export) -> None:
+    """Real paragraphs that all end with a full stop, under two short lines: those are
+    headings, as in a Word note."""
+    bodies = [_one_line(t) for t in decidim_export["body"].dropna()]
+    closed = [b for b in bodies if b.endswith(".") and len(b.split()) > 8][:6]
+    text = "\n\n".join(["Constats", *closed[:3], "Propositions :", *closed[3:]])
+    paragraphs = split_paragraphs(text)
+    assert [p.text for p in paragraphs] == closed
+    assert [p.heading for p in paragraphs] == ["Constats"] * 3 + ["Propositions"] * 3
+
+
+def test_the_first_line_of_a_table_row_is_never_a_heading(real_dir, tmp_path) -> None:
+    """A row of an export is one contribution: its first line, short and without a full stop
+    ("Assurer des recettes publiques suffisantes", then the body), is part of it. It was read
+    as a heading and left out of the analysis (ids 774 and 775 of the Decidim export)."""
+    export = tmp_path / "decidim.csv"
+    export.write_bytes((real_dir / "lille-propositions-decidim.csv").read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(export, text_column="body", id_column="id")
+    segments = segment_documents(documents)
+    first = segments[segments[schema.DOC_ID] == "774"].iloc[0]
+    assert first[schema.TEXT] == "Assurer des recettes publiques suffisantes"
+    assert (segments[schema.HEADING] == "").all()
+
+
 def test_heading_glued_to_its_paragraph_and_hashtags() -> None:
     text = "## Demandes à l’État\nLes maires demandent un référent.\n\n#JO2024 a mobilisé les CRS."
     paragraphs = split_paragraphs(text)

@@ -17,7 +17,11 @@ PDF, e-mail), an *unmarked heading*: a one-line block of at most 8 words and 80 
 starting with a capital letter or a number, not ending with ``. ! ? … ; ,`` (a final ``:`` is
 allowed), not a bullet item, not a web leftover, and followed by a paragraph that is not itself
 such a short line. "Freins identifiés" and "Propositions :" are headings; "Partager" at the end
-of a page, or a list of short lines, is not.
+of a page, or a list of short lines, is not. A short line is told from a short paragraph by its
+missing full stop, so there are no unmarked headings in a document whose paragraphs often end
+without one (a fifth or more of those longer than a heading, when there are five or more: a file
+of contributions, one per paragraph), nor in the text of a table row or of any document that
+shares its file with others (one contribution: its first line is part of it).
 
 Example
 -------
@@ -529,6 +533,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 _MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _BULLET = re.compile(rf"^\s*(?:(?:[-*•–—+]|\d+[.)])\s|{_GLUED_BULLET})")
 _NUMBERED_TITLE = re.compile(r"^(?:[IVX]+|\d+(?:\.\d+)*|[A-Z])[.)-]\s+")
+_HEADING_WORDS = 8  # an unmarked heading has at most this many words
+# an unmarked heading is told from a short paragraph by its missing full stop: only in a
+# document whose other paragraphs end with one (this share of them, when there are enough)
+_CLOSED_SHARE = 0.8
+_PARAGRAPHS_TO_JUDGE = 5
 
 
 @dataclass(frozen=True)
@@ -587,16 +596,38 @@ def _looks_like_unmarked_heading(line: str) -> bool:
     if title.endswith((".", "!", "?", "…", ";", ",")):
         return False
     bare = _NUMBERED_TITLE.sub("", title)
-    return bool(bare) and (bare[0].isupper() or bare[0].isdigit()) and count_words(title) <= 8
+    return (
+        bool(bare)
+        and (bare[0].isupper() or bare[0].isdigit())
+        and count_words(title) <= _HEADING_WORDS
+    )
 
 
-def split_paragraphs(text: str) -> list[Paragraph]:
+def _marks_sentence_ends(text: str, blocks: list[list[tuple[int, int]]], short: list[bool]) -> bool:
+    """True unless the document's paragraphs often end without a sentence's closing mark.
+
+    Only paragraphs longer than a heading and not ending on a list item are counted; with
+    fewer than :data:`_PARAGRAPHS_TO_JUDGE` of them the document is taken to mark its ends."""
+    ends = [
+        re.search(_PIECE_END, text[block[-1][0] : block[-1][1]]) is not None
+        for block, is_short in zip(blocks, short, strict=True)
+        if not is_short
+        and not _BULLET.match(text[block[-1][0] : block[-1][1]])
+        and count_words(text[block[0][0] : block[-1][1]]) > _HEADING_WORDS
+    ]
+    return len(ends) < _PARAGRAPHS_TO_JUDGE or sum(ends) >= _CLOSED_SHARE * len(ends)
+
+
+def split_paragraphs(text: str, *, unmarked_headings: bool = True) -> list[Paragraph]:
     """Cut a document text into paragraphs, attaching to each the heading above it.
 
     Parameters
     ----------
     text
         A document body with ``"\\n"`` line endings (Markdown headings allowed).
+    unmarked_headings
+        False for a text that is one contribution (a row of a table export): only its
+        Markdown headings are headings, never a short line.
 
     Returns
     -------
@@ -609,12 +640,15 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         _MARKDOWN_HEADING.match(text[s:e]) for block in blocks for s, e in block
     )
     unmarked: set[int] = set()
-    if not has_markdown_headings:
+    if unmarked_headings and not has_markdown_headings:
         candidates = [
             len(block) == 1 and _looks_like_unmarked_heading(text[block[0][0] : block[0][1]])
             for block in blocks
         ]
-        unmarked = {i for i in range(len(blocks) - 1) if candidates[i] and not candidates[i + 1]}
+        if _marks_sentence_ends(text, blocks, candidates):
+            unmarked = {
+                i for i in range(len(blocks) - 1) if candidates[i] and not candidates[i + 1]
+            }
     paragraphs: list[Paragraph] = []
     heading = ""
     for block_number, block in enumerate(blocks):
@@ -717,9 +751,9 @@ def _segment_paragraph(
     return _merge_short(groups, min_words), blind
 
 
-def _worded_paragraphs(doc_id: str, text: str) -> list[Paragraph]:
+def _worded_paragraphs(doc_id: str, text: str, *, record: bool) -> list[Paragraph]:
     """The document's paragraphs, minus those without any word (with a warning)."""
-    paragraphs = split_paragraphs(text)
+    paragraphs = split_paragraphs(text, unmarked_headings=not record)
     wordless = [p.index for p in paragraphs if _WORD.search(p.text) is None]
     if wordless:
         warnings.warn(
@@ -741,13 +775,13 @@ def _paragraph_pieces(
 
 
 def _document_units(
-    doc_id: str, text: str, unit: str, size: int, min_words: int
+    doc_id: str, text: str, unit: str, size: int, min_words: int, *, record: bool
 ) -> list[tuple[str, int, str, int, int, int]]:
     """Return the units of one document: (segment_id, paragraph, heading, start, end, n_words).
 
     Ids are zero-padded to 3 digits for paragraphs and 2 for segments, wider when a document
     or a paragraph has more, so that they always sort in document order."""
-    paragraphs = _worded_paragraphs(doc_id, text)
+    paragraphs = _worded_paragraphs(doc_id, text, record=record)
     if not paragraphs:
         return []
     if unit == "document":
@@ -806,6 +840,15 @@ def _check_documents(documents: pd.DataFrame, unit: str, segment_size: int, min_
     schema.require_unique(documents, schema.DOC_ID, table="documents")
 
 
+def _records(documents: pd.DataFrame) -> list[bool]:
+    """True for each document that shares its file with another: a row of a table export, a
+    text of an IRaMuTeQ corpus, a record of a JSON file. Its text is one contribution."""
+    if schema.FILE not in documents.columns:
+        return [False] * len(documents)
+    files = documents[schema.FILE]
+    return (files.notna() & files.duplicated(keep=False)).tolist()
+
+
 def segment_documents(
     documents: pd.DataFrame,
     *,
@@ -862,11 +905,12 @@ def segment_documents(
     meta_columns = [schema.CONCERTATION_ID, schema.CITY, schema.DATE, schema.DOC_TYPE, schema.TITLE]
     extra = [schema.ATELIER] if schema.ATELIER in documents.columns else []
     ordered = documents.sort_values(schema.DOC_ID, kind="stable")
+    records = _records(ordered)
     rows = []
-    for record in ordered.to_dict("records"):
+    for record, is_record in zip(ordered.to_dict("records"), records, strict=True):
         doc_id = str(record[schema.DOC_ID])
         text = record[schema.TEXT] if isinstance(record[schema.TEXT], str) else ""
-        units = _document_units(doc_id, text, unit, segment_size, min_words)
+        units = _document_units(doc_id, text, unit, segment_size, min_words, record=is_record)
         if not units:
             warnings.warn(
                 f"Document « {doc_id} » : aucune unité « {unit} » n'en sort, son texte est vide "
