@@ -134,7 +134,7 @@ def test_stored_tracing_tables_are_only_read_for_the_same_inputs(
     assert pipeline._tracing_key(run, first.parsed, lemmatised, renamed) != key
 
 
-def test_entities_found_beside_the_parse_give_the_same_reports(
+def test_entities_and_protector_found_beside_the_parse_give_the_same_reports(
     documents, tmp_path: Path, monkeypatch
 ) -> None:
     alone = _run(documents, tmp_path / "alone")
@@ -147,11 +147,21 @@ def test_entities_found_beside_the_parse_give_the_same_reports(
         parsed_here.extend(texts)  # in this process only: the other one has its own list
         return original(texts, nlp, batch_size)
 
+    fitted_here = []
+    fit = privacy.fit_protector
+
+    def fit_recorded(*args, **kwargs):
+        fitted_here.append(True)
+        return fit(*args, **kwargs)
+
     monkeypatch.setattr(privacy_ner, "_parse", recorded)
+    monkeypatch.setattr(privacy, "fit_protector", fit_recorded)
     beside = _run(documents, tmp_path / "beside", prefetch_entities=True)
-    # the corpus texts came from the other process: none was parsed for entities here
+    # the corpus texts came from the other process: none was parsed for entities here, and
+    # the protector was fitted there
     corpus_texts = set(privacy.corpus_texts(beside.segments, beside.documents))
     assert corpus_texts and not corpus_texts & set(parsed_here)
+    assert not fitted_here
     written = pipeline.write(beside, tmp_path / "written")
     assert parsed_here  # the reports' own texts (labels, quotes) were
     assert sorted(written) == sorted(expected)
@@ -270,7 +280,7 @@ def test_steps_run_on_the_other_core_give_the_same_results(
     assert list(beside.tables.named()) == list(alone.tables.named())
     for name, table in alone.tables.named().items():
         assert beside.tables.named()[name].equals(table), name
-    assert [f.label for f in beside.fiches] == [f.label for f in alone.fiches]
+    assert beside.fiches == alone.fiches  # every other fiche built in a second process
 
 
 def test_the_default_function_classifier_is_read_from_the_package(

@@ -299,7 +299,12 @@ def run(
                 prefetch_entities == "auto" and _wants_prefetch(segments, config, key, store)
             ):
                 prefetch = privacy.EntityPrefetch(
-                    privacy.corpus_texts(segments, documents), config.nlp.model
+                    privacy.corpus_texts(segments, documents),
+                    config.nlp.model,
+                    segments=segments,
+                    documents=documents,
+                    mark=config.export.name_mark,
+                    keep=config.export.keep_names,
                 )
             segments, parsed, expressions = prepare_segments(
                 documents, config, progress=progress, segments=segments, run=key
@@ -463,13 +468,19 @@ def _fit_protector(
     reads it (fitting reads every text again, a tenth of a warm run)."""
     ner = privacy.load_ner(config.nlp.model)
     entities = StoredEntities.read(store, parsed.key, ner)
+    texts = privacy.corpus_texts(segments, documents)
+    fitted = None
     if prefetch is not None:  # what the store holds wins
         # while the entity recogniser finishes on the other core: the word vectors of the
         # themes and of the function classifier (read once, and forked with this process)
         preload_word_vectors(_vector_packages(config))
+        if not entities.cache and prefetch.texts == texts:  # fitted on these texts alone
+            fitted = prefetch.protector()
         entities.cache = {**prefetch.result(), **entities.cache}
 
     def fit() -> privacy.NameProtector:
+        if fitted is not None:
+            return fitted
         return privacy.fit_protector(
             segments,
             documents,
@@ -484,7 +495,6 @@ def _fit_protector(
     else:
         # what fit_protector reads: the texts, the cities (never names), the NER model
         cities = [table[schema.CITY] for table in (segments, documents) if schema.CITY in table]
-        texts = privacy.corpus_texts(segments, documents)
         model = (ner.meta["name"], ner.meta["version"])
         parts = (parsed.key, texts, cities, model)
         protector = memo(store, "protector", run.key("protector", "export", parts=parts), fit)
