@@ -364,6 +364,7 @@ def run(
                     groups=tables.groups,
                     links=tables.links,
                     config=config.summaries,
+                    parallel=beside,
                 ),
             )
     return Results(

@@ -202,6 +202,13 @@ def test_same_fiches_whatever_the_row_order(corpus, fiches) -> None:
     assert [fiche_to_markdown(f) for f in again] == [fiche_to_markdown(f) for f in fiches]
 
 
+def test_fiches_built_in_two_processes_are_those_of_one(corpus, fiches) -> None:
+    documents, segments, groups = corpus
+    assert len(fiches) >= 2  # every other fiche is built by the second process
+    again = build_fiches(segments, FICHE_THEMES, documents=documents, groups=groups, parallel=True)
+    assert again == fiches
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [

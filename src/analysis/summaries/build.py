@@ -26,6 +26,7 @@ from analysis.summaries.inputs import (
 from analysis.summaries.model import Fiche
 from analysis.summaries.values import sorted_ids, theme_keywords, to_date
 from analysis.summaries.wording import volume_sentence, weight_sentence
+from analysis.workers import map_in_two
 
 
 def _fiche(
@@ -117,6 +118,7 @@ def build_fiches(
     groups: pd.DataFrame | Sequence[pd.DataFrame] | None = None,
     links: pd.DataFrame | None = None,
     config: SummariesConfig | None = None,
+    parallel: bool = False,
 ) -> list[Fiche]:
     """Build one fiche per theme of ``themes`` (unclassified segments get none).
 
@@ -144,6 +146,9 @@ def build_fiches(
         proposal answers are marked. None: not marked.
     config
         The ``[summaries]`` settings.
+    parallel
+        Build every other fiche in a second process (:func:`analysis.workers.map_in_two`),
+        on a machine with a spare core: for a large corpus (the same fiches).
 
     Returns
     -------
@@ -193,4 +198,8 @@ def build_fiches(
     )
     answered = answered_ids(links)
     ordered = themes[themes[schema.THEME_ID] != schema.UNCLASSIFIED].sort_values(schema.THEME_ID)
-    return [_fiche(theme, corpus, groups, answered) for theme in ordered.to_dict("records")]
+    return map_in_two(
+        lambda theme: _fiche(theme, corpus, groups, answered),
+        ordered.to_dict("records"),
+        parallel=parallel,
+    )
