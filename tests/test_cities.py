@@ -18,6 +18,9 @@ from analysis.cities import CitySpellingWarning, normalise_cities
         (["Clermont Ferrand", "Clermont-Ferrand"], "Clermont-Ferrand"),
         (["Saint-Étienne", "St Etienne", "saint etienne"], "Saint-Étienne"),
         (["Nimes", "Nîmes", "Nîmes "], "Nîmes"),
+        # an export's city column in capitals on most rows: the name as written elsewhere
+        (["LILLE", "LILLE", "Lille", "lille"], "Lille"),
+        (["SAINT-ÉTIENNE", "SAINT-ÉTIENNE", "saint-étienne"], "SAINT-ÉTIENNE"),
     ],
 )
 def test_normalise_cities_unifies_spellings_and_warns(spellings: list[str], kept: str) -> None:

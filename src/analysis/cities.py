@@ -29,10 +29,12 @@ def _city_key(city: str) -> str:
 
 
 def _preferred_spelling(variants: Counter) -> str:
-    # most frequent first; on a tie, the spelling with hyphens and accents (the official one)
-    def rank(name: str) -> tuple[int, int, str]:
+    # a city written as a name ("Lille") before capitals or lower case ("LILLE", "lille"):
+    # then the most frequent; on a tie, the spelling with hyphens and accents (the official one)
+    def rank(name: str) -> tuple[bool, int, int, str]:
         marked = sum(1 for c in name if not (c.isascii() and (c.isalpha() or c == " ")))
-        return (-variants[name], -marked, name)
+        one_case = name in (name.upper(), name.lower())
+        return (one_case, -variants[name], -marked, name)
 
     return sorted(variants, key=rank)[0]
 
@@ -41,8 +43,10 @@ def normalise_cities(table: pd.DataFrame) -> pd.DataFrame:
     """Unify the spellings of each city ("Clermont Ferrand" and "Clermont-Ferrand").
 
     Spellings that differ only by case, accents, hyphens, apostrophes, dots or spaces (and
-    "St"/"Saint") are one city; the most frequent spelling wins, and on a tie the one with
-    hyphens and accents. Leading and trailing spaces are removed. Missing cities stay missing.
+    "St"/"Saint") are one city. A spelling in capitals or in lower case only ("LILLE",
+    "lille") gives way to one written as a name ("Lille"); then the most frequent spelling
+    wins, and on a tie the one with hyphens and accents. Leading and trailing spaces are
+    removed. Missing cities stay missing.
 
     Parameters
     ----------

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,18 @@ def test_bad_input_gets_a_clear_message(
         assert len(documents) >= 1  # the rest of the corpus is still loaded
     for fragment in fragments:
         assert fragment in message
+
+
+def test_a_column_of_votes_as_ids_gets_a_short_message(real_dir: Path, tmp_path: Path) -> None:
+    """The real Decidim export with ``--id-column votes``: most rows repeat another's count.
+    The message says how many and names five; it listed every pair (13,000 characters)."""
+    export = tmp_path / "decidim.csv"
+    export.write_bytes((real_dir / "lille-propositions-decidim.csv").read_bytes())
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(export, text_column="body", id_column="votes")
+    message = str(raised.value)
+    assert len(message) < 1_000
+    match = re.search(r"\((\d+) document\(s\) sur (\d+) reprennent", message)
+    assert match and int(match.group(1)) > 100 and int(match.group(2)) >= 190
+    assert message.count(" et dans ") == 5 and "autre(s)" in message
+    assert "--id-column" in message

@@ -223,6 +223,49 @@ def test_a_header_below_a_preamble_is_found(tmp_path: Path, decidim_export: pd.D
         assert found[schema.DOC_ID].tolist() == expected[schema.DOC_ID].tolist()
 
 
+def test_a_total_row_under_the_data_is_no_contribution(
+    tmp_path: Path, decidim_export: pd.DataFrame
+) -> None:
+    """A workbook of 20 real proposals, a blank line, then « Total | 20 contributions » as a
+    spreadsheet user adds it: left out, with a warning naming its line; a real text that
+    speaks of totals stays."""
+    table = pd.DataFrame(
+        {"id": decidim_export["id"][:20], "corps": decidim_export["body"][:20].copy()}
+    )
+    table.loc[3, "corps"] = "Total des dépenses publiques : trop élevé, il faut le réduire."
+    rows = [*table.to_dict("records"), {"id": None, "corps": None}]
+    rows.append({"id": "Total :", "corps": "20 contributions"})
+    workbook = tmp_path / "export.xlsx"
+    pd.DataFrame(rows).to_excel(workbook, index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = load_corpus(workbook, text_column="corps", id_column="id")
+    assert sorted(found[schema.DOC_ID]) == sorted(table["id"])  # the loader sorts by id
+    (said,) = [str(w.message) for w in caught if "de total" in str(w.message)]
+    assert "1 ligne(s) de total" in said and "ligne 23" in said
+
+
+def test_dates_no_concertation_can_have_are_named(
+    tmp_path: Path, decidim_export: pd.DataFrame
+) -> None:
+    """Real proposals with their creation dates, two of them set to a spreadsheet's day zero
+    and to a placeholder: kept, and named in one warning (they were silent)."""
+    table = decidim_export[["id", "body", "created_at"]].head(12).copy()
+    table.loc[2, "created_at"] = "1900-01-01"
+    table.loc[5, "created_at"] = "2099-12-31"
+    export = tmp_path / "export.csv"
+    table.to_csv(export, sep=";", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = load_corpus(
+            export, text_column="body", id_column="id", meta_columns=["date=created_at"]
+        )
+    assert len(found) == 12
+    (said,) = [str(w.message) for w in caught if "daté(s) avant" in str(w.message)]
+    assert "2 document(s)" in said
+    assert "ligne 4 (1900-01-01)" in said and "ligne 7 (2099-12-31)" in said
+
+
 def test_an_index_column_without_a_name_is_no_preamble(
     tmp_path: Path, decidim_export: pd.DataFrame
 ) -> None:

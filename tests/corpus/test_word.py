@@ -35,3 +35,21 @@ def test_a_note_titled_in_heading_1_is_titled_by_it(real_dir: Path, tmp_path: Pa
     loaded = load_quietly(tmp_path).iloc[0]
     assert loaded[schema.TITLE] == heading.strip()
     assert loaded[schema.TEXT].startswith(f"## {heading.strip()}\n\n")
+
+
+def test_a_title_property_that_says_nothing_is_not_the_title(
+    real_dir: Path, tmp_path: Path
+) -> None:
+    """Word writes "Document1" in the title property of a file nobody titled: the real
+    article's "Heading 1" titles it (the fiches quoted "— Document1, paragraphe 7")."""
+    import docx
+
+    lines = (real_dir / "seeds" / "000_2cd2bd4c25204821.txt").read_text(encoding="utf-8")
+    heading, *paragraphs = [line for line in lines.split("\n") if line.strip()]
+    document = docx.Document()
+    document.core_properties.title = "Document1"
+    document.add_heading(heading, level=1)
+    for paragraph in paragraphs[:3]:
+        document.add_paragraph(paragraph)
+    document.save(str(tmp_path / "2019-03-12-dijon-article.docx"))
+    assert load_quietly(tmp_path).iloc[0][schema.TITLE] == heading.strip()

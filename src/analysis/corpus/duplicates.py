@@ -145,7 +145,17 @@ def check_unique_ids(records: Iterable[Record]) -> None:
             else "Donnez à chaque document son propre « id: » dans l’en-tête (ou renommez un "
             "fichier, ou choisissez une autre colonne avec --id-column)."
         )
-        raise CorpusError(f"Identifiants de documents en double : {' ; '.join(clashes)}. {advice}")
+        listed = " ; ".join(clashes[:_CLASHES_LISTED])
+        if len(clashes) > _CLASHES_LISTED:
+            listed += f" ; et {len(clashes) - _CLASHES_LISTED} autre(s)"
+        n_documents = len(seen) + len(clashes)
+        raise CorpusError(
+            f"Identifiants de documents en double ({len(clashes)} document(s) sur {n_documents} "
+            f"reprennent l’identifiant d’un autre) : {listed}. {advice}"
+        )
+
+
+_CLASHES_LISTED = 5  # repeated ids a message names (a column of votes repeats hundreds)
 
 
 # how file managers name a copy: « Copie de note », « note - Copie », « note (2) », « note copy »

@@ -3,6 +3,7 @@ documents table."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def load_corpus(
     rename_clashing_file_ids(records)
     check_unique_ids(records)
     _warn_missing_city_or_date(records)
+    _warn_unlikely_dates(records)
     return _documents_frame(records)
 
 
@@ -167,6 +169,29 @@ def _warn_missing_city_or_date(records: Iterable[Record]) -> None:
         "dossier comme « 2023-04-28-dijon », ou indiquez les colonnes d’un tableau avec "
         f"--meta-columns city=...,date=....{suggested}"
     )
+
+
+FIRST_LIKELY_YEAR = 1980  # before: a spreadsheet's day zero (1900-01-01), not a concertation
+
+
+def _warn_unlikely_dates(records: Iterable[Record]) -> None:
+    """One warning naming the documents dated before :data:`FIRST_LIKELY_YEAR` or after next
+    year: a spreadsheet's day zero, a placeholder ("2099-12-31"), a mistyped year. They are
+    kept (an analyst may mean them), but every period and trend would count them."""
+    last = dt.date.today().year + 1
+    unlikely = sorted(
+        f"{record['_origin']} ({pd.Timestamp(record[schema.DATE]).date().isoformat()})"
+        for record in records
+        if not pd.isna(record[schema.DATE])
+        and not FIRST_LIKELY_YEAR <= pd.Timestamp(record[schema.DATE]).year <= last
+    )
+    if unlikely:
+        warn(
+            f"{len(unlikely)} document(s) daté(s) avant {FIRST_LIKELY_YEAR} ou après {last} : "
+            f"{shorten(unlikely)}. Ces dates sont gardées, mais comptent dans les périodes et les "
+            "évolutions : corrigez-les dans les documents sources (1900-01-01 est souvent une "
+            "case de date vide d’un tableur)."
+        )
 
 
 def _documents_frame(records: list[Record]) -> pd.DataFrame:

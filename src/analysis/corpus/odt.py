@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from analysis.corpus.errors import CorpusError, SkippedFile
-from analysis.corpus.records import ReadOptions, Record, document_record
+from analysis.corpus.records import ReadOptions, Record, document_record, meaningful_title
 
 EXTENSIONS = (".odt",)
 
@@ -80,7 +80,7 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
     title = ""
     if meta is not None:
         title = meta.findtext("office:meta/dc:title", default="", namespaces=_NS)
-    return text, title.strip() or None
+    return text, meaningful_title(title)
 
 
 def _title_styles(content: ET.Element) -> set[str]:

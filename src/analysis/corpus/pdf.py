@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.corpus.errors import SkippedFile, shorten, warn
-from analysis.corpus.records import ReadOptions, Record, document_record
+from analysis.corpus.records import ReadOptions, Record, document_record, meaningful_title
 
 EXTENSIONS = (".pdf",)
 
@@ -77,12 +77,6 @@ _Line = tuple[str, float | None]  # a line of text and its height on the page, i
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:/|sur|of)\s*\d{1,4})?", re.IGNORECASE)
 _BULLET_START = re.compile(r"(?:[-•–—*▪◦●]|\d{1,2}[.)])\s")
 _SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", "»", '"')
-_MEANINGLESS_TITLE = re.compile(
-    r"(?:untitled|sans titre|titre|title|document\s*\d*|diapositive\s*\d*|slide\s*\d*|"
-    r"présentation powerpoint|powerpoint presentation|microsoft (?:word|powerpoint) - .*|"
-    r".*\.(?:docx?|odt|rtf|pdf|txt|pptx?|xlsx?|indd|qxd))",
-    re.IGNORECASE,
-)
 
 
 def _page_lines(page: Any) -> list[_Line]:
@@ -103,10 +97,7 @@ def _page_lines(page: Any) -> list[_Line]:
 
 def _metadata_title(metadata: Any) -> str | None:
     """The ``/Title`` of a PDF unless it is empty or says nothing ("Document1", "note.docx")."""
-    title = re.sub(r"\s+", " ", str((metadata or {}).get("/Title") or "")).strip()
-    if len(title) < 3 or not re.search(r"[^\W\d_]", title) or _MEANINGLESS_TITLE.fullmatch(title):
-        return None
-    return title
+    return meaningful_title((metadata or {}).get("/Title"))
 
 
 def _first_lines_title(paragraphs: list[str]) -> str:

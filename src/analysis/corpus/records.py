@@ -88,6 +88,24 @@ class Reader(Protocol):
     def __call__(self, path: Path, relative: str, options: ReadOptions) -> list[Record]: ...
 
 
+# what a word processor writes in a file's title property when nobody gave one
+_MEANINGLESS_TITLE = re.compile(
+    r"(?:untitled|sans titre|titre|title|document\s*\d*|diapositive\s*\d*|slide\s*\d*|"
+    r"présentation powerpoint|powerpoint presentation|microsoft (?:word|powerpoint) - .*|"
+    r".*\.(?:docx?|odt|rtf|pdf|txt|pptx?|xlsx?|indd|qxd))",
+    re.IGNORECASE,
+)
+
+
+def meaningful_title(title: object) -> str | None:
+    """A file's title property, on one line, unless it is empty or says nothing
+    ("Document1", "Sans titre", "note.docx", "Microsoft Word - note.doc")."""
+    text = re.sub(r"\s+", " ", str(title or "")).strip()
+    if len(text) < 3 or not re.search(r"[^\W\d_]", text) or _MEANINGLESS_TITLE.fullmatch(text):
+        return None
+    return text
+
+
 def empty_record() -> Record:
     """A record with every documents column empty (``""``, and ``NaT`` for the date)."""
     record: Record = dict.fromkeys(schema.DOCUMENT_COLUMNS, "")

@@ -63,7 +63,7 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
             f"{relative} : le tableau n’a aucune ligne. Vérifiez que c’est le bon export."
         )
     columns = _TableColumns.resolve(frame, relative, options)
-    records, empty_rows, placeholders = [], [], {}
+    records, empty_rows, placeholders, totals = [], [], {}, []
     for position, row in enumerate(frame.to_dict("records")):
         label = row_labels[position]
         text = _field_text(row[columns.text])
@@ -74,7 +74,21 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
         if stripped.casefold() in NO_TEXT:  # "N/A": a form's way of leaving it empty
             placeholders[label] = stripped
             continue
+        if _is_total(row, columns.text):  # "Total | 30 contributions": the sheet's count
+            totals.append((position, row, text, label))
+            continue
         records.append(_table_record(row, text, columns, relative, label, position, len(frame)))
+    if totals and records:
+        warn(
+            f"{relative} : {len(totals)} ligne(s) de total laissée(s) de côté "
+            f"({shorten([label for *_, label in totals])}) : une case y dit « Total » ; le "
+            "tableur y compte les autres lignes, ce n’est pas une contribution."
+        )
+    elif totals:  # nothing but totals: read as they are (there is nothing else)
+        records = [
+            _table_record(row, text, columns, relative, label, position, len(frame))
+            for position, row, text, label in totals
+        ]
     if not records:
         raise CorpusError(
             f"{relative} : tous les textes de la colonne « {columns.text} » sont vides. "
@@ -105,6 +119,20 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+# what a spreadsheet writes in the first cells of the row that totals the others
+_TOTAL = re.compile(r"(?:sous[- ]?)?(?:total|totaux)(?: g[ée]n[ée]ral)?|somme", re.IGNORECASE)
+
+
+def _is_total(row: dict[str, Any], text_column: str) -> bool:
+    """True for a row whose cell outside the text column says "Total" (or "Sous-total",
+    "Total général", "Somme", with or without a colon)."""
+    return any(
+        isinstance(value, str) and _TOTAL.fullmatch(value.strip().rstrip(":").strip())
+        for column, value in row.items()
+        if column != text_column
+    )
+
+
 # a platform's field in French, its translations flattened ("title.fr", "title/fr")
 _FRENCH_FIELD = re.compile(r"(?P<key>[^./]+)[./]fr")
 # what forms and exports write in a text cell left empty: read as no text, as an empty cell is

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.corpus.errors import SkippedFile
-from analysis.corpus.records import ReadOptions, Record, document_record
+from analysis.corpus.records import ReadOptions, Record, document_record, meaningful_title
 
 EXTENSIONS = (".docx",)
 
@@ -50,7 +50,7 @@ def _text_and_title(path: Path, relative: str) -> tuple[str, str | None]:
     text = "\n\n".join(block for block in blocks if block.strip())
     if not text.strip():
         raise SkippedFile(f"{relative} : le document Word ne contient aucun texte.")
-    title = (document.core_properties.title or "").strip() or _opening_heading(blocks)
+    title = meaningful_title(document.core_properties.title) or _opening_heading(blocks)
     return text, title
 
 
