@@ -344,7 +344,10 @@ def run(
             )
             with closing_on_error(lambda: around), _said_by_the_loader(documents):
                 computed = memo(
-                    store, "tracing", traced, lambda: tracing.trace(segments, config.tracing)
+                    store,
+                    "tracing",
+                    traced,
+                    lambda: tracing.trace(segments, config.tracing, parallel=beside),
                 )
             maps, concordance = around.result()
             tables = RunTables.of(computed, theme_run, expressions, maps, concordance)

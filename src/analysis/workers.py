@@ -5,9 +5,10 @@ NER for name protection while the texts are parsed (:class:`analysis.privacy.Ent
 the function classification while the themes are fitted (:mod:`analysis.pipeline`), the
 Excel workbook while the other reports are rendered (:mod:`analysis.export`), the report's
 figures while the names of the reports are protected, the correspondence maps and the
-concordance while the tracing tables are computed; and, with :func:`map_in_two`, half of a
-few independent calls: the spectral embeddings of a large corpus, the descriptions of its
-canonical groups. The result, and the
+concordance while the tracing tables are computed, the tracing's counts (specificities, themes
+by city...) while its groups are made; and, with :func:`map_in_two`, half of a few
+independent calls: the spectral embeddings of a large corpus, the descriptions of its
+canonical groups, the fiches. The result, and the
 warnings the function gave, come back with :meth:`Background.result`; an error is raised there,
 as it would have been in this process.
 

@@ -40,3 +40,13 @@ def test_every_table_of_the_report_has_a_french_name() -> None:
                        theme_diagnostics=frame, concordance=frame)  # fmt: skip
     assert set(with_k.named()) - set(names) == {"theme_diagnostics", "concordance"}
     assert set(with_k.named()) == set(labels.TABLE_LABELS)
+
+
+def test_tables_counted_in_a_second_process_are_those_of_one() -> None:
+    segments = tracing_segments()
+    alone = _traced(segments)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        beside = trace(segments, TracingConfig(), parallel=True)
+    for name, table in alone.named().items():
+        pd.testing.assert_frame_equal(beside.named()[name], table, obj=name)

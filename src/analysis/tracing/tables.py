@@ -13,6 +13,7 @@ from analysis.tracing.groups import canonical_groups
 from analysis.tracing.links import link_proposals, unanswered_obstacles
 from analysis.tracing.specificity import specificities
 from analysis.tracing.spread import recurrence
+from analysis.workers import Background, closing_on_error
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +43,9 @@ class TracingTables:
         return [self.obstacles, self.proposals, self.good_practices]
 
 
-def trace(segments: pd.DataFrame, config: TracingConfig) -> TracingTables:
+def trace(
+    segments: pd.DataFrame, config: TracingConfig, *, parallel: bool = False
+) -> TracingTables:
     """Compute every tracing table of ``segments``.
 
     Parameters
@@ -51,23 +54,42 @@ def trace(segments: pd.DataFrame, config: TracingConfig) -> TracingTables:
         Segments with ``theme_id``, ``theme_label``, ``function``, ``lemmas`` and metadata.
     config
         The ``[tracing]`` settings.
+    parallel
+        Count the segments (recurrence, themes by concertation, city and period,
+        specificities) in a second process while the groups are made here, on a machine with
+        a spare core: for a large corpus (the same tables).
     """
-    # one function after the other: grouping holds n² distances (two copies while linking);
-    # two groupings at once on two cores took 5.4 GiB at 100,000 segments
-    obstacles = canonical_groups(segments, schema.FREIN, config=config)
-    proposals = canonical_groups(segments, schema.PROPOSITION, config=config)
-    practices = canonical_groups(segments, schema.BONNE_PRATIQUE, config=config)
-    links = link_proposals(obstacles, proposals, segments, config=config)
+    counted = Background(_counts, segments, config, parallel=parallel)
+    with closing_on_error(lambda: counted):
+        # one function after the other: grouping holds n² distances (two copies while
+        # linking); two groupings at once on two cores took 5.4 GiB at 100,000 segments
+        obstacles = canonical_groups(segments, schema.FREIN, config=config)
+        proposals = canonical_groups(segments, schema.PROPOSITION, config=config)
+        practices = canonical_groups(segments, schema.BONNE_PRATIQUE, config=config)
+        links = link_proposals(obstacles, proposals, segments, config=config)
+    counts = counted.result()
     return TracingTables(
-        recurrence=recurrence(segments, config=config),
+        recurrence=counts["recurrence"],
         obstacles=obstacles,
         proposals=proposals,
         good_practices=practices,
         links=links,
         unanswered=unanswered_obstacles(obstacles, links),
-        themes_by_concertation=theme_by(segments, schema.CONCERTATION_ID),
-        themes_by_city=theme_by(segments, schema.CITY),
-        themes_by_period=theme_by_period(segments, config.period),
-        specificities=specificities(segments, schema.CITY, config=config),
-        word_specificities=specificities(segments, schema.CITY, unit="lemma", config=config),
+        themes_by_concertation=counts["themes_by_concertation"],
+        themes_by_city=counts["themes_by_city"],
+        themes_by_period=counts["themes_by_period"],
+        specificities=counts["specificities"],
+        word_specificities=counts["word_specificities"],
     )
+
+
+def _counts(segments: pd.DataFrame, config: TracingConfig) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`trace` that count segments, not groups."""
+    return {
+        "recurrence": recurrence(segments, config=config),
+        "themes_by_concertation": theme_by(segments, schema.CONCERTATION_ID),
+        "themes_by_city": theme_by(segments, schema.CITY),
+        "themes_by_period": theme_by_period(segments, config.period),
+        "specificities": specificities(segments, schema.CITY, config=config),
+        "word_specificities": specificities(segments, schema.CITY, unit="lemma", config=config),
+    }
