@@ -15,6 +15,8 @@ from analysis.config import load_config
 from analysis.corpus import load_corpus
 from analysis.nlp import parse as nlp_parse
 from analysis.privacy import ner as privacy_ner
+from analysis.privacy.lexicon import Lexicon
+from analysis.privacy.ner import may_name_a_person
 from analysis.roles import cues as role_cues
 from analysis.roles import training as role_training
 from analysis.segmentation import split_documents
@@ -154,9 +156,19 @@ def test_entities_and_protector_found_beside_the_parse_give_the_same_reports(
         fitted_here.append(True)
         return fit(*args, **kwargs)
 
+    tails = []
+    of = pipeline._ParsedBeside.of
+
+    def of_recorded(*args, **kwargs):
+        tails.append(of(*args, **kwargs))
+        return tails[-1]
+
     monkeypatch.setattr(privacy_ner, "_parse", recorded)
     monkeypatch.setattr(privacy, "fit_protector", fit_recorded)
+    monkeypatch.setattr(pipeline._ParsedBeside, "of", of_recorded)
     beside = _run(documents, tmp_path / "beside", prefetch_entities=True)
+    # the last segments were parsed there too, once the names were found
+    assert 0 < tails[0].start < len(beside.segments)
     # the corpus texts came from the other process: none was parsed for entities here, and
     # the protector was fitted there
     corpus_texts = set(privacy.corpus_texts(beside.segments, beside.documents))
@@ -170,6 +182,31 @@ def test_entities_and_protector_found_beside_the_parse_give_the_same_reports(
     report = (tmp_path / "written" / "protection-noms.csv").read_text(encoding="utf-8")
     assert report.count("[personne]") >= 5
     assert _entries(tmp_path / "beside", "entities")  # kept for the next run, as without prefetch
+
+
+def test_the_other_core_parses_no_more_than_its_spare_time(real_dir: Path, tmp_path: Path) -> None:
+    """On the real Decidim export: the segments left to the second process hold no more than
+    half the characters its entity recogniser leaves unread, and some; none once the parse is
+    stored (a second run parses nothing)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(
+            real_dir / "lille-propositions-decidim.csv", text_column="body", id_column="id"
+        )
+    config = _config(tmp_path / "cache")
+    segments = split_documents(documents, config)
+    texts = privacy.corpus_texts(segments, documents)
+    key, store = RunKey.of(segments, config), Store.from_config(config)
+    tail = pipeline._ParsedBeside.of(segments, texts, config, key, store)
+    assert tail is not None
+    lexicon = Lexicon(privacy.load_ner())
+    unread = sum(len(t) for t in texts if not may_name_a_person(t, lexicon))
+    tail_chars = segments[schema.TEXT].iloc[tail.start :].str.len().sum()
+    assert 0 < tail_chars <= unread / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipeline.run(config, documents=documents, progress=False)
+    assert pipeline._ParsedBeside.of(segments, texts, config, key, store) is None
 
 
 def test_the_prefetch_starts_only_when_it_pays(documents, tmp_path: Path, monkeypatch) -> None:

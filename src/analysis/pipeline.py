@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import pickle
 import re
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from threadpoolctl import threadpool_limits
@@ -55,7 +57,10 @@ from analysis.nlp import (
     prepare_segments,
     theme_concordance,
 )
+from analysis.nlp.parse import PARSED, ParsedPart, parse_part
 from analysis.nlp.vectors import preload_word_vectors
+from analysis.privacy.lexicon import Lexicon
+from analysis.privacy.ner import may_name_a_person
 from analysis.privacy.people import people_columns
 from analysis.privacy.stored import StoredEntities
 from analysis.segmentation import split_documents
@@ -295,19 +300,25 @@ def run(
             segments = split_documents(documents, config)
             key = RunKey.of(segments, config)  # the corpus is hashed here, once
             store = Store.from_config(config)
+            tail = None  # the last segments, parsed on the other core
             if prefetch_entities is True or (
                 prefetch_entities == "auto" and _wants_prefetch(segments, config, key, store)
             ):
+                texts = privacy.corpus_texts(segments, documents)
+                tail = _ParsedBeside.of(segments, texts, config, key, store)
                 prefetch = privacy.EntityPrefetch(
-                    privacy.corpus_texts(segments, documents),
+                    texts,
                     config.nlp.model,
                     segments=segments,
                     documents=documents,
                     mark=config.export.name_mark,
                     keep=config.export.keep_names,
+                    then=tail.job(segments, config) if tail is not None else None,
                 )
+                if tail is not None:
+                    tail.prefetch = prefetch
             segments, parsed, expressions = prepare_segments(
-                documents, config, progress=progress, segments=segments, run=key
+                documents, config, progress=progress, segments=segments, run=key, elsewhere=tail
             )
             # people's names never become themes, whatever the export settings
             protector, entities = _fit_protector(
@@ -454,6 +465,57 @@ def _wants_prefetch(
         return False
     parsed = parse_key(key.texts, load_pipeline(config.nlp.model))
     return not StoredEntities.held(store, parsed, privacy.load_ner(config.nlp.model))
+
+
+# what the second process spends per character, against the parse: spaCy's entity
+# recogniser on a text that may hold a name, and the fit of the name protector on any
+# (measured on 500,000 words of real text, benchmarks/bench_real_vocabulary.py)
+_NER_COST, _FIT_COST = 1.0, 0.08
+_BESIDE_MARGIN = 0.8  # of the balanced share: the main process had better not wait
+
+
+@dataclasses.dataclass
+class _ParsedBeside:
+    """The corpus's last segments, parsed by the second process once it has found the names
+    and fitted the protector (:class:`analysis.nlp.parse.ParsedElsewhere`): as many as
+    leave both processes about as long at work, from segment ``start`` on."""
+
+    start: int
+    prefetch: privacy.EntityPrefetch | None = None
+
+    @classmethod
+    def of(
+        cls,
+        segments: pd.DataFrame,
+        texts: list[str],
+        config: AnalysisConfig,
+        key: RunKey,
+        store: Store,
+    ) -> _ParsedBeside | None:
+        """None when the parse is stored (nothing to parse) or the other process has no
+        time to spare."""
+        nlp = load_pipeline(config.nlp.model)
+        if store.has(PARSED, parse_key(key.texts, nlp)):
+            return None
+        lexicon = Lexicon(privacy.load_ner(config.nlp.model))
+        read = sum(len(t) for t in texts if may_name_a_person(t, lexicon))
+        lengths = segments[schema.TEXT].fillna("").astype(str).str.len().to_numpy()
+        total = int(lengths.sum())
+        spare = _BESIDE_MARGIN * (total * (1 - _FIT_COST) - _NER_COST * read) / 2
+        # the first segment of the tail whose characters stay within the spare time
+        after = np.cumsum(lengths[::-1])[::-1]  # characters from each segment to the end
+        start = int(np.searchsorted(-after, -spare, side="left"))
+        return cls(start) if spare > 0 and start < len(lengths) else None
+
+    def job(self, segments: pd.DataFrame, config: AnalysisConfig) -> Callable[[], ParsedPart]:
+        """What the other process calls: the parse of the segments from ``start`` on."""
+        tail = segments[schema.TEXT].iloc[self.start :].tolist()
+        tail = [t if isinstance(t, str) else "" for t in tail]
+        nlp = load_pipeline(config.nlp.model)
+        return functools.partial(parse_part, tail, nlp, config.nlp.batch_size)
+
+    def part(self) -> ParsedPart | None:
+        return self.prefetch.then_result() if self.prefetch is not None else None
 
 
 def _fit_protector(

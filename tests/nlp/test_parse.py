@@ -126,3 +126,51 @@ def test_the_run_key_gives_the_same_parse_key(segments, nlp, tmp_path) -> None:
     assert given.key == alone.key
     assert given.matches(segments.iloc[::-1])
     assert not given.matches(segments.assign(**{schema.TEXT: "Un autre texte."}))
+
+
+class _Forked:
+    """The segments from ``start`` on, parsed by a forked process (as the pipeline's second
+    core does once it has found the names)."""
+
+    def __init__(self, start: int, texts: list[str], nlp, *, fail: bool = False) -> None:
+        from analysis.workers import Background
+
+        self.start = start
+        self.job = Background(parse_module.parse_part, texts[start:], nlp, 64)
+        self.fail = fail
+
+    def part(self):
+        part = self.job.result()
+        return None if self.fail else part
+
+
+def _decoded(parsed) -> tuple[list, list, list]:
+    table = parsed.tokens
+    return (
+        table.strings[table.orth].tolist(),
+        table.strings[table.lemma].tolist(),
+        [d.to_json()["tokens"] for d in parsed.docs()],
+    )
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_the_last_segments_parsed_elsewhere_give_the_same_parse(real_dir, nlp, fail: bool) -> None:
+    """The real Decidim bodies, the last third parsed in another process (whose vocabulary
+    holds strings this one never saw): the same tokens, lemmas and Docs as one parse; when
+    that process fails, its segments are parsed here."""
+    from analysis.corpus import load_corpus
+    from analysis.segmentation import segment_documents
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(
+            real_dir / "lille-propositions-decidim.csv", text_column="body", id_column="id"
+        )
+    segments = segment_documents(documents)
+    texts = segments[schema.TEXT].tolist()
+    start = 2 * len(texts) // 3
+    elsewhere = _Forked(start, texts, nlp, fail=fail)
+    split = parse_segments(segments, nlp, progress=False, batch_size=64, elsewhere=elsewhere)
+    alone = parse_segments(segments, nlp, progress=False, batch_size=64)
+    assert len(split) == len(alone) == len(texts)
+    assert _decoded(split) == _decoded(alone)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -157,16 +157,75 @@ def parse_key(texts: str, nlp: Language) -> str:
     return digest(PARSED, texts, header)
 
 
+@dataclass(frozen=True)
+class ParsedPart:
+    """The parse of the last texts of a corpus, made in another process (:func:`parse_part`):
+    the token columns, shards and lengths :func:`_parse` joins, and the strings its hashes
+    stand for (that process's vocabulary, not this one's)."""
+
+    columns: list[dict[str, np.ndarray]]
+    shards: list[bytes]
+    lengths: np.ndarray
+    strings: list[str]
+
+
+class ParsedElsewhere(Protocol):
+    """The texts from ``start`` on are parsed in another process; ``part()`` waits for them
+    (None: that process failed, they are parsed here)."""
+
+    start: int
+
+    def part(self) -> ParsedPart | None: ...
+
+
+def parse_part(texts: Sequence[str], nlp: Language, batch_size: int) -> ParsedPart:
+    """Parse ``texts`` as :func:`parse_segments` would, for a :class:`ParsedElsewhere`."""
+    columns, shards, lengths = _parse_shards(
+        texts, nlp, batch_size=batch_size, n_process=1, progress=False
+    )
+    hashes = np.unique(np.concatenate([c[k] for c in columns for k in ("orth", "lemma")]))
+    return ParsedPart(columns, shards, lengths, [nlp.vocab.strings[h] for h in hashes.tolist()])
+
+
 def _parse(
-    texts: Sequence[str], nlp: Language, *, batch_size: int, n_process: int, progress: bool
+    texts: Sequence[str],
+    nlp: Language,
+    *,
+    batch_size: int,
+    n_process: int,
+    progress: bool,
+    elsewhere: ParsedElsewhere | None = None,
 ) -> tuple[TokenTable, list[bytes]]:
-    """Run spaCy on the normalised texts; return the token table and DocBin shards."""
+    """Run spaCy on the normalised texts; return the token table and DocBin shards. With
+    ``elsewhere``, the texts from its ``start`` on are parsed in another process meanwhile."""
+    start = len(texts) if elsewhere is None else elsewhere.start
+    columns, shards, lengths = _parse_shards(
+        texts[:start], nlp, batch_size=batch_size, n_process=n_process, progress=progress
+    )
+    if start < len(texts):
+        part = elsewhere.part() if elsewhere is not None else None
+        if part is None:  # the other process failed: parsed here
+            part = parse_part(texts[start:], nlp, batch_size)
+        for string in part.strings:
+            nlp.vocab.strings.add(string)
+        columns, shards = columns + part.columns, shards + part.shards
+        lengths = np.concatenate([lengths, part.lengths])
+    if not shards:  # no text: one empty shard
+        shard, shard_columns = ShardBuilder(nlp.vocab).close()
+        shards, columns = [shard], [shard_columns]
+    return finish_table(columns, lengths, nlp), shards
+
+
+def _parse_shards(
+    texts: Sequence[str], nlp: Language, *, batch_size: int, n_process: int, progress: bool
+) -> tuple[list[dict[str, np.ndarray]], list[bytes], np.ndarray]:
+    """Parse ``texts``: the token columns and DocBin bytes of each shard, and the number of
+    tokens of each text (no shard for no text)."""
     lengths = np.zeros(len(texts), dtype=np.int64)
     shards: list[bytes] = []
     columns: list[dict[str, np.ndarray]] = []
     builder = ShardBuilder(nlp.vocab)
-    max_length = max((len(t) for t in texts), default=0)
-    nlp.max_length = max(nlp.max_length, max_length + 1)  # unit="document" may be long
+    nlp.max_length = max(nlp.max_length, max((len(t) for t in texts), default=0) + 1)
     stream = nlp.pipe((normalise(t) for t in texts), batch_size=batch_size, n_process=n_process)
     bar = tqdm(stream, total=len(texts), desc="Analyse spaCy", unit="segment", disable=not progress)
     for i, doc in enumerate(bar):
@@ -177,11 +236,11 @@ def _parse(
             shards.append(shard)
             columns.append(shard_columns)
             builder = ShardBuilder(nlp.vocab)
-    if len(builder) or not shards:
+    if len(builder):
         shard, shard_columns = builder.close()
         shards.append(shard)
         columns.append(shard_columns)
-    return finish_table(columns, lengths, nlp), shards
+    return columns, shards, lengths
 
 
 def _stored(store: Store, key: str) -> tuple[TokenTable, list[Path]] | None:
@@ -210,6 +269,7 @@ def parse_segments(
     progress: bool = True,
     keep_entries: int = 8,
     run: RunKey | None = None,
+    elsewhere: ParsedElsewhere | None = None,
 ) -> ParsedSegments:
     """Parse the normalised text of each segment with spaCy, or read the result from the cache.
 
@@ -232,6 +292,10 @@ def parse_segments(
     run
         The :class:`analysis.cache.RunKey` of ``segments``, when the caller has it (the texts
         are then not hashed again).
+    elsewhere
+        The last segments are being parsed in another process (the pipeline's second core,
+        once it has found the names): their parse is taken from there when this one needs
+        it. Unused when the parse is read from the cache.
 
     Returns
     -------
@@ -257,7 +321,12 @@ def parse_segments(
     stored = _stored(store, key)
     if stored is None:
         table, parsed = _parse(
-            texts.tolist(), nlp, batch_size=batch_size, n_process=n_process, progress=progress
+            texts.tolist(),
+            nlp,
+            batch_size=batch_size,
+            n_process=n_process,
+            progress=progress,
+            elsewhere=elsewhere,
         )
         shards = _store(store, key, table, parsed)
     else:

@@ -12,7 +12,7 @@ from analysis.config import AnalysisConfig, ExpressionsConfig, NlpConfig
 from analysis.nlp.expressions import find_expressions
 from analysis.nlp.lemmatise import lemmatise
 from analysis.nlp.model import load_pipeline, load_stopwords
-from analysis.nlp.parse import ParsedSegments, parse_segments
+from analysis.nlp.parse import ParsedElsewhere, ParsedSegments, parse_segments
 from analysis.segmentation import split_documents
 
 
@@ -35,6 +35,7 @@ def prepare_segments(
     progress: bool = True,
     segments: pd.DataFrame | None = None,
     run: RunKey | None = None,
+    elsewhere: ParsedElsewhere | None = None,
 ) -> tuple[pd.DataFrame, ParsedSegments, pd.DataFrame]:
     """Segment, parse (with the cache), find expressions and lemmatise, in one call.
 
@@ -55,6 +56,8 @@ def prepare_segments(
         ``split_documents(documents, config)`` when the caller already has it.
     run
         The :class:`analysis.cache.RunKey` of ``segments``, when the caller has it.
+    elsewhere
+        The last segments parsed in another process (:func:`parse_segments`).
 
     Returns
     -------
@@ -78,6 +81,7 @@ def prepare_segments(
         progress=progress,
         keep_entries=config.cache.keep_entries,
         run=run,
+        elsewhere=elsewhere,
     )
     stopwords = load_stopwords(nlp_config.stopwords_file)
     expressions = find_expressions(parsed, config=expressions_config, stopwords=stopwords)

@@ -3,7 +3,8 @@ protector fitted there on them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -22,7 +23,9 @@ class EntityPrefetch:
     With ``segments`` (and ``documents``, ``mark``, ``keep`` as :func:`fit_protector` takes
     them), the name protector is then fitted in the same process on those entities: the
     recogniser leaves out the texts that cannot hold a name, ends before the parse, and the
-    fit (a few seconds on a large corpus) no longer waits for the parse to end.
+    fit (a few seconds on a large corpus) no longer waits for the parse to end. ``then`` is
+    called last in the same process (the pipeline parses the corpus's last texts there), its
+    value given by :meth:`then_result`.
     """
 
     def __init__(
@@ -35,20 +38,21 @@ class EntityPrefetch:
         documents: pd.DataFrame | None = None,
         mark: str = DEFAULT_MARK,
         keep: Iterable[str] = (),
+        then: Callable[[], Any] | None = None,
     ) -> None:
         from analysis.workers import Background  # noqa: PLC0415 - only when asked for
 
         self.texts = list(texts)
         fit = None if segments is None else (segments, documents, mark, tuple(keep))
-        self._job = Background(_entities_and_protector, self.texts, model, batch_size, fit)
-        self._found: tuple[dict[str, list[Entity]], NameProtector | None] | None = None
+        self._job = Background(_entities_and_protector, self.texts, model, batch_size, fit, then)
+        self._found: tuple[dict[str, list[Entity]], NameProtector | None, Any] | None = None
 
-    def _answer(self) -> tuple[dict[str, list[Entity]], NameProtector | None]:
+    def _answer(self) -> tuple[dict[str, list[Entity]], NameProtector | None, Any]:
         if self._found is None:
             try:
                 self._found = self._job.result()
             except Exception:  # noqa: BLE001 - recomputed in the caller's process, never lost
-                self._found = ({}, None)
+                self._found = ({}, None, None)
         return self._found
 
     def result(self) -> dict[str, list[Entity]]:
@@ -62,6 +66,10 @@ class EntityPrefetch:
         asked for, or the process failed."""
         return self._answer()[1]
 
+    def then_result(self) -> Any:
+        """The value of ``then`` (waits for it); None when not asked for, or on failure."""
+        return self._answer()[2]
+
     def close(self) -> None:
         """Stop the process (when the entities are no longer wanted)."""
         self._job.close()
@@ -72,12 +80,13 @@ def _entities_and_protector(
     model: str,
     batch_size: int,
     fit: tuple[pd.DataFrame, pd.DataFrame | None, str, tuple[str, ...]] | None,
-) -> tuple[dict[str, list[Entity]], NameProtector | None]:
+    then: Callable[[], Any] | None,
+) -> tuple[dict[str, list[Entity]], NameProtector | None, Any]:
     entities = find_entities(texts, model, batch_size=batch_size)
-    if fit is None:
-        return entities, None
-    segments, documents, mark, keep = fit
-    protector = fit_protector(
-        segments, documents, load_ner(model), mark=mark, keep=keep, entity_cache=dict(entities)
-    )
-    return entities, protector
+    protector = None
+    if fit is not None:
+        segments, documents, mark, keep = fit
+        protector = fit_protector(
+            segments, documents, load_ner(model), mark=mark, keep=keep, entity_cache=dict(entities)
+        )
+    return entities, protector, then() if then is not None else None
