@@ -446,10 +446,12 @@ def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
 
 
 def _one_blas_thread() -> threadpool_limits:
-    """Limit numpy's and scipy's BLAS to one thread while a second process works on the other
-    core: two BLAS threads then wait for a busy core, and a norm or product of a vector of
-    50,000 terms took milliseconds instead of microseconds (tracing, theme fitting)."""
-    return threadpool_limits(limits=1, user_api="blas")
+    """Limit numpy's and scipy's BLAS, and scikit-learn's OpenMP, to one thread while a second
+    process works on the other core: two threads then wait for a busy core, spinning. A norm
+    or product of a vector of 50,000 terms took milliseconds instead of microseconds (tracing,
+    theme fitting), and OpenMP's two threads in the themes made the stage 9.5 s in some runs
+    and 15.2 s in others on 500,000 words (7 CPU-seconds more: spinning)."""
+    return threadpool_limits(limits=1)
 
 
 def _wants_prefetch(
