@@ -14,6 +14,7 @@ from analysis.cache import RunKey, Store
 from analysis.config import load_config
 from analysis.corpus import load_corpus
 from analysis.nlp import parse as nlp_parse
+from analysis.nlp import prepare_segments
 from analysis.privacy import ner as privacy_ner
 from analysis.privacy.lexicon import Lexicon
 from analysis.privacy.ner import may_name_a_person
@@ -205,7 +206,7 @@ def test_the_other_core_parses_no_more_than_its_spare_time(real_dir: Path, tmp_p
     assert 0 < tail_chars <= unread / 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pipeline.run(config, documents=documents, progress=False)
+        prepare_segments(documents, config, progress=False, segments=segments, run=key)
     assert pipeline._ParsedBeside.of(segments, texts, config, key, store) is None
 
 
