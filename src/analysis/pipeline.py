@@ -447,10 +447,9 @@ def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
 
 def _one_blas_thread() -> threadpool_limits:
     """Limit numpy's and scipy's BLAS, and scikit-learn's OpenMP, to one thread while a second
-    process works on the other core: two threads then wait for a busy core, spinning. A norm
-    or product of a vector of 50,000 terms took milliseconds instead of microseconds (tracing,
-    theme fitting), and OpenMP's two threads in the themes made the stage 9.5 s in some runs
-    and 15.2 s in others on 500,000 words (7 CPU-seconds more: spinning)."""
+    process works on the other core: two threads would wait for a busy core. A norm or product
+    of a vector of 50,000 terms took milliseconds instead of microseconds (tracing, theme
+    fitting)."""
     return threadpool_limits(limits=1)
 
 
