@@ -538,8 +538,8 @@ def _fit_protector(
     texts = privacy.corpus_texts(segments, documents)
     fitted = None
     if prefetch is not None:  # what the store holds wins
-        # while the entity recogniser finishes on the other core: the word vectors of the
-        # themes and of the function classifier (read once, and forked with this process)
+        # the word vectors of the themes and of the function classifier (read once, and
+        # forked with this process), while the other core ends its part of the parse
         preload_word_vectors(_vector_packages(config))
         if not entities.cache and prefetch.texts == texts:  # fitted on these texts alone
             fitted = prefetch.protector()
