@@ -317,6 +317,10 @@ def run(
                 )
                 if tail is not None:
                     tail.prefetch = prefetch
+                # the word vectors of the themes and of the function classifier (read once,
+                # and forked with this process): before the parse, whose end waits for the
+                # other core's part (about as long as this part and this read)
+                preload_word_vectors(_vector_packages(config))
             segments, parsed, expressions = prepare_segments(
                 documents, config, progress=progress, segments=segments, run=key, elsewhere=tail
             )
@@ -538,9 +542,6 @@ def _fit_protector(
     texts = privacy.corpus_texts(segments, documents)
     fitted = None
     if prefetch is not None:  # what the store holds wins
-        # the word vectors of the themes and of the function classifier (read once, and
-        # forked with this process), while the other core ends its part of the parse
-        preload_word_vectors(_vector_packages(config))
         if not entities.cache and prefetch.texts == texts:  # fitted on these texts alone
             fitted = prefetch.protector()
         entities.cache = {**prefetch.result(), **entities.cache}
