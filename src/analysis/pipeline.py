@@ -57,7 +57,7 @@ from analysis.nlp import (
     prepare_segments,
     theme_concordance,
 )
-from analysis.nlp.parse import PARSED, ParsedPart, parse_part
+from analysis.nlp.parse import PARSED, ParsedPart, parse_part, segment_texts
 from analysis.nlp.vectors import preload_word_vectors
 from analysis.privacy.lexicon import Lexicon
 from analysis.privacy.ner import may_name_a_person
@@ -504,7 +504,7 @@ class _ParsedBeside:
             return None
         lexicon = Lexicon(privacy.load_ner(config.nlp.model))
         read = sum(len(t) for t in texts if may_name_a_person(t, lexicon))
-        lengths = segments[schema.TEXT].fillna("").astype(str).str.len().to_numpy()
+        lengths = np.fromiter(map(len, segment_texts(segments)), dtype=np.int64)
         total = int(lengths.sum())
         spare = _BESIDE_MARGIN * (total * (1 - _FIT_COST) - _NER_COST * read) / 2
         # the first segment of the tail whose characters stay within the spare time
@@ -514,8 +514,7 @@ class _ParsedBeside:
 
     def job(self, segments: pd.DataFrame, config: AnalysisConfig) -> Callable[[], ParsedPart]:
         """What the other process calls: the parse of the segments from ``start`` on."""
-        tail = segments[schema.TEXT].iloc[self.start :].tolist()
-        tail = [t if isinstance(t, str) else "" for t in tail]
+        tail = segment_texts(segments)[self.start :].tolist()
         nlp = load_pipeline(config.nlp.model)
         return functools.partial(parse_part, tail, nlp, config.nlp.batch_size)
 

@@ -118,7 +118,7 @@ def aligned_rows(segments: pd.DataFrame, parsed: ParsedSegments) -> np.ndarray:
         When a segment was not parsed in ``parsed`` or its text changed since.
     """
     rows = parsed.index_of(segments[schema.SEGMENT_ID].astype(str))
-    changed = np.flatnonzero(_texts(segments) != parsed.texts[rows])
+    changed = np.flatnonzero(segment_texts(segments) != parsed.texts[rows])
     if len(changed):
         first = segments[schema.SEGMENT_ID].iloc[changed[0]]
         raise ParsedMismatchError(
@@ -135,8 +135,9 @@ def check_segments(segments: pd.DataFrame) -> None:
     schema.require_unique(segments, schema.SEGMENT_ID, table="segments")
 
 
-def _texts(segments: pd.DataFrame) -> np.ndarray:
-    """The ``text`` column, ``""`` where missing (the same string objects: compared at once)."""
+def segment_texts(segments: pd.DataFrame) -> np.ndarray:
+    """The texts :func:`parse_segments` parses: the ``text`` column, ``""`` where missing (the
+    same string objects: compared at once)."""
     texts = [t if isinstance(t, str) else "" for t in segments[schema.TEXT].tolist()]
     return np.array(texts, dtype=object).reshape(-1)
 
@@ -316,7 +317,7 @@ def parse_segments(
     """
     check_segments(segments)
     store = Store(cache_dir, keep_entries=keep_entries)
-    texts = _texts(segments)
+    texts = segment_texts(segments)
     key = parse_key(run.texts if run is not None else digest(segments[schema.TEXT]), nlp)
     stored = _stored(store, key)
     if stored is None:
