@@ -330,8 +330,8 @@ def run(
             )
             segments = privacy.without_names(segments, protector)
         beside = _second_core(segments, config)
-        if beside:  # the other core runs a second process: one BLAS thread each
-            limits.enter_context(_one_blas_thread())
+        if beside:  # the other core runs a second process: one maths thread each
+            limits.enter_context(_one_thread_each())
         with _stage("themes", figures, bar):
             # the functions do not depend on the themes: classed meanwhile on the other core
             keys = _ThemeKeys(key, parsed, digest(segments[schema.LEMMAS]))
@@ -449,7 +449,7 @@ def _second_core(segments: pd.DataFrame, config: AnalysisConfig) -> bool:
     )
 
 
-def _one_blas_thread() -> threadpool_limits:
+def _one_thread_each() -> threadpool_limits:
     """Limit numpy's and scipy's BLAS, and scikit-learn's OpenMP, to one thread while a second
     process works on the other core: two threads would wait for a busy core. A norm or product
     of a vector of 50,000 terms took milliseconds instead of microseconds (tracing, theme
@@ -897,7 +897,7 @@ def _report_files(
             results.segments, results.documents, results.config, store, results.parsed, None
         )
     parallel = _second_core(results.segments, results.config)
-    with _one_blas_thread() if parallel else nullcontext():  # as in run: a second process
+    with _one_thread_each() if parallel else nullcontext():  # as in run: a second process
         # the figures are drawn (on the other core, when parallel) while the names are
         # protected, and given to the reports that show them
         drawing = Background(_figure_pngs, results, tables, store, parallel=parallel)

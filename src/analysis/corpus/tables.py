@@ -119,7 +119,7 @@ def read(path: Path, relative: str, options: ReadOptions) -> list[Record]:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
-# what a spreadsheet writes in the first cells of the row that totals the others
+# what a spreadsheet writes in a cell of the row that totals the others
 _TOTAL = re.compile(r"(?:sous[- ]?)?(?:total|totaux)(?: g[ée]n[ée]ral)?|somme", re.IGNORECASE)
 
 
