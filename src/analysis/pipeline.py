@@ -474,9 +474,10 @@ def _wants_prefetch(
 
 # what the second process spends per character, against the parse: spaCy's entity
 # recogniser on a text that may hold a name, and the fit of the name protector on any
-# (measured on 500,000 words of real text, benchmarks/bench_real_vocabulary.py)
+# (measured on 500,000 words of real text, benchmarks/bench_real_vocabulary.py). The share
+# is the balanced one: this process also reads the word vectors before its parse, so the
+# other ends first there by 0.4 s (1.3 s at four fifths of the share, tried before)
 _NER_COST, _FIT_COST = 1.0, 0.08
-_BESIDE_MARGIN = 0.8  # of the balanced share: the main process had better not wait
 
 
 @dataclasses.dataclass
@@ -506,7 +507,7 @@ class _ParsedBeside:
         read = sum(len(t) for t in texts if may_name_a_person(t, lexicon))
         lengths = np.fromiter(map(len, segment_texts(segments)), dtype=np.int64)
         total = int(lengths.sum())
-        spare = _BESIDE_MARGIN * (total * (1 - _FIT_COST) - _NER_COST * read) / 2
+        spare = (total * (1 - _FIT_COST) - _NER_COST * read) / 2
         # the first segment of the tail whose characters stay within the spare time
         after = np.cumsum(lengths[::-1])[::-1]  # characters from each segment to the end
         start = int(np.searchsorted(-after, -spare, side="left"))
