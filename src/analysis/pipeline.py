@@ -291,7 +291,7 @@ def run(
     figures = StageFigures()
     prefetch = None
     bar = tqdm(total=len(STAGES), disable=not progress, unit="étape", leave=False)
-    with bar, closing_on_error(lambda: prefetch), ExitStack() as limits:
+    with bar, closing_on_error(lambda: prefetch), ExitStack() as stack:
         with _stage("corpus", figures, bar):
             if documents is None:
                 documents = load_corpus_from_config(config)
@@ -331,7 +331,7 @@ def run(
             segments = privacy.without_names(segments, protector)
         beside = _second_core(segments, config)
         if beside:  # the other core runs a second process: one maths thread each
-            limits.enter_context(_one_thread_each())
+            stack.enter_context(_one_thread_each())
         with _stage("themes", figures, bar):
             # the functions do not depend on the themes: classed meanwhile on the other core
             keys = _ThemeKeys(key, parsed, digest(segments[schema.LEMMAS]))
@@ -340,15 +340,11 @@ def run(
             )
             with closing_on_error(lambda: classed):
                 theme_run = _fit_themes(segments, expressions, config, previous, store, keys)
-        with _stage("functions", figures, bar):  # what the themes left to wait for
-            traced = _tracing_key(key, parsed, segments, theme_run.segments)
-            segments = _with_functions(theme_run.segments, classed.result())
-        with _stage("tracing", figures, bar):
-            # the maps and the concordance do not read the tracing tables: made meanwhile on
-            # the other core
+            # the maps and the concordance read the themes, not the functions nor the tracing
+            # tables: made on the other core while the classifier ends and the tables are made
             around = Background(
                 _maps_and_concordance,
-                segments,
+                theme_run.segments,
                 documents,
                 theme_run,
                 config,
@@ -357,7 +353,12 @@ def run(
                 parsed,
                 parallel=beside,
             )
-            with closing_on_error(lambda: around), _said_by_the_loader(documents):
+            stack.enter_context(closing_on_error(lambda: around))
+        with _stage("functions", figures, bar):  # what the themes left to wait for
+            traced = _tracing_key(key, parsed, segments, theme_run.segments)
+            segments = _with_functions(theme_run.segments, classed.result())
+        with _stage("tracing", figures, bar):
+            with _said_by_the_loader(documents):
                 computed = memo(
                     store,
                     "tracing",

@@ -5,8 +5,9 @@ NER for name protection while the texts are parsed (:class:`analysis.privacy.Ent
 the function classification while the themes are fitted (:mod:`analysis.pipeline`), the
 Excel workbook while the other reports are rendered (:mod:`analysis.export`), the report's
 figures while the names of the reports are protected, the correspondence maps and the
-concordance while the tracing tables are computed, the tracing's counts (specificities, themes
-by city...) while its groups are made; and, with :func:`map_in_two`, half of a few
+concordance while the function classifier ends and the tracing tables are computed, the
+tracing's counts (specificities, themes by city...) and the groups of its less frequent
+functions while the most frequent one is grouped; and, with :func:`map_in_two`, half of a few
 independent calls: the spectral embeddings of a large corpus, the descriptions of its
 canonical groups, the fiches. The result, and the
 warnings the function gave, come back with :meth:`Background.result`; an error is raised there,
@@ -15,8 +16,9 @@ as it would have been in this process.
 The process is forked: it starts with this process's memory as it is (a 100,000-segment table,
 parsed Docs), so the arguments are not copied; only the result is sent back.
 
-Tried and left out: grouping the obstacles beside the proposals (two n² distance matrices at
-once, each copied while linking: 5.4 GiB at 100,000 segments, over the 4 GiB budget).
+Grouping the freins beside the proposals is done only when the functions grouped beside are
+few (:data:`analysis.tracing.tables.GROUPED_BESIDE`): two large n² distance vectors at once,
+each copied while linking, took 5.4 GiB at 100,000 segments, over the 4 GiB budget.
 
 Example
 -------

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import pandas as pd
+import pytest
 from factories import platform_segments, tracing_segments
 
 from analysis import labels, schema
 from analysis.config import TracingConfig
 from analysis.pipeline import RunTables
 from analysis.tracing import TracingTables, canonical_groups, trace
+from analysis.tracing import tables as tracing_tables
+from analysis.workers import has_spare_core
 
 
 def _traced(segments: pd.DataFrame) -> TracingTables:
@@ -50,3 +54,34 @@ def test_tables_counted_in_a_second_process_are_those_of_one() -> None:
         beside = trace(segments, TracingConfig(), parallel=True)
     for name, table in alone.named().items():
         pd.testing.assert_frame_equal(beside.named()[name], table, obj=name)
+
+
+@pytest.mark.skipif(not has_spare_core(), reason="one core, or no fork: nothing runs beside")
+def test_the_functions_but_the_most_frequent_are_grouped_in_the_second_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def grouped_where(segments: pd.DataFrame, function: str, **settings: object) -> pd.DataFrame:
+        table = canonical_groups(segments, function, **settings)
+        table.attrs["process"] = os.getpid()
+        return table
+
+    def processes() -> dict[str, int]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            traced = trace(segments, TracingConfig(), parallel=True)
+        return {
+            function: table.attrs["process"]
+            for function, table in zip(tracing_tables.GROUPED, traced.groups, strict=True)
+        }
+
+    monkeypatch.setattr(tracing_tables, "canonical_groups", grouped_where)
+    segments = tracing_segments()
+    sizes = segments[schema.FUNCTION].value_counts()
+    assert sizes[schema.FREIN] > max(sizes[schema.PROPOSITION], sizes[schema.BONNE_PRATIQUE])
+    where = processes()
+    assert where[schema.FREIN] == os.getpid()
+    assert os.getpid() not in (where[schema.PROPOSITION], where[schema.BONNE_PRATIQUE])
+    # more than GROUPED_BESIDE segments besides the freins: all grouped here, one by one
+    others = int(sizes[schema.PROPOSITION] + sizes[schema.BONNE_PRATIQUE])
+    monkeypatch.setattr(tracing_tables, "GROUPED_BESIDE", others - 1)
+    assert set(processes().values()) == {os.getpid()}

@@ -222,6 +222,7 @@ def canonical_groups(
     *,
     config: TracingConfig,
     min_concertations: int | None = None,
+    parallel: bool = True,
 ) -> pd.DataFrame:
     """Group the segments of one function (freins, proposals...) that say the same thing.
 
@@ -247,6 +248,9 @@ def canonical_groups(
         ``config.min_concertations``; 1 keeps one-off items too); with a single concertation
         (:func:`recurrence_unit`), in at least this many contributions (documents). A corpus
         of one document keeps every group (:func:`single_document`).
+    parallel
+        From ``PARALLEL_GROUPS`` groups, describe half of them in a second process (on a
+        machine with a spare core); False in a process that may not fork.
 
     Returns
     -------
@@ -320,7 +324,7 @@ def canonical_groups(
                 part.iloc[inside], vectors[inside], space, timeline, names, function, unit
             ),
             groups,
-            parallel=len(groups) >= PARALLEL_GROUPS,
+            parallel=parallel and len(groups) >= PARALLEL_GROUPS,
         )
     table = pd.DataFrame(rows, columns=[c for c in columns if c != schema.GROUP_ID])
     table = table[table[n_units_column(unit)] >= minimum]

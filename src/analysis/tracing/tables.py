@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -11,9 +13,17 @@ from analysis.config import TracingConfig
 from analysis.tracing.crosstabs import theme_by, theme_by_period
 from analysis.tracing.groups import canonical_groups
 from analysis.tracing.links import link_proposals, unanswered_obstacles
+from analysis.tracing.space import lemma_column, lemma_space
 from analysis.tracing.specificity import specificities
 from analysis.tracing.spread import recurrence
 from analysis.workers import Background, closing_on_error
+
+# the functions whose segments are grouped (:func:`canonical_groups`)
+GROUPED = (schema.FREIN, schema.PROPOSITION, schema.BONNE_PRATIQUE)
+# with a second process, the functions but the most frequent are grouped there when they have
+# this many segments at most in all: their pairs' distances, copied while linking, then take
+# 200 MB at most beside the largest function's here
+GROUPED_BESIDE = 5_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,22 +67,30 @@ def trace(
     parallel
         Count the segments (recurrence, themes by concertation, city and period,
         specificities) in a second process while the groups are made here, on a machine with
-        a spare core: for a large corpus (the same tables).
+        a spare core: for a large corpus (the same tables). That process then groups the
+        functions but the most frequent too, when they are few (:data:`GROUPED_BESIDE`).
     """
-    counted = Background(_counts, segments, config, parallel=parallel)
+    beside = _grouped_beside(segments) if parallel else []
+    if beside:  # the lemma space of the groups, built once and forked with the other process
+        lemma_space(lemma_column(segments), char_ngrams=config.char_ngrams)
+    counted = Background(_counts, segments, config, grouped=beside, parallel=parallel)
     with closing_on_error(lambda: counted):
-        # one function after the other: grouping holds n² distances (two copies while
-        # linking); two groupings at once on two cores took 5.4 GiB at 100,000 segments
-        obstacles = canonical_groups(segments, schema.FREIN, config=config)
-        proposals = canonical_groups(segments, schema.PROPOSITION, config=config)
-        practices = canonical_groups(segments, schema.BONNE_PRATIQUE, config=config)
-        links = link_proposals(obstacles, proposals, segments, config=config)
-    counts = counted.result()
+        # one function after the other here: grouping holds n² distances (two copies while
+        # linking; two large groupings at once took 5.4 GiB at 100,000 segments)
+        groups = {
+            function: canonical_groups(segments, function, config=config)
+            for function in GROUPED
+            if function not in beside
+        }
+        counts = counted.result()
+    groups.update(counts.pop(_GROUPS, {}))
+    obstacles, proposals = groups[schema.FREIN], groups[schema.PROPOSITION]
+    links = link_proposals(obstacles, proposals, segments, config=config)
     return TracingTables(
         recurrence=counts["recurrence"],
         obstacles=obstacles,
         proposals=proposals,
-        good_practices=practices,
+        good_practices=groups[schema.BONNE_PRATIQUE],
         links=links,
         unanswered=unanswered_obstacles(obstacles, links),
         themes_by_concertation=counts["themes_by_concertation"],
@@ -83,9 +101,25 @@ def trace(
     )
 
 
-def _counts(segments: pd.DataFrame, config: TracingConfig) -> dict[str, pd.DataFrame]:
-    """The tables of :func:`trace` that count segments, not groups."""
-    return {
+def _grouped_beside(segments: pd.DataFrame) -> list[str]:
+    """The functions grouped in the other process: all but the most frequent (the first of
+    :data:`GROUPED` on a tie), when they have ``GROUPED_BESIDE`` segments at most in all."""
+    sizes = segments[schema.FUNCTION].value_counts()
+    counted = [int(sizes.get(function, 0)) for function in GROUPED]
+    largest = GROUPED[counted.index(max(counted))]
+    others = [function for function in GROUPED if function != largest]
+    return others if sum(counted) - max(counted) <= GROUPED_BESIDE else []
+
+
+_GROUPS = "groups"
+
+
+def _counts(
+    segments: pd.DataFrame, config: TracingConfig, *, grouped: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The tables of :func:`trace` that count segments, not groups; with ``grouped``, the
+    canonical groups of those functions too, by function."""
+    counts: dict[str, Any] = {
         "recurrence": recurrence(segments, config=config),
         "themes_by_concertation": theme_by(segments, schema.CONCERTATION_ID),
         "themes_by_city": theme_by(segments, schema.CITY),
@@ -93,3 +127,9 @@ def _counts(segments: pd.DataFrame, config: TracingConfig) -> dict[str, pd.DataF
         "specificities": specificities(segments, schema.CITY, config=config),
         "word_specificities": specificities(segments, schema.CITY, unit="lemma", config=config),
     }
+    if grouped:  # in a forked process, which may not fork again: described here alone
+        counts[_GROUPS] = {
+            function: canonical_groups(segments, function, config=config, parallel=False)
+            for function in grouped
+        }
+    return counts
