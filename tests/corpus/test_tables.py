@@ -659,3 +659,17 @@ def test_sheets_of_the_same_columns_are_read_one_after_the_other(
     assert "autres feuilles laissées de côté : « Notice »" in said
     last = documents.set_index(schema.DOC_ID).loc[export["id"].iloc[-1], schema.SOURCE]
     assert last == "export.xlsx, feuille « Février », ligne 9"
+
+
+@pytest.mark.parametrize("entry", ["date:created_at", "date -> created_at", "date→created_at"])
+def test_a_column_mapped_with_another_sign_than_equals_is_shown_the_right_syntax(
+    tmp_path: Path, decidim_export: pd.DataFrame, entry: str
+) -> None:
+    """« --meta-columns date:created_at » on a real Decidim export: the message gives the
+    line to type (it suggested the column « created_at » and listed the columns)."""
+    export = tmp_path / "export.csv"
+    decidim_export[["id", "body", "created_at"]].head(12).to_csv(export, sep=";", index=False)
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(export, text_column="body", id_column="id", meta_columns=[entry])
+    assert "export.csv" in str(caught.value)
+    assert "écrivez « date=created_at »" in str(caught.value)

@@ -220,6 +220,8 @@ class _TableColumns:
                     targets[standard] = column
         for entry in options.meta_columns:
             target, column = _meta_entry(entry)
+            if column not in available:
+                _check_mapping_syntax(entry, available, name)
             targets[target] = require_column(frame, column, name, "colonne de métadonnée")
         id_column = options.id_column
         if id_column is not None:
@@ -231,6 +233,24 @@ class _TableColumns:
         for reserved in (schema.TEXT, schema.DOC_ID, schema.FILE):
             targets.pop(reserved, None)
         return cls(text_column, id_column, targets)
+
+
+_OTHER_ARROWS = re.compile(r"\s*(?::|->|=>|→)\s*")  # what users type instead of "="
+
+
+def _check_mapping_syntax(entry: str, available: list[str], name: str) -> None:
+    """Raise :class:`CorpusError` for a ``meta_columns`` entry that maps a column with
+    another sign than "=" ("date:created_at", "city -> Ville"): the closest column would not
+    be the one meant."""
+    if "=" in entry:
+        return
+    parts = _OTHER_ARROWS.split(entry.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1] in available:
+        target, column = parts
+        raise CorpusError(
+            f"{name} : --meta-columns « {entry} » : pour lire la colonne « {column} » sous le "
+            f"nom « {target} », écrivez « {target}={column} » (avec le signe =)."
+        )
 
 
 def require_column(frame: pd.DataFrame, column: str, name: str, role: str) -> str:
