@@ -85,3 +85,7 @@ def test_the_functions_but_the_most_frequent_are_grouped_in_the_second_process(
     others = int(sizes[schema.PROPOSITION] + sizes[schema.BONNE_PRATIQUE])
     monkeypatch.setattr(tracing_tables, "GROUPED_BESIDE", others - 1)
     assert set(processes().values()) == {os.getpid()}
+    # nor in a corpus of more than SEGMENTS_BESIDE segments
+    monkeypatch.setattr(tracing_tables, "GROUPED_BESIDE", others)
+    monkeypatch.setattr(tracing_tables, "SEGMENTS_BESIDE", len(segments) - 1)
+    assert set(processes().values()) == {os.getpid()}

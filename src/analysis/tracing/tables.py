@@ -21,9 +21,13 @@ from analysis.workers import Background, closing_on_error
 # the functions whose segments are grouped (:func:`canonical_groups`)
 GROUPED = (schema.FREIN, schema.PROPOSITION, schema.BONNE_PRATIQUE)
 # with a second process, the functions but the most frequent are grouped there when they have
-# this many segments at most in all: their pairs' distances, copied while linking, then take
-# 200 MB at most beside the largest function's here
+# this many segments at most in all (their pairs' distances, copied while linking, then take
+# 200 MB at most beside the largest function's here), in a corpus of this many segments at
+# most: the second process copies the segments as it works. At 98,120 segments (the sample
+# corpus repeated, benchmarks/bench_pipeline.py) the run peaked at 4.9 GiB with the groups
+# made there, 4.5 without (4.8 before either), over the 4 GiB budget
 GROUPED_BESIDE = 5_000
+SEGMENTS_BESIDE = 50_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +72,8 @@ def trace(
         Count the segments (recurrence, themes by concertation, city and period,
         specificities) in a second process while the groups are made here, on a machine with
         a spare core: for a large corpus (the same tables). That process then groups the
-        functions but the most frequent too, when they are few (:data:`GROUPED_BESIDE`).
+        functions but the most frequent too, when they are few (:data:`GROUPED_BESIDE`,
+        :data:`SEGMENTS_BESIDE`).
     """
     beside = _grouped_beside(segments) if parallel else []
     if beside:  # the lemma space of the groups, built once and forked with the other process
@@ -103,7 +108,10 @@ def trace(
 
 def _grouped_beside(segments: pd.DataFrame) -> list[str]:
     """The functions grouped in the other process: all but the most frequent (the first of
-    :data:`GROUPED` on a tie), when they have ``GROUPED_BESIDE`` segments at most in all."""
+    :data:`GROUPED` on a tie), when they have ``GROUPED_BESIDE`` segments at most in all and
+    the corpus ``SEGMENTS_BESIDE``."""
+    if len(segments) > SEGMENTS_BESIDE:
+        return []
     sizes = segments[schema.FUNCTION].value_counts()
     counted = [int(sizes.get(function, 0)) for function in GROUPED]
     largest = GROUPED[counted.index(max(counted))]
