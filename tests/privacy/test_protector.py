@@ -13,6 +13,7 @@ from analysis.privacy import (
     NameProtector,
     protect_names,
 )
+from analysis.privacy.protector import _place_words
 
 
 @pytest.mark.parametrize(
@@ -158,3 +159,17 @@ def test_a_stored_protector_protects_as_the_fitted_one(french_nlp) -> None:
     assert [stored.protect(t) for t in texts] == [fitted.protect(t) for t in texts]
     assert stored.protect(unseen) == fitted.protect(unseen) != unseen
     assert "Moudenc" not in stored.protect(unseen)
+
+
+def test_only_capitalised_words_count_as_the_corpus_places(french_nlp) -> None:
+    """spaCy's small model reads some lower-case words after « de » as places (real text of
+    a Debian manual): they name no place, so a name written like them is still learned."""
+    texts = [
+        "Les symboles de débogage peuvent être extraits à l'aide de objcopy --only-keep-debug.",
+        "Le conseil de quartier se réunit à Roubaix chaque mois.",
+    ]
+    entities = [
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in french_nlp.pipe(texts)
+    ]
+    assert ("objcopy", "LOC") in {(texts[0][s:e], label) for s, e, label in entities[0]}
+    assert _place_words(texts, entities) == frozenset({"roubaix"})

@@ -67,12 +67,17 @@ def _name_forms(span_text: str, keep: frozenset[str], places: frozenset[str]) ->
 
 def _place_words(texts: Sequence[str], places: Sequence[list[tuple]]) -> frozenset[str]:
     """The one-word places the corpus names: what spaCy reads as a place after a preposition
-    ("à Roubaix", "entre Paris et Cayenne")."""
+    ("à Roubaix", "entre Paris et Cayenne"). A word in lower case is no place's name ("en
+    somme", "de mailing"): spaCy's small model reads some so, and not in every text, since
+    texts whose capitals only open sentences are not read (:func:`may_name_a_person`)."""
     return frozenset(
         word_key(text[start:end])
         for text, entities in zip(texts, places, strict=True)
         for start, end, label in entities
-        if label in ("LOC", "GPE") and " " not in text[start:end] and place_context(text, start)
+        if label in ("LOC", "GPE")
+        and text[start : start + 1].isupper()
+        and " " not in text[start:end]
+        and place_context(text, start)
     )
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from analysis.cache import Store, digest
 
 # spaCy's entities of a parse, by NER model: they depend on the texts and the model alone, so
-# they are kept across versions of this package's code
+# they are kept across versions of this package's code, unless the texts spaCy reads change
+# (2: texts whose capitals only open sentences are not read)
 _ENTITIES = "entities"
-_ENTITIES_FORMAT = "1"
+_ENTITIES_FORMAT = "2"
 
 
 def _entities_key(parse_key: str, ner: Any) -> str:
