@@ -1,6 +1,7 @@
 """Loops compiled by Numba, for the two all-pairs computations that dominate their stage on a
 large corpus: each segment's nearest segments (:mod:`analysis.themes.nearest`) and the cosine
-distances of every pair of statements (:mod:`analysis.tracing.distances`).
+distances of every pair of statements (:mod:`analysis.tracing.distances`), then their average
+linkage, made in the distances themselves (:mod:`analysis.tracing.linkage_kernel`).
 
 Both sum a row's sparse products into one dense buffer, in SciPy's order (the same floats, to
 the bit, as SciPy's sparse product; :mod:`analysis.products_kernel`), where SciPy builds a
@@ -60,7 +61,7 @@ def in_blocks(task: Callable[[int, int], None], n_rows: int, block: int) -> None
 def compile_all() -> None:
     """Compile every loop now (once per installation: ``make`` calls it after installing)."""
     from analysis.themes.nearest import nearest_rows
-    from analysis.tracing.distances import condensed_distances
+    from analysis.tracing.distances import average_linkage, condensed_distances
 
     nearest_rows(sp.identity(2, format="csr"), 2)
-    condensed_distances(sp.identity(2, format="csr"))
+    average_linkage(condensed_distances(sp.identity(3, format="csr")))

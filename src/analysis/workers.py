@@ -18,7 +18,8 @@ parsed Docs), so the arguments are not copied; only the result is sent back.
 
 Grouping the freins beside the proposals is done only when the functions grouped beside are
 few (:data:`analysis.tracing.tables.GROUPED_BESIDE`): two large n² distance vectors at once,
-each copied while linking, took 5.4 GiB at 100,000 segments, over the 4 GiB budget.
+each copied while linking (by SciPy, before the linkage was made in place), took 5.4 GiB at
+100,000 segments, over the 4 GiB budget.
 
 Example
 -------

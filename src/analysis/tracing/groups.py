@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import fcluster
 
 from analysis import labels, schema
 from analysis.config import TracingConfig
@@ -23,7 +23,7 @@ from analysis.segmentation import (
     split_sentences,
 )
 from analysis.tracing.crosstabs import theme_labels
-from analysis.tracing.distances import condensed_distances
+from analysis.tracing.distances import average_linkage, condensed_distances
 from analysis.tracing.errors import EmptySelectionWarning, TracingError
 from analysis.tracing.space import LemmaSpace, lemma_column, lemma_space
 from analysis.tracing.spread import MEMBERS, Timeline, prepared, spread
@@ -98,7 +98,7 @@ def _cluster(vectors: sp.csr_matrix, threshold: float) -> np.ndarray:
     n_rows = vectors.shape[0]
     if n_rows == 1:
         return np.zeros(1, dtype=int)
-    tree = linkage(condensed_distances(vectors), method="average")
+    tree = average_linkage(condensed_distances(vectors))  # in place: no copy of the pairs
     return fcluster(tree, t=1.0 - threshold, criterion="distance") - 1
 
 

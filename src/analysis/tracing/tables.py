@@ -80,8 +80,8 @@ def trace(
         lemma_space(lemma_column(segments), char_ngrams=config.char_ngrams)
     counted = Background(_counts, segments, config, grouped=beside, parallel=parallel)
     with closing_on_error(lambda: counted):
-        # one function after the other here: grouping holds n² distances (two copies while
-        # linking; two large groupings at once took 5.4 GiB at 100,000 segments)
+        # one function after the other here: grouping holds n² / 2 distances (two large
+        # groupings at once took 5.4 GiB at 100,000 segments, when SciPy's linkage copied them)
         groups = {
             function: canonical_groups(segments, function, config=config)
             for function in GROUPED
