@@ -74,6 +74,17 @@ def chain_merges(distances: np.ndarray, n_rows: int, merges: np.ndarray) -> None
 
 
 @jit
+def _root(parent: np.ndarray, node: int) -> int:
+    """The cluster that ``node`` is part of now, its path shortened for the next search."""
+    root = node
+    while parent[root] != root:
+        root = parent[root]
+    while parent[node] != root:
+        parent[node], node = root, parent[node]
+    return root
+
+
+@jit
 def number_merges(merges: np.ndarray, n_rows: int) -> None:
     """Give the merges (sorted by distance) SciPy's names: the rows are clusters 0 to
     ``n_rows - 1``, the cluster made by merge ``i`` is ``n_rows + i``; each merge names its
@@ -81,16 +92,9 @@ def number_merges(merges: np.ndarray, n_rows: int) -> None:
     parent = np.arange(2 * n_rows - 1)
     size = np.ones(2 * n_rows - 1, dtype=np.int64)
     for step in range(n_rows - 1):
-        roots = np.empty(2, dtype=np.int64)
-        for side in range(2):
-            node = np.int64(merges[step, side])
-            root = node
-            while parent[root] != root:
-                root = parent[root]
-            while parent[node] != root:  # shorten the path for the next search
-                parent[node], node = root, parent[node]
-            roots[side] = root
-        low, high = min(roots[0], roots[1]), max(roots[0], roots[1])
+        first = _root(parent, np.int64(merges[step, 0]))
+        second = _root(parent, np.int64(merges[step, 1]))
+        low, high = min(first, second), max(first, second)
         merged = n_rows + step
         parent[low] = parent[high] = merged
         size[merged] = size[low] + size[high]

@@ -21,11 +21,12 @@ from analysis.workers import Background, closing_on_error
 # the functions whose segments are grouped (:func:`canonical_groups`)
 GROUPED = (schema.FREIN, schema.PROPOSITION, schema.BONNE_PRATIQUE)
 # with a second process, the functions but the most frequent are grouped there when they have
-# this many segments at most in all (their pairs' distances, copied while linking, then take
-# 200 MB at most beside the largest function's here), in a corpus of this many segments at
-# most: the second process copies the segments as it works. At 98,120 segments (the sample
-# corpus repeated, benchmarks/bench_pipeline.py) the run peaked at 4.9 GiB with the groups
-# made there, 4.5 without (4.8 before either), over the 4 GiB budget
+# this many segments at most in all (their pairs' distances then take 100 MB at most beside
+# the largest function's here), in a corpus of this many segments at most: the second process
+# copies the segments as it works. At 98,120 segments (the sample corpus repeated,
+# benchmarks/bench_pipeline.py), when SciPy's linkage still copied the distances, the run
+# peaked at 4.9 GiB with the groups made there, 4.5 without (4.8 before either), over the
+# 4 GiB budget; not measured again since the linkage is made in place
 GROUPED_BESIDE = 5_000
 SEGMENTS_BESIDE = 50_000
 
