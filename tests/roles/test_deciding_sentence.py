@@ -21,7 +21,7 @@ from analysis.corpus import load_corpus
 from analysis.nlp import load_pipeline, prepare_segments
 from analysis.roles import classify_functions, doc_lemmas
 from analysis.roles.classify import _whole_phrase
-from analysis.segmentation import normalise
+from analysis.segmentation import normalise, split_documents
 from analysis.tracing.groups import canonical_groups
 
 DECIDIM = "lille-propositions-decidim.csv"
@@ -77,6 +77,25 @@ def test_without_a_cue_a_proposal_is_named_by_the_sentence_read_most_as_one(
     assert "(proposition)" not in classed[schema.FUNCTION_REASON]  # no cue voted for it
     # not its figures ("Cela représente la bagatelle de 2 milliards d'euros…")
     assert classed[schema.FUNCTION_SENTENCE].startswith("Cette masse doit être réduite")
+
+
+def test_a_sentence_read_alone_is_read_by_its_words(real_dir: Path, french_nlp: Language) -> None:
+    """The last segment of a real proposal ("…départements, régions et État. Le chef de
+    l'État, également élu avec un mandat impératif, serait simplement le garant du bon
+    fonctionnement de cette organisation). Cela suppose de réécrire (ensemble) la
+    Constitution.") was named by its last sentence, which read alone is no proposal: its
+    sentences were read without their words' lemmas."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        documents = load_corpus(real_dir / DECIDIM, text_column="body", id_column="id")
+    segments = split_documents(documents, AnalysisConfig())
+    text = segments.loc[segments[schema.TEXT].str.contains("réécrire (ensemble)", regex=False)]
+    classed = _classed([text[schema.TEXT].item()], french_nlp).iloc[0]
+    assert classed[schema.FUNCTION] == schema.PROPOSITION
+    assert "(proposition)" not in classed[schema.FUNCTION_REASON]  # no cue voted for it
+    named = classed[schema.FUNCTION_SENTENCE]
+    assert named.startswith("Le chef de l’État")
+    assert _classed([named], french_nlp).iloc[0][schema.FUNCTION] == schema.PROPOSITION
 
 
 def test_a_proposal_is_not_named_by_the_sentence_announcing_its_list(

@@ -217,6 +217,7 @@ _OPEN_WORDS = PHRASE_OPENING_WORDS | frozenset(
     "dont ni tous toutes tout toute très plus moins".split()
 )
 _LAST_WORD = re.compile(r"([^\W\d_]+)['’]?\s*$")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _whole_phrase(text: str, start: int, end: int) -> tuple[int, int]:
@@ -253,6 +254,11 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     compte 500 000 élus… Cela représente 2 milliards d'euros… Cette masse doit être réduite de
     30 à 50 %" is named by its last sentence, not by its figures.
 
+    A sentence's words stand for its lemmas, which are not at hand without parsing it again:
+    most words that carry a proposal are their own lemma (an infinitive, a noun in the
+    singular). Read with no lemma at all, by its pairs and mean vector only, "Cela suppose de
+    réécrire (ensemble) la Constitution." came before the proposal it closes.
+
     Only proposals: a proposal often opens on the finding it answers (the labelling guide
     gives the segment to the proposal), while a frein's first sentence usually states the
     obstacle and the next ones go on from it ("Cette confusion fragilise…"), which the
@@ -277,7 +283,8 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     )
     frame = pd.DataFrame({schema.TEXT: sentences, schema.HEADING: headings})
     no_cue = [[] for _ in sentences]
-    proba = classifier.predict_proba(frame, hits=no_cue, lemmas=[""] * len(sentences))
+    words = [" ".join(_WORD.findall(sentence.lower())) for sentence in sentences]
+    proba = classifier.predict_proba(frame, hits=no_cue, lemmas=words)
     likelihood = proba[:, CLASS_INDEX[schema.PROPOSITION]]
     best: dict[int, tuple[float, str]] = {}
     for row, value, sentence in zip(rows, likelihood, sentences, strict=True):
