@@ -44,6 +44,28 @@ def test_cue_patterns_class_typical_sentences(
     assert result[schema.FUNCTION_SCORE].item() > 0
 
 
+# real freins (train rows of tests/data/roles/real-labelled.csv) that say what is wrong by a
+# judgement only: the cue tables once missed them all (constat or autre by default)
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Pillage financier de la Nation", "abusif"),
+        ("Le Granddébat .fr trop partial et dirigé", "abusif"),
+        ("Ce qui me semble d'ailleurs anormal, c'est qu'un élu condamné en justice puisse se "
+         "représenter devant le peuple.", "abusif"),
+        # feminine plurals, which the small model lemmatises wrongly ("injustifier")
+        ("Et certaines niches fiscales de l'IRPP (Dons aux parties politiques, abattements,... ) "
+         "sont injustifiées.", "abusif"),
+        ("'- On peut s’interroger sur des dépenses qui paraissent disproportionnées, voire "
+         "somptuaires.", "abusif"),
+    ],
+)  # fmt: skip
+def test_judgements_of_what_is_wrong_are_freins(french_nlp: Language, text: str, cue: str) -> None:
+    result = classify_functions(role_segments([text]), french_nlp, config=CUES_ONLY)
+    assert result[schema.FUNCTION].item() == "frein", result[schema.FUNCTION_REASON].item()
+    assert f"« {cue} » (frein)" in result[schema.FUNCTION_REASON].item()
+
+
 def test_cues_found_in_a_batch_are_those_found_one_by_one(sample_docs: list) -> None:
     one_by_one = [find_cues(doc) for doc in sample_docs[:150]]
     assert find_cues_in(sample_docs[:150], batch_size=7) == one_by_one

@@ -126,6 +126,7 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_F, 1.0, "risque", (_lem("risque", "risquer"),)),
     (_F, 1.0, "problème", (_lem("problème", "problématique"),)),
     (_F, 1.5, "mauvaise idée", (_lem("mauvais"), _lem("idée", "solution", "chose", "piste"))),
+    (_F, 1.5, "fausse bonne idée", (_lem("faux"), _lem("bon"), _lem("idée", "solution", "piste"))),
     (_F, 1.0, "pire", (_lem("pire", "défiance", "méfiance", "tyrannie"),)),
     (_F, 1.0, "contrainte", (_lem("contrainte", "limite", "limiter"),)),
     (_F, 1.5, "impossible", (_lem("impossible", "impossibilité"),)),
@@ -135,6 +136,10 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     (_F, 1.0, "vacant", (_lem("vacant", "vacance", "sous-effectif", "turn-over"),)),
     (_F, 1.0, "faible", (_lem("faible", "faiblesse"),)),
     (_F, 1.5, "injuste", (_lem("injuste", "injustice", "inégalité", "inégalitaire", "inéquitable", "aberrant", "aberration", "scandale", "scandaleux", "absurde", "abus", "gaspillage", "gâchis", "mépris", "laxisme", "dérive", "exorbitant", "arbitraire", "inadmissible", "inacceptable", "insupportable", "honteux", "honte", "indécent"),)),  # noqa: E501
+    # adjectives by stem: the small model lemmatises their feminine and plural forms wrongly
+    # ("abusives" -> "abusiver", "injustifiées" -> "injustifier")
+    (_F, 1.5, "abusif", (_stem(r"^(abusi[fv]|excessi[fv]|disproportionn|injustifi|anorma[lu]|intolérable|incompréhensible|nuisible|pénalisant|partial|hypocri|dérisoire|ridicule|lamentable|déplorable|catastrophique|désastreu|gabegie|pillage|matraquage|spoliation|racket|escroquer|mascarade)"),)),  # noqa: E501
+    (_F, 1.0, "inefficace", (_stem(r"^(inefficac|inadapt|incohéren|opaque|opacité)"),)),  # noqa: E501
     (_F, 1.0, "trop de", (_low("trop"), _low("de", "d'", "d’", "nombreux", "nombreuses", "cher", "chers", "chère", "élevé", "élevés", "élevée", "élevées", "lourd", "lourds", "lourde", "lourdes", "souvent", "long", "longs", "longue", "longues", "compliqué", "compliquée", "complexe"))),  # noqa: E501
     (_B, 2.0, "a permis de", (_lem("avoir"), _ADV, _lem("permettre"))),
     (_B, 1.0, "permettre", (_lem("permettre"),)),
