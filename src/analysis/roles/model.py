@@ -63,7 +63,8 @@ REAL_WEIGHT = 3.0
 # labelled real row in nine) and the classifier's balanced class weights do not see that the
 # sample corpus's freins are written otherwise; 3 was chosen by a cross-validation of the
 # real ``train`` rows grouped by author (macro-F1 0.393 -> 0.402), never on the eval rows, and
-# checked again with 511 more comments (2 to 5 give 0.414 to 0.419)
+# checked again with 511 more comments (2 to 5 give 0.414 to 0.419):
+# benchmarks/bench_roles_settings.py
 CLASS_WEIGHTS: dict[str, float] = {schema.FREIN: 3.0}
 
 

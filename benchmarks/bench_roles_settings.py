@@ -1,0 +1,131 @@
+"""How the function model's settings and cues are chosen: on the real ``train`` rows only.
+
+A 5-fold cross-validation of the ``split = train`` rows of
+``tests/data/roles/real-labelled.csv``, grouped so that no author (debate comments) and no
+document (the other sources) is on both sides of a fold; the sample corpus
+(``corpus/annotations.csv``) is always in training, as in the shipped model. The ``eval`` rows
+are never read: the blind comments stay blind, and ``bench_roles_real.py`` measures the
+shipped settings on them once they are chosen.
+
+Prints macro-F1 (over the classes the rows hold) and the precision and recall of frein and
+proposition, for all rows and per source, for the shipped settings (``CLASS_WEIGHTS``,
+``REAL_WEIGHT``, ``[functions]`` defaults) and for the alternatives named on the command line
+(default: freins weighted 2 and 5, real rows weighted 4). To judge a new cue, run it before and
+after the change (``PYTHONPATH=<frozen copy>/src`` for the code before).
+
+Run: ``.venv/bin/python benchmarks/bench_roles_settings.py`` (about 30 s per setting; parses
+are cached), or ``… --frein-weight 3 4 --real-weight 3`` for other values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+
+from analysis import schema
+from analysis.config import FunctionsConfig
+from analysis.roles import training
+from analysis.roles.annotations import GOLD_FUNCTION_COLUMN
+from analysis.roles.model import CLASS_WEIGHTS, REAL_WEIGHT
+from analysis.roles.training import LabelledRows
+
+N_FOLDS = 5
+COMMENTS = "decidim-comments"
+
+
+def folds_groups(real: LabelledRows) -> pd.Series:
+    """The group of each row: its author for a debate comment, its document otherwise."""
+    authors = pd.read_csv(
+        training.REPOSITORY / "tests" / "data" / "roles" / "decidim-comments.csv",
+        dtype=str,
+        keep_default_na=False,
+    ).set_index("id")["author_id"]
+    groups = real.segments[training.GROUP].astype(str).copy()
+    comments = (real.segments[training.SOURCE] == COMMENTS).to_numpy()
+    doc_ids = groups[comments].str.split(":", n=1).str[1]
+    groups[comments] = "author:" + doc_ids.map(authors).fillna(doc_ids)
+    return groups
+
+
+def cross_validate(
+    sample: LabelledRows, real: LabelledRows, frein_weight: float, real_weight: float
+) -> pd.DataFrame:
+    """Each real ``train`` row predicted by a model trained on the other folds and the sample."""
+    groups = folds_groups(real)
+    predicted = np.empty(len(real), dtype=object)
+    for train_rows, test_rows in GroupKFold(n_splits=N_FOLDS).split(real.segments, groups=groups):
+        mask = np.zeros(len(real), dtype=bool)
+        mask[train_rows] = True
+        train = LabelledRows.concat([sample, real.take(mask)])
+        sources = set(train.segments[training.SOURCE]) - {training.SAMPLE}
+        model = training.fit_labelled(
+            train,
+            weights={source: real_weight for source in sources},
+            class_weights={schema.FREIN: frein_weight},
+            config=FunctionsConfig(),
+        )
+        test = real.take(~mask)
+        predicted[test_rows] = model.explain(test.segments, hits=test.hits)[schema.FUNCTION]
+    return pd.DataFrame(
+        {
+            "source": real.segments[training.SOURCE].to_numpy(),
+            "truth": real.segments[GOLD_FUNCTION_COLUMN].to_numpy(),
+            "predicted": predicted,
+        }
+    )
+
+
+def line(name: str, rows: pd.DataFrame) -> str:
+    present = sorted(set(rows["truth"]))
+    f1 = precision_recall_fscore_support(
+        rows["truth"], rows["predicted"], labels=present, zero_division=0
+    )[2]
+    precision, recall, _, _ = precision_recall_fscore_support(
+        rows["truth"],
+        rows["predicted"],
+        labels=[schema.FREIN, schema.PROPOSITION],
+        zero_division=0,
+    )
+    return (
+        f"  {name:<22}{len(rows):>6}{f1.mean():>10.3f}"
+        f"{precision[0]:>9.3f}{recall[0]:>7.3f}{precision[1]:>9.3f}{recall[1]:>7.3f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frein-weight", type=float, nargs="*", default=[2.0, 5.0])
+    parser.add_argument("--real-weight", type=float, nargs="*", default=[4.0])
+    args = parser.parse_args()
+    shipped = (CLASS_WEIGHTS[schema.FREIN], REAL_WEIGHT)
+    settings = [shipped] + [
+        s
+        for s in itertools.chain(
+            ((w, REAL_WEIGHT) for w in args.frein_weight),
+            ((CLASS_WEIGHTS[schema.FREIN], w) for w in args.real_weight),
+        )
+        if s != shipped
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sample = training.sample_rows()
+        real = training.real_rows(split="train")
+    print(f"{N_FOLDS}-fold CV of the real train rows ({len(real)}), grouped by author or document")
+    header = f"  {'':<22}{'n':>6}{'macro-F1':>10}{'frein P':>9}{'R':>7}{'prop. P':>9}{'R':>7}"
+    for frein_weight, real_weight in settings:
+        label = " (shipped)" if (frein_weight, real_weight) == shipped else ""
+        print(f"\nfreins weigh {frein_weight:g}, real rows {real_weight:g}{label}\n{header}")
+        rows = cross_validate(sample, real, frein_weight, real_weight)
+        print(line("all", rows))
+        for source, part in rows.groupby("source", sort=True):
+            print(line(str(source), part))
+
+
+if __name__ == "__main__":
+    main()
