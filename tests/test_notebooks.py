@@ -57,6 +57,10 @@ def _execute(notebook: Path, output: Path, parameters: dict) -> str | None:
         "--log-output",
         "--execution-timeout",
         "240",
+        # a kernel starting beside the other worker's on a busy 2-core machine once took
+        # over papermill's default 60 s to answer
+        "--start-timeout",
+        "300",
         "-y",
         yaml.safe_dump(parameters, allow_unicode=True),
     ]
