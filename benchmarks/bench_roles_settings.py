@@ -7,8 +7,9 @@ document (the other sources) is on both sides of a fold; the sample corpus
 are never read: the blind comments stay blind, and ``bench_roles_real.py`` measures the
 shipped settings on them once they are chosen.
 
-Prints macro-F1 (over the classes the rows hold) and the precision and recall of frein and
-proposition, for all rows and per source, for the shipped settings (``CLASS_WEIGHTS``,
+Prints the figures of ``bench_roles_real.py`` (accuracy, macro-F1 over the classes the rows
+hold and over those of 10 rows or more, the precision and recall of frein and proposition), for
+all rows and per source, for the shipped settings (``CLASS_WEIGHTS``,
 ``REAL_WEIGHT``, ``[functions]`` defaults) and for the alternatives named on the command line
 (default: freins weighted 2 and 5, real rows weighted 4). To judge a new cue, run it before and
 after the change (``PYTHONPATH=<frozen copy>/src`` for the code before).
@@ -25,7 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import precision_recall_fscore_support
+from bench_roles_real import print_header, print_row, scores
 from sklearn.model_selection import GroupKFold
 
 from analysis import schema
@@ -81,23 +82,6 @@ def cross_validate(
     )
 
 
-def line(name: str, rows: pd.DataFrame) -> str:
-    present = sorted(set(rows["truth"]))
-    f1 = precision_recall_fscore_support(
-        rows["truth"], rows["predicted"], labels=present, zero_division=0
-    )[2]
-    precision, recall, _, _ = precision_recall_fscore_support(
-        rows["truth"],
-        rows["predicted"],
-        labels=[schema.FREIN, schema.PROPOSITION],
-        zero_division=0,
-    )
-    return (
-        f"  {name:<22}{len(rows):>6}{f1.mean():>10.3f}"
-        f"{precision[0]:>9.3f}{recall[0]:>7.3f}{precision[1]:>9.3f}{recall[1]:>7.3f}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frein-weight", type=float, nargs="*", default=[2.0, 5.0])
@@ -117,14 +101,14 @@ def main() -> None:
         sample = training.sample_rows()
         real = training.real_rows(split="train")
     print(f"{N_FOLDS}-fold CV of the real train rows ({len(real)}), grouped by author or document")
-    header = f"  {'':<22}{'n':>6}{'macro-F1':>10}{'frein P':>9}{'R':>7}{'prop. P':>9}{'R':>7}"
     for frein_weight, real_weight in settings:
         label = " (shipped)" if (frein_weight, real_weight) == shipped else ""
-        print(f"\nfreins weigh {frein_weight:g}, real rows {real_weight:g}{label}\n{header}")
+        print(f"\nfreins weigh {frein_weight:g}, real rows {real_weight:g}{label}")
+        print_header()
         rows = cross_validate(sample, real, frein_weight, real_weight)
-        print(line("all", rows))
+        print_row("all", scores(rows["truth"].to_numpy(), rows["predicted"].to_numpy()))
         for source, part in rows.groupby("source", sort=True):
-            print(line(str(source), part))
+            print_row(str(source), scores(part["truth"].to_numpy(), part["predicted"].to_numpy()))
 
 
 if __name__ == "__main__":
