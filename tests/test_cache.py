@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import warnings
 from pathlib import Path
 
@@ -184,3 +185,32 @@ def test_a_stored_result_says_its_warnings_again(tmp_path: Path) -> None:
         with pytest.warns(UserWarning, match="trop courts pour un thème"):
             assert memo(store, "demo", "same inputs", compute) == {"themes": 4}
     assert len(list((tmp_path / "demo").iterdir())) == 1
+
+
+@pytest.mark.parametrize(
+    ("checked", "vanishing"),
+    [("is_dir", ".tmp-other"), ("is_file", "k1")],
+    ids=["staging folder renamed", "entry pruned"],
+)
+def test_pruning_ignores_a_folder_another_process_removes_meanwhile(
+    tmp_path: Path, monkeypatch, checked: str, vanishing: str
+) -> None:
+    # two notebooks sharing the cache: the other one renames its staging folder, or prunes an
+    # entry, between the moment this one sees the folder and the moment it reads its date
+    store = Store(tmp_path)
+    store.write("cues", "k1", 1)
+    (tmp_path / "cues" / ".tmp-other").mkdir()
+    check = getattr(Path, checked)
+
+    def removed_once_seen(path: Path) -> bool:
+        found = check(path)
+        folder = path if checked == "is_dir" else path.parent
+        if found and folder.name == vanishing:
+            shutil.rmtree(folder)
+        return found
+
+    monkeypatch.setattr(Path, checked, removed_once_seen)
+    store.write("cues", "k2", 2)
+    monkeypatch.undo()
+    assert store.read("cues", "k2") == 2
+    assert not (tmp_path / "cues" / vanishing).exists()

@@ -346,15 +346,25 @@ class Store:
                 continue
             manifest = child / MANIFEST
             if child.name.startswith(_STAGING):
-                if time.time() - child.stat().st_mtime > _STAGING_MAX_AGE:
+                written = _modified(child)
+                if written is not None and time.time() - written > _STAGING_MAX_AGE:
                     shutil.rmtree(child, ignore_errors=True)
             elif not manifest.is_file():
                 shutil.rmtree(child, ignore_errors=True)
-            else:
-                entries.append((manifest.stat().st_mtime, child.name, child))
+            elif (used := _modified(manifest)) is not None:
+                entries.append((used, child.name, child))
         entries.sort(reverse=True)
         for _used, _name, child in entries[self.keep_entries - 1 :]:
             shutil.rmtree(child, ignore_errors=True)
+
+
+def _modified(path: Path) -> float | None:
+    """When ``path`` was last modified; None when it is gone: another process sharing the cache
+    (a second notebook, the other core) has just renamed its staging folder or pruned it."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return None
 
 
 def _check_files(folder: Path, files: Mapping[str, list]) -> None:
