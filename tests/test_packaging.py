@@ -151,3 +151,31 @@ def test_the_wheel_installed_elsewhere_runs_a_report(project_root: Path, tmp_pat
     assert set(segments[schema.FUNCTION]) <= set(schema.FUNCTIONS)
     assert segments[schema.FUNCTION].str.len().gt(0).all()
     assert segments[schema.FUNCTION].nunique() >= 3
+
+
+def _blas_kernels_after_import(env: dict[str, str]) -> tuple[str, list[str]]:
+    """OPENBLAS_CORETYPE and the kernels of OpenBLAS once the package, then NumPy and SciPy, are
+    imported in a new interpreter with ``env``."""
+    code = (
+        "import os, analysis, numpy, scipy.linalg\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(os.environ.get('OPENBLAS_CORETYPE'))\n"
+        "print(*sorted({p['architecture'] for p in threadpool_info()"
+        " if p['internal_api'] == 'openblas'}))\n"
+    )
+    lines = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return lines[0], lines[1].split()
+
+
+def test_numpy_takes_the_same_blas_kernels_on_every_x86_machine() -> None:
+    # an Intel processor with AVX-512 and an AMD one took other kernels: the packaged model and
+    # the notebooks' outputs differed in their last digits from a machine to the next
+    import analysis
+
+    if not analysis._has_avx2():
+        pytest.skip("the pinned kernels need an x86-64 processor with AVX2 (and Linux)")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    assert _blas_kernels_after_import(env) == ("Haswell", ["Haswell"])
+    assert _blas_kernels_after_import({**env, "OPENBLAS_CORETYPE": "Prescott"})[0] == "Prescott"
