@@ -32,8 +32,10 @@ $(STAMP): $(LOCK) pyproject.toml
 report: $(STAMP)
 	$(BIN)/analysis report $(CORPUS) --out $(OUT)
 
+# Two workers (pytest-xdist), a test file or notebook each at a time: a notebook's cells run in
+# order in one kernel, and a file's tests share its fixtures.
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider tests notebooks
+	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider tests notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
