@@ -30,6 +30,9 @@ def _forms(text: str, nlp: Language) -> set[str]:
         ("Il faudrait ouvrir les piscines le dimanche.", {"conditionnel"}, {"sans verbe"}),
         ("La fin du contrat arrive trop tôt pour les familles.", set(), {"nom d’action en tête"}),
         ("Entre les deux guichets, les dossiers se perdent.", set(), {"infinitif de titre"}),
+        # real rows: an adverb and a title naming a theme, no measure
+        ("Encore une fausse bonne idée = le RIC !", set(), {"infinitif de titre"}),
+        ("Pouvoir d'achat des retraités", set(), {"infinitif de titre"}),
         # answers of a debate's comments
         ("En respectant les textes fondateurs.", {"gérondif en tête"}, set()),
         ("En n'oubliant pas qu'ils sont mandatés par le peuple.", {"gérondif en tête"}, set()),

@@ -114,7 +114,12 @@ _WORD_OF_REPLY = re.compile(r"[^\W\d_]+")
 _TITLE_WORDS = 12
 _CONDITIONAL = ("rait", "raient", "rions", "riez")
 _DETERMINERS = frozenset("le la les l' l’ un une des du de d' d’ ses son sa leur leurs nos".split())
-_NOT_VERBS = frozenset("entre contre notre votre autre premier dernier cher fier hier".split())
+# first words in -er, -ir, -re before a determiner that are no infinitive: "Encore une fausse bonne
+# idée", "Pouvoir d'achat des retraités" (a title naming a theme), "Nombre de communes"
+_NOT_VERBS = frozenset(
+    "entre contre notre votre autre premier dernier cher fier hier encore outre voire pouvoir "
+    "nombre cahier quartier dossier".split()
+)
 
 
 def _looks_infinitive(first: Token, second: str) -> bool:
