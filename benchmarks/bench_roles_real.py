@@ -246,13 +246,15 @@ def fiches_part(config: FunctionsConfig) -> None:
     hand_letters = {segment: _letters(text) for segment, text in decidim["text"].items()}
 
     def hand_label(segment: str, name: str) -> str:
-        """The hand label of the segment a name was taken from: by its id, or, for a segment
-        cut otherwise since it was labelled, by the labelled segment that holds the name."""
-        if segment in hand:
-            return hand[segment]
+        """The hand label of the segment a name was taken from: by its id when the labelled
+        text holds the name; else by the labelled segment that holds it (a segment cut
+        otherwise since it was labelled: 72 of the 487 Decidim body rows); else by its id (a
+        name masked otherwise: "Mr [personne]" where "[personne]" was labelled)."""
         key = _name_key(name)
+        if segment in hand and key and key in hand_letters[segment]:
+            return hand[segment]
         held = [s for s, letters in hand_letters.items() if key and key in letters]
-        return hand[held[0]] if held else "?"
+        return hand[held[0]] if held else hand.get(segment, "?")
 
     for name in REAL_FILES:
         listed = _fiche_names(name)
