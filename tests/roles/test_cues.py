@@ -58,6 +58,12 @@ def test_cue_patterns_class_typical_sentences(
          "sont injustifiées.", "abusif"),
         ("'- On peut s’interroger sur des dépenses qui paraissent disproportionnées, voire "
          "somptuaires.", "abusif"),
+        ("La rénovation énergétique: la France en retard sur ses objectifs", "en retard"),
+        ("Paradoxe du chômage & manque à gagner des cotisations sociales", "paradoxe"),
+        ("il s'agit donc bien d'une volonté biaiser le débat, et de manipuler les résultats.",
+         "paradoxe"),
+        ("Encore trop souvent l’état et les collectivités donnent de l’argent à des familles ou "
+         "le « menfoutisme » est le mot d’ordre. Résultat la délinquance règne.", "résultat :"),
     ],
 )  # fmt: skip
 def test_judgements_of_what_is_wrong_are_freins(french_nlp: Language, text: str, cue: str) -> None:

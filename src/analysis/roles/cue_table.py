@@ -140,6 +140,10 @@ _CUE_SPECS: tuple[tuple[str, float, str, tuple[dict[str, Any], ...]], ...] = (
     # ("abusives" -> "abusiver", "injustifiées" -> "injustifier")
     (_F, 1.5, "abusif", (_stem(r"^(abusi[fv]|excessi[fv]|disproportionn|injustifi|anorma[lu]|intolérable|incompréhensible|nuisible|pénalisant|partial|hypocri|dérisoire|ridicule|lamentable|déplorable|catastrophique|désastreu|gabegie|pillage|matraquage|spoliation|racket|escroquer|mascarade)"),)),  # noqa: E501
     (_F, 1.0, "inefficace", (_stem(r"^(inefficac|inadapt|incohéren|opaque|opacité)"),)),  # noqa: E501
+    (_F, 1.5, "en retard", (_low("en"), _low("retard"))),
+    (_F, 1.0, "paradoxe", (_stem(r"^(paradox|manipul|impensable|stigmatis)"),)),
+    # a consequence put first: "Résultat la délinquance règne."
+    (_F, 1.0, "résultat :", ({"IS_SENT_START": True, "LOWER": "résultat"},)),
     (_F, 1.0, "trop de", (_low("trop"), _low("de", "d'", "d’", "nombreux", "nombreuses", "cher", "chers", "chère", "élevé", "élevés", "élevée", "élevées", "lourd", "lourds", "lourde", "lourdes", "souvent", "long", "longs", "longue", "longues", "compliqué", "compliquée", "complexe"))),  # noqa: E501
     (_B, 2.0, "a permis de", (_lem("avoir"), _ADV, _lem("permettre"))),
     (_B, 1.0, "permettre", (_lem("permettre"),)),
