@@ -7,11 +7,12 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 # OpenBLAS, NumPy's and SciPy's linear algebra, picks its kernels by processor when NumPy is first
-# imported: on an Intel processor with AVX-512 it took other kernels than on an AMD one and summed
-# in another order, so the function model and the themes differed in their last digits from one
-# machine to the other. The same kernels on every x86-64 machine with AVX2 keep the reports, the
-# packaged model and the notebooks' outputs identical from a machine to the next (the Makefile
-# sets the same, for notebooks that import pandas before this package).
+# imported: the machine the shipped model was first made on took AVX-512 kernels, an AMD EPYC
+# takes Haswell ones, which sum in another order, so the function model and the themes differed
+# in their last digits from one machine to the other. The same kernels on every x86-64 machine
+# with AVX2 keep the reports, the packaged model and the notebooks' outputs identical from a
+# machine to the next (the Makefile sets the same, for notebooks that import pandas before this
+# package).
 _BLAS_KERNELS = "Haswell"
 
 
