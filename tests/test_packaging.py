@@ -170,8 +170,8 @@ def _blas_kernels_after_import(env: dict[str, str]) -> tuple[str, list[str]]:
 
 
 def test_numpy_takes_the_same_blas_kernels_on_every_x86_machine() -> None:
-    # an Intel processor with AVX-512 and an AMD one took other kernels: the packaged model and
-    # the notebooks' outputs differed in their last digits from a machine to the next
+    # the machine the packaged model was made on took AVX-512 kernels, an AMD EPYC Haswell ones:
+    # the packaged model and the notebooks' outputs differed in their last digits
     import analysis
 
     if not analysis._has_avx2():

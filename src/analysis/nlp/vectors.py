@@ -78,6 +78,11 @@ def _read_vectors(name: str) -> Vocab | None:
     return Vocab().from_disk(folders[0]) if folders else Vocab()
 
 
+def text_words(text: str) -> list[str]:
+    """The words a text's mean vector is made of: its runs of letters, lower-cased."""
+    return _WORD.findall(str(text).lower())
+
+
 def text_vectors(texts: Sequence[str], vocab: Vocab) -> np.ndarray:
     """The unit mean vector of each text's words (lower-cased, as written; a word without a
     vector is skipped), zeros for a text none of whose words has one.
@@ -88,7 +93,7 @@ def text_vectors(texts: Sequence[str], vocab: Vocab) -> np.ndarray:
     position: dict[str, int] = {}
     indptr, indices = [0], []
     for text in texts:
-        for word in _WORD.findall(str(text).lower()):
+        for word in text_words(text):
             indices.append(position.setdefault(word, len(position)))
         indptr.append(len(indices))
     words = list(position)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import schema
 from analysis.config import FunctionsConfig
+from analysis.nlp.vectors import text_words
 from analysis.roles import model_file
 from analysis.roles.annotations import (
     GOLD_FUNCTION_COLUMN,
@@ -217,7 +218,6 @@ _OPEN_WORDS = PHRASE_OPENING_WORDS | frozenset(
     "dont ni tous toutes tout toute très plus moins".split()
 )
 _LAST_WORD = re.compile(r"([^\W\d_]+)['’]?\s*$")
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _whole_phrase(text: str, start: int, end: int) -> tuple[int, int]:
@@ -283,7 +283,7 @@ def _likeliest_sentences(classifier: FunctionClassifier, classed: pd.DataFrame) 
     )
     frame = pd.DataFrame({schema.TEXT: sentences, schema.HEADING: headings})
     no_cue = [[] for _ in sentences]
-    words = [" ".join(_WORD.findall(sentence.lower())) for sentence in sentences]
+    words = [" ".join(text_words(sentence)) for sentence in sentences]
     proba = classifier.predict_proba(frame, hits=no_cue, lemmas=words)
     likelihood = proba[:, CLASS_INDEX[schema.PROPOSITION]]
     best: dict[int, tuple[float, str]] = {}
