@@ -11,10 +11,11 @@ LOCK := requirements.lock
 UV_VERSION := 0.13.9
 CORPUS ?= corpus
 OUT ?= reports
-# The same OpenBLAS kernels (NumPy, SciPy) on every x86-64 machine with AVX2, as the package
-# sets them when it is imported first (src/analysis/__init__.py): notebooks import pandas, so
-# NumPy, before it. Other kernels sum in another order and change outputs in their last digits.
-ifneq ($(shell grep -qsw avx2 /proc/cpuinfo && echo yes),)
+# The same OpenBLAS kernels (NumPy, SciPy) on every x86-64 machine with AVX2 and FMA, as the
+# package sets them when it is imported first (src/analysis/__init__.py): notebooks import
+# pandas, so NumPy, before it. Other kernels sum in another order and change outputs in their
+# last digits.
+ifneq ($(shell grep -qsw avx2 /proc/cpuinfo && grep -qsw fma /proc/cpuinfo && echo yes),)
 export OPENBLAS_CORETYPE ?= Haswell
 endif
 
