@@ -14,6 +14,10 @@ all rows and per source, for the shipped settings (``CLASS_WEIGHTS``,
 (default: freins weighted 2 and 5, real rows weighted 4). To judge a new cue, run it before and
 after the change (``PYTHONPATH=<frozen copy>/src`` for the code before).
 
+Then it sets the cross-validated model of the shipped settings beside a second annotation of 300
+of the same rows (``tests/data/roles/second-annotation.csv``, made blind from the labelling
+guide): how far the model is from how consistently the labels themselves can be given.
+
 Run: ``.venv/bin/python benchmarks/bench_roles_settings.py`` (about 30 s per setting; parses
 are cached), or ``… --frein-weight 3 4 --real-weight 3`` for other values.
 """
@@ -27,17 +31,19 @@ import warnings
 import numpy as np
 import pandas as pd
 from bench_roles_real import print_header, print_row, scores
+from sklearn.metrics import cohen_kappa_score
 from sklearn.model_selection import GroupKFold
 
 from analysis import schema
 from analysis.config import FunctionsConfig
 from analysis.roles import training
-from analysis.roles.annotations import GOLD_FUNCTION_COLUMN
+from analysis.roles.annotations import GOLD_FUNCTION_COLUMN, normalise_function_label
 from analysis.roles.model import CLASS_WEIGHTS, REAL_WEIGHT
 from analysis.roles.training import LabelledRows
 
 N_FOLDS = 5
 COMMENTS = "decidim-comments"
+SECOND_ANNOTATION = training.REAL_LABELLED.parent / "second-annotation.csv"
 
 
 def folds_groups(real: LabelledRows) -> pd.Series:
@@ -75,11 +81,36 @@ def cross_validate(
         predicted[test_rows] = model.explain(test.segments, hits=test.hits)[schema.FUNCTION]
     return pd.DataFrame(
         {
+            "segment_id": real.segments[schema.SEGMENT_ID].to_numpy(),
             "source": real.segments[training.SOURCE].to_numpy(),
             "truth": real.segments[GOLD_FUNCTION_COLUMN].to_numpy(),
             "predicted": predicted,
         }
     )
+
+
+def agreement_part(shipped: pd.DataFrame) -> None:
+    """The second annotation against the first, and the cross-validated model (``shipped``,
+    from :func:`cross_validate`) on the same rows, per source."""
+    second = pd.read_csv(SECOND_ANNOTATION, dtype=str, keep_default_na=False)
+    second_labels = pd.Series(
+        second["function"].map(normalise_function_label).to_numpy(),
+        index="real:" + second["source"] + ":" + second["segment_id"],
+    )
+    rows = shipped[shipped["segment_id"].isin(second_labels.index)].assign(
+        second=lambda t: t["segment_id"].map(second_labels)
+    )
+    kappa = cohen_kappa_score(rows["truth"], rows["second"])
+    print(
+        f"\nsecond annotation of {len(rows)} train rows (blind, from the guide), against the "
+        f"first: agreement {(rows['truth'] == rows['second']).mean():.3f}, Cohen's kappa "
+        f"{kappa:.3f}; the first labels are the truth of each line"
+    )
+    print_header()
+    for source, part in [("all", rows), *rows.groupby("source", sort=True)]:
+        truth = part["truth"].to_numpy()
+        print_row(f"{source}: second annotation", scores(truth, part["second"].to_numpy()))
+        print_row(f"{source}: model (cross-validated)", scores(truth, part["predicted"].to_numpy()))
 
 
 def main() -> None:
@@ -109,6 +140,9 @@ def main() -> None:
         print_row("all", scores(rows["truth"].to_numpy(), rows["predicted"].to_numpy()))
         for source, part in rows.groupby("source", sort=True):
             print_row(str(source), scores(part["truth"].to_numpy(), part["predicted"].to_numpy()))
+        if (frein_weight, real_weight) == shipped:
+            shipped_rows = rows
+    agreement_part(shipped_rows)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from spacy.language import Language
 from analysis import schema
 from analysis.config import FunctionsConfig
 from analysis.roles import classify_functions, default_classifier, doc_lemmas, training
-from analysis.roles.annotations import GOLD_FUNCTION_COLUMN
+from analysis.roles.annotations import GOLD_FUNCTION_COLUMN, normalise_function_label
 from analysis.roles.cue_table import CLASS_INDEX
 from analysis.roles.cues import cue_scores, find_cues
 from analysis.summaries.extracts import select_quotes
@@ -89,6 +89,22 @@ def test_the_nancy_rows_are_training_rows_cut_from_the_copied_exports(
     for doc_id, text in zip(rows["doc_id"], rows["text"], strict=True):
         for piece in text.split("[personne]"):  # names masked by the workbook
             assert _letters(piece) in letters[doc_id], (doc_id, text)
+
+
+def test_the_second_annotation_labels_training_rows_as_they_are_written() -> None:
+    """The blind second annotation (labelling guide only) covers 300 ``train`` rows, never an
+    ``eval`` one, with their exact text and one of the six functions each."""
+    real = pd.read_csv(training.REAL_LABELLED, dtype=str, keep_default_na=False)
+    second = pd.read_csv(DATA / "second-annotation.csv", dtype=str, keep_default_na=False)
+    keys = ["source", "segment_id"]
+    joined = second.merge(real, on=keys, how="left", suffixes=("", "_first"), indicator=True)
+    assert (joined["_merge"] == "both").all(), joined.loc[joined["_merge"] != "both", keys]
+    assert len(second) == 300 and not second.duplicated(keys).any()
+    assert (joined["split"] == "train").all()
+    for column in ("doc_id", "field", "text"):
+        assert (joined[column] == joined[f"{column}_first"]).all(), column
+    assert second["function"].map(normalise_function_label).notna().all()
+    assert set(second["annotator"]) == {"A", "B"}
 
 
 def test_held_out_imperative_and_infinitive_proposals_are_proposals(held_out) -> None:
