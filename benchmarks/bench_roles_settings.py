@@ -16,7 +16,9 @@ after the change (``PYTHONPATH=<frozen copy>/src`` for the code before).
 
 Then it sets the cross-validated model of the shipped settings beside a second annotation of 300
 of the same rows (``tests/data/roles/second-annotation.csv``, made blind from the labelling
-guide): how far the model is from how consistently the labels themselves can be given.
+guide): how far the model is from how consistently the labels themselves can be given. With
+``--learning-curve``, the shipped settings trained on shares of the real rows (about 80 s more):
+whether more rows of the same kind would help.
 
 Run: ``.venv/bin/python benchmarks/bench_roles_settings.py`` (about 30 s per setting; parses
 are cached), or ``… --frein-weight 3 4 --real-weight 3`` for other values.
@@ -44,6 +46,8 @@ from analysis.roles.training import LabelledRows
 N_FOLDS = 5
 COMMENTS = "decidim-comments"
 SECOND_ANNOTATION = training.REAL_LABELLED.parent / "second-annotation.csv"
+CURVE_SHARES = (0.25, 0.5, 0.75)  # shares of the real train rows' groups in the learning curve
+PROPOSALS = ("decidim", "nancy")  # the platforms' proposals, the genre of the issue's targets
 
 
 def folds_groups(real: LabelledRows) -> pd.Series:
@@ -61,15 +65,25 @@ def folds_groups(real: LabelledRows) -> pd.Series:
 
 
 def cross_validate(
-    sample: LabelledRows, real: LabelledRows, frein_weight: float, real_weight: float
+    sample: LabelledRows,
+    real: LabelledRows,
+    frein_weight: float,
+    real_weight: float,
+    *,
+    share: float = 1.0,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """Each real ``train`` row predicted by a model trained on the other folds and the sample."""
+    """Each real ``train`` row predicted by a model trained on the other folds and the sample;
+    with ``share`` below 1, on that share of the other folds' groups only (drawn with
+    ``seed``), every row still predicted: a point of the learning curve."""
     groups = folds_groups(real)
+    names = np.array(sorted(set(groups)))
+    kept = np.random.default_rng(seed).choice(names, size=round(share * len(names)), replace=False)
     predicted = np.empty(len(real), dtype=object)
     for train_rows, test_rows in GroupKFold(n_splits=N_FOLDS).split(real.segments, groups=groups):
         mask = np.zeros(len(real), dtype=bool)
         mask[train_rows] = True
-        train = LabelledRows.concat([sample, real.take(mask)])
+        train = LabelledRows.concat([sample, real.take(mask & groups.isin(kept).to_numpy())])
         sources = set(train.segments[training.SOURCE]) - {training.SAMPLE}
         model = training.fit_labelled(
             train,
@@ -113,10 +127,28 @@ def agreement_part(shipped: pd.DataFrame) -> None:
         print_row(f"{source}: model (cross-validated)", scores(truth, part["predicted"].to_numpy()))
 
 
+def learning_curve_part(sample: LabelledRows, real: LabelledRows) -> None:
+    """The shipped settings trained on a quarter, a half, three quarters of the real train
+    rows (two draws each) and on all of them: whether more labelled rows of the same kind
+    would still raise the figures."""
+    print("\nlearning curve: the shipped settings trained on a share of the real rows' groups")
+    print_header()
+    frein, real_weight = CLASS_WEIGHTS[schema.FREIN], REAL_WEIGHT
+    for share, seed in [(s, d) for s in CURVE_SHARES for d in (0, 1)] + [(1.0, 0)]:
+        rows = cross_validate(sample, real, frein, real_weight, share=share, seed=seed)
+        proposals = rows[rows["source"].isin(PROPOSALS)]
+        for name, part in (("all", rows), ("proposals (decidim, nancy)", proposals)):
+            figures = scores(part["truth"].to_numpy(), part["predicted"].to_numpy())
+            print_row(f"{share:.0%} (draw {seed}), {name}", figures)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frein-weight", type=float, nargs="*", default=[2.0, 5.0])
     parser.add_argument("--real-weight", type=float, nargs="*", default=[4.0])
+    parser.add_argument(
+        "--learning-curve", action="store_true", help="also train on shares of the rows"
+    )
     args = parser.parse_args()
     shipped = (CLASS_WEIGHTS[schema.FREIN], REAL_WEIGHT)
     settings = [shipped] + [
@@ -143,6 +175,8 @@ def main() -> None:
         if (frein_weight, real_weight) == shipped:
             shipped_rows = rows
     agreement_part(shipped_rows)
+    if args.learning_curve:
+        learning_curve_part(sample, real)
 
 
 if __name__ == "__main__":
