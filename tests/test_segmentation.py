@@ -23,6 +23,7 @@ from analysis.segmentation import (
     split_paragraphs,
     split_sentences,
     typed_line_breaks,
+    without_item_mark,
 )
 
 NOTE = """## Constats
@@ -569,3 +570,41 @@ def test_a_list_item_typed_without_a_space_after_its_dash_is_a_sentence(real_dir
         assert any(s.startswith(item) for s in starts), item
     text = "Les loyers ont augmenté\n-5 % pour les logements sociaux seulement."
     assert len(split_sentences(text)) == 1
+
+
+def test_list_items_marked_with_a_plus_or_a_number_and_a_slash_are_sentences(
+    real_dir: Path,
+) -> None:
+    """Real contributions also mark their items "+ Arrêter…", "+Annuler…" (Decidim proposal 775)
+    and "1/ suppression…", "2 / rétablissement…" (proposal 501): each item is a sentence, so
+    that a list's lead-in ("Quelques pistes là aussi pour avancer…", no colon) no longer names
+    the proposals its items make, and the mark is no part of a name."""
+    text = _real_text(real_dir, "Quelques pistes là aussi pour avancer")
+    sentences = [" ".join(text[s:e].split()) for s, e in split_sentences(text)]
+    assert sentences[0].endswith("services publics de proximité")
+    assert any(s.startswith("+ Arrêter les dépenses") for s in sentences)
+    assert any(s.startswith("+ Stopper, dans la même démarche") for s in sentences)
+    assert any(s.startswith("+Annuler le CICE") for s in sentences)
+    text = _real_text(real_dir, "1/ suppression de la flat taxes")
+    sentences = [" ".join(text[s:e].split()) for s, e in split_sentences(text)]
+    assert "1/ suppression de la flat taxes ou augmentation du taux" in sentences
+    assert any(s.startswith("2 / rétablissement de l isf") for s in sentences)
+    assert len(split_sentences("Le 12/05\n12/05 il a dit oui.")) == 1  # a date is no item
+
+
+@pytest.mark.parametrize(
+    ("sentence", "without"),
+    [
+        ("+ Arrêter les dépenses", "Arrêter les dépenses"),
+        ("+Annuler le CICE", "Annuler le CICE"),
+        ("2 / rétablissement de l isf", "rétablissement de l isf"),
+        ("1/ suppression de la flat taxes", "suppression de la flat taxes"),
+        ("3) Créer un guichet", "Créer un guichet"),
+        ("-Rétablir l’ISF", "Rétablir l’ISF"),
+        ("+5 % en deux ans", "+5 % en deux ans"),
+        ("2 000 euros par an", "2 000 euros par an"),
+        ("5/« nous réduirons »", "5/« nous réduirons »"),
+    ],
+)
+def test_a_sentence_loses_the_mark_of_its_list_item(sentence: str, without: str) -> None:
+    assert without_item_mark(sentence) == without

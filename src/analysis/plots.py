@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 from analysis import labels, schema, tracing
+from analysis.segmentation import without_item_mark
 
 
 class NothingToPlot(ValueError):
@@ -559,7 +560,7 @@ def _recurrence_bars(shown: pd.DataFrame, unit: str, function: str, ax: Axes | N
     ax = _axes(ax, figsize=(9, 1.0 + 0.45 * max(len(shown), 1)))
     bars = ax.barh(range(len(shown)), counts, color="C0")
     ax.bar_label(bars, padding=3, fontsize=7)
-    ticks = [_short(str(label).lstrip("-*•–— "), 70) for label in shown[schema.LABEL]]
+    ticks = [_short(without_item_mark(str(label)), 70) for label in shown[schema.LABEL]]
     ax.set_yticks(range(len(shown)), ticks)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylim(-0.6, len(shown) - 0.4)

@@ -274,14 +274,18 @@ def normalise(text: str, *, strip_web_artefacts: bool = True) -> str:
 # --- words and sentences ------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+")
-# a list item typed without a space after its dash ("-Rétablir l’ISF", "-Les délégués…"): the
-# dash glued to a capital, as platform contributions often write them
-_GLUED_BULLET = r"[-•–—](?=[A-ZÀ-ÖØ-ÞŒ])"
+# a list item typed without a space after its dash ("-Rétablir l’ISF", "-Les délégués…",
+# "+Annuler le CICE"): the mark glued to a capital, as platform contributions often write them
+_GLUED_BULLET = r"[-•–—+](?=[A-ZÀ-ÖØ-ÞŒ])"
+# the mark of a list item: a bullet ("- ", "• ", "+ ", as platform contributions type them) or
+# a number ("1. ", "2) ", "3/ ", "4 / ") followed by a space, or a dash glued to a capital
+_ITEM_MARK = rf"(?:(?:[-*•–—+]|\d+[.)]|\d+ ?/)\s|{_GLUED_BULLET})"
 _SENTENCE_END = re.compile(
     r"(?:[.!?]+|\.\.\.|…)(?:[ \u00a0\u202f]?[\"'»”’)\]])*"
     r"(?=\s+(?:[\"'«“(\[][ \u00a0\u202f]?)?[A-ZÀ-ÖØ-ÞŒ0-9•–—-])"
-    rf"|\n(?=[ \t]*(?:(?:[-*•–—]|\d+[.)])\s|{_GLUED_BULLET}))"
+    rf"|\n(?=[ \t]*{_ITEM_MARK})"
 )
+_LEADING_MARK = re.compile(r"^(?:\s|[*•–—-]|\+(?=\s|[A-ZÀ-ÖØ-ÞŒ]))*(?:\d+ ?[.)/]\s+)?")
 _WEAK_BREAK = re.compile(r"[;:,)–—](?=\s)")
 _ABBREVIATIONS = frozenset(
     "m mm mme mmes mlle mlles dr pr me st ste art cf ex p pp av bd env vol no chap fig éd dir "
@@ -440,6 +444,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return [span for span in (_trim(text, s, e) for s, e in spans) if span[0] < span[1]]
 
 
+def without_item_mark(sentence: str) -> str:
+    """``sentence`` without the mark of the list item it opens ("- Rétablir l’ISF",
+    "+ Arrêter les dépenses…", "2 / rétablissement de l'ISF") nor the spaces around it."""
+    return sentence[_LEADING_MARK.match(sentence).end() :].strip()
+
+
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*$")
 
 
@@ -531,7 +541,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # --- paragraphs and headings --------------------------------------------------------------------
 
 _MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
-_BULLET = re.compile(rf"^\s*(?:(?:[-*•–—+]|\d+[.)])\s|{_GLUED_BULLET})")
+_BULLET = re.compile(rf"^\s*{_ITEM_MARK}")
 _NUMBERED_TITLE = re.compile(r"^(?:[IVX]+|\d+(?:\.\d+)*|[A-Z])[.)-]\s+")
 _HEADING_WORDS = 8  # an unmarked heading has at most this many words
 # an unmarked heading is told from a short paragraph by its missing full stop: only in a

@@ -86,6 +86,8 @@ def test_good_practices_to_check_are_not_listed(segments) -> None:
         ),
         ("- Rétablir l'ISF ,, et la\n tranche à 45 %", "Rétablir l'ISF , et la tranche à 45 %"),
         ("Taxer le kérosène : 1, 2, 3 avions", "Taxer le kérosène : 1, 2, 3 avions"),
+        ("+ Arrêter les dépenses de « mises à jour »", "Arrêter les dépenses de « mises à jour »"),
+        ("2 / rétablissement de l isf", "rétablissement de l isf"),
     ],
 )
 def test_a_label_types_each_mark_once(written: str, named: str) -> None:

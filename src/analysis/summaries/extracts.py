@@ -14,7 +14,13 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis import labels, schema
-from analysis.segmentation import CUT_AFTER, CUT_BEFORE, count_words, split_sentences
+from analysis.segmentation import (
+    CUT_AFTER,
+    CUT_BEFORE,
+    count_words,
+    split_sentences,
+    without_item_mark,
+)
 from analysis.summaries.inputs import Corpus
 from analysis.summaries.model import Quote, SummarySentence
 from analysis.summaries.values import sentence_terms, to_date, word_set
@@ -141,7 +147,7 @@ def _candidate_sentences(
         first = 1 if record.get(CUT_BEFORE, False) else 0
         last = len(spans) - 1 if record.get(CUT_AFTER, False) else len(spans)
         for start, end in spans[first:last]:
-            sentence = " ".join(text[start:end].lstrip("-*•–— ").split())
+            sentence = " ".join(without_item_mark(text[start:end]).split())
             if min_words <= count_words(sentence) <= max_words and not sentence.endswith(":"):
                 rows.append(
                     (sentence, record[schema.SEGMENT_ID], record[schema.CITY], record[schema.DATE])

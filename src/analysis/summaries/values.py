@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.segmentation import split_sentences
+from analysis.segmentation import split_sentences, without_item_mark
 from analysis.vectorise import display_term, stop_words
 
 _EXCERPT_CHARS = 220
@@ -73,7 +73,7 @@ def clean_label(value: Any) -> str:
     fonctionnement de cette organisation)")."""
     if not isinstance(value, str):
         return ""
-    label = _REPEATED_MARK.sub(r"\1", " ".join(value.split())).lstrip("-*•–— ").strip()
+    label = without_item_mark(_REPEATED_MARK.sub(r"\1", " ".join(value.split())))
     label = label.rstrip(" ,;")
     while label.count(")") > label.count("("):
         unopened = _LAST_BRACKET.search(label)
