@@ -248,7 +248,7 @@ def fiches_part(config: FunctionsConfig) -> None:
     def hand_label(segment: str, name: str) -> str:
         """The hand label of the segment a name was taken from: by its id when the labelled
         text holds the name; else by the labelled segment that holds it (a segment cut
-        otherwise since it was labelled: 72 of the 487 Decidim body rows); else by its id (a
+        otherwise since it was labelled: 74 of the 487 Decidim body rows); else by its id (a
         name masked otherwise: "Mr [personne]" where "[personne]" was labelled)."""
         key = _name_key(name)
         if segment in hand and key and key in hand_letters[segment]:
