@@ -37,6 +37,20 @@ from analysis.export import report_html  # noqa: E402
             "no_date",
         ),
         (
+            lambda: plots.plot_theme_trajectories(
+                pd.DataFrame(
+                    {
+                        schema.THEME_ID: [0, 1],
+                        schema.THEME_LABEL: ["police", "justice"],
+                        schema.PERIOD: ["2019-01"] * 2,
+                        schema.SHARE: [0.5, 0.5],
+                        schema.N_SEGMENTS: [3, 3],
+                    }
+                )
+            ),
+            "one_period",
+        ),
+        (
             lambda: plots.plot_theme_sizes(
                 schema.empty_table([schema.THEME_ID, schema.LABEL, schema.N_SEGMENTS])
             ),
@@ -47,7 +61,7 @@ from analysis.export import report_html  # noqa: E402
 def test_a_figure_with_nothing_to_show_says_why(draw, reason: str) -> None:
     with pytest.raises(plots.NothingToPlot) as raised:
         draw()
-    assert str(raised.value) == labels.ABSENT_FIGURE[reason]
+    assert str(raised.value) == labels.ABSENT_FIGURE[reason].format(period="2019-01")
 
 
 def test_an_empty_table_keeps_its_dtypes_and_sorts() -> None:

@@ -139,7 +139,8 @@ class FunctionsConfig:
 class TracingConfig:
     """Recurrence, canonical obstacles, links and specificities."""
 
-    period: Literal["year", "semester", "quarter"] = "year"
+    # "auto": the coarsest of year, semester, quarter, month giving two periods or more
+    period: Literal["auto", "year", "semester", "quarter", "month"] = "auto"
     similarity_threshold: float = 0.15  # mean cosine (lemmas + n-grams) within a canonical group
     link_threshold: float = 0.12  # cosine between an obstacle group and a proposal group
     fading_after: str | None = None  # ISO date; None: start of the last recent_share of the span

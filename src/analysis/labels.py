@@ -459,6 +459,9 @@ ABSENT_FIGURE = {
     "one_theme": "un seul thème a été trouvé : il n'y a pas d'arbre des thèmes à tracer.",
     "no_date": "aucun document n'est daté : il n'y a pas d'évolution dans le temps à tracer "
     "(ajoutez une date aux documents, ou une colonne de date avec --meta-columns).",
+    "one_period": "toutes les dates tombent dans la même période ({period}) : il n'y a pas "
+    'd\'évolution dans le temps à tracer ; [tracing] period = "auto" choisit la période la '
+    "plus large qui en donne au moins deux, jusqu'au mois.",
     "one_part": "le corpus ne compte qu'une ville (ou aucune) : les spécificités comparent "
     "les villes entre elles (ajoutez la ville aux documents, ou une colonne de ville avec "
     "--meta-columns).",

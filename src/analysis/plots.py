@@ -446,6 +446,10 @@ def plot_theme_trajectories(
     classified = table[table[schema.THEME_ID] != schema.UNCLASSIFIED]
     classified = classified[classified[schema.PERIOD] != labels.TRACING_LABELS["no_date"]]
     _require_rows(classified, "no_date")
+    if classified[schema.PERIOD].nunique() < 2:
+        raise NothingToPlot(
+            labels.ABSENT_FIGURE["one_period"].format(period=classified[schema.PERIOD].iloc[0])
+        )
     totals = classified.groupby(schema.THEME_ID)[schema.N_SEGMENTS].sum()
     top = totals.sort_values(ascending=False, kind="stable").index[:n_themes]
     periods = list(dict.fromkeys(classified[schema.PERIOD]))

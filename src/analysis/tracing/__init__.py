@@ -44,7 +44,7 @@ from analysis.tracing.correspondence import (
     correspondences,
 )
 from analysis.tracing.crosstabs import theme_by, theme_by_period
-from analysis.tracing.dates import NO_DATE, Period, period_labels
+from analysis.tracing.dates import NO_DATE, Period, period_labels, resolve_period
 from analysis.tracing.errors import (
     EmptySelectionWarning,
     MissingDateWarning,
@@ -89,6 +89,7 @@ __all__ = [
     "link_proposals",
     "n_units_column",
     "period_labels",
+    "resolve_period",
     "recurrence",
     "recurrence_unit",
     "single_concertation_message",

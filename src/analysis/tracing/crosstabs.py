@@ -82,8 +82,9 @@ def theme_by(segments: pd.DataFrame, by: str = schema.CONCERTATION_ID) -> pd.Dat
     return _cross_table(segments, by, sorted(values.unique()))
 
 
-def theme_by_period(segments: pd.DataFrame, period: Period = "year") -> pd.DataFrame:
-    """Theme x period table (year, semester or quarter), counts and shares.
+def theme_by_period(segments: pd.DataFrame, period: Period = "auto") -> pd.DataFrame:
+    """Theme x period table (year, semester, quarter or month; "auto": the coarsest that
+    gives two periods or more), counts and shares.
 
     Segments without a date go to the period ``"sans date"`` (last), with a
     :class:`MissingDateWarning`.
