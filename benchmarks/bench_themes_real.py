@@ -19,7 +19,10 @@ kmeans, spectral, default settings otherwise) and peers implemented here on the 
 (TF-IDF + NMF, LSA + k-means, TF-IDF + k-means, LDA), mean NMI and ARI over five seeds and their
 spread (an unclassified unit counts as one more class). Then auto-k: the k each method chooses,
 whether it is within 30 % of the true k, and how sure the choice is (the chosen k's stability,
-its score's margin over the best other k, "sûr" or "incertain").
+its score's margin over the best other k, "sûr" or "incertain"). Last, how steady the
+automatic k of the shipped settings is: the k chosen on the whole corpus and on ten variants
+each missing one document (drawn with a fixed seed), as a first run chooses it and as a re-run
+does (which keeps the previous k when its score is within ``K_TOLERANCE`` of the best).
 
 Usage::
 
@@ -51,7 +54,15 @@ from analysis.config import load_config  # noqa: E402
 from analysis.corpus import load_annotations, load_corpus  # noqa: E402
 from analysis.nlp import prepare_segments  # noqa: E402
 from analysis.themes import ThemeModel  # noqa: E402
-from analysis.themes.selection import CERTAINTY, CHOSEN, MARGIN, STABILITY, K  # noqa: E402
+from analysis.themes.selection import (  # noqa: E402
+    CERTAINTY,
+    CHOSEN,
+    MARGIN,
+    STABILITY,
+    K,
+    choose_k,
+    chosen_k,
+)
 
 REAL = ROOT / "tests" / "data" / "real"
 THEMES_DATA = ROOT / "tests" / "data" / "themes"
@@ -228,6 +239,38 @@ def auto_k_rows(name: str, corpus: Corpus) -> list[dict]:
     return rows
 
 
+N_DROPPED = 10  # variants of a corpus, each without one of its documents
+
+
+def k_robustness_row(name: str, corpus: Corpus) -> dict:
+    """The shipped settings' automatic k on ``corpus`` and on :data:`N_DROPPED` variants each
+    missing one document: as a first run chooses it, and as a re-run that prefers the whole
+    corpus's k does."""
+    config = load_config(ROOT / "analysis.toml").themes
+    segments = corpus.segments
+    documents = np.sort(segments[schema.DOC_ID].unique())
+    dropped = np.random.default_rng(0).choice(documents, N_DROPPED, replace=False)
+    tables = []
+    for document in [None, *dropped]:
+        kept = segments if document is None else segments[segments[schema.DOC_ID] != document]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = ThemeModel.from_config(config)
+            model.fit(kept.reset_index(drop=True), expressions=corpus.expressions)
+        tables.append(model.diagnostics_)
+    whole = chosen_k(tables[0])
+    first = [chosen_k(table) for table in tables[1:]]
+    again = [chosen_k(choose_k(table, whole)) for table in tables[1:]]
+    return {
+        "corpus": name,
+        "k, whole corpus": whole,
+        "k, one document less (first run)": " ".join(map(str, first)),
+        "distinct": len(set(first)),
+        "k, one document less (re-run)": " ".join(map(str, again)),
+        "re-run keeps it": f"{sum(k == whole for k in again)}/{N_DROPPED}",
+    }
+
+
 def main() -> None:
     pd.set_option("display.width", 200)
     corpora = {
@@ -236,10 +279,11 @@ def main() -> None:
         "decidim": decidim_corpus(),
         "sample": sample_corpus(),
     }
-    quality, auto = [], []
+    quality, auto, steady = [], [], []
     for name, corpus in corpora.items():
         quality += quality_rows(name, corpus)
         auto += auto_k_rows(name, corpus)
+        steady.append(k_robustness_row(name, corpus))
     table = pd.DataFrame(quality).round(3)
     print("Agreement with the corpora's own labels, k = number of labels (mean over seeds 0-4)")
     print(table.to_string(index=False))
@@ -254,6 +298,8 @@ def main() -> None:
         print(f"  {corpus}: {peers['method']} {peers['NMI']:.3f}; {gaps}")
     print("\nAuto-k (seed 0): chosen k against the number of labels; how sure the choice is")
     print(pd.DataFrame(auto).to_string(index=False))
+    print(f"\nAuto-k of the shipped settings, whole corpus and {N_DROPPED} times one document less")
+    print(pd.DataFrame(steady).to_string(index=False))
 
 
 if __name__ == "__main__":
