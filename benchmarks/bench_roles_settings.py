@@ -103,6 +103,11 @@ def cross_validate(
     )
 
 
+def _scores(rows: pd.DataFrame, column: str = "predicted") -> dict[str, float]:
+    """The figures of ``rows``' ``column`` against their ``truth``."""
+    return scores(rows["truth"].to_numpy(), rows[column].to_numpy())
+
+
 def agreement_part(shipped: pd.DataFrame) -> None:
     """The second annotation against the first, and the cross-validated model (``shipped``,
     from :func:`cross_validate`) on the same rows, per source."""
@@ -122,9 +127,8 @@ def agreement_part(shipped: pd.DataFrame) -> None:
     )
     print_header()
     for source, part in [("all", rows), *rows.groupby("source", sort=True)]:
-        truth = part["truth"].to_numpy()
-        print_row(f"{source}: second annotation", scores(truth, part["second"].to_numpy()))
-        print_row(f"{source}: model (cross-validated)", scores(truth, part["predicted"].to_numpy()))
+        print_row(f"{source}: second annotation", _scores(part, "second"))
+        print_row(f"{source}: model (cross-validated)", _scores(part))
 
 
 def learning_curve_part(sample: LabelledRows, real: LabelledRows) -> None:
@@ -138,8 +142,7 @@ def learning_curve_part(sample: LabelledRows, real: LabelledRows) -> None:
         rows = cross_validate(sample, real, frein, real_weight, share=share, seed=seed)
         proposals = rows[rows["source"].isin(PROPOSALS)]
         for name, part in (("all", rows), ("proposals (decidim, nancy)", proposals)):
-            figures = scores(part["truth"].to_numpy(), part["predicted"].to_numpy())
-            print_row(f"{share:.0%} (draw {seed}), {name}", figures)
+            print_row(f"{share:.0%} (draw {seed}), {name}", _scores(part))
 
 
 def main() -> None:
@@ -169,9 +172,9 @@ def main() -> None:
         print(f"\nfreins weigh {frein_weight:g}, real rows {real_weight:g}{label}")
         print_header()
         rows = cross_validate(sample, real, frein_weight, real_weight)
-        print_row("all", scores(rows["truth"].to_numpy(), rows["predicted"].to_numpy()))
+        print_row("all", _scores(rows))
         for source, part in rows.groupby("source", sort=True):
-            print_row(str(source), scores(part["truth"].to_numpy(), part["predicted"].to_numpy()))
+            print_row(str(source), _scores(part))
         if (frein_weight, real_weight) == shipped:
             shipped_rows = rows
     agreement_part(shipped_rows)

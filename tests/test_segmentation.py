@@ -561,7 +561,7 @@ def test_a_list_item_typed_without_a_space_after_its_dash_is_a_sentence(real_dir
     and a line of its own for the typed-line rule. A dash before a number ("-5 %") is no
     item."""
     text = _real_text(real_dir, "référendum d'approbation\n-Les délégués")
-    sentences = [" ".join(text[s:e].split()) for s, e in split_sentences(text)]
+    sentences = _sentences(text)
     assert any(s.endswith("soumis à un référendum d'approbation") for s in sentences)
     assert any(s.startswith("-Les délégués à l'Assemblée constituante") for s in sentences)
     for item in ("-Rétablir l’ISF", "-Forcer les entreprises", "-Interdisant les ventes"):
@@ -580,13 +580,13 @@ def test_list_items_marked_with_a_plus_or_a_number_and_a_slash_are_sentences(
     that a list's lead-in ("Quelques pistes là aussi pour avancer…", no colon) no longer names
     the proposals its items make, and the mark is no part of a name."""
     text = _real_text(real_dir, "Quelques pistes là aussi pour avancer")
-    sentences = [" ".join(text[s:e].split()) for s, e in split_sentences(text)]
+    sentences = _sentences(text)
     assert sentences[0].endswith("services publics de proximité")
     assert any(s.startswith("+ Arrêter les dépenses") for s in sentences)
     assert any(s.startswith("+ Stopper, dans la même démarche") for s in sentences)
     assert any(s.startswith("+Annuler le CICE") for s in sentences)
     text = _real_text(real_dir, "1/ suppression de la flat taxes")
-    sentences = [" ".join(text[s:e].split()) for s, e in split_sentences(text)]
+    sentences = _sentences(text)
     assert "1/ suppression de la flat taxes ou augmentation du taux" in sentences
     assert any(s.startswith("2 / rétablissement de l isf") for s in sentences)
     assert len(split_sentences("Le 12/05\n12/05 il a dit oui.")) == 1  # a date is no item
